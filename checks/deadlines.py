@@ -1,0 +1,54 @@
+"""Deadlines of sub-items and where a school stands against them on a given day.
+
+Decisions worth knowing:
+- a completion date after `as_of` means the item was not yet completed on that day (the board as it
+  stood then), so it counts as still in progress;
+- 已完成 without a completion date: on or before the due date it is necessarily on time (done by
+  `as_of` ≤ due); after the due date we cannot tell, so it counts as 逾期完成 and gets a 需关注
+  finding asking for the date — leaving the date out never earns more than giving a late one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from checks.campaign import Campaign
+from checks.results import DeadlineState, Finding
+from checks.rulebook import Item, RuleSpec
+from checks.schema import ItemReport, ItemStatus
+
+COMPLETION_DATE_RULE = "completion_date"
+
+
+def due_date(item: Item, campaign: Campaign) -> date | None:
+    """The item's due date in this campaign; None when it is ongoing."""
+    return campaign.deadline_overrides.get(item.id, item.due)
+
+
+def effective_status(status: ItemStatus | None, completed_on: date | None, as_of: date) -> ItemStatus | None:
+    """What the reported status amounts to on `as_of`: a completion dated later is still in progress."""
+    if status is ItemStatus.DONE and completed_on is not None and completed_on > as_of:
+        return ItemStatus.IN_PROGRESS
+    return status
+
+
+def deadline_state(report: ItemReport | None, due: date | None, as_of: date) -> DeadlineState:
+    status = report.status if report else None
+    if status is ItemStatus.NOT_APPLICABLE:
+        return DeadlineState.NOT_APPLICABLE
+    if due is None:
+        return DeadlineState.ONGOING
+    if effective_status(status, report.completed_on if report else None, as_of) is ItemStatus.DONE:
+        completed_on = report.completed_on or as_of  # undated: done by as_of at the latest
+        return DeadlineState.DONE if completed_on <= due else DeadlineState.DONE_LATE
+    return DeadlineState.OVERDUE if as_of > due else DeadlineState.NOT_DUE
+
+
+def completion_date_findings(report: ItemReport | None, due: date | None, as_of: date,
+                             spec: RuleSpec) -> list[Finding]:
+    """A finding when an item reported done lacks the date needed to tell whether it was on time."""
+    if (report is None or report.status is not ItemStatus.DONE or report.completed_on is not None
+            or due is None or as_of <= due):
+        return []
+    return [Finding(COMPLETION_DATE_RULE, spec.severity,
+                    "未填写完成日期，无法核验是否按期完成", (report.source,) if report.source else ())]

@@ -1,0 +1,106 @@
+"""What the checks engine produces for one school: the assessment the board stores and shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from checks.schema import ItemStatus
+
+
+class Severity(StrEnum):
+    VIOLATION = "不符合"
+    ATTENTION = "需关注"
+    OK = "符合"
+    UNVERIFIABLE = "无法核验"
+
+
+class DeadlineState(StrEnum):
+    DONE = "已完成"
+    DONE_LATE = "逾期完成"
+    OVERDUE = "逾期未完成"
+    NOT_DUE = "未到期"
+    ONGOING = "持续推进"
+    NOT_APPLICABLE = "不适用"
+
+
+class Verdict(StrEnum):
+    PASSED = "通过验收"
+    RECTIFY = "限期整改"
+    FAILED = "未通过"
+    NOT_SUBMITTED = "未提交"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # rulebook rule id, e.g. "school_staff_size"
+    severity: Severity
+    message: str  # plain Chinese naming the figures and the limit
+    sources: tuple[str, ...] = ()  # the rows behind it ("工作人员名单!A17")
+
+
+@dataclass(frozen=True)
+class ItemAssessment:
+    item_id: str
+    task_id: str
+    deadline: date | None  # None for ongoing items
+    state: DeadlineState
+    status: ItemStatus | None  # what the school reported; None when it reported nothing
+    completed_on: date | None
+    evidence: str
+    findings: tuple[Finding, ...]
+    credit: float  # 0..1, share of the item's weight earned
+
+    @property
+    def worst(self) -> Severity | None:
+        order = (Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE, Severity.OK)
+        present = {f.severity for f in self.findings}
+        return next((s for s in order if s in present), None)
+
+
+@dataclass(frozen=True)
+class TaskAssessment:
+    task_id: str
+    name: str
+    weight: float
+    score: float  # points earned out of weight
+
+
+@dataclass(frozen=True)
+class SchoolAssessment:
+    tenant: str  # school code
+    school: str
+    campaign_id: str
+    as_of: date
+    score: float  # out of 100
+    verdict: Verdict
+    tasks: tuple[TaskAssessment, ...]
+    items: tuple[ItemAssessment, ...]
+
+    def item(self, item_id: str) -> ItemAssessment:
+        return next(i for i in self.items if i.item_id == item_id)
+
+    def count(self, state: DeadlineState) -> int:
+        return sum(1 for i in self.items if i.state is state)
+
+
+@dataclass(frozen=True)
+class OnsiteResult:
+    """What the on-site inspectors wrote for one sub-item on the verification sheet."""
+
+    item_id: str
+    result: str  # one of the rulebook's [onsite] words: 符合 / 基本符合 / 不符合
+    note: str
+    inspectors: str
+    inspected_on: date | None
+
+
+@dataclass(frozen=True)
+class VerdictOverride:
+    """A province administrator's decision replacing the verdict, and why."""
+
+    verdict: Verdict
+    reason: str
+    decided_by: str
+    decided_at: datetime

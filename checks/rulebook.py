@@ -1,0 +1,295 @@
+"""Load and validate a rulebook file: the task list, its deadlines, the data checks and their thresholds.
+
+A malformed rulebook fails here, at load, with a message naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Mapping
+
+from checks.campaign import Campaign
+from checks.results import Severity
+from checks.schema import ItemStatus, Role
+
+RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
+DEFAULT_RULEBOOK = "guangdong-2020"
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class RulebookError(ValueError):
+    """A rulebook that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    label: str
+    severity: Severity  # what a breach of this rule counts as
+    params: Mapping[str, Any]
+
+    def param(self, name: str) -> Any:
+        return self.params[name]
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str  # "3.1"
+    task_id: str
+    content: str
+    due: date | None  # None when ongoing
+    due_text: str  # as the annex writes it: "2020年6月", "全年持续推进"
+    checks: tuple[str, ...]
+
+    @property
+    def ongoing(self) -> bool:
+        return self.due is None
+
+
+@dataclass(frozen=True)
+class Task:
+    id: str
+    name: str
+    basis: str
+    weight: float
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Scoring:
+    credit: Mapping[str, float]  # by deadline state
+    credit_not_due: Mapping[ItemStatus, float]
+    credit_ongoing: Mapping[ItemStatus, float]
+    finding_penalty: Mapping[Severity, float]
+
+
+@dataclass(frozen=True)
+class VerdictRules:
+    pass_min_score: float
+    blocking: frozenset[Severity]
+    fail_below_score: float
+
+
+@dataclass(frozen=True)
+class SubmissionDeadline:
+    name: str
+    due: date
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    id: str
+    name: str
+    source: str
+    tasks: tuple[Task, ...]
+    rules: Mapping[str, RuleSpec]
+    titles: Mapping[str, Role]  # written title -> role
+    scoring: Scoring
+    verdict: VerdictRules
+    onsite_severity: Mapping[str, Severity]  # inspector's result word -> severity
+    campaign: Campaign  # the campaign the rulebook was written for
+    submissions: tuple[SubmissionDeadline, ...]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for task in self.tasks for item in task.items)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def task(self, task_id: str) -> Task:
+        return next(t for t in self.tasks if t.id == task_id)
+
+    def role_of(self, title: str) -> Role | None:
+        return self.titles.get(title.strip())
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> Rulebook:
+    """Load a rulebook by id (a file in checks/rulebooks/) or by path."""
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = RULEBOOK_DIR / f"{name_or_path}.toml"
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise RulebookError(f"{path}: 找不到规则文件 (rulebook file not found)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(f"{path}: TOML 格式错误 (invalid TOML): {exc}") from None
+    return _Parser(path).rulebook(raw)
+
+
+class _Parser:
+    """Turns the raw TOML into a Rulebook, naming file and key on every problem."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, problem: str) -> RulebookError:
+        return RulebookError(f"{self.path}: {key}: {problem}")
+
+    def get(self, table: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...]) -> Any:
+        if key not in table:
+            raise self.fail(f"{where}{key}", "缺少此项 (missing)")
+        value = table[key]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise self.fail(f"{where}{key}", f"类型不对 (wrong type: {type(value).__name__})")
+        return value
+
+    def severity(self, value: Any, key: str) -> Severity:
+        try:
+            return Severity(value)
+        except ValueError:
+            allowed = "/".join(s.value for s in Severity)
+            raise self.fail(key, f"未知的严重程度 {value!r}，应为 {allowed}") from None
+
+    def rulebook(self, raw: Mapping[str, Any]) -> Rulebook:
+        rules = self.rules(self.get(raw, "rules", "", dict))
+        tasks = self.tasks(self.get(raw, "tasks", "", list), rules)
+        campaign_raw = self.get(raw, "campaign", "", dict)
+        return Rulebook(
+            id=self.get(raw, "id", "", str),
+            name=self.get(raw, "name", "", str),
+            source=raw.get("source", ""),
+            tasks=tasks,
+            rules=rules,
+            titles=self.titles(self.get(raw, "titles", "", dict)),
+            scoring=self.scoring(self.get(raw, "scoring", "", dict)),
+            verdict=self.verdict(self.get(raw, "verdict", "", dict)),
+            onsite_severity=self.onsite(self.get(raw, "onsite", "", dict)),
+            campaign=self.campaign(campaign_raw, self.get(raw, "id", "", str)),
+            submissions=tuple(
+                SubmissionDeadline(
+                    name=self.get(s, "name", f"campaign.submissions[{n}].", str),
+                    due=self.get(s, "due", f"campaign.submissions[{n}].", date),
+                )
+                for n, s in enumerate(campaign_raw.get("submissions", []))
+            ),
+        )
+
+    def rules(self, raw: Mapping[str, Any]) -> dict[str, RuleSpec]:
+        rules = {}
+        for rule_id, body in raw.items():
+            where = f"rules.{rule_id}."
+            if not isinstance(body, dict):
+                raise self.fail(f"rules.{rule_id}", "应为一个表 (must be a table)")
+            params = {k: v for k, v in body.items() if k not in ("label", "severity")}
+            rules[rule_id] = RuleSpec(
+                id=rule_id,
+                label=self.get(body, "label", where, str),
+                severity=self.severity(self.get(body, "severity", where, str), f"{where}severity"),
+                params=params,
+            )
+        return rules
+
+    def tasks(self, raw: list[Any], rules: Mapping[str, RuleSpec]) -> tuple[Task, ...]:
+        tasks: list[Task] = []
+        seen: dict[str, Item] = {}
+        for n, body in enumerate(raw):
+            where = f"tasks[{n}]."
+            task_id = self.get(body, "id", where, str)
+            items = []
+            for m, item_raw in enumerate(self.get(body, "items", where, list)):
+                item = self.item(item_raw, f"{where}items[{m}].", task_id, rules, seen)
+                seen[item.id] = item
+                items.append(item)
+            tasks.append(Task(
+                id=task_id,
+                name=self.get(body, "name", where, str),
+                basis=self.get(body, "basis", where, str),
+                weight=float(self.get(body, "weight", where, (int, float))),
+                items=tuple(items),
+            ))
+        return tuple(tasks)
+
+    def item(self, raw: Mapping[str, Any], where: str, task_id: str,
+             rules: Mapping[str, RuleSpec], seen: Mapping[str, Item]) -> Item:
+        item_id = self.get(raw, "id", where, str)
+        if not item_id.startswith(f"{task_id}.") or item_id in seen:
+            raise self.fail(f"{where}id", f"编号 {item_id!r} 重复或不属于任务 {task_id}")
+        checks = tuple(self.get(raw, "checks", where, list))
+        for check in checks:
+            if check not in rules:
+                raise self.fail(f"{where}checks", f"未定义的核验规则 {check!r} (no [rules.{check}])")
+        if "due_with" in raw:
+            other = seen.get(raw["due_with"])
+            if other is None:
+                raise self.fail(f"{where}due_with", f"应指向前面已有的子项，找不到 {raw['due_with']!r}")
+            due, due_text = other.due, other.due_text
+        else:
+            due, due_text = self.due(self.get(raw, "due", where, str), f"{where}due")
+        return Item(id=item_id, task_id=task_id, content=self.get(raw, "content", where, str),
+                    due=due, due_text=due_text, checks=checks)
+
+    def due(self, text: str, key: str) -> tuple[date | None, str]:
+        if text == "ongoing":
+            return None, "全年持续推进"
+        match = _MONTH.match(text)
+        if not match or not 1 <= int(match[2]) <= 12:
+            raise self.fail(key, f"完成时限 {text!r} 应写成 YYYY-MM 或 ongoing")
+        year, month = int(match[1]), int(match[2])
+        return month_end(year, month), f"{year}年{month}月"
+
+    def titles(self, raw: Mapping[str, Any]) -> dict[str, Role]:
+        titles = {}
+        for role_name, words in raw.items():
+            try:
+                role = Role(role_name)
+            except ValueError:
+                raise self.fail(f"titles.{role_name}", "未知的角色 (unknown role)") from None
+            for word in words:
+                titles[word] = role
+        return titles
+
+    def scoring(self, raw: Mapping[str, Any]) -> Scoring:
+        def statuses(key: str) -> dict[ItemStatus, float]:
+            table = self.get(raw, key, "scoring.", dict)
+            try:
+                return {ItemStatus(k): float(v) for k, v in table.items()}
+            except ValueError:
+                raise self.fail(f"scoring.{key}", "含有未知的完成状态 (unknown status)") from None
+
+        return Scoring(
+            credit={k: float(v) for k, v in self.get(raw, "credit", "scoring.", dict).items()},
+            credit_not_due=statuses("credit_not_due"),
+            credit_ongoing=statuses("credit_ongoing"),
+            finding_penalty={
+                self.severity(k, "scoring.finding_penalty"): float(v)
+                for k, v in self.get(raw, "finding_penalty", "scoring.", dict).items()
+            },
+        )
+
+    def verdict(self, raw: Mapping[str, Any]) -> VerdictRules:
+        return VerdictRules(
+            pass_min_score=float(self.get(raw, "pass_min_score", "verdict.", (int, float))),
+            blocking=frozenset(self.severity(s, "verdict.blocking")
+                               for s in self.get(raw, "blocking", "verdict.", list)),
+            fail_below_score=float(self.get(raw, "fail_below_score", "verdict.", (int, float))),
+        )
+
+    def onsite(self, raw: Mapping[str, Any]) -> dict[str, Severity]:
+        table = self.get(raw, "severity", "onsite.", dict)
+        return {word: self.severity(sev, f"onsite.severity.{word}") for word, sev in table.items()}
+
+    def campaign(self, raw: Mapping[str, Any], rulebook_id: str) -> Campaign:
+        where = "campaign."
+        return Campaign(
+            id=self.get(raw, "id", where, str),
+            name=self.get(raw, "name", where, str),
+            rulebook=rulebook_id,
+            starts_on=self.get(raw, "starts_on", where, date),
+            acceptance_on=self.get(raw, "acceptance_on", where, date),
+            contact=raw.get("contact", ""),
+        )

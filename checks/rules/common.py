@@ -1,0 +1,100 @@
+"""Small helpers every rule uses: building findings, naming sources, dates and ratios in Chinese."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date
+from typing import Protocol
+
+from checks.results import Finding, Severity
+from checks.rulebook import RuleSpec
+from checks.schema import Meeting
+
+MAX_SOURCES = 20
+_EPSILON = 1e-9  # ratios × counts are floats; 0.01 × 25600 must still equal 256
+
+
+class Sourced(Protocol):
+    source: str
+
+
+def sources_of(records: Iterable[Sourced]) -> tuple[str, ...]:
+    """The rows behind a finding, at most MAX_SOURCES of them."""
+    found: list[str] = []
+    for record in records:
+        if record.source and record.source not in found:
+            found.append(record.source)
+            if len(found) == MAX_SOURCES:
+                break
+    return tuple(found)
+
+
+def breach(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
+    return Finding(spec.id, spec.severity, message, sources_of(records))
+
+
+def attention(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
+    return Finding(spec.id, Severity.ATTENTION, message, sources_of(records))
+
+
+def passed(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
+    return Finding(spec.id, Severity.OK, message, sources_of(records))
+
+
+def unverifiable(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
+    return Finding(spec.id, Severity.UNVERIFIABLE, message, sources_of(records))
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def percent(ratio: float) -> str:
+    return f"{ratio * 100:g}%"
+
+
+def at_least(count: int, ratio: float, total: int) -> bool:
+    return count >= ratio * total - _EPSILON
+
+
+def required_count(ratio: float, total: int) -> int:
+    """The smallest whole number of people that reaches `ratio` of `total`."""
+    return -int(-(ratio * total - _EPSILON) // 1)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` earlier, clamped to the month's end (2020-02-29 − 12 months = 2019-02-28)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def within_months(held_on: date, as_of: date, months: int) -> bool:
+    return months_before(as_of, months) <= held_on <= as_of
+
+
+def listing(names: list[str], limit: int = 10) -> str:
+    """Names joined the Chinese way, the first `limit` of them when there are more."""
+    shown = "、".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown} 等 {len(names)} 个"
+
+
+def with_passes(spec: RuleSpec, problems: list[Finding], passes: list[str],
+                records: Iterable[Sourced] = ()) -> list[Finding]:
+    """The problems found, then one 符合 finding naming what was verified (if anything was)."""
+    if passes:
+        problems.append(passed(spec, "；".join(passes), records))
+    return problems
+
+
+def recency(spec: RuleSpec, held: list[Meeting], as_of: date, months: int, what: str,
+            subject: str = "") -> Finding:
+    """Whether the latest of `held` (oldest first) falls within `months` before `as_of`."""
+    if not held:
+        return breach(spec, f"{subject}截至{cn_date(as_of)}没有{what}的记录")
+    latest = held[-1]
+    when = f"{subject}最近一次{what}在{cn_date(latest.held_on)}"
+    if within_months(latest.held_on, as_of, months):
+        return passed(spec, f"{when}，在 {months} 个月以内", [latest])
+    return breach(spec, f"{when}，距{cn_date(as_of)}已超过 {months} 个月", [latest])

@@ -1,0 +1,107 @@
+"""Meeting rules: mobilisation and training (1.2, 1.3), college reports (2.2), semester reviews (8.1),
+the joint meeting and the Party committee hearing (9.1, 9.2). Only meetings held by `as_of` count.
+
+Semester reviews: a semester starts on the 1st of each month in `semester_start_months`. Every
+semester from the one containing the campaign's start that has ENDED by `as_of` must have a review
+(不符合 otherwise); the semester still running only earns a 需关注 reminder when it has none yet,
+since reviews are usually held at a semester's end.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from checks.results import Finding
+from checks.rulebook import RuleSpec
+from checks.rules.common import (
+    attention,
+    breach,
+    cn_date,
+    passed,
+    recency,
+    unverifiable,
+    with_passes,
+    within_months,
+)
+from checks.rules.context import RuleContext
+from checks.schema import MeetingKind, SchoolReport
+
+
+def mobilisation_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    return [_held(spec, ctx, (MeetingKind.MOBILISATION, MeetingKind.TRAINING), "改革动员会或培训会")]
+
+
+def training_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    return [_held(spec, ctx, (MeetingKind.TRAINING,), MeetingKind.TRAINING.value)]
+
+
+def joint_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    return [_held(spec, ctx, (MeetingKind.JOINT_MEETING,), "相关部门工作联席会议")]
+
+
+def party_hearing(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    return [recency(spec, ctx.meetings(MeetingKind.PARTY_HEARING), ctx.as_of,
+                    spec.param("max_interval_months"), "学校党委听取学生会（研究生会）工作汇报")]
+
+
+def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    months = spec.param("max_interval_months")
+    held = ctx.meetings(MeetingKind.COLLEGE_REPORTS)
+    recent = [m for m in held if within_months(m.held_on, ctx.as_of, months)]
+    if not recent:
+        return [recency(spec, held, ctx.as_of, months, "听取学院（系）学生会（研究生会）工作报告")]
+    colleges = len(report.school.colleges)
+    if not colleges:
+        return [unverifiable(spec, "学校信息未填写学院（系）名单，无法核验", [report.school])]
+    covering = [m for m in recent if m.colleges_covered is not None and m.colleges_covered >= colleges]
+    if covering:
+        return [passed(spec, f"{cn_date(covering[-1].held_on)}听取了全部 {colleges} 个学院（系）的工作报告",
+                       covering[-1:])]
+    if any(m.colleges_covered is None for m in recent):
+        return [unverifiable(spec, "听取学院（系）工作报告的会议未填写覆盖学院（系）数", recent)]
+    widest = max(m.colleges_covered or 0 for m in recent)
+    return [breach(spec, f"{months} 个月内听取工作报告最多覆盖 {widest} 个学院（系），学校共 {colleges} 个",
+                   recent)]
+
+
+def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    if not ctx.school_orgs:
+        return [unverifiable(spec, "未填写校级学生会（研究生会）组织，无法核验")]
+    starts = sorted(spec.param("semester_start_months"))
+    semesters = _semesters(ctx.campaign.starts_on, ctx.as_of, starts)
+    ended, current = semesters[:-1], semesters[-1]
+    reviews = ctx.meetings(MeetingKind.REVIEW)
+    problems, passes = [], []
+    for org in ctx.school_orgs:
+        own = [m for m in reviews if m.organisation in ("", org.name)]
+        missed = [s for s, e in ended if not any(s <= m.held_on <= e for m in own)]
+        if missed:
+            problems.append(breach(spec, f"{org.name}以下学期未召开述职评议会：{_named(missed)}", [org]))
+        elif ended:
+            passes.append(f"{org.name}{_named([s for s, _ in ended])}均召开了述职评议会")
+        this_term = [m for m in own if m.held_on >= current[0]]
+        if not this_term:
+            problems.append(attention(spec, f"{org.name}本学期（{_named([current[0]])}）尚未召开述职评议会", [org]))
+        elif not ended:
+            passes.append(f"{org.name}本学期已于{cn_date(this_term[-1].held_on)}召开述职评议会")
+    return with_passes(spec, problems, passes, ctx.school_orgs)
+
+
+def _held(spec: RuleSpec, ctx: RuleContext, kinds: tuple[MeetingKind, ...], what: str) -> Finding:
+    held = ctx.meetings(*kinds)
+    if held:
+        return passed(spec, f"已于{cn_date(held[0].held_on)}召开{held[0].kind.value}", held[:1])
+    return breach(spec, f"截至{cn_date(ctx.as_of)}没有{what}的记录")
+
+
+def _semesters(campaign_start: date, as_of: date, start_months: list[int]) -> list[tuple[date, date]]:
+    """(first day, last day) of each semester from the one containing the campaign's start up to the
+    one containing `as_of`, which is always last."""
+    starts = [date(year, month, 1) for year in range(campaign_start.year - 1, as_of.year + 2)
+              for month in start_months]
+    first = max(s for s in starts if s <= min(campaign_start, as_of))
+    return [(s, e - timedelta(days=1)) for s, e in zip(starts, starts[1:]) if first <= s <= as_of]
+
+
+def _named(semester_starts: list[date]) -> str:
+    return "、".join(f"{s.year}年{s.month}月起的学期" for s in semester_starts)

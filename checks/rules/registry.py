@@ -1,0 +1,47 @@
+"""Rule id (as the rulebook names it) -> the function that checks it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from checks.deadlines import COMPLETION_DATE_RULE
+from checks.results import Finding
+from checks.rulebook import RuleSpec, Rulebook, RulebookError
+from checks.rules import congress, eligibility, leadership, meetings, sizes
+from checks.rules.context import RuleContext
+from checks.schema import SchoolReport
+
+Rule = Callable[[SchoolReport, RuleSpec, RuleContext], list[Finding]]
+
+RULES: Mapping[str, Rule] = {
+    rule.__name__: rule
+    for rule in (
+        sizes.school_staff_size, sizes.school_presidium_size, sizes.department_count,
+        sizes.department_heads, sizes.department_members, sizes.college_staff_size,
+        sizes.college_presidium_size, sizes.no_other_titles,
+        eligibility.political_status, eligibility.academic_rank, eligibility.no_failed_courses,
+        eligibility.college_experience_ratio, eligibility.staff_trained,
+        eligibility.zhtj_registered, eligibility.ivolunteer_registered,
+        congress.congress_annual, congress.congress_delegate_ratio, congress.congress_college_coverage,
+        congress.non_cadre_delegates, congress.college_congress_annual,
+        congress.election_approved, congress.election_filed,
+        meetings.mobilisation_meeting, meetings.training_meeting, meetings.college_reports_heard,
+        meetings.semester_reviews, meetings.joint_meeting, meetings.party_hearing,
+        leadership.rotating_chair, leadership.deputy_secretary,
+    )
+}
+
+
+class UnimplementedRuleError(RulebookError):
+    """The rulebook names a check this version of the engine cannot run."""
+
+
+def require_implemented(rulebook: Rulebook) -> None:
+    if COMPLETION_DATE_RULE not in rulebook.rules:
+        raise UnimplementedRuleError(
+            f"规则文件 {rulebook.id}: 缺少 [rules.{COMPLETION_DATE_RULE}]（已完成子项须填写完成日期的核验）")
+    for item in rulebook.items:
+        for rule_id in item.checks:
+            if rule_id not in RULES:
+                raise UnimplementedRuleError(
+                    f"规则文件 {rulebook.id}: 子项 {item.id} 的核验规则 {rule_id!r} 尚未实现 (no implementation)")

@@ -1,0 +1,181 @@
+"""Size and structure rules (3.1): staff numbers, presidium, departments, titles.
+
+School-level organisations get one finding per organisation; college-level ones, which can number
+dozens, one finding per rule listing the organisations concerned.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from checks.results import Finding
+from checks.rulebook import RuleSpec
+from checks.rules.common import attention, breach, listing, unverifiable, with_passes
+from checks.rules.context import Roster, RuleContext
+from checks.schema import Organisation, Role, SchoolReport, StaffMember
+
+NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"
+NO_COLLEGE_ORGS = "未填写院级学生会（研究生会）组织，无法核验"
+
+
+def school_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    if not ctx.school_orgs:
+        return [unverifiable(spec, NO_SCHOOL_ORGS)]
+    limit, soft, typical = spec.param("max"), spec.param("attention_above"), spec.param("typical")
+    problems, passes = [], []
+    for org in ctx.school_orgs:
+        staff = ctx.roster(org.name).staff
+        size = len(staff)
+        if not staff:
+            problems.append(unverifiable(spec, f"{org.name}未填写工作人员名单", [org]))
+        elif size > limit:
+            problems.append(breach(spec, f"{org.name}工作人员 {size} 人，超过上限 {limit} 人", staff))
+        elif size > soft:
+            problems.append(attention(
+                spec, f"{org.name}工作人员 {size} 人，多于 {soft} 人（一般为 {typical} 人左右），"
+                      f"需说明学生人数或校区情况", staff))
+        else:
+            passes.append(f"{org.name}工作人员 {size} 人，不超过 {soft} 人")
+    return with_passes(spec, problems, passes, ctx.school_orgs)
+
+
+def school_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    if not ctx.school_orgs:
+        return [unverifiable(spec, NO_SCHOOL_ORGS)]
+    limit = spec.param("max")
+    problems, passes = [], []
+    for org in ctx.school_orgs:
+        size = _presidium_size(org, ctx)
+        if size is None:
+            problems.append(unverifiable(spec, f"{org.name}未填写主席团成员名单或人数", [org]))
+        elif size > limit:
+            problems.append(breach(spec, f"{org.name}主席团成员 {size} 人，超过上限 {limit} 人",
+                                   ctx.roster(org.name).presidium or [org]))
+        else:
+            passes.append(f"{org.name}主席团成员 {size} 人，不超过 {limit} 人")
+    return with_passes(spec, problems, passes, ctx.school_orgs)
+
+
+def department_count(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    if not ctx.school_orgs:
+        return [unverifiable(spec, NO_SCHOOL_ORGS)]
+    limit = spec.param("max")
+    problems, passes = [], []
+    for org in ctx.school_orgs:
+        departments = ctx.roster(org.name).departments
+        count = len(departments) if departments else org.department_count
+        if count is None:
+            problems.append(unverifiable(spec, f"{org.name}未填写工作部门", [org]))
+        elif count > limit:
+            problems.append(breach(spec, f"{org.name}工作部门 {count} 个，超过上限 {limit} 个", [org]))
+        else:
+            passes.append(f"{org.name}工作部门 {count} 个，不超过 {limit} 个")
+    return with_passes(spec, problems, passes, ctx.school_orgs)
+
+
+def department_heads(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    low, high = spec.param("min"), spec.param("max")
+    return _per_department(
+        spec, ctx, lambda roster, d: len(roster.heads.get(d, ())), lambda n: low <= n <= high,
+        breach_text=lambda failing: f"有 {failing} 个工作部门的负责人不在 {low} 至 {high} 人之间",
+        pass_text=lambda counts: f" {len(counts)} 个工作部门各有 {low} 至 {high} 名负责人")
+
+
+def department_members(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    limit = spec.param("max")
+    return _per_department(
+        spec, ctx, lambda roster, d: len(roster.members.get(d, ())), lambda n: n <= limit,
+        breach_text=lambda failing: f"有 {failing} 个工作部门的部门成员（不含负责人）超过上限 {limit} 人",
+        pass_text=lambda counts: f"各工作部门成员均不超过 {limit} 人（最多 {max(counts.values())} 人）")
+
+
+def _per_department(spec: RuleSpec, ctx: RuleContext, count: Callable[[Roster, str], int],
+                    fits: Callable[[int], bool], *, breach_text: Callable[[int], str],
+                    pass_text: Callable[[dict[str, int]], str]) -> list[Finding]:
+    """A count per department of each school-level organisation, held to a limit."""
+    if not ctx.school_orgs:
+        return [unverifiable(spec, NO_SCHOOL_ORGS)]
+    problems, passes = [], []
+    for org in ctx.school_orgs:
+        roster = ctx.roster(org.name)
+        if not roster.departments:
+            problems.append(unverifiable(spec, f"{org.name}工作人员名单未填写所在部门", [org]))
+            continue
+        counts = {d: count(roster, d) for d in roster.departments}
+        failing = [d for d, n in counts.items() if not fits(n)]
+        if failing:
+            problems.append(breach(spec, f"{org.name}{breach_text(len(failing))}：{_counted(failing, counts)}",
+                                   _rows_of(roster, failing)))
+        else:
+            passes.append(f"{org.name}{pass_text(counts)}")
+    return with_passes(spec, problems, passes, ctx.school_orgs)
+
+
+def college_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    if not ctx.college_orgs:
+        return [unverifiable(spec, NO_COLLEGE_ORGS)]
+    low, high = spec.param("min"), spec.param("max")
+    sizes = {org.name: ctx.size(org.name) or None for org in ctx.college_orgs}
+    return _college_findings(
+        spec, ctx.college_orgs, sizes, lambda n: low <= n <= high,
+        breach_text=f"工作人员人数不在 {low} 至 {high} 人之间", pass_text=f"工作人员均在 {low} 至 {high} 人之间",
+        missing_text="未填写工作人员名单")
+
+
+def college_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    if not ctx.college_orgs:
+        return [unverifiable(spec, NO_COLLEGE_ORGS)]
+    limit = spec.param("max")
+    sizes = {org.name: _presidium_size(org, ctx) for org in ctx.college_orgs}
+    return _college_findings(
+        spec, ctx.college_orgs, sizes, lambda n: n <= limit,
+        breach_text=f"主席团成员超过上限 {limit} 人", pass_text=f"主席团成员均不超过 {limit} 人",
+        missing_text="未填写主席团成员名单或人数")
+
+
+def no_other_titles(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    if not report.staff:
+        return [unverifiable(spec, "未填写工作人员名单，无法核验")]
+    odd: dict[str, Counter[str]] = {}
+    for (org, title), count in ctx.title_counts.items():
+        if ctx.role_of_title[title] is None:
+            odd.setdefault(org, Counter())[title] += count
+    problems = []
+    for org, titles in odd.items():
+        listed = "、".join(f"“{t}”{n} 人" for t, n in titles.items())
+        rows = ctx.rows_with({(org, title) for title in titles})
+        problems.append(breach(spec, f"{org}设有主席团成员和工作部门成员以外的职务：{listed}", rows))
+    passes = [] if problems else [f"全部 {len(report.staff)} 名工作人员的职务均属主席团成员或工作部门成员"]
+    return with_passes(spec, problems, passes)
+
+
+def _presidium_size(org: Organisation, ctx: RuleContext) -> int | None:
+    """Counted from the roster; the declared figure only when the organisation has no roster."""
+    if not ctx.size(org.name):
+        return org.presidium_size
+    return ctx.count_with_role(org.name, Role.PRESIDIUM)
+
+
+def _counted(departments: list[str], counts: dict[str, int]) -> str:
+    return "、".join(f"“{d}”{counts[d]} 人" for d in departments)
+
+
+def _rows_of(roster: Roster, departments: list[str]) -> list[StaffMember]:
+    return [person for d in departments for person in roster.departments[d]]
+
+
+def _college_findings(spec: RuleSpec, orgs: tuple[Organisation, ...], sizes: dict[str, int | None],
+                      fits: Callable[[int], bool], *, breach_text: str, pass_text: str, missing_text: str) -> list[Finding]:
+    """One finding for all college-level organisations outside the limits, one for those with no data."""
+    missing = [org for org in orgs if sizes[org.name] is None]
+    failing = [org for org in orgs if sizes[org.name] is not None and not fits(sizes[org.name])]
+    problems = []
+    if failing:
+        named = [f"{org.name} {sizes[org.name]} 人" for org in failing]
+        problems.append(breach(spec, f"{len(failing)} 个院级组织{breach_text}：{listing(named)}", failing))
+    if missing:
+        names = listing([org.name for org in missing])
+        problems.append(unverifiable(spec, f"{len(missing)} 个院级组织{missing_text}：{names}", missing))
+    checked = len(orgs) - len(missing) - len(failing)
+    return with_passes(spec, problems, [f"{checked} 个院级组织{pass_text}"] if checked else [], ())

@@ -1,0 +1,146 @@
+"""The shared schema: one normalised form of a school's report.
+
+This is the contract between loaders (which build it from workbooks) and checks (which score it).
+Every record carries `source`, the place it came from as Excel shows it ("工作人员名单!A17"), so a
+finding can name the rows behind it. Closed lists are StrEnums whose values are the Chinese words
+users see and type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class ItemStatus(StrEnum):
+    NOT_STARTED = "未启动"
+    IN_PROGRESS = "推进中"
+    DONE = "已完成"
+    NOT_APPLICABLE = "不适用"
+
+
+class Level(StrEnum):
+    SCHOOL = "校级"
+    COLLEGE = "院级"
+
+
+class OrgKind(StrEnum):
+    UNDERGRADUATE = "学生会"
+    GRADUATE = "研究生会"
+
+
+class Political(StrEnum):
+    PARTY = "中共党员"
+    PROBATIONARY = "中共预备党员"
+    LEAGUE = "共青团员"
+    MASSES = "群众"
+    OTHER = "其他"
+
+
+class Role(StrEnum):
+    """What a staff member does in the organisation (the rulebook maps titles onto roles)."""
+
+    PRESIDIUM = "主席团成员"
+    DEPARTMENT_HEAD = "部门负责人"
+    DEPARTMENT_MEMBER = "部门成员"
+
+
+class MeetingKind(StrEnum):
+    CONGRESS = "学生代表大会"
+    GRADUATE_CONGRESS = "研究生代表大会"
+    ALL_STUDENT_ASSEMBLY = "全体学生大会"
+    REVIEW = "述职评议会"
+    PARTY_HEARING = "党委听取工作汇报"
+    JOINT_MEETING = "工作联席会议"
+    COLLEGE_REPORTS = "听取学院学生会工作报告"
+    MOBILISATION = "改革动员会"
+    TRAINING = "全员培训"
+
+
+@dataclass(frozen=True)
+class SchoolInfo:
+    code: str  # the 10-digit national school code (学校标识码), always text
+    name: str
+    unit: str  # supervising unit: a city League committee or 省直机关团工委
+    school_type: str = ""  # 本科 / 高职（专科） / 独立学院 …
+    undergraduates: int | None = None
+    graduates: int | None = None
+    colleges: tuple[str, ...] = ()
+    campuses: int | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    deputy_secretary: str = ""  # full-time League deputy secretary designated to guide the unions (10.2)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """The school's self-report on one sub-item of the task list."""
+
+    item_id: str  # "3.1"
+    status: ItemStatus
+    completed_on: date | None = None
+    evidence: str = ""
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str  # unique within a report, e.g. "校学生会", "计算机学院研究生会"
+    level: Level
+    kind: OrgKind
+    college: str = ""  # for college-level organisations
+    students_linked: int | None = None
+    presidium_size: int | None = None  # as declared in 组织架构; the roster is the proof
+    department_count: int | None = None  # as declared
+    rotating_chair: bool | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    student_no: str
+    organisation: str  # Organisation.name
+    title: str  # as written: 执行主席, 部长, 干事 …; the rulebook maps it to a Role
+    department: str = ""  # empty for the presidium
+    political: Political | None = None
+    rank_percent: float | None = None  # academic rank as a top-N percentage of the major (25 = top 25%)
+    failed_courses: int | None = None
+    college_experience: bool | None = None  # served in a college-level union before
+    trained: bool | None = None
+    zhtj_registered: bool | None = None  # 智慧团建
+    ivolunteer_registered: bool | None = None  # i志愿
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    kind: MeetingKind
+    held_on: date
+    organisation: str = ""  # Organisation.name, empty for school-wide meetings
+    delegates: int | None = None
+    non_cadre_delegates: int | None = None
+    colleges_covered: int | None = None
+    approved_on: date | None = None  # election results approved by the Party committee
+    filed_on: date | None = None  # election results filed with the higher student federation
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class SchoolReport:
+    school: SchoolInfo
+    items: tuple[ItemReport, ...] = ()
+    organisations: tuple[Organisation, ...] = ()
+    staff: tuple[StaffMember, ...] = ()
+    meetings: tuple[Meeting, ...] = ()
+
+    def item(self, item_id: str) -> ItemReport | None:
+        return next((i for i in self.items if i.item_id == item_id), None)
+
+    def organisations_at(self, level: Level) -> tuple[Organisation, ...]:
+        return tuple(o for o in self.organisations if o.level is level)
+

@@ -1,0 +1,193 @@
+"""Signing in to the board: a username/password form and, when configured, the province's SSO.
+
+Pages call current_principal() on every run (None: show login_page). The signed-in principal lives
+in st.session_state; a session idle for SESSION_IDLE_MINUTES ends, and every run re-reads the account
+so that disabling it or changing its role takes effect at once.
+
+SSO: when .streamlit/secrets.toml has an [auth] section (redirect_uri, cookie_secret, client_id,
+client_secret, server_metadata_url; see st.login), the login page offers 统一身份认证登录. The
+identity st.user carries is mapped to an account by its subject (sub), else by its e-mail address
+(only when the provider does not say it is unverified); an identity without an account gets no access.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from tenants import db, rls
+from tenants.accounts import Outcome, authenticate, find_sso_user, get_user, principal_for
+from tenants.audit import audit
+from tenants.models import utcnow
+from tenants.principal import Principal
+
+# Long enough for a cadre to read a school's findings, short enough that a shared office computer left
+# alone does not stay signed in for the afternoon.
+SESSION_IDLE_MINUTES = 30
+
+_PRINCIPAL = "auth.principal"
+_LAST_SEEN = "auth.last_seen"
+_NOTICE = "auth.notice"  # said once on the login page (why the session ended)
+_SSO_REFUSED = "auth.sso_refused"  # the refusal for this SSO identity is audited once per session
+
+UNREGISTERED = "您的账号尚未在系统中登记，请联系团省委学校部开通"
+DISABLED = "该账号已停用，请联系团省委学校部"
+EXPIRED = f"您已超过 {SESSION_IDLE_MINUTES} 分钟未操作，请重新登录"
+
+
+def clock() -> datetime:
+    return utcnow()
+
+
+def app_engine() -> Engine:
+    """The dashboard's engine, connected as the app role (see tenants.rls), one per process."""
+    return _engine_for(rls.app_database_url().render_as_string(hide_password=False))
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    return db.make_engine(url)
+
+
+def current_principal() -> Principal | None:
+    """Who is signed in to this browser session, or None; ends idle sessions and disabled accounts."""
+    if _PRINCIPAL not in st.session_state:
+        principal = _sso_principal()
+        if principal is not None:
+            _begin(principal)
+        return principal
+    if clock() - st.session_state[_LAST_SEEN] > timedelta(minutes=SESSION_IDLE_MINUTES):
+        _end("session_expired", EXPIRED)
+        return None
+    principal = _refreshed(st.session_state[_PRINCIPAL])
+    if principal is None:
+        _end("session_ended_disabled", DISABLED)
+        return None
+    _begin(principal)
+    return principal
+
+
+def login_page() -> None:
+    """The sign-in page (a Streamlit page function)."""
+    st.title("登录")
+    st.caption("高校学生会（研究生会）深化改革验收看板")
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice:
+        st.info(notice)
+    if _sso_configured():
+        _sso_section()
+    with st.form("login"):
+        username = st.text_input("用户名")
+        password = st.text_input("密码", type="password")
+        submitted = st.form_submit_button("登录", type="primary")
+    if submitted:
+        _password_login(username, password)
+
+
+def logout() -> None:
+    """Sign out (use as a button's on_click): audited; an SSO sign-in also drops its identity cookie."""
+    principal = st.session_state.get(_PRINCIPAL)
+    if principal is not None:
+        _audit(principal.username, "logout", principal.tenant_code)
+    _forget()
+    if _sso_logged_in():
+        st.logout()
+
+
+# --- password ---------------------------------------------------------------------------------------------
+
+
+def _password_login(username: str, password: str) -> None:
+    if not username.strip() or not password:
+        st.error("请输入用户名和密码")
+        return
+    with db.make_sessionmaker(app_engine()).begin() as session:
+        login = authenticate(session, username, password, clock=clock)
+        principal = principal_for(login.user) if login.outcome is Outcome.SIGNED_IN else None
+    if principal is None:
+        st.error(login.message)
+        return
+    _begin(principal)
+    st.rerun()
+
+
+# --- SSO --------------------------------------------------------------------------------------------------
+
+
+def _sso_configured() -> bool:
+    return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+
+
+def _sso_logged_in() -> bool:
+    return _sso_configured() and bool(st.user.is_logged_in)
+
+
+def _sso_section() -> None:
+    if not _sso_logged_in():
+        st.button("统一身份认证登录", on_click=st.login, type="primary", width="stretch")
+        st.divider()
+        return
+    st.error(st.session_state.get(_SSO_REFUSED, UNREGISTERED))
+    st.button("退出统一身份认证", on_click=st.logout)
+    st.divider()
+
+
+def _sso_principal() -> Principal | None:
+    """The account the SSO identity belongs to, signed in now; None (refusal audited) when none."""
+    if not _sso_logged_in():
+        return None
+    subject, email = st.user.get("sub"), _verified_email()
+    with db.make_sessionmaker(app_engine()).begin() as session:
+        user = find_sso_user(session, subject, email)
+        if user is not None and user.active:
+            user.last_login_at = clock()
+            audit(session, user.username, "login", user.tenant_code, method="sso")
+            return principal_for(user)
+        if _SSO_REFUSED not in st.session_state:
+            reason = "disabled" if user is not None else "unregistered"
+            audit(session, f"sso:{email or subject}", "login_failed", reason=reason, method="sso")
+            st.session_state[_SSO_REFUSED] = DISABLED if user is not None else UNREGISTERED
+    return None
+
+
+def _verified_email() -> str | None:
+    if st.user.get("email_verified") is False:
+        return None
+    return st.user.get("email")
+
+
+# --- the session ------------------------------------------------------------------------------------------
+
+
+def _begin(principal: Principal) -> None:
+    st.session_state[_PRINCIPAL] = principal
+    st.session_state[_LAST_SEEN] = clock()
+
+
+def _refreshed(principal: Principal) -> Principal | None:
+    """The principal as the account stands now; None when it was disabled or removed."""
+    with Session(app_engine()) as session:
+        user = get_user(session, principal.username)
+        return principal_for(user) if user is not None and user.active else None
+
+
+def _end(reason: str, notice: str) -> None:
+    principal = st.session_state[_PRINCIPAL]
+    _audit(principal.username, reason, principal.tenant_code)
+    _forget()
+    st.session_state[_NOTICE] = notice
+    if _sso_logged_in():
+        st.logout()
+
+
+def _forget() -> None:
+    for key in (_PRINCIPAL, _LAST_SEEN, _SSO_REFUSED):
+        st.session_state.pop(key, None)
+
+
+def _audit(actor: str, action: str, tenant_code: str | None) -> None:
+    with db.make_sessionmaker(app_engine()).begin() as session:
+        audit(session, actor, action, tenant_code)

@@ -1,0 +1,141 @@
+"""What every page shares: the app context, who is signed in, the current campaign and board date, and
+small widgets (verdict badges, empty states, access refusals).
+
+The sidebar (drawn by app.py on every run) owns the campaign and date selectors; pages only read them
+through current_campaign() and current_as_of(), so all pages show the same campaign on the same day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import NoReturn
+
+import streamlit as st
+
+from checks.campaign import Campaign
+from checks.results import Severity, Verdict
+from dashboard.auth import app_engine, current_principal, logout
+from reformboard.context import AppContext
+from reformboard.settings import Settings
+from tenants.access import AccessDenied, scoped_transaction
+from tenants.principal import Principal
+from tenants.rls import app_database_url
+from tenants.store import list_campaigns
+from tenants.submissions import CHINA_TIME
+
+# Not "pages": Streamlit treats a folder of that name next to the entry script as the old automatic
+# multipage app, which runs any file in it by URL without app.py (no sign-in, no per-role page list).
+PAGES = Path(__file__).parent / "views"
+SCHOOL_PAGE = PAGES / "school.py"
+SCHOOL_PARAM = "school"  # query parameter naming the school 学校详情 shows
+
+CAMPAIGN_KEY = "campaign_id"
+AS_OF_KEY = "as_of"
+EARLIEST = date(2015, 1, 1)  # the board date selector's lower bound, before any campaign (as the template's dates)
+
+VERDICT_COLORS = {
+    Verdict.PASSED: "green",
+    Verdict.RECTIFY: "orange",
+    Verdict.FAILED: "red",
+    Verdict.NOT_SUBMITTED: "gray",
+}
+SEVERITY_COLORS = {
+    Severity.VIOLATION: "red",
+    Severity.ATTENTION: "orange",
+    Severity.UNVERIFIABLE: "violet",
+    Severity.OK: "green",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _context_for(url: str) -> AppContext:
+    return AppContext(settings=Settings.from_env(), engine=app_engine())
+
+
+def app_context() -> AppContext:
+    """One context per database, shared by every session, on the sign-in's engine: the board connects
+    as the application's database role when one is configured (see tenants.rls)."""
+    return _context_for(app_database_url().render_as_string(hide_password=False))
+
+
+def today() -> date:
+    return datetime.now(CHINA_TIME).date()
+
+
+def signed_in() -> Principal:
+    """The signed-in user; a page reached without one (a stale tab) stops with a sign-in hint."""
+    principal = current_principal()
+    if principal is None:
+        st.warning("登录已失效，请刷新页面后重新登录。")
+        st.stop()
+    return principal
+
+
+def sidebar(principal: Principal) -> None:
+    """User, role, campaign and board date, and the logout button."""
+    with st.sidebar:
+        st.markdown(f"**{principal.display_name or principal.username}**")
+        st.caption(f"{principal.role.label} · 账号 {principal.username}")
+        _campaign_selector(principal)
+        st.date_input("看板日期", key=AS_OF_KEY, value=today(), min_value=EARLIEST, max_value=today(),
+                      format="YYYY-MM-DD",
+                      help="看板按所选日期当天结束时各校的最新有效提交计算，可查看任一历史日期的情况。")
+        st.button("退出登录", on_click=logout, icon=":material/logout:")
+
+
+def _campaign_selector(principal: Principal) -> None:
+    with scoped_transaction(app_context().engine, principal) as session:
+        campaigns = {c.id: c for c in sorted(list_campaigns(session), key=lambda c: c.starts_on, reverse=True)}
+    st.session_state["ui.campaigns"] = campaigns
+    if not campaigns:
+        st.warning("还没有验收批次，请先运行 reformboard init 初始化数据库。")
+        return
+    if st.session_state.get(CAMPAIGN_KEY) not in campaigns:
+        st.session_state[CAMPAIGN_KEY] = next(iter(campaigns))  # the most recent campaign
+    st.selectbox("验收批次", list(campaigns), key=CAMPAIGN_KEY, format_func=lambda cid: campaigns[cid].name)
+
+
+def current_campaign() -> Campaign | None:
+    """The campaign chosen in the sidebar; None when the database holds none yet."""
+    return st.session_state.get("ui.campaigns", {}).get(st.session_state.get(CAMPAIGN_KEY))
+
+
+def current_as_of() -> date:
+    return st.session_state.get(AS_OF_KEY) or today()
+
+
+def require_campaign() -> Campaign:
+    campaign = current_campaign()
+    if campaign is None:
+        empty_state("还没有验收批次。请管理员在服务器上运行 reformboard init（或 reformboard demo 生成演示数据）。")
+        st.stop()
+    return campaign
+
+
+def verdict_badge(verdict: Verdict | str) -> None:
+    st.badge(str(verdict), color=VERDICT_COLORS.get(Verdict(verdict), "gray"))
+
+
+def severity_label(severity: Severity | str) -> str:
+    """Markdown for a coloured severity tag, to put in front of a finding."""
+    return f":{SEVERITY_COLORS.get(Severity(severity), 'gray')}-badge[{severity}]"
+
+
+def empty_state(message: str) -> None:
+    """An empty page or section always says what to do next."""
+    st.info(message, icon=":material/lightbulb:")
+
+
+def refuse(error: AccessDenied) -> NoReturn:
+    """Show an access refusal, and nothing else of the page."""
+    st.error(str(error) or "您没有权限查看该内容。", icon=":material/block:")
+    st.stop()
+
+
+def open_school(code: str) -> NoReturn:
+    st.switch_page(SCHOOL_PAGE, query_params={SCHOOL_PARAM: code})
+
+
+def china_time(moment: datetime | None) -> str:
+    return "" if moment is None else moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,206 @@
+"""导出核查表: the on-site verification sheet of one school or of every school in scope (.zip), the
+province summary (province roles), and reading back the sheets the inspectors filled in (province
+administrator). Every export is audited as "export".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from checks.campaign import Campaign
+from checks.rulebook import Rulebook
+from dashboard import ui
+from dashboard.views.upload import XLSX_MIME, problem_table
+from loaders.province_summary import province_summary
+from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
+from reformboard.context import AppContext
+from reformboard.exports import summary_rows, verification_inputs
+from reformboard.inspections import load_inspection
+from tenants.access import AccessDenied, require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.models import School
+from tenants.principal import Principal, Role
+from tenants.store import audit, list_units
+
+EXPORT_ROLES = tuple(Role)
+ALL_UNITS = ""
+FILES_KEY = "exports.files"
+
+
+@dataclass(frozen=True)
+class Export:
+    data: bytes
+    file_name: str
+    mime: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every section of the page works with."""
+
+    ctx: AppContext
+    principal: Principal
+    campaign: Campaign
+    rulebook: Rulebook
+    as_of: date
+
+
+def render() -> None:
+    principal = ui.signed_in()
+    ctx = ui.app_context()
+    try:
+        with scoped_transaction(ctx.engine, principal) as session:
+            require_role(session, principal, *EXPORT_ROLES, action="view_exports")
+            schools = visible_tenants(session, principal)
+            units = {u.code: u.name for u in list_units(session)}
+    except AccessDenied as denied:
+        ui.refuse(denied)
+    campaign = ui.require_campaign()
+    page = Page(ctx, principal, campaign, ctx.rulebook_for(campaign), ui.current_as_of())
+    st.title("导出核查表")
+    st.caption(f"{campaign.name} · 数据截至 {page.as_of:%Y-%m-%d}（按当日结束时各校最新的有效提交生成）")
+    if not schools:
+        ui.empty_state("您的范围内还没有学校。")
+        return
+    _single_sheet(page, schools)
+    if principal.role is not Role.SCHOOL:
+        _batch(page, schools, units)
+    if principal.is_province:
+        _summary(page, [s.code for s in schools])
+    if principal.role is Role.PROVINCE_ADMIN:
+        _inspections(page)
+
+
+# --- generating and offering a file ---------------------------------------------------------------
+
+def _offer(key: str, button: str, build: Callable[[], Export | None]) -> None:
+    """A button that builds (and audits) a file, then a download button for it, kept across reruns;
+    `key` names what the file was built from, so a changed choice needs a new build."""
+    files: dict[str, Export | None] = st.session_state.setdefault(FILES_KEY, {})
+    if st.button(button, key=f"exports.build.{key}", icon=":material/build:"):
+        with st.spinner("正在生成文件…"):
+            files[key] = build()
+    made = files.get(key)
+    if made is not None:
+        st.download_button(f"下载 {made.file_name}", data=made.data, file_name=made.file_name, mime=made.mime,
+                           key=f"exports.download.{key}", icon=":material/download:")
+
+
+def _audit_export(session, page: Page, tenant_code: str | None, kind: str, **detail: object) -> None:
+    audit(session, page.principal.username, "export", tenant_code, kind=kind, campaign=page.campaign.id,
+          as_of=page.as_of, **detail)
+
+
+# --- one school -------------------------------------------------------------------------------------
+
+def _single_sheet(page: Page, schools: list[School]) -> None:
+    st.subheader("单校验收核查表（.xlsx）")
+    by_code = {s.code: s for s in schools}
+    if len(by_code) == 1:
+        code = next(iter(by_code))
+    else:
+        code = st.selectbox("学校", list(by_code), key="exports.school",
+                            format_func=lambda c: f"{by_code[c].name}（{c}）")
+    _offer(f"sheet.{page.campaign.id}.{page.as_of}.{code}", "生成核查表", lambda: _sheet(page, code))
+
+
+def _sheet(page: Page, code: str) -> Export | None:
+    try:
+        with scoped_transaction(page.ctx.engine, page.principal) as session:
+            school = require_tenant(session, page.principal, code, "export")
+            entries = verification_inputs(session, page.rulebook, page.campaign, page.as_of, [code]).entries
+            entry = entries[0] if entries else None
+            if entry is not None:
+                _audit_export(session, page, code, "verification_sheet", submission=entry.context.submission_id)
+    except AccessDenied as denied:
+        ui.refuse(denied)
+    if entry is None:
+        st.warning(f"{school.name}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
+        return None
+    data = verification_sheet(entry.context, page.rulebook, entry.report, entry.assessment)
+    return Export(data, sheet_file_name(entry.context), XLSX_MIME)
+
+
+# --- every school in scope --------------------------------------------------------------------------
+
+def _batch(page: Page, schools: list[School], units: dict[str, str]) -> None:
+    st.subheader("批量导出核查表（.zip）")
+    unit = ALL_UNITS
+    if page.principal.is_province:
+        present = sorted({s.unit_code for s in schools})
+        unit = st.selectbox("范围", [ALL_UNITS, *present], key="exports.unit",
+                            format_func=lambda c: units.get(c, c) if c else "全省所有学校")
+    codes = [s.code for s in schools if unit in (ALL_UNITS, s.unit_code)]
+    scope = units.get(unit, "全部学校") if unit else "全部学校"
+    st.caption(f"范围内共 {len(codes)} 所学校；尚无有效提交的学校不生成核查表。")
+    _offer(f"batch.{page.campaign.id}.{page.as_of}.{unit}", "生成批量核查表",
+           lambda: _batch_file(page, codes, scope))
+
+
+def _batch_file(page: Page, codes: Collection[str], scope: str) -> Export | None:
+    with scoped_transaction(page.ctx.engine, page.principal) as session:
+        inputs = verification_inputs(session, page.rulebook, page.campaign, page.as_of, codes)
+        if inputs.entries:
+            _audit_export(session, page, None, "verification_batch", scope=scope,
+                          schools=[e.context.school_code for e in inputs.entries])
+    if inputs.not_submitted:
+        names = "、".join(s.name for s in inputs.not_submitted)
+        st.info(f"以下 {len(inputs.not_submitted)} 所学校尚无有效提交，未生成核查表：{names}")
+    if not inputs.entries:
+        st.warning("范围内没有任何学校有有效提交，无法生成核查表。")
+        return None
+    name = f"验收核查表_{scope}_{page.as_of.isoformat()}.zip"
+    return Export(verification_batch(page.rulebook, inputs.entries), name, "application/zip")
+
+
+# --- the province summary ---------------------------------------------------------------------------
+
+def _summary(page: Page, codes: list[str]) -> None:
+    st.subheader("全省验收情况汇总表（.xlsx）")
+    _offer(f"summary.{page.campaign.id}.{page.as_of}", "生成汇总表", lambda: _summary_file(page, codes))
+
+
+def _summary_file(page: Page, codes: list[str]) -> Export:
+    try:
+        with scoped_transaction(page.ctx.engine, page.principal) as session:
+            require_role(session, page.principal, Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, action="export")
+            rows = summary_rows(session, page.rulebook, page.campaign, page.as_of, codes)
+            _audit_export(session, page, None, "province_summary", schools=len(rows))
+    except AccessDenied as denied:
+        ui.refuse(denied)
+    data = province_summary(page.rulebook, page.campaign, rows)
+    return Export(data, f"{page.campaign.name}验收情况汇总表_{page.as_of.isoformat()}.xlsx", XLSX_MIME)
+
+
+# --- inspectors' sheets back in -----------------------------------------------------------------------
+
+def _inspections(page: Page) -> None:
+    st.subheader("上传现场核查结果")
+    st.caption("上传验收组填写好的验收核查表（系统导出的 .xlsx 原表），系统读取各子项的现场核查结论并记入该校。")
+    upload = st.file_uploader("填写好的验收核查表", type=["xlsx"], key="exports.inspection")
+    if upload is None or not st.button("读取并保存现场核查结论", key="exports.inspection.load", type="primary"):
+        return
+    try:
+        with st.spinner("正在读取核查表…"), scoped_transaction(page.ctx.engine, page.principal) as session:
+            outcome = load_inspection(session, upload.getvalue(), principal=page.principal,
+                                      campaign=page.campaign, limits=page.ctx.settings.limits())
+    except AccessDenied as denied:
+        st.error(str(denied), icon=":material/block:")
+        return
+    result = outcome.result
+    if not result.accepted:
+        st.error("核查表未被接收，请按下表修改后重新上传：", icon=":material/error:")
+    elif outcome.stored:
+        st.success(f"已保存学校 {result.school_code} 的 {len(result.results)} 项现场核查结论"
+                   f"（核查人：{result.inspectors}）。", icon=":material/check_circle:")
+    else:
+        st.info("这份核查表此前已经上传并保存，本次未重复保存。", icon=":material/done_all:")
+    if result.problems:
+        st.dataframe(problem_table(list(result.problems)), hide_index=True, width="stretch")
+
+
+if __name__ == "__main__":
+    render()

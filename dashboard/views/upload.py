@@ -1,0 +1,220 @@
+"""上传填报: download the blank template, upload the filled one, see every problem and the would-be result
+before anything is stored, then confirm. A school uploads its own; the province administrator picks one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from checks.campaign import Campaign
+from checks.results import DeadlineState, SchoolAssessment
+from checks.rulebook import Rulebook
+from dashboard import ui
+from loaders.annotate import annotate
+from loaders.problems import Problem, Refusal
+from loaders.template import build_template
+from reformboard.context import AppContext
+from reformboard.ingest import IngestOutcome, ingest
+from tenants.access import AccessDenied, require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.models import School
+from tenants.principal import Principal, Role
+from tenants.store import history
+
+UPLOAD_ROLES = (Role.SCHOOL, Role.PROVINCE_ADMIN)
+ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_KEY = "upload.preview"
+RESULT_KEY = "upload.result"
+ROUND_KEY = "upload.round"  # a new uploader widget, hence an empty one, after each submission
+PROBLEM_COLUMNS = ["严重程度", "工作表", "单元格", "字段", "填写内容", "修改建议"]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The dry run of one file for one school, kept across reruns until the file changes."""
+
+    school: str  # school code
+    sha256: str
+    filename: str
+    outcome: IngestOutcome
+    annotated: bytes | None  # the workbook with its problems marked; None when it cannot be copied
+    received_on: str  # when a byte-identical file was received before, else ""
+
+
+def render() -> None:
+    principal = ui.signed_in()
+    ctx = ui.app_context()
+    campaign = ui.require_campaign()
+    try:
+        with scoped_transaction(ctx.engine, principal) as session:
+            require_role(session, principal, *UPLOAD_ROLES, action="upload")
+            school = _target_school(session, principal)
+    except AccessDenied as denied:
+        ui.refuse(denied)
+    rulebook = ctx.rulebook_for(campaign)
+    st.title("上传填报")
+    st.caption(f"{school.name}（{school.code}） · {campaign.name}")
+    _template_download(rulebook, campaign)
+    upload = st.file_uploader("上传填写好的填报文件", type=ACCEPTED_TYPES,
+                              key=f"upload.file.{school.code}.{st.session_state.get(ROUND_KEY, 0)}",
+                              help="支持 .xlsx、.xlsm、.xls、.ods。上传后先预览核验结果，确认后才会提交。")
+    if upload is None:
+        _show_result(school)
+        return
+    preview = _preview(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue())
+    _show_preview(preview)
+    if not preview.received_on and st.button("确认提交", type="primary", icon=":material/send:"):
+        _submit(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue())
+
+
+def _target_school(session, principal: Principal) -> School:
+    """A school its own; the province administrator the school chosen here."""
+    if principal.role is Role.SCHOOL:
+        return require_tenant(session, principal, principal.tenant_code or "", "upload", write=True)
+    schools = {s.code: s for s in visible_tenants(session, principal)}
+    if not schools:
+        ui.empty_state("还没有登记任何学校，请先在“管理”页添加学校。")
+        st.stop()
+    code = st.selectbox("代为上传的学校", list(schools), key="upload.school",
+                        format_func=lambda c: f"{schools[c].name}（{c}）")
+    return require_tenant(session, principal, code, "upload", write=True)
+
+
+def _template_download(rulebook: Rulebook, campaign: Campaign) -> None:
+    st.subheader("第一步：下载填报模板")
+    st.download_button("下载空白填报模板", data=_template(rulebook, campaign),
+                       file_name=f"{campaign.name}填报模板.xlsx", mime=XLSX_MIME, icon=":material/download:")
+    st.subheader("第二步：上传填写好的文件")
+
+
+@st.cache_data(show_spinner="正在生成填报模板…", max_entries=8)
+def _template(_rulebook: Rulebook, campaign: Campaign) -> bytes:
+    return build_template(_rulebook, campaign)
+
+
+# --- the dry run --------------------------------------------------------------------------------
+
+def _preview(ctx: AppContext, principal: Principal, school: School, campaign: Campaign, rulebook: Rulebook,
+             filename: str, data: bytes) -> Preview:
+    sha256 = hashlib.sha256(data).hexdigest()
+    kept: Preview | None = st.session_state.get(PREVIEW_KEY)
+    if kept is not None and (kept.school, kept.sha256) == (school.code, sha256):
+        return kept
+    st.session_state.pop(RESULT_KEY, None)
+    with st.status("正在读取并核验文件…", expanded=False) as status:
+        with scoped_transaction(ctx.engine, principal) as session:
+            outcome = ingest(session, data=data, filename=filename, principal=principal,
+                             campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
+                             target_tenant=school.code, dry_run=True)
+            earlier = next((s for s in history(session, school.code, campaign.id) if s.sha256 == sha256), None)
+        status.update(label="正在生成标注问题的文件副本…")
+        annotated = _annotated(data, outcome.problems, ctx)
+        status.update(label="核验完成", state="complete")
+    preview = Preview(school.code, sha256, filename, outcome, annotated,
+                      ui.china_time(earlier.uploaded_at) if earlier else "")
+    st.session_state[PREVIEW_KEY] = preview
+    return preview
+
+
+def _annotated(data: bytes, problems: list[Problem], ctx: AppContext) -> bytes | None:
+    if not problems:
+        return None
+    try:
+        return annotate(data, problems, ctx.settings.limits())
+    except Refusal:
+        return None  # an unreadable file cannot be copied; the problem table says why
+
+
+def _show_preview(preview: Preview) -> None:
+    outcome = preview.outcome
+    st.subheader("第三步：核对预览结果")
+    if preview.received_on:
+        st.info(f"该文件此前已于 {preview.received_on} 上传并收到（内容完全相同），无需重复提交。",
+                icon=":material/done_all:")
+    errors = sum(1 for p in outcome.problems if p.is_error)
+    if outcome.accepted:
+        st.success(f"文件通过核验，可以提交。{_problem_count(outcome)}", icon=":material/check_circle:")
+        _assessment_summary(outcome.assessment, "提交后的预计结果")
+    else:
+        st.error(f"文件有 {errors} 处错误，不能作为有效填报。{_problem_count(outcome)}"
+                 "请按下表修改后重新上传；如仍提交，系统将把它记录为未通过核验的提交（连同问题清单），"
+                 "不计入验收评估。", icon=":material/error:")
+    if outcome.problems:
+        st.dataframe(problem_table(outcome.problems), hide_index=True, width="stretch")
+    if preview.annotated:
+        st.download_button("下载标注了问题的文件副本", data=preview.annotated, mime=XLSX_MIME,
+                           file_name=f"问题标注_{preview.filename.rsplit('.', 1)[0]}.xlsx",
+                           icon=":material/download:")
+
+
+def _problem_count(outcome: IngestOutcome) -> str:
+    if not outcome.problems:
+        return "未发现问题。"
+    more = f"，另有 {outcome.more_problems} 处未列出" if outcome.more_problems else ""
+    return f"共发现 {len(outcome.problems)} 处问题{more}。"
+
+
+def problem_table(problems: list[Problem]) -> pd.DataFrame:
+    rows = [[p.severity.value, p.sheet, p.cell, p.field, p.value, p.message] for p in problems]
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+
+
+# --- confirming -----------------------------------------------------------------------------------
+
+def _submit(ctx: AppContext, principal: Principal, school: School, campaign: Campaign, rulebook: Rulebook,
+            filename: str, data: bytes) -> None:
+    """The real ingest, in a transaction of its own; the page then reruns showing its outcome."""
+    try:
+        with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal) as session:
+            require_tenant(session, principal, school.code, "upload", write=True)
+            outcome = ingest(session, data=data, filename=filename, principal=principal,
+                             campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
+                             target_tenant=school.code)
+    except AccessDenied as denied:
+        ui.refuse(denied)
+    st.session_state[RESULT_KEY] = (school.code, outcome)
+    st.session_state.pop(PREVIEW_KEY, None)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
+    st.rerun()
+
+
+def _show_result(school: School) -> None:
+    kept = st.session_state.get(RESULT_KEY)
+    if kept is None or kept[0] != school.code:
+        return
+    outcome: IngestOutcome = kept[1]
+    st.subheader("提交结果")
+    if not outcome.created:
+        st.info("该文件此前已经收到（内容完全相同），本次未重复保存。", icon=":material/done_all:")
+    elif outcome.accepted:
+        st.success(f"已提交：{outcome.filename}（提交编号 {outcome.submission_id}）。", icon=":material/check_circle:")
+    else:
+        st.warning(f"{outcome.filename} 未通过核验，已记录为未通过的提交（提交编号 {outcome.submission_id}），"
+                   "连同问题清单一并保存，不计入验收评估。请修改后重新上传。", icon=":material/warning:")
+    if outcome.accepted and outcome.assessment is not None:
+        _assessment_summary(outcome.assessment, "本次提交的评估结果")
+        st.dataframe(_item_table(outcome.assessment), hide_index=True, width="stretch")
+
+
+def _assessment_summary(assessment: SchoolAssessment | None, heading: str) -> None:
+    if assessment is None:
+        return
+    st.markdown(f"**{heading}**（按今天 {assessment.as_of:%Y-%m-%d} 计算）")
+    score, verdict, overdue = st.columns(3)
+    score.metric("得分", f"{assessment.score:.1f}")
+    verdict.metric("验收结论", str(assessment.verdict))
+    overdue.metric("逾期未完成子项", assessment.count(DeadlineState.OVERDUE))
+
+
+def _item_table(assessment: SchoolAssessment) -> pd.DataFrame:
+    rows = [[i.item_id, i.deadline, str(i.state), str(i.status) if i.status else "未填报",
+             "；".join(f"{f.severity}：{f.message}" for f in i.findings)] for i in assessment.items]
+    return pd.DataFrame(rows, columns=["子项", "完成时限", "进度", "学校填报", "核验发现"])
+
+
+if __name__ == "__main__":
+    render()

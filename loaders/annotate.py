@@ -1,0 +1,96 @@
+"""An annotated copy of an uploaded workbook: every problem cell coloured (red 错误, yellow 提示) with
+the message as a comment, and a first sheet 问题清单 listing them all.
+
+xlsx/xlsm are copied with openpyxl in a child process (never with macros: keep_vba=False); xls, xlsb
+and ods cannot be copied with their formatting, so a new xlsx is built from their cell values.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from loaders.limits import Limits
+from loaders.problems import Problem, ProblemSeverity
+from loaders.sandbox import limit_self, read_sheets, run_isolated
+from loaders.sniff import sniff
+
+LIST_SHEET = "问题清单"
+_FILLS = {ProblemSeverity.ERROR: "FFC7CE", ProblemSeverity.NOTE: "FFEB9C"}
+_REBUILT = ("说明：原文件不是 .xlsx 格式，此文件根据原文件中的内容重新生成，只保留了单元格的值，"
+            "没有保留原来的格式。请在原文件中按下列位置修改后重新上传。")
+Marks = list[tuple[str, str, str, str]]  # severity, sheet, cell, message
+
+
+def annotate(data: bytes, problems: Iterable[Problem], limits: Limits = Limits()) -> bytes:
+    """The workbook with its problems marked, as xlsx bytes; a Refusal when the file cannot be read."""
+    marks = [(p.severity.value, p.sheet, p.cell, p.message) for p in problems]
+    fmt = sniff(data, limits)
+    if fmt.openpyxl_can_copy:
+        return run_isolated("loaders.annotate", data, fmt, limits, [], stdin=json.dumps(marks).encode())
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for raw in read_sheets(data, fmt, limits):
+        sheet = workbook.create_sheet(raw.name[:31])
+        for row in raw.rows:
+            sheet.append([v if v != "" else None for v in row])
+    return _marked(workbook, marks, preface=_REBUILT)
+
+
+def _marked(workbook: Workbook, marks: Marks, preface: str = "") -> bytes:
+    by_cell: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for severity, sheet, cell, message in marks:
+        if sheet in workbook.sheetnames and cell:
+            by_cell[sheet, cell].append((severity, message))
+    for (sheet, cell), found in by_cell.items():
+        _mark(workbook[sheet], cell, found)
+    _problem_list(workbook, marks, preface)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _mark(sheet: Worksheet, cell: str, found: list[tuple[str, str]]) -> None:
+    worst = ProblemSeverity.ERROR if any(s == ProblemSeverity.ERROR for s, _ in found) else ProblemSeverity.NOTE
+    target = sheet[cell]
+    if type(target).__name__ == "MergedCell":  # only a merged range's first cell can hold a comment
+        target = next(sheet[str(r.coord).split(":")[0]] for r in sheet.merged_cells.ranges if cell in r)
+    target.fill = PatternFill("solid", fgColor=_FILLS[worst])
+    comment = Comment("\n".join(f"【{s}】{m}" for s, m in found), "ReformBoard")
+    comment.width, comment.height = 300, 40 + 60 * len(found)
+    target.comment = comment
+
+
+def _problem_list(workbook: Workbook, marks: Marks, preface: str) -> None:
+    sheet = workbook.create_sheet(LIST_SHEET, 0)
+    if preface:
+        sheet.append([preface])
+    sheet.append(["类型", "位置", "问题及修改方法"])
+    for severity, where_sheet, cell, message in marks:
+        where = f"{where_sheet}!{cell}" if cell else where_sheet or "整个文件"
+        sheet.append([severity, where, message])
+        sheet.cell(sheet.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[ProblemSeverity(severity)])
+    for letter, width in zip("ABC", (8, 22, 90)):
+        sheet.column_dimensions[letter].width = width
+    workbook.active = 0
+
+
+def _child(path: str, memory: str, seconds: str) -> bytes:
+    limit_self(int(memory), int(seconds))
+    marks = [tuple(m) for m in json.loads(sys.stdin.buffer.read())]
+    workbook = load_workbook(path, keep_vba=False, keep_links=False, rich_text=False)
+    return _marked(workbook, marks)
+
+
+if __name__ == "__main__":
+    sys.stdout.buffer.write(_child(*sys.argv[1:4]))
+
+

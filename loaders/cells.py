@@ -1,0 +1,240 @@
+"""Turn one cell's raw value into the schema's value, forgiving the ways people really type.
+
+Each parser takes what the reader returned (str, float, int, bool, date, datetime or "" for empty)
+and returns the normalised value, or raises BadValue with a Chinese message saying what is expected.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import datetime as dt
+import re
+import unicodedata
+from typing import Any, Callable
+
+from loaders.layout import Column, Kind
+
+
+class BadValue(ValueError):
+    """A value that cannot be read; the message says what is expected."""
+
+
+def clean(text: str) -> str:
+    """Full-width to half-width (NFKC), line breaks and surrounding spaces removed."""
+    return unicodedata.normalize("NFKC", text).replace("\r", "").replace("\n", "").strip()
+
+
+def squeeze(text: str) -> str:
+    """clean() and no whitespace at all: for comparing words and numbers."""
+    return re.sub(r"\s+", "", clean(text))
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def shown(value: Any) -> str:
+    """The value as the school sees it in the cell, for messages."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --- text and identifiers -----------------------------------------------------------------------
+
+
+def parse_text(value: Any) -> str:
+    """Free text as written (full-width punctuation kept), without surrounding spaces."""
+    if isinstance(value, float) and not value.is_integer():
+        return repr(value)  # "3.1", not "3.1000000000000001"
+    return shown(value).strip()
+
+
+def parse_code(value: Any) -> str:
+    """Identifiers (school codes, student numbers) as text, never "2019001.0" or "2.019E+09"."""
+    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+        raise BadValue("应为编号（数字或字母），请按文本格式填写")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise BadValue("编号不应有小数，请将单元格设为“文本”格式后重新输入完整编号")
+        return str(int(value))
+    text = squeeze(str(value))
+    if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", text):
+        raise BadValue("编号显示为科学计数法，数字已丢失；请将单元格设为“文本”格式后重新输入完整编号")
+    return text.removesuffix(".0") if re.fullmatch(r"\d+\.0", text) else text
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+_UNITS = "人个名门次所项"
+
+
+def parse_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise BadValue("应为整数，如 12")
+    if isinstance(value, (int, float)):
+        number = value
+    else:
+        text = squeeze(str(value)).rstrip(_UNITS)
+        try:
+            number = float(text)
+        except ValueError:
+            raise BadValue("应为整数，如 12（只填数字）") from None
+    if not float(number).is_integer() or number < 0:
+        raise BadValue("应为不小于 0 的整数，如 12")
+    return int(number)
+
+
+def parse_percent(value: Any) -> float:
+    """A top-N percentage: 25, 0.25, "25%", "前25%", "前百分之25" all mean the top 25%."""
+    if isinstance(value, bool):
+        raise BadValue(_PERCENT_HINT)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = squeeze(str(value)).removeprefix("前").removeprefix("百分之").removesuffix("以内")
+        percent_sign = text.endswith("%")
+        try:
+            number = float(text.rstrip("%"))
+        except ValueError:
+            raise BadValue(_PERCENT_HINT) from None
+        if percent_sign:
+            return _percent_in_range(number)
+    return _percent_in_range(number * 100 if 0 < number < 1 else number)
+
+
+_PERCENT_HINT = "应为本专业综合排名的前百分之几，填数字即可，如 25（表示前25%）"
+
+
+def _percent_in_range(number: float) -> float:
+    if not 0 < number <= 100:
+        raise BadValue(_PERCENT_HINT + "；数值应在 0 到 100 之间")
+    return number
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIALS = range(36526, 73051)  # 2000-01-01 .. 2099-12-31: a plain number in this range is a date
+_DATE_HINT = "应为日期，如 2020-06-30、2020/6/30 或 2020年6月30日"
+_FULL = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(\s.*)?")
+_MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def parse_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise BadValue(_DATE_HINT)
+    if isinstance(value, (int, float)):
+        return _date_from_number(value)
+    return _date_from_text(clean(str(value)))
+
+
+def _date_from_number(number: float) -> dt.date:
+    if 2000 <= number < 2100 and not float(number).is_integer():
+        return _date_from_text(repr(float(number)))  # 2020.06 typed into a number cell
+    if float(number).is_integer() and int(number) in _SERIALS:
+        return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+    if float(number).is_integer():
+        return _date_from_text(str(int(number)))  # 20200630
+    raise BadValue(_DATE_HINT)
+
+
+def _date_from_text(text: str) -> dt.date:
+    if re.fullmatch(r"\d{4}\.1", text):
+        raise BadValue("“" + text + "”无法确定是1月还是10月，请写成完整日期，如 2020-10-31 或 2020年1月31日")
+    try:
+        if m := _FULL.fullmatch(text) or _COMPACT.fullmatch(text):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := _MONTH.fullmatch(text):  # a month alone means by the end of that month
+            year, month = int(m[1]), int(m[2])
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        raise BadValue(f"“{text}”不是有效日期，" + _DATE_HINT) from None
+    raise BadValue(_DATE_HINT)
+
+
+# --- yes/no, choices, lists ---------------------------------------------------------------------
+
+_YES = {"是", "√", "✓", "✔", "Y", "YES", "有", "TRUE", "1", "对"}
+_NO = {"否", "×", "X", "✗", "✘", "N", "NO", "无", "FALSE", "0", "没有", "不是"}
+_EXACT_BOOL = {"是": True, "否": False}
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in _EXACT_BOOL:  # the template's own words, without normalising
+        return _EXACT_BOOL[value]
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = squeeze(str(value)).upper()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise BadValue("应填“是”或“否”")
+
+
+# Variants people write for a closed-list word; applied only when the word is in the column's list.
+VARIANTS = {
+    "党员": "中共党员", "正式党员": "中共党员", "共产党员": "中共党员",
+    "预备党员": "中共预备党员", "团员": "共青团员", "共青团": "共青团员",
+    "学院级": "院级", "院系级": "院级", "二级学院": "院级", "学院": "院级", "院": "院级",
+    "学校级": "校级", "学校": "校级", "校": "校级",
+    "学代会": "学生代表大会", "研代会": "研究生代表大会",
+    "研会": "研究生会", "研究生会(研会)": "研究生会",
+    "完成": "已完成", "已经完成": "已完成", "进行中": "推进中", "正在推进": "推进中", "推进": "推进中",
+    "未开始": "未启动", "尚未启动": "未启动", "不涉及": "不适用", "无此项": "不适用",
+    "高职": "高职（专科）", "专科": "高职（专科）", "高职高专": "高职（专科）",
+}
+_VARIANTS = {squeeze(k): v for k, v in VARIANTS.items()}
+
+
+def parse_choice(value: Any, choices: tuple[str, ...]) -> str:
+    if value in choices:  # the template's own words, without normalising
+        return value
+    word = squeeze(shown(value))
+    by_key = _choice_keys(choices)
+    if word in by_key:
+        return by_key[word]
+    canonical = _VARIANTS.get(word)
+    if canonical in choices:
+        return canonical
+    raise BadValue("应为以下之一：" + "、".join(choices))
+
+
+@functools.cache
+def _choice_keys(choices: tuple[str, ...]) -> dict[str, str]:
+    return {squeeze(c): c for c in choices}
+
+
+_SEPARATORS = re.compile(r"[、,，;；\n/]+")
+
+
+def parse_list(value: Any) -> tuple[str, ...]:
+    parts = (clean(p) for p in _SEPARATORS.split(unicodedata.normalize("NFKC", shown(value))))
+    return tuple(p for p in parts if p)
+
+
+def parser_for(column: Column) -> Callable[[Any], Any]:
+    if column.kind is Kind.CHOICE:
+        return lambda value: parse_choice(value, column.choices)
+    return _PARSERS[column.kind]
+
+
+_PARSERS: dict[Kind, Callable[[Any], Any]] = {
+    Kind.TEXT: parse_text, Kind.CODE: parse_code, Kind.INT: parse_int, Kind.PERCENT: parse_percent,
+    Kind.DATE: parse_date, Kind.BOOL: parse_bool, Kind.LIST: parse_list,
+}

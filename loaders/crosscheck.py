@@ -1,0 +1,141 @@
+"""Checks that need more than one cell: identifiers, duplicates, the task list, and agreement
+between sheets (the roster's organisations exist, declared figures match the roster, dates are past).
+
+Runs on the rows as read, so every problem names the cell the school must change. As a side effect
+an organisation written with stray spaces is replaced by its name as 组织架构 writes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from checks.rulebook import Rulebook
+from checks.schema import ItemStatus, Role
+from loaders.cells import squeeze
+from loaders.layout import ITEMS, MEETINGS, ORGANISATIONS, SCHOOL, STAFF, Sheet
+from loaders.problems import Problem, error, note
+from loaders.sheets import Row
+
+Tables = dict[str, list[Row]]  # sheet name -> rows; a sheet that could not be read is absent
+
+
+def crosscheck(tables: Tables, rulebook: Rulebook, today: date) -> list[Problem]:
+    problems: list[Problem] = []
+    _school_code(tables.get(SCHOOL.name, []), problems)
+    _task_items(tables.get(ITEMS.name), rulebook, problems)
+    _unique(tables.get(ORGANISATIONS.name, []), ORGANISATIONS, "name", problems)
+    _unique(tables.get(STAFF.name, []), STAFF, "student_no", problems)
+    if ORGANISATIONS.name in tables:
+        names = {squeeze(r.get("name")): r.get("name") for r in tables[ORGANISATIONS.name] if r.get("name")}
+        _known_organisations(tables.get(STAFF.name, []), STAFF, names, problems)
+        _known_organisations(tables.get(MEETINGS.name, []), MEETINGS, names, problems)
+        _presidium_sizes(tables[ORGANISATIONS.name], tables.get(STAFF.name, []), rulebook, problems)
+    _completion_dates(tables.get(ITEMS.name, []), today, problems)
+    for field in ("held_on", "approved_on", "filed_on"):
+        _not_future(tables.get(MEETINGS.name, []), MEETINGS, field, today, problems)
+    return problems
+
+
+def _problem_at(row: Row, sheet: Sheet, field: str, value: object, message: str, *, fatal: bool = True) -> Problem:
+    make = error if fatal else note
+    return make(message, sheet=row.sheet, cell=row.cells.get(field, ""), field=sheet.column(field).header,
+                value="" if value is None else str(value))
+
+
+def is_school_code(code: str | None) -> bool:
+    return code is not None and re.fullmatch(r"\d{10}", code) is not None
+
+
+def _school_code(rows: list[Row], problems: list[Problem]) -> None:
+    for row in rows:
+        code = row.get("code")
+        if code is not None and not is_school_code(code):
+            problems.append(_problem_at(row, SCHOOL, "code", code,
+                                        "学校标识码应为教育部公布的 10 位数字，如 4144010561，请核对后重填。"))
+
+
+def _task_items(rows: list[Row] | None, rulebook: Rulebook, problems: list[Problem]) -> None:
+    if rows is None:
+        return
+    expected = [item.id for item in rulebook.items]
+    seen: dict[str, Row] = {}
+    for row in rows:
+        item_id = row.get("item_id")
+        if item_id is None:
+            continue
+        if item_id not in expected:
+            problems.append(_problem_at(row, ITEMS, "item_id", item_id,
+                                        f"没有编号为“{item_id}”的改革任务。编号应为任务列表中的 "
+                                        f"{expected[0]}–{expected[-1]}，请不要修改模板中的编号。"))
+        elif item_id in seen:
+            problems.append(_problem_at(row, ITEMS, "item_id", item_id,
+                                        f"任务 {item_id} 重复填报（第一次在 {seen[item_id].cells['item_id']}），"
+                                        "每项任务只填一行，请删除重复行。"))
+        else:
+            seen[item_id] = row
+    missing = [i for i in expected if i not in seen]
+    if missing:
+        problems.append(error(f"缺少以下任务的填报：{'、'.join(missing)}。请使用模板中的任务列表，每项任务填一行。",
+                              sheet=ITEMS.name, field=ITEMS.column("item_id").header))
+
+
+def _unique(rows: list[Row], sheet: Sheet, field: str, problems: list[Problem]) -> None:
+    first: dict[str, Row] = {}
+    header = sheet.column(field).header
+    for row in rows:
+        value = row.get(field)
+        if value is None:
+            continue
+        if value in first:
+            problems.append(_problem_at(row, sheet, field, value,
+                                        f"{header}“{value}”重复（第一次出现在 {first[value].cells[field]}），"
+                                        "每个只能填一行，请删除或更正重复行。"))
+        else:
+            first[value] = row
+
+
+def _known_organisations(rows: list[Row], sheet: Sheet, names: dict[str, str], problems: list[Problem]) -> None:
+    for row in rows:
+        written = row.get("organisation")
+        if written is None:
+            continue
+        if squeeze(written) in names:
+            row.values["organisation"] = names[squeeze(written)]
+            continue
+        problems.append(_problem_at(row, sheet, "organisation", written,
+                                    f"组织“{written}”不在“{ORGANISATIONS.name}”表中。请填写与“{ORGANISATIONS.name}”"
+                                    "中组织名称完全一致的名称，或先在该表中添加这个组织。"))
+
+
+def _presidium_sizes(orgs: list[Row], staff: list[Row], rulebook: Rulebook, problems: list[Problem]) -> None:
+    on_roster = Counter(r.get("organisation") for r in staff
+                        if r.get("title") and rulebook.role_of(r.get("title")) is Role.PRESIDIUM)
+    for org in orgs:
+        declared = org.get("presidium_size")
+        if declared is None or declared == on_roster[org.get("name")]:
+            continue
+        problems.append(_problem_at(
+            org, ORGANISATIONS, "presidium_size", declared,
+            f"“{org.get('name')}”填写的主席团人数为 {declared} 人，但“{STAFF.name}”中该组织的主席团成员为 "
+            f"{on_roster[org.get('name')]} 人。请核对两处是否一致（验收以名单为准）。", fatal=False))
+
+
+def _completion_dates(rows: list[Row], today: date, problems: list[Problem]) -> None:
+    _not_future(rows, ITEMS, "completed_on", today, problems)
+    for row in rows:
+        if row.get("status") == ItemStatus.DONE and row.get("completed_on") is None:
+            problems.append(_problem_at(
+                row, ITEMS, "completed_on", None,
+                "状态为“已完成”但没有填写完成日期，系统无法核对是否按时完成，该项将记为“无法核验”。请补填完成日期。",
+                fatal=False))
+
+
+def _not_future(rows: list[Row], sheet: Sheet, field: str, today: date, problems: list[Problem]) -> None:
+    header = sheet.column(field).header
+    for row in rows:
+        day = row.get(field)
+        if day is not None and day > today:
+            problems.append(_problem_at(row, sheet, field, day.isoformat(),
+                                        f"{header} {day:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），只能填写已经发生的日期。"))

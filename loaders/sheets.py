@@ -1,0 +1,211 @@
+"""Read one sheet of the template into rows of normalised values, collecting a problem per bad cell.
+
+Tables: the header row is found among the first rows, blank rows are skipped, a note under the
+table (注/说明/备注 …) ends it, summary rows (合计 …) and columns we do not know are ignored with a
+提示. Forms (学校信息): a label cell, its value in the next cell to the right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from loaders.cells import BadValue, clean, is_empty, parser_for, shown
+from loaders.grid import Grid, column_letters
+from loaders.headers import ColumnMatcher, HeaderRow, find_header_row
+from loaders.layout import Column, Sheet
+from loaders.problems import Problem, error, note
+
+_NOTE_STARTS = ("注", "说明", "备注", "填表说明", "填报说明")
+_SUMMARY_STARTS = ("合计", "小计", "总计")
+FORM_SEARCH_ROWS = 40
+
+
+@dataclass
+class Row:
+    """One record as read: its values by field and the Excel cell each came from."""
+
+    sheet: str
+    source: str  # "工作人员名单!A17"
+    values: dict[str, Any] = field(default_factory=dict)  # field -> normalised value, None if empty
+    cells: Mapping[str, str] = field(default_factory=dict)  # field -> "F17"
+
+    def get(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+class TableCells(Mapping[str, str]):
+    """A table row's field -> "F17", made on demand from the table's column letters: a roster can
+    have 100,000 rows, and only the few cells a problem names are ever asked for."""
+
+    __slots__ = ("letters", "number")
+
+    def __init__(self, letters: dict[str, str], number: int) -> None:
+        self.letters, self.number = letters, number  # letters: field -> "F", shared by the table's rows
+
+    def __getitem__(self, name: str) -> str:
+        return f"{self.letters[name]}{self.number}"
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.letters)
+
+    def __len__(self) -> int:
+        return len(self.letters)
+
+
+class _Mapped:
+    """A template column found in the sheet, with what reading each of its cells needs, worked out once."""
+
+    __slots__ = ("column", "col", "parse")
+
+    def __init__(self, column: Column, col: int) -> None:
+        self.column, self.col, self.parse = column, col, parser_for(column)
+
+
+class SheetReader:
+    def __init__(self, grid: Grid, sheet: Sheet, problems: list[Problem], max_rows: int) -> None:
+        self.grid = grid
+        self.sheet = sheet
+        self.problems = problems
+        self.max_rows = max_rows
+        self.reported: set[str] = set()  # cells already named: an adapter's copied column reports once
+
+    def read(self) -> list[Row] | None:
+        """The sheet's records; None when the sheet cannot be read at all (the problem is recorded)."""
+        return self.read_form() if self.sheet.form else self.read_table()
+
+    # --- tables ---
+
+    def read_table(self) -> list[Row] | None:
+        header = find_header_row(self.grid, self.sheet)
+        if header is None:
+            self.problems.append(error(
+                "找不到表头行。请使用模板原有的表头（如“" + "”“".join(c.header for c in self.sheet.columns[:3])
+                + "”），不要删除或改写表头。", sheet=self.grid.name))
+            return None
+        self._note_header_extras(header)
+        if not self._has_required_columns(header):
+            return None
+        if self.grid.total_rows - header.row - 1 > self.max_rows:
+            self.problems.append(error(
+                f"数据行过多（约 {self.grid.total_rows - header.row - 1} 行），上限为 {self.max_rows} 行。"
+                "请删除多余的空行或无关内容后再上传。", sheet=self.grid.name))
+            return None
+        return self._data_rows(header)
+
+    def _note_header_extras(self, header: HeaderRow) -> None:
+        for col in header.extras:
+            text = clean(shown(self.grid.value(header.row, col)))
+            self.problems.append(note(f"模板中没有“{text}”这一列，该列内容未读取。",
+                                      sheet=self.grid.name, cell=self.grid.address(header.row, col), value=text))
+        for col, column in header.repeats:
+            first = self.grid.address(header.row, header.columns[column.field])
+            self.problems.append(note(f"“{column.header}”列重复出现，以 {first} 所在列为准，此列未读取。",
+                                      sheet=self.grid.name, cell=self.grid.address(header.row, col),
+                                      field=column.header))
+
+    def _has_required_columns(self, header: HeaderRow) -> bool:
+        missing = [c for c in self.sheet.columns if c.required and c.field not in header.columns]
+        for column in missing:
+            self.problems.append(error(
+                f"缺少必填列“{column.header}”。请在表头行（第 {header.row + 1} 行）补上这一列并填写内容。",
+                sheet=self.grid.name, field=column.header))
+        return not missing
+
+    def _data_rows(self, header: HeaderRow) -> list[Row]:
+        rows: list[Row] = []
+        mapped = [_Mapped(self.sheet.column(f), col) for f, col in header.columns.items()]
+        letters = {f: column_letters(self.grid.origins[col]) for f, col in header.columns.items()}
+        for r in range(header.row + 1, len(self.grid.rows)):
+            cells = self.grid.rows[r]
+            filled = [v for v in cells if not is_empty(v)]
+            if not filled:
+                continue
+            first = clean(shown(filled[0]))
+            if first.startswith(_NOTE_STARTS) and all(v == filled[0] for v in filled):
+                self._note_trailing(r)
+                break
+            if first.startswith(_SUMMARY_STARTS):
+                self.problems.append(note("合计/小计行不作为数据读取。", sheet=self.grid.name,
+                                          cell=self.grid.address(r, 0), value=first))
+                continue
+            if all(is_empty(cells[m.col]) for m in mapped):
+                self.problems.append(note("此行只在模板以外的列中有内容，已忽略。", sheet=self.grid.name,
+                                          cell=self.grid.address(r, 0)))
+                continue
+            rows.append(self._row(r, mapped, letters))
+        return rows
+
+    def _note_trailing(self, note_row: int) -> None:
+        later = [r for r in range(note_row + 1, len(self.grid.rows))
+                 if any(not is_empty(v) for v in self.grid.rows[r])]
+        if later:
+            self.problems.append(note(
+                f"第 {note_row + 1} 行起视为表格下方的说明文字，其后第 {later[0] + 1}–{later[-1] + 1} 行的内容未读取；"
+                "如果其中有数据，请移到说明文字上方。", sheet=self.grid.name, cell=self.grid.address(note_row, 0)))
+
+    def _row(self, r: int, mapped: list[_Mapped], letters: dict[str, str]) -> Row:
+        cells = TableCells(letters, r + 1)
+        raw = self.grid.rows[r]
+        values = {m.column.field: self._cell(m.column, raw[m.col], cells, m.parse) for m in mapped}
+        return Row(self.grid.name, f"{self.grid.name}!A{r + 1}", values, cells)
+
+    def _cell(self, column: Column, raw: Any, cells: Mapping[str, str], parse: Callable[[Any], Any]) -> Any:
+        try:
+            return self._parse(column, raw, parse)
+        except BadValue as exc:
+            cell = cells[column.field]
+            if cell not in self.reported:
+                self.reported.add(cell)
+                self.problems.append(error(str(exc), sheet=self.grid.name, cell=cell, field=column.header,
+                                           value="" if is_empty(raw) else shown(raw)))
+            return None
+
+    def _parse(self, column: Column, raw: Any, parse: Callable[[Any], Any]) -> Any:
+        if is_empty(raw):
+            if column.required:
+                raise BadValue(f"“{column.header}”为必填项，不能为空。")
+            return None
+        try:
+            return parse(raw)
+        except BadValue as exc:
+            raise BadValue(f"“{column.header}”{exc}。") from None
+
+    # --- forms ---
+
+    def read_form(self) -> list[Row] | None:
+        labels = self._form_labels()
+        cells: dict[str, str] = {}
+        row = Row(self.grid.name, f"{self.grid.name}!A1", cells=cells)
+        for column in self.sheet.columns:
+            if column.field not in labels:
+                if column.required:
+                    self.problems.append(error(
+                        f"找不到“{column.header}”一项。请在表中保留“{column.header}”标签，并在其右侧单元格填写。",
+                        sheet=self.grid.name, field=column.header))
+                continue
+            r, col = labels[column.field]
+            cells[column.field] = self.grid.address(r, col)
+            row.values[column.field] = self._cell(column, self.grid.value(r, col), cells, parser_for(column))
+        return [row]
+
+    def _form_labels(self) -> dict[str, tuple[int, int]]:
+        """field -> (row, col) of the cell holding its value: the first cell right of the label."""
+        matcher = ColumnMatcher(self.sheet)
+        found: dict[str, tuple[int, int]] = {}
+        for r in range(min(FORM_SEARCH_ROWS, len(self.grid.rows))):
+            col = 0
+            while col < self.grid.width:
+                label = self.grid.value(r, col)
+                column = matcher.match(clean(shown(label))) if isinstance(label, str) else None
+                if column is None or column.field in found:
+                    col += 1
+                    continue
+                value_col = col + 1
+                while value_col < self.grid.width and self.grid.value(r, value_col) == label:
+                    value_col += 1  # a merged label spreads over several cells
+                found[column.field] = (r, value_col)
+                col = value_col + 1
+        return found
+

@@ -1,0 +1,309 @@
+"""Export the printable on-site verification sheet (验收核查表) of one school, or of many as a zip.
+
+The sheet shows, per sub-item, what the school claims and what the data proves, and leaves two cells
+per item for the inspectors' verdict and note, plus the inspectors' names and date under the table.
+Everything else is locked; the hidden `_meta` sheet lets `loaders.inspection` recognise the sheet
+when it comes back and tell whether locked cells were changed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import Cell
+from openpyxl.styles import Alignment, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from checks.results import Finding, ItemAssessment, SchoolAssessment, Severity
+from checks.rulebook import Item, Rulebook
+from checks.schema import SchoolReport
+from loaders import verification as v
+from loaders.xlsx_style import LINE_HEIGHT, row_height, setup_print
+
+_UNLOCKED = Protection(locked=False)
+_SEVERITY_ORDER = (Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE, Severity.OK)
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass(frozen=True)
+class SheetContext:
+    """Who and what a sheet is for."""
+
+    school_code: str
+    school_name: str
+    unit: str  # supervising unit
+    campaign_id: str
+    campaign_name: str
+    as_of: date
+    submission_id: str
+    submission_sha256: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One school of a batch export."""
+
+    context: SheetContext
+    report: SchoolReport
+    assessment: SchoolAssessment
+
+
+def verification_sheet(ctx: SheetContext, rulebook: Rulebook, report: SchoolReport,
+                       assessment: SchoolAssessment) -> bytes:
+    """The .xlsx verification sheet of one school."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = v.SHEET
+    _write_title_block(ws, ctx, assessment)
+    items = rulebook.items
+    for row, item in enumerate(items, start=v.FIRST_ITEM_ROW):
+        _write_item_row(ws, row, _item_row(item, report, assessment.item(item.id)))
+    _add_result_dropdown(ws, rulebook, len(items))
+    _finish_for_print(ws, ctx, _write_signature(ws, len(items)))
+    _write_meta(wb, ctx, rulebook, [item.id for item in items])
+    ws.protection.sheet = True
+    ws.protection.formatRows = False  # inspectors may heighten a row for a long note
+    ws.protection.formatColumns = False
+    wb.security = WorkbookProtection(lockStructure=True)  # no renaming, deleting or unhiding sheets
+    return _to_bytes(wb)
+
+
+def sheet_file_name(ctx: SheetContext) -> str:
+    return f"{ctx.school_code}_{_UNSAFE_IN_FILE_NAME.sub('', ctx.school_name)}_验收核查表.xlsx"
+
+
+def verification_batch(rulebook: Rulebook, entries: Iterable[SheetEntry]) -> bytes:
+    """A .zip with one verification sheet per school and an index workbook 索引.xlsx listing them."""
+    buffer = io.BytesIO()
+    listed: list[tuple[SheetEntry, str]] = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in entries:
+            name = sheet_file_name(entry.context)
+            if any(name == listed_name for _, listed_name in listed):
+                raise ValueError(f"school {entry.context.school_code} appears twice in the batch")
+            archive.writestr(name, verification_sheet(entry.context, rulebook, entry.report, entry.assessment))
+            listed.append((entry, name))
+        archive.writestr("索引.xlsx", _index_workbook(listed))
+    return buffer.getvalue()
+
+
+# --- the title block ------------------------------------------------------------------------------
+
+def _write_title_block(ws: Worksheet, ctx: SheetContext, assessment: SchoolAssessment) -> None:
+    title = f"{ctx.school_name}学生会（研究生会）深化改革验收核查表"
+    facts = (
+        (f"学校：{ctx.school_name}（{ctx.school_code}）", f"主管单位：{ctx.unit}",
+         f"验收批次：{ctx.campaign_name}"),
+        (f"数据截至：{ctx.as_of.isoformat()}", f"系统评分：{assessment.score:.1f} 分",
+         f"系统结论：{assessment.verdict.value}"),
+        (f"提交编号：{ctx.submission_id}", f"文件校验码：{ctx.submission_sha256[:12]}",
+         f"上传时间：{ctx.uploaded_at:%Y-%m-%d %H:%M}"),
+    )
+    _merged(ws, 1, 1, v.LAST_COLUMN, title, v.TITLE_FONT, Alignment(horizontal="center", vertical="center"))
+    ws.row_dimensions[1].height = 28
+    for row, line in enumerate(facts, start=2):
+        for (first, last), text in zip(v.FACT_SPANS, line):
+            _merged(ws, row, first, last, text, v.BODY_FONT, Alignment(vertical="center", wrap_text=True))
+        ws.row_dimensions[row].height = row_height(
+            [(text, _span_width(first, last)) for (first, last), text in zip(v.FACT_SPANS, line)])
+    for n, column in enumerate(v.COLUMNS, start=1):
+        cell = ws.cell(v.HEADER_ROW, n, column.header)
+        cell.font, cell.fill, cell.border, cell.alignment = v.BOLD_FONT, v.HEADER_FILL, v.BORDER, v.WRAP_CENTER
+    ws.row_dimensions[v.HEADER_ROW].height = row_height([(c.header, c.width) for c in v.COLUMNS])
+
+
+def _merged(ws: Worksheet, row: int, first: int, last: int, text: str, font, alignment: Alignment) -> None:
+    cell = ws.cell(row, first, text)
+    cell.font, cell.alignment = font, alignment
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def _span_width(first: int, last: int) -> float:
+    return sum(_widths()[first - 1:last])
+
+
+def _widths() -> list[float]:
+    return [c.width for c in v.COLUMNS]
+
+
+# --- item rows ------------------------------------------------------------------------------------
+
+def _item_row(item: Item, report: SchoolReport, assessed: ItemAssessment) -> list[str]:
+    """The locked values of one item row, in column order."""
+    return [item.id, item.content, _due_text(item, assessed), _self_report(report, item.id),
+            _evidence(report, item.id), _system_conclusion(assessed)]
+
+
+def _due_text(item: Item, assessed: ItemAssessment) -> str:
+    """The deadline the item was judged against: the campaign's, which may differ from the annex's."""
+    due = assessed.deadline
+    if due is None or due == item.due:
+        return item.due_text
+    return f"{due.year}年{due.month}月{due.day}日"
+
+
+def _self_report(report: SchoolReport, item_id: str) -> str:
+    reported = report.item(item_id)
+    if reported is None:
+        return "未填报"
+    if reported.completed_on is None:
+        return reported.status.value
+    return f"{reported.status.value} {reported.completed_on.isoformat()}"
+
+
+def _evidence(report: SchoolReport, item_id: str) -> str:
+    reported = report.item(item_id)
+    if reported is None:
+        return ""
+    lines = [reported.evidence.strip(), f"（说明：{reported.note.strip()}）" if reported.note.strip() else ""]
+    return "\n".join(line for line in lines if line)
+
+
+def _system_conclusion(assessed: ItemAssessment) -> str:
+    findings = sorted(assessed.findings, key=_severity_rank)
+    return "\n".join([assessed.state.value, *(f"{f.severity.value}：{f.message}" for f in findings)])
+
+
+def _severity_rank(finding: Finding) -> int:
+    return _SEVERITY_ORDER.index(finding.severity)
+
+
+def _write_item_row(ws: Worksheet, row: int, values: Sequence[str]) -> None:
+    for n, value in enumerate(values, start=1):
+        cell = ws.cell(row, n, value or None)
+        cell.font, cell.border, cell.alignment = v.BODY_FONT, v.BORDER, v.WRAP_TOP
+    ws.cell(row, v.ID_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
+    for n in (v.RESULT_COLUMN, v.NOTE_COLUMN):
+        _inspector_cell(ws.cell(row, n))
+    ws.cell(row, v.RESULT_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
+    room_to_write = 3 * LINE_HEIGHT  # the inspectors write by hand on the printed sheet
+    ws.row_dimensions[row].height = max(room_to_write, row_height(list(zip(values, _widths()))))
+
+
+def _inspector_cell(cell: Cell) -> None:
+    cell.protection = _UNLOCKED
+    cell.fill = v.INSPECTOR_FILL
+    cell.font, cell.border, cell.alignment = v.BODY_FONT, v.BORDER, v.WRAP_TOP
+
+
+def _add_result_dropdown(ws: Worksheet, rulebook: Rulebook, item_count: int) -> None:
+    words = list(rulebook.onsite_severity)
+    validation = DataValidation(
+        type="list", formula1=f'"{",".join(words)}"', allow_blank=True,
+        showErrorMessage=True, errorTitle="现场核查结论无效", error=f"请从下拉列表中选择：{'、'.join(words)}",
+        showInputMessage=True, promptTitle="现场核查结论", prompt=f"选择 {'、'.join(words)}；未核查的留空",
+    )
+    column = get_column_letter(v.RESULT_COLUMN)
+    validation.add(f"{column}{v.FIRST_ITEM_ROW}:{column}{v.FIRST_ITEM_ROW + item_count - 1}")
+    ws.add_data_validation(validation)
+
+
+# --- signature line, print setup, metadata -------------------------------------------------------
+
+def _write_signature(ws: Worksheet, item_count: int) -> int:
+    row = v.signature_row(item_count)
+    labels = (v.INSPECTORS_LABEL, v.SCHOOL_HEAD_LABEL, v.DATE_LABEL)
+    for (label_column, fill_column), label in zip(v.SIGNATURE_CELLS, labels):
+        cell = ws.cell(row, label_column, label)
+        cell.font, cell.alignment = v.BOLD_FONT, Alignment(horizontal="right", vertical="center")
+        ws.cell(row, fill_column).border = v.UNDERLINE
+    inspectors, when = _signature_fill_cells(ws, row)
+    for cell in (inspectors, when):
+        cell.protection, cell.font = _UNLOCKED, v.BODY_FONT
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    # several names need more room than one column
+    ws.merge_cells(start_row=row, start_column=inspectors.column, end_row=row, end_column=inspectors.column + 1)
+    when.number_format = 'yyyy"年"m"月"d"日"'
+    _add_date_validation(ws, when)
+    ws.row_dimensions[row].height = 32
+    return row
+
+
+def _add_date_validation(ws: Worksheet, cell: Cell) -> None:
+    validation = DataValidation(type="date", operator="greaterThan", formula1="36526",  # 2000-01-01
+                                allow_blank=True, showErrorMessage=True, errorTitle="日期无效",
+                                error="请填写核查日期，如 2020-10-20")
+    validation.add(cell.coordinate)
+    ws.add_data_validation(validation)
+
+
+def _signature_fill_cells(ws: Worksheet, row: int) -> tuple[Cell, Cell]:
+    """The two fillable cells of the signature line: 核查人 and 日期."""
+    (_, inspectors), _, (_, when) = v.SIGNATURE_CELLS
+    return ws.cell(row, inspectors), ws.cell(row, when)
+
+
+def _finish_for_print(ws: Worksheet, ctx: SheetContext, last_row: int) -> None:
+    v.set_widths(ws, _widths())
+    setup_print(ws, sum(_widths()), title_rows=f"{v.HEADER_ROW}:{v.HEADER_ROW}")
+    ws.oddHeader.center.text = f"{ctx.school_name}（{ctx.school_code}）验收核查表"
+    ws.print_area = f"A1:{get_column_letter(v.LAST_COLUMN)}{last_row}"
+    ws.freeze_panes = ws.cell(v.FIRST_ITEM_ROW, 1)
+
+
+def _write_meta(wb: Workbook, ctx: SheetContext, rulebook: Rulebook, item_ids: list[str]) -> None:
+    """What the reader needs to recognise the sheet, with digests of the locked cells as written."""
+    ws = wb[v.SHEET]
+    meta = wb.create_sheet(v.META_SHEET)
+    meta.sheet_state = "veryHidden"
+    facts = {
+        "format": v.META_FORMAT,
+        "version": v.META_VERSION,
+        "school_code": ctx.school_code,
+        "school_name": ctx.school_name,
+        "campaign_id": ctx.campaign_id,
+        "rulebook_id": rulebook.id,
+        "submission_id": ctx.submission_id,
+        "submission_sha256": ctx.submission_sha256,
+        "as_of": ctx.as_of.isoformat(),
+        "header_digest": v.header_digest(ws),
+    }
+    for key, value in facts.items():
+        meta.append([key, value])
+    for row, item_id in enumerate(item_ids, start=v.FIRST_ITEM_ROW):
+        meta.append([v.META_ITEM, item_id, v.row_digest(ws, row)])
+    meta.protection.sheet = True
+
+
+def _to_bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+# --- the batch index ------------------------------------------------------------------------------
+
+_INDEX_COLUMNS = (("序号", 6), ("学校代码", 13), ("学校名称", 28), ("主管单位", 20), ("系统评分", 10),
+                  ("系统结论", 11), ("文件名", 52))
+
+
+def _index_workbook(listed: Sequence[tuple[SheetEntry, str]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "索引"
+    ws.append([header for header, _ in _INDEX_COLUMNS])
+    for n, (entry, name) in enumerate(listed, start=1):
+        ctx, assessment = entry.context, entry.assessment
+        ws.append([n, ctx.school_code, ctx.school_name, ctx.unit, round(assessment.score, 1),
+                   assessment.verdict.value, name])
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.font, cell.border, cell.alignment = v.BODY_FONT, v.BORDER, Alignment(vertical="center")
+    for cell in ws[1]:
+        cell.font, cell.fill, cell.alignment = v.BOLD_FONT, v.HEADER_FILL, v.WRAP_CENTER
+    widths = [width for _, width in _INDEX_COLUMNS]
+    v.set_widths(ws, widths)
+    setup_print(ws, sum(widths))
+    ws.freeze_panes = "A2"
+    return _to_bytes(wb)

@@ -1,0 +1,5 @@
+import sys
+
+from reformboard.cli import main
+
+sys.exit(main())

@@ -1,0 +1,75 @@
+"""How every school in a scope stands on a date: the data behind `score` and the acceptance board.
+
+Submissions are immutable, so the board as it stood on any date is exact: take each school's latest
+accepted submission uploaded by the end of that day and assess it as of that day. For the same reason
+an assessment of a submission on a date never goes stale: callers that redraw the board often pass a
+memo (submission id -> assessment on that date) and only new uploads are read and assessed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, MutableMapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from checks.campaign import Campaign
+from checks.engine import assess
+from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
+from checks.rulebook import Rulebook
+from reformboard.overrides import verdict_in_force
+from tenants.models import School, Submission
+from tenants.store import (end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for,
+                           overrides_for)
+
+Memo = MutableMapping[int, SchoolAssessment]  # submission id -> its assessment on one date, one campaign
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A school's assessment with what the on-site inspectors found, and the verdict that stands."""
+
+    school: School
+    submission: Submission | None  # the accepted submission assessed; None when there is none yet
+    assessment: SchoolAssessment
+    onsite: Mapping[str, OnsiteResult]  # item id -> the inspectors' latest result; empty until inspected
+    override: VerdictOverride | None  # a province administrator's recorded decision, when there is one
+    final_verdict: Verdict  # the override's, else the system's combined with the inspectors'
+
+
+def standings(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
+              tenant_codes: Collection[str] | None = None, memo: Memo | None = None) -> list[Standing]:
+    """One standing per school in scope, in school-code order; 未提交 where nothing was accepted."""
+    schools = sorted((s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes),
+                     key=lambda s: s.code)
+    codes = [s.code for s in schools]
+    latest = latest_accepted(session, campaign.id, as_of, codes)
+    assessed = _assess_latest(session, rulebook, campaign, as_of, schools, latest, {} if memo is None else memo)
+    onsite = onsite_results_for(session, campaign.id, codes)
+    overrides = overrides_for(session, campaign.id, codes, before=end_of_day(as_of))
+    result = []
+    for school in schools:
+        assessment = assessed.get(school.code) or assess(None, rulebook, campaign, as_of, tenant=school.code,
+                                                         school=school.name)
+        inspected, override = onsite.get(school.code, {}), overrides.get(school.code)
+        result.append(Standing(school, latest.get(school.code), assessment, inspected, override,
+                               verdict_in_force(assessment, inspected, override, rulebook)))
+    return result
+
+
+def assess_schools(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
+                   tenant_codes: Collection[str] | None = None, memo: Memo | None = None) -> list[SchoolAssessment]:
+    """The system's assessment of each school in scope (without on-site results or overrides)."""
+    return [s.assessment for s in standings(session, rulebook, campaign, as_of, tenant_codes, memo)]
+
+
+def _assess_latest(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
+                   schools: list[School], latest: Mapping[str, Submission], memo: Memo) -> dict[str, SchoolAssessment]:
+    """Per school code, the assessment of its latest accepted submission; reads only reports not in `memo`."""
+    names = {s.code: s.name for s in schools}
+    missing = {sub.id: sub.tenant_code for sub in latest.values() if sub.id not in memo}
+    for submission_id, report in load_reports(session, list(missing)).items():
+        code = missing[submission_id]
+        memo[submission_id] = assess(report, rulebook, campaign, as_of, tenant=code, school=names[code])
+    return {code: memo[sub.id] for code, sub in latest.items()}

@@ -1,0 +1,34 @@
+"""`reformboard init`: migrate the database, grant the app role, register the rulebook's campaign, and on
+first run create the province administrator whose password is printed once."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from reformboard.commands.common import operator
+from reformboard.context import AppContext, rulebook_named
+from tenants import db, rls
+from tenants.accounts import BOOTSTRAP_USERNAME, bootstrap_admin
+from tenants.store import ensure_campaign
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("init", help="创建或升级数据库 (migrate to head)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = AppContext.open()
+    db.migrate(ctx.engine)
+    if ctx.engine.dialect.name == "postgresql" and os.environ.get(rls.APP_URL_ENV):
+        rls.ensure_app_role(ctx.engine, rls.app_database_url())
+    rulebook = rulebook_named(ctx.settings.rulebook)
+    with ctx.transaction(operator()) as session:
+        ensure_campaign(session, rulebook.campaign)
+        password = bootstrap_admin(session)
+    print(f"数据库已就绪：{db.hide_password(ctx.engine.url)}；验收批次 {rulebook.campaign.id}（{rulebook.campaign.name}）")
+    if password:
+        print(f"已创建省级管理员账号 {BOOTSTRAP_USERNAME}，初始密码：{password}"
+              "（仅显示这一次，请登录后立即修改：reformboard user passwd admin --password-stdin）")
+    return 0

@@ -1,0 +1,55 @@
+"""`reformboard load FILE...`: read, check and store schools' workbooks, one transaction per file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from reformboard.commands.common import operator
+from reformboard.context import AppContext
+from reformboard.ingest import IngestOutcome, ingest
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("load", help="读取并入库学校填报文件 (load filled workbooks)")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--tenant", metavar="学校标识码",
+                        help="目标学校；不填时取文件中的学校标识码。文件中的学校与目标不一致时拒收")
+    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认最新一批）")
+    parser.add_argument("--dry-run", action="store_true", help="只检查，不入库")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        for path in missing:
+            print(f"找不到文件：{path}")
+        return 2
+    ctx = AppContext.open()
+    refused = 0
+    for path in args.files:
+        with ctx.transaction(operator()) as session:
+            campaign = ctx.campaign(session, args.campaign)
+            outcome = ingest(session, data=path.read_bytes(), filename=path.name, principal=operator(),
+                             campaign=campaign, rulebook=ctx.rulebook_for(campaign),
+                             limits=ctx.settings.limits(), target_tenant=args.tenant, dry_run=args.dry_run)
+        print_outcome(path, outcome, args.dry_run)
+        refused += not outcome.accepted
+    return 1 if refused else 0
+
+
+def print_outcome(path: Path, outcome: IngestOutcome, dry_run: bool) -> None:
+    if outcome.accepted:
+        a = outcome.assessment
+        stored = "（试运行，未入库）" if dry_run else ("" if outcome.created else "（与已有提交完全相同，未重复入库）")
+        print(f"✔ {path}：已接收{stored}；{a.school} 得分 {a.score:.1f}，结论 {a.verdict.value}")
+    else:
+        print(f"✘ {path}：已拒收，共 {len(outcome.problems) + outcome.more_problems} 个问题")
+    for p in outcome.problems:
+        place = p.where or "文件"
+        field = f" {p.field}" if p.field else ""
+        value = f"（填写内容：{p.value}）" if p.value else ""
+        print(f"  [{p.severity.value}] {place}{field}{value}：{p.message}")
+    if outcome.more_problems:
+        print(f"  ……另有 {outcome.more_problems} 个问题未列出，请先修改以上问题后重新检查")

@@ -1,0 +1,241 @@
+"""`reformboard tenant`: the directory of supervising units and schools (the tenants).
+
+`tenant import` reads a province's list of schools (学校标识码, 学校名称, 主管单位, 学校类型; headers
+matched as loosely as the template's) and applies it all or nothing: every problem is listed by row
+and nothing is stored until the whole list is clean. Every change is audited.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from loaders.cells import BadValue, is_empty, parse_choice, parse_code, parse_text, squeeze
+from loaders.grid import Grid
+from loaders.headers import find_header_row
+from loaders.layout import SCHOOL, Sheet
+from loaders.limits import Limits
+from loaders.problems import Refusal
+from loaders.workbook import read_grids
+from reformboard.commands.common import operator_transaction
+from reformboard.errors import UserFacingError
+from tenants.access import require_role
+from tenants.audit import audit
+from tenants.directory import SCHOOL_CODE
+from tenants.models import School, Unit, UnitKind
+from tenants.principal import Principal, Role
+from tenants.store import add_school, add_unit, get_school, list_schools, list_units
+
+SCHOOL_TYPES = SCHOOL.column("school_type").choices
+DIRECTORY = Sheet("学校名单", columns=(
+    replace(SCHOOL.column("code"), synonyms=(*SCHOOL.column("code").synonyms, "院校代码", "学校编码")),
+    replace(SCHOOL.column("name"), synonyms=(*SCHOOL.column("name").synonyms, "院校名称")),
+    replace(SCHOOL.column("unit"), synonyms=(*SCHOOL.column("unit").synonyms, "所属单位", "主管团委", "上级团组织")),
+    replace(SCHOOL.column("school_type"), synonyms=("类型", "办学类型", "办学层次")),
+))
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("tenant", help="管理学校与主管单位 (manage schools and units)")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="操作")
+
+    add = actions.add_parser("add", help="添加学校")
+    add.add_argument("code", metavar="学校标识码")
+    add.add_argument("name", metavar="学校名称")
+    add.add_argument("--unit", required=True, metavar="单位代码", help="主管单位（地市团委或省直机关团工委）")
+    add.add_argument("--type", default="", metavar="学校类型", help="、".join(SCHOOL_TYPES))
+    add.set_defaults(run=run_add)
+
+    add_unit_parser = actions.add_parser("add-unit", help="添加主管单位")
+    add_unit_parser.add_argument("code", metavar="单位代码")
+    add_unit_parser.add_argument("name", metavar="单位名称")
+    add_unit_parser.add_argument("--kind", required=True, choices=[kind.value for kind in UnitKind])
+    add_unit_parser.set_defaults(run=run_add_unit)
+
+    listing = actions.add_parser("list", help="列出学校")
+    listing.add_argument("--unit", metavar="单位代码", help="只列出该单位主管的学校")
+    listing.set_defaults(run=run_list)
+
+    importing = actions.add_parser("import", help="从 Excel 学校名单导入（全部成功才保存）")
+    importing.add_argument("file", type=Path, metavar="学校名单.xlsx")
+    importing.set_defaults(run=run_import)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    if not SCHOOL_CODE.fullmatch(args.code):
+        raise UserFacingError(f"学校标识码应为10位数字，收到“{args.code}”")
+    school_type = _school_type(args.type)
+    with operator_transaction() as (session, operator):
+        require_role(session, operator, Role.PROVINCE_ADMIN, action="tenant_add")
+        if get_school(session, args.code) is not None:
+            raise UserFacingError(f"学校标识码 {args.code} 已存在")
+        unit = _unit(session, args.unit)
+        school = _add_school(session, operator, Entry(args.code, args.name.strip(), unit.code, school_type))
+        print(f"已添加学校 {school.code} {school.name}（主管单位：{unit.name}）")
+    return 0
+
+
+def run_add_unit(args: argparse.Namespace) -> int:
+    with operator_transaction() as (session, operator):
+        require_role(session, operator, Role.PROVINCE_ADMIN, action="unit_add")
+        if session.get(Unit, args.code) is not None:
+            raise UserFacingError(f"单位代码 {args.code} 已存在")
+        unit = add_unit(session, args.code, args.name.strip(), UnitKind(args.kind))
+        audit(session, operator.username, "unit_added", code=unit.code, name=unit.name, kind=unit.kind)
+        print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind.value}）")
+    return 0
+
+
+LIST_HEADER = ("学校标识码", "学校名称", "主管单位", "学校类型", "状态")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with operator_transaction() as (session, _operator):
+        unit_names = {unit.code: unit.name for unit in list_units(session)}
+        if args.unit and args.unit not in unit_names:
+            raise UserFacingError(f"找不到单位代码为 {args.unit} 的单位")
+        rows = [(s.code, s.name, unit_names[s.unit_code], s.school_type, "在册" if s.active else "已停用")
+                for s in list_schools(session, args.unit)]
+    print("\t".join(LIST_HEADER))
+    for row in rows:
+        print("\t".join(row))
+    return 0
+
+
+# --- import ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    name: str
+    unit_code: str
+    school_type: str | None  # None: not given (an update keeps the type on record)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    grid = _directory_grid(args.file)
+    with operator_transaction() as (session, operator):
+        require_role(session, operator, Role.PROVINCE_ADMIN, action="tenant_import")
+        entries, problems = read_directory(grid, list_units(session))
+        if problems:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            raise UserFacingError(f"学校名单中有 {len(problems)} 处问题（见上），未导入任何学校")
+        added, updated = _apply(session, operator, entries)
+    print(f"导入完成：新增 {added} 所，更新 {updated} 所，未变 {len(entries) - added - updated} 所")
+    return 0
+
+
+def _directory_grid(path: Path) -> Grid:
+    """The first sheet that has at least the code and name columns."""
+    try:
+        raws = read_grids(path.read_bytes(), Limits())
+    except OSError as exc:
+        raise UserFacingError(f"无法读取文件 {path}：{exc.strerror or exc}") from None
+    except Refusal as exc:
+        raise UserFacingError(f"无法读取文件 {path}：{exc}") from None
+    for raw in raws:
+        grid = Grid.from_raw(raw)
+        header = find_header_row(grid, DIRECTORY)
+        if header is not None and {"code", "name"} <= header.columns.keys():
+            return grid
+    raise UserFacingError(f"文件 {path.name} 中找不到学校名单：需要“学校标识码”“学校名称”“主管单位”等列标题")
+
+
+def read_directory(grid: Grid, units: list[Unit]) -> tuple[list[Entry], list[str]]:
+    """The list's rows as entries, and a Chinese problem per bad row ("第 5 行：…")."""
+    header = find_header_row(grid, DIRECTORY)
+    if "unit" not in header.columns:
+        return [], [f"工作表“{grid.name}”缺少“主管单位”列"]
+    unit_by_key = {squeeze(key): unit for unit in units for key in (unit.code, unit.name)}
+    entries: list[Entry] = []
+    problems: list[str] = []
+    rows_of_code: dict[str, int] = {}
+    for row in range(header.row + 1, len(grid.rows)):
+        cells = {field: grid.value(row, col) for field, col in header.columns.items()}
+        if all(is_empty(value) for value in cells.values()):
+            continue
+        try:
+            entry = _entry(cells, unit_by_key)
+        except BadValue as exc:
+            problems.append(f"第 {row + 1} 行：{exc}")
+            continue
+        if entry.code in rows_of_code:
+            problems.append(f"第 {row + 1} 行：学校标识码 {entry.code} 与第 {rows_of_code[entry.code]} 行重复")
+            continue
+        rows_of_code[entry.code] = row + 1
+        entries.append(entry)
+    return entries, problems
+
+
+def _entry(cells: dict[str, object], unit_by_key: dict[str, Unit]) -> Entry:
+    code = _read("学校标识码", parse_code, cells["code"])
+    if not SCHOOL_CODE.fullmatch(code):
+        raise BadValue(f"学校标识码应为10位数字，收到“{code}”")
+    name = _read("学校名称", parse_text, cells["name"])
+    unit_text = _read("主管单位", parse_text, cells["unit"])
+    unit = unit_by_key.get(squeeze(unit_text))
+    if unit is None:
+        raise BadValue(f"找不到主管单位“{unit_text}”，请先用 reformboard tenant add-unit 添加")
+    raw_type = cells.get("school_type", "")
+    school_type = None if is_empty(raw_type) else _read("学校类型", lambda v: parse_choice(v, SCHOOL_TYPES), raw_type)
+    return Entry(code, name, unit.code, school_type)
+
+
+def _read(label: str, parse, value: object) -> str:  # noqa: ANN001 — one of loaders.cells' parsers
+    if is_empty(value):
+        raise BadValue(f"“{label}”不能为空")
+    try:
+        return parse(value)
+    except BadValue as exc:
+        raise BadValue(f"“{label}”{exc}") from None
+
+
+def _apply(session: Session, operator: Principal, entries: list[Entry]) -> tuple[int, int]:
+    added = updated = 0
+    for entry in entries:
+        school = get_school(session, entry.code)
+        if school is None:
+            _add_school(session, operator, entry)
+            added += 1
+        elif _update_school(session, operator, school, entry):
+            updated += 1
+    return added, updated
+
+
+def _add_school(session: Session, operator: Principal, entry: Entry) -> School:
+    school = add_school(session, entry.code, entry.name, entry.unit_code, entry.school_type or "")
+    audit(session, operator.username, "tenant_added", school.code, name=school.name, unit=school.unit_code,
+          school_type=school.school_type)
+    return school
+
+
+def _update_school(session: Session, operator: Principal, school: School, entry: Entry) -> bool:
+    changes = {field: getattr(entry, field) for field in ("name", "unit_code", "school_type")
+               if getattr(entry, field) is not None and getattr(school, field) != getattr(entry, field)}
+    for field, value in changes.items():
+        setattr(school, field, value)
+    if changes:
+        audit(session, operator.username, "tenant_updated", school.code, **changes)
+    return bool(changes)
+
+
+def _school_type(text: str) -> str:
+    if not text:
+        return ""
+    try:
+        return parse_choice(text, SCHOOL_TYPES)
+    except BadValue as exc:
+        raise UserFacingError(f"学校类型“{text}”无效：{exc}") from None
+
+
+def _unit(session: Session, code: str) -> Unit:
+    unit = session.get(Unit, code)
+    if unit is None:
+        raise UserFacingError(f"找不到单位代码为 {code} 的单位，请先用 reformboard tenant add-unit 添加")
+    return unit

@@ -1,0 +1,32 @@
+"""What the demo province hands to the CLI: units, schools, a live campaign and upload histories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from checks.campaign import Campaign
+from checks.schema import SchoolInfo, SchoolReport
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    code: str  # short and stable: "GZ", "SZJG"
+    name: str  # "广州市团委", "省直机关团工委"
+
+
+@dataclass(frozen=True)
+class DemoSubmission:
+    tenant_code: str  # the school's 10-digit code
+    uploaded_at: datetime  # UTC
+    uploader: str
+    filename: str
+    report: SchoolReport
+
+
+@dataclass(frozen=True)
+class Demo:
+    units: tuple[DemoUnit, ...]
+    schools: tuple[SchoolInfo, ...]  # as registered; SchoolInfo.unit holds the unit's name
+    campaign: Campaign
+    submissions: tuple[DemoSubmission, ...]  # per school in upload order; schools are in `schools` order

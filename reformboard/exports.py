@@ -1,0 +1,78 @@
+"""What the verification-sheet and province-summary exports need, gathered from storage for a scope.
+
+The caller decides the scope (the codes a principal may see, or every school for the CLI) and owns the
+transaction; the loaders turn the result into workbooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from checks.campaign import Campaign
+from checks.engine import assess
+from checks.results import Verdict
+from checks.rulebook import Rulebook
+from loaders.province_summary import SummaryRow
+from loaders.verification_sheet import SheetContext, SheetEntry
+from reformboard.board import standings
+from tenants.models import School
+from tenants.store import latest_accepted, list_schools, list_units, load_reports
+
+
+@dataclass(frozen=True)
+class VerificationInputs:
+    entries: list[SheetEntry]  # one per school with an accepted submission, in school-code order
+    not_submitted: list[School]  # schools in scope without one: no sheet can be made for them
+
+
+def verification_inputs(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
+                        tenant_codes: Collection[str] | None = None) -> VerificationInputs:
+    """Per school in scope, its latest accepted submission as of the date, its report and assessment."""
+    schools = _schools(session, tenant_codes)
+    latest = latest_accepted(session, campaign.id, as_of, [s.code for s in schools])
+    reports = load_reports(session, [sub.id for sub in latest.values()])
+    units = _unit_names(session)
+    entries, missing = [], []
+    for school in schools:
+        submission = latest.get(school.code)
+        if submission is None:
+            missing.append(school)
+            continue
+        report = reports[submission.id]
+        context = SheetContext(
+            school_code=school.code, school_name=school.name, unit=units.get(school.unit_code, school.unit_code),
+            campaign_id=campaign.id, campaign_name=campaign.name, as_of=as_of,
+            submission_id=str(submission.id), submission_sha256=submission.sha256,
+            uploaded_at=submission.uploaded_at)
+        assessment = assess(report, rulebook, campaign, as_of, tenant=school.code, school=school.name)
+        entries.append(SheetEntry(context, report, assessment))
+    return VerificationInputs(entries, missing)
+
+
+def summary_rows(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
+                 tenant_codes: Collection[str] | None = None) -> list[SummaryRow]:
+    """One row per school in scope: its assessment as of the date and, once inspected or overridden,
+    the final verdict."""
+    units = _unit_names(session)
+    rows = []
+    for standing in standings(session, rulebook, campaign, as_of, tenant_codes):
+        school, assessment = standing.school, standing.assessment
+        submitted = assessment.verdict is not Verdict.NOT_SUBMITTED
+        decided = standing.onsite or standing.override
+        rows.append(SummaryRow(
+            school_code=school.code, school_name=school.name, unit=units.get(school.unit_code, school.unit_code),
+            assessment=assessment if submitted else None,
+            final_verdict=standing.final_verdict if decided else None))
+    return rows
+
+
+def _schools(session: Session, tenant_codes: Collection[str] | None) -> list[School]:
+    return [s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes]
+
+
+def _unit_names(session: Session) -> dict[str, str]:
+    return {unit.code: unit.name for unit in list_units(session)}

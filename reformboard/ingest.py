@@ -1,0 +1,89 @@
+"""Ingest one uploaded workbook: read it, store it as a submission, assess it — in the caller's transaction.
+
+A refused file is still kept as a rejected submission (raw bytes, sha256, problems) when we know whose
+it is; a byte-identical re-upload is recognised and creates nothing new; one school's workbook never
+lands in another school's tenant, and only a principal who may write a school's data uploads for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+from sqlalchemy.orm import Session
+
+from checks.campaign import Campaign
+from checks.engine import assess
+from checks.results import SchoolAssessment
+from checks.rulebook import Rulebook
+from checks.serialize import dump
+from loaders.layout import SCHOOL
+from loaders.problems import Problem, error
+from loaders.limits import Limits
+from loaders.workbook import LoadResult, read_workbook
+from tenants.access import require_tenant
+from tenants.principal import Principal
+from tenants.store import audit, get_school, record_submission, save_assessment
+from tenants.submissions import CHINA_TIME
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    filename: str
+    tenant_code: str | None
+    accepted: bool
+    problems: list[Problem]
+    more_problems: int = 0
+    created: bool = False  # False for a dry run or a byte-identical re-upload
+    submission_id: int | None = None
+    assessment: SchoolAssessment | None = None
+
+
+def ingest(session: Session, *, data: bytes, filename: str, principal: Principal, campaign: Campaign,
+           rulebook: Rulebook, limits: Limits, target_tenant: str | None = None, dry_run: bool = False,
+           now: datetime | None = None) -> IngestOutcome:
+    now = now or datetime.now(timezone.utc)
+    today = now.astimezone(CHINA_TIME).date()  # schools and deadlines live on China's calendar
+    result = read_workbook(data, filename, rulebook, today=today, limits=limits)
+    tenant_code = target_tenant or result.school_code
+    problems = [*result.problems, *_tenant_problems(session, result, target_tenant)]
+    report = None if _has_errors(problems) else result.report
+    school = get_school(session, tenant_code) if tenant_code else None
+    if school is not None:
+        require_tenant(session, principal, school.code, "upload", write=True)
+    assessment = None
+    if report is not None and school is not None:
+        assessment = assess(report, rulebook, campaign, today, tenant=school.code, school=school.name)
+    outcome = IngestOutcome(filename=filename, tenant_code=tenant_code, accepted=report is not None,
+                            problems=problems, more_problems=result.more_problems, assessment=assessment)
+    if dry_run or school is None:
+        return outcome  # a file naming no registered school has no tenant to be kept under
+    submission, created = record_submission(
+        session, tenant_code=tenant_code, campaign_id=campaign.id, filename=filename, raw=data,
+        uploader=principal.username, uploaded_at=now, report=report, problems=[dump(p) for p in problems],
+        template_version=result.template_version)
+    if created and assessment is not None:
+        save_assessment(session, submission.id, assessment)
+    audit(session, principal.username, "upload_accepted" if outcome.accepted else "upload_rejected", tenant_code,
+          filename=filename, submission_id=submission.id, created=created, problems=len(problems))
+    return replace(outcome, created=created, submission_id=submission.id)
+
+
+def _has_errors(problems: list[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
+def _tenant_problems(session: Session, result: LoadResult, target: str | None) -> list[Problem]:
+    """The workbook must name a registered school, and the target school when there is one."""
+    code = result.school_code
+    where = dict(sheet=SCHOOL.name, cell=result.school_code_cell, field=SCHOOL.column("code").header,
+                 value=code or "")
+    if code is None:
+        return []  # the reader has already reported the missing or malformed code
+    if target is not None and code != target:
+        return [error(f"本文件填写的学校标识码为 {code}，与上传目标学校 {target} 不一致。"
+                      "一所学校不能提交或覆盖另一所学校的数据，请核对后使用本校的填报文件。", **where)]
+    if get_school(session, code) is None:
+        return [error(f"学校标识码 {code} 不在本系统的学校名单中，请核对标识码；"
+                      "如确为新增学校，请联系团省委学校部登记。", **where)]
+    return []

@@ -1,0 +1,124 @@
+"""The one tenant-scoped access layer: what a principal may see and change, checked and audited here.
+
+Pages and commands open their transaction with scoped_transaction (on PostgreSQL it also sets the
+row-level-security scope, see tenants.rls) and call require_tenant / require_role before touching a
+school's data. A refusal is written to the audit log in a transaction of its own, so it survives the
+caller's rollback: at once on PostgreSQL; on SQLite, which has a single writer that may well be the
+caller itself, as soon as the caller's transaction ends (committed or not).
+
+Visibility: province roles see every school; a unit sees the schools it supervises; a school sees
+itself. A deactivated school is outside every unit's and school's scope. Writing: the province
+administrator any school, a school its own; viewers and units never write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session, SessionTransaction
+
+from tenants import rls
+from tenants.audit import audit
+from tenants.db import make_sessionmaker
+from tenants.models import School
+from tenants.principal import Principal, Role
+
+DENIED = "permission_denied"
+_PENDING = "tenants.access.pending_denials"  # session.info key: refusals waiting for the transaction's end
+_SHOWN_CODE_LENGTH = 20  # a code typed into a URL is echoed in the message, but not at any length
+
+
+class AccessDenied(Exception):
+    """The principal may not do this; str() is a Chinese sentence fit for the user."""
+
+
+class UnknownTenant(AccessDenied):
+    """A province role named a school that does not exist."""
+
+
+def visible_tenants(session: Session, principal: Principal) -> list[School]:
+    query = select(School).where(School.active).order_by(School.code)
+    if principal.role is Role.UNIT:
+        query = query.where(School.unit_code == principal.unit_code)
+    elif principal.role is Role.SCHOOL:
+        query = query.where(School.code == principal.tenant_code)
+    return list(session.scalars(query))
+
+
+def visible_codes(session: Session, principal: Principal) -> frozenset[str]:
+    return frozenset(school.code for school in visible_tenants(session, principal))
+
+
+def require_tenant(session: Session, principal: Principal, tenant_code: str, action: str, *,
+                   write: bool = False) -> School:
+    """The school, when the principal may read it (write=True: change it); else audit and refuse."""
+    school = session.get(School, tenant_code)
+    if principal.is_province and school is None:
+        raise UnknownTenant(f"找不到学校标识码为 {_shown(tenant_code)} 的学校")
+    if school is None or not _may(principal, school, write):
+        _audit_apart(session, principal, tenant_code, attempted=action, tenant=tenant_code)
+        verb = "修改" if write else "查看"
+        raise AccessDenied(f"您没有权限{verb}学校 {_shown(tenant_code)} 的数据")
+    return school
+
+
+def require_role(session: Session, principal: Principal, *roles: Role, action: str) -> None:
+    """Refuse (audited) unless the principal holds one of `roles`."""
+    if principal.role not in roles:
+        _audit_apart(session, principal, None, attempted=action)
+        raise AccessDenied(f"您的角色（{principal.role.label}）无权进行此项操作")
+
+
+def can_see_names(principal: Principal, tenant_code: str) -> bool:
+    """Students' names and numbers: the owning school and the province only; a unit sees figures."""
+    return principal.is_province or (principal.role is Role.SCHOOL and principal.tenant_code == tenant_code)
+
+
+@contextmanager
+def scoped_transaction(engine: Engine, principal: Principal) -> Iterator[Session]:
+    """A transaction (committed when the block ends, rolled back on error) limited to the principal's
+    schools: on PostgreSQL the row-level-security scope is set before anything else runs."""
+    with make_sessionmaker(engine).begin() as session:
+        if engine.dialect.name == "postgresql":
+            rls.set_scope(session, None if principal.is_province else visible_codes(session, principal))
+        yield session
+
+
+def _may(principal: Principal, school: School, write: bool) -> bool:
+    if principal.role is Role.PROVINCE_ADMIN:
+        return True
+    if principal.role is Role.PROVINCE_VIEWER:
+        return not write
+    if principal.role is Role.UNIT:
+        return not write and school.active and school.unit_code == principal.unit_code
+    return school.active and school.code == principal.tenant_code
+
+
+def _audit_apart(session: Session, principal: Principal, tenant_code: str | None, **detail: str) -> None:
+    """Record a refusal in its own transaction on the same database, so the caller's rollback keeps it."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    entry = (principal.username, tenant_code, detail)
+    if engine.dialect.name == "sqlite" and session.in_transaction():
+        session.info.setdefault(_PENDING, []).append((engine, entry))
+    else:
+        _append(engine, *entry)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _write_pending_denials(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: its connection has let go of its locks
+        for engine, entry in session.info.pop(_PENDING, []):
+            _append(engine, *entry)
+
+
+def _append(engine: Engine, actor: str, tenant_code: str | None, detail: dict[str, Any]) -> None:
+    with make_sessionmaker(engine).begin() as apart:
+        audit(apart, actor, DENIED, tenant_code, **detail)
+
+
+def _shown(tenant_code: str) -> str:
+    return str(tenant_code)[:_SHOWN_CODE_LENGTH]

@@ -1,0 +1,93 @@
+"""Who is who: supervising units, schools (the tenants) and campaigns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from checks.campaign import Campaign
+from tenants.models import CampaignRow, School, Unit, UnitKind
+
+SCHOOL_CODE = re.compile(r"\d{10}")
+
+
+def add_unit(session: Session, code: str, name: str, kind: UnitKind) -> Unit:
+    unit = Unit(code=code, name=name, kind=kind)
+    _add_referable(session, unit)
+    return unit
+
+
+def add_school(session: Session, code: str, name: str, unit_code: str, school_type: str = "") -> School:
+    if not SCHOOL_CODE.fullmatch(code):
+        raise ValueError(f"学校标识码应为10位数字，收到“{code}”")
+    school = School(code=code, name=name, unit_code=unit_code, school_type=school_type)
+    _add_referable(session, school)
+    return school
+
+
+def _add_referable(session: Session, row: Unit | School | CampaignRow) -> None:
+    # The models declare no relationships, so the unit of work cannot tell that a school must be
+    # inserted after its unit: insert each parent row now.
+    session.add(row)
+    session.flush()
+
+
+def list_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.code)))
+
+
+def list_schools(session: Session, unit_code: str | None = None) -> list[School]:
+    query = select(School).order_by(School.code)
+    if unit_code is not None:
+        query = query.where(School.unit_code == unit_code)
+    return list(session.scalars(query))
+
+
+def get_school(session: Session, code: str) -> School | None:
+    return session.get(School, code)
+
+
+def ensure_campaign(session: Session, campaign: Campaign) -> Campaign:
+    """Store the campaign unless one with its id exists; returns the stored one (which wins)."""
+    stored = get_campaign(session, campaign.id)
+    if stored is not None:
+        return stored
+    _add_referable(session, CampaignRow(
+        id=campaign.id, name=campaign.name, rulebook=campaign.rulebook, starts_on=campaign.starts_on,
+        acceptance_on=campaign.acceptance_on, contact=campaign.contact,
+        deadline_overrides=_iso_dates(campaign.deadline_overrides)))
+    return campaign
+
+
+def set_deadline_overrides(session: Session, campaign_id: str, overrides: Mapping[str, date]) -> Campaign:
+    """Replace the campaign's per-item deadline overrides (item id -> due date)."""
+    row = session.get(CampaignRow, campaign_id)
+    if row is None:
+        raise LookupError(f"找不到验收批次 {campaign_id}")
+    row.deadline_overrides = _iso_dates(overrides)
+    return _campaign(row)
+
+
+def _iso_dates(overrides: Mapping[str, date]) -> dict[str, str]:
+    return {item: due.isoformat() for item, due in overrides.items()}
+
+
+def get_campaign(session: Session, campaign_id: str) -> Campaign | None:
+    row = session.get(CampaignRow, campaign_id)
+    return None if row is None else _campaign(row)
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    rows = session.scalars(select(CampaignRow).order_by(CampaignRow.starts_on, CampaignRow.id))
+    return [_campaign(row) for row in rows]
+
+
+def _campaign(row: CampaignRow) -> Campaign:
+    return Campaign(
+        id=row.id, name=row.name, rulebook=row.rulebook, starts_on=row.starts_on,
+        acceptance_on=row.acceptance_on, contact=row.contact,
+        deadline_overrides={item: date.fromisoformat(due) for item, due in row.deadline_overrides.items()})

@@ -1,0 +1,328 @@
+"""The database tables, as SQLAlchemy typed models.
+
+Every table holding a school's data has a `tenant_code` column of its own (the report_* tables too), so
+a later migration can add PostgreSQL row-level security as plain `tenant_code = ANY(...)` policies.
+Enums are stored as their Chinese text. Timestamps are timezone-aware UTC on every backend.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (JSON, DateTime, Dialect, Enum, ForeignKey, Index, LargeBinary, MetaData, String,
+                        TypeDecorator, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from checks.results import Verdict
+from checks.schema import ItemStatus, Level, MeetingKind, OrgKind, Political
+
+# Named constraints keep future (batch) migrations on SQLite able to drop and alter them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime; SQLite, which keeps no offset, stores naive UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: give a timezone")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def chinese_enum(enum_class: type[StrEnum]) -> Enum:
+    """Stores the member's value (the Chinese word), not its Python name, in a plain text column."""
+    return Enum(enum_class, native_enum=False, values_callable=lambda members: [m.value for m in members],
+                validate_strings=True)
+
+
+class UnitKind(StrEnum):
+    CITY = "地市团委"
+    PROVINCIAL_ORGANS = "省直机关团工委"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class Unit(Base):
+    """A supervising unit: a city League committee or the provincial organs' League working committee."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    kind: Mapped[UnitKind] = mapped_column(chinese_enum(UnitKind))
+
+
+class School(Base):
+    """A tenant: one university, keyed by its 10-digit national school code."""
+
+    __tablename__ = "tenants"
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str]
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    school_type: Mapped[str] = mapped_column(default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class CampaignRow(Base):
+    """Stored form of checks.campaign.Campaign."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    rulebook: Mapped[str]
+    starts_on: Mapped[date]
+    acceptance_on: Mapped[date]
+    contact: Mapped[str] = mapped_column(default="")
+    deadline_overrides: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # item id -> ISO date
+
+
+class Submission(Base):
+    """One uploaded workbook, accepted or not. Never updated once written."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        # A byte-identical re-upload is the same submission.
+        UniqueConstraint("tenant_code", "campaign_id", "sha256"),
+        # The board: the latest accepted upload per school as of a date.
+        Index(None, "campaign_id", "accepted", "tenant_code", "uploaded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    filename: Mapped[str]
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploader: Mapped[str]
+    uploaded_at: Mapped[datetime] = mapped_column(index=True)
+    accepted: Mapped[bool]
+    problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    template_version: Mapped[str] = mapped_column(default="")
+    # Last and deferred: listing submissions never reads the workbook bytes.
+    raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+# --- the normalised rows of accepted submissions: the truth a report is rebuilt from ---------------------
+
+
+class ReportSchool(Base):
+    """checks.schema.SchoolInfo of one submission."""
+
+    __tablename__ = "report_school"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    code: Mapped[str]
+    name: Mapped[str]
+    unit: Mapped[str]
+    school_type: Mapped[str]
+    undergraduates: Mapped[int | None]
+    graduates: Mapped[int | None]
+    colleges: Mapped[list[str]] = mapped_column(JSON)
+    campuses: Mapped[int | None]
+    contact_name: Mapped[str]
+    contact_phone: Mapped[str]
+    deputy_secretary: Mapped[str]
+    source: Mapped[str]
+
+
+class ReportRecord(Base):
+    """A row of one of a report's record lists; `position` keeps the report's order."""
+
+    __abstract__ = True
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True, sort_order=-1)
+    position: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"), sort_order=-1)
+
+
+class ReportItem(ReportRecord):
+    """checks.schema.ItemReport."""
+
+    __tablename__ = "report_items"
+
+    item_id: Mapped[str]
+    status: Mapped[ItemStatus] = mapped_column(chinese_enum(ItemStatus))
+    completed_on: Mapped[date | None]
+    evidence: Mapped[str]
+    note: Mapped[str]
+    source: Mapped[str]
+
+
+class ReportOrganisation(ReportRecord):
+    """checks.schema.Organisation."""
+
+    __tablename__ = "report_organisations"
+
+    name: Mapped[str]
+    level: Mapped[Level] = mapped_column(chinese_enum(Level))
+    kind: Mapped[OrgKind] = mapped_column(chinese_enum(OrgKind))
+    college: Mapped[str]
+    students_linked: Mapped[int | None]
+    presidium_size: Mapped[int | None]
+    department_count: Mapped[int | None]
+    rotating_chair: Mapped[bool | None]
+    source: Mapped[str]
+
+
+class ReportStaff(ReportRecord):
+    """checks.schema.StaffMember."""
+
+    __tablename__ = "report_staff"
+
+    name: Mapped[str]
+    student_no: Mapped[str]
+    organisation: Mapped[str]
+    title: Mapped[str]
+    department: Mapped[str]
+    political: Mapped[Political | None] = mapped_column(chinese_enum(Political))
+    rank_percent: Mapped[float | None]
+    failed_courses: Mapped[int | None]
+    college_experience: Mapped[bool | None]
+    trained: Mapped[bool | None]
+    zhtj_registered: Mapped[bool | None]
+    ivolunteer_registered: Mapped[bool | None]
+    source: Mapped[str]
+
+
+class ReportMeeting(ReportRecord):
+    """checks.schema.Meeting."""
+
+    __tablename__ = "report_meetings"
+
+    kind: Mapped[MeetingKind] = mapped_column(chinese_enum(MeetingKind))
+    held_on: Mapped[date]
+    organisation: Mapped[str]
+    delegates: Mapped[int | None]
+    non_cadre_delegates: Mapped[int | None]
+    colleges_covered: Mapped[int | None]
+    approved_on: Mapped[date | None]
+    filed_on: Mapped[date | None]
+    note: Mapped[str]
+    source: Mapped[str]
+
+
+# --- what the board derives and records ------------------------------------------------------------------
+
+
+class Assessment(Base):
+    """A stored checks.results.SchoolAssessment; submission_id is None for a school that sent nothing."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index(None, "campaign_id", "tenant_code", "computed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    as_of: Mapped[date]
+    computed_at: Mapped[datetime]
+    score: Mapped[float]
+    verdict: Mapped[Verdict] = mapped_column(chinese_enum(Verdict))
+    overdue_count: Mapped[int]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # checks.serialize.dump(SchoolAssessment)
+
+
+class OnsiteResultRow(Base):
+    """One sub-item's result from an on-site verification sheet (checks.results.OnsiteResult)."""
+
+    __tablename__ = "onsite_results"
+    __table_args__ = (
+        # Loading the same sheet twice adds nothing.
+        UniqueConstraint("tenant_code", "campaign_id", "source_sha256", "item_id"),
+        Index(None, "campaign_id", "tenant_code", "loaded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    item_id: Mapped[str]
+    result: Mapped[str]
+    note: Mapped[str]
+    inspectors: Mapped[str]
+    inspected_on: Mapped[date | None]
+    loaded_at: Mapped[datetime]
+    source_sha256: Mapped[str] = mapped_column(String(64))
+
+
+class VerdictOverride(Base):
+    """A province administrator's decision replacing a school's verdict, with the reason recorded.
+
+    The latest row per school and campaign is in force; a row with no verdict withdraws the override."""
+
+    __tablename__ = "verdict_overrides"
+    __table_args__ = (Index(None, "campaign_id", "tenant_code", "decided_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    verdict: Mapped[Verdict | None] = mapped_column(chinese_enum(Verdict))
+    reason: Mapped[str]
+    decided_by: Mapped[str]
+    decided_at: Mapped[datetime]
+
+
+class Reminder(Base):
+    """A reminder drafted for a school about overdue items, and whether it went out."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index(None, "tenant_code", "campaign_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    as_of: Mapped[date]
+    items: Mapped[list[str]] = mapped_column(JSON)  # sub-item ids
+    text: Mapped[str]
+    created_by: Mapped[str]
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    sent_by: Mapped[str | None]
+
+
+class AuditEntry(Base):
+    """Who did what, when. Append-only: the store has no way to change or remove an entry."""
+
+    __tablename__ = "audit_log"
+    # No INSERT ... RETURNING (the id is drawn from the sequence first): on PostgreSQL, RETURNING needs
+    # the new row to be readable in the writer's row-level-security scope, and logins and refused
+    # attempts are logged outside it (see tenants.rls).
+    __table_args__ = {"implicit_returning": False}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str]
+    action: Mapped[str]
+    # Not a foreign key: an entry may name a code that is not (or no longer) a tenant.
+    tenant_code: Mapped[str | None] = mapped_column(index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,43 @@
+"""Who is acting: a signed-in user or the local operator, with the role that decides what they may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PROVINCE_ADMIN = "province-admin"
+    PROVINCE_VIEWER = "province-viewer"
+    UNIT = "unit"  # a city League committee or 省直机关团工委: read-only, its own schools
+    SCHOOL = "school"  # a school's League committee: its own school only
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.PROVINCE_ADMIN: "省级管理员",
+    Role.PROVINCE_VIEWER: "省级查看",
+    Role.UNIT: "地市团委/省直机关团工委",
+    Role.SCHOOL: "学校团委",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    role: Role
+    tenant_code: str | None = None  # for Role.SCHOOL
+    unit_code: str | None = None  # for Role.UNIT
+    display_name: str = ""
+
+    @property
+    def is_province(self) -> bool:
+        return self.role in (Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER)
+
+
+# The CLI acts as the local operator: whoever can run commands on the server already holds the database.
+def local_operator(name: str) -> Principal:
+    return Principal(username=f"cli:{name}", role=Role.PROVINCE_ADMIN, display_name="本机操作员")

@@ -1,0 +1,79 @@
+"""Uploaded workbooks: recording them (once per distinct file) and finding the ones the board uses."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select, true
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from checks.schema import SchoolReport
+from tenants.models import Submission
+from tenants.queries import latest_per_tenant
+from tenants.reports import insert_report
+
+# "As of a date" means up to the end of that day in China, where the schools and the board are.
+CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
+
+
+def record_submission(session: Session, *, tenant_code: str, campaign_id: str, filename: str, raw: bytes,
+                      uploader: str, uploaded_at: datetime, report: SchoolReport | None,
+                      problems: list[dict[str, Any]], template_version: str = "") -> tuple[Submission, bool]:
+    """Store an upload; accepted iff `report` is given, whose rows are then stored too.
+
+    A byte-identical re-upload (same school, campaign and SHA-256) returns the earlier submission and
+    False, storing nothing. Does not commit.
+    """
+    sha256 = hashlib.sha256(raw).hexdigest()
+    earlier = _same_file(session, tenant_code, campaign_id, sha256)
+    if earlier is not None:
+        return earlier, False
+    submission = Submission(
+        tenant_code=tenant_code, campaign_id=campaign_id, filename=filename, raw=raw, size=len(raw),
+        sha256=sha256, uploader=uploader, uploaded_at=uploaded_at, accepted=report is not None,
+        problems=problems, template_version=template_version)
+    try:
+        with session.begin_nested():  # flushes, assigning the id the report rows refer to
+            session.add(submission)
+    except IntegrityError:
+        # The same file, sent twice at once, was committed by the other upload in the meantime.
+        concurrent = _same_file(session, tenant_code, campaign_id, sha256)
+        if concurrent is None:
+            raise
+        return concurrent, False
+    if report is not None:
+        insert_report(session, submission.id, tenant_code, report)
+    return submission, True
+
+
+def _same_file(session: Session, tenant_code: str, campaign_id: str, sha256: str) -> Submission | None:
+    return session.scalar(select(Submission).where(
+        Submission.tenant_code == tenant_code, Submission.campaign_id == campaign_id,
+        Submission.sha256 == sha256))
+
+
+def end_of_day(as_of: date) -> datetime:
+    """The first instant after `as_of` in China time."""
+    return datetime.combine(as_of + timedelta(days=1), time(), CHINA_TIME)
+
+
+def latest_accepted(session: Session, campaign_id: str, as_of: date,
+                    tenant_codes: Iterable[str] | None = None) -> dict[str, Submission]:
+    """Per school, the latest accepted submission uploaded by the end of `as_of` (one query)."""
+    return latest_per_tenant(
+        session, Submission,
+        Submission.campaign_id == campaign_id, Submission.accepted == true(),
+        Submission.uploaded_at < end_of_day(as_of),
+        newest_first=(Submission.uploaded_at.desc(), Submission.id.desc()), tenant_codes=tenant_codes)
+
+
+def history(session: Session, tenant_code: str, campaign_id: str) -> list[Submission]:
+    """Every submission of a school in a campaign, accepted or not, newest first."""
+    query = (select(Submission)
+             .where(Submission.tenant_code == tenant_code, Submission.campaign_id == campaign_id)
+             .order_by(Submission.uploaded_at.desc(), Submission.id.desc()))
+    return list(session.scalars(query))

@@ -1,0 +1,213 @@
+"""End to end in a real browser: `reformboard init` + `demo`, `reformboard serve`, Chromium via Playwright.
+
+A province administrator signs in, sees the demo province on the board and opens a school from the
+table; a school user uploads a filled workbook and sees the school's new verdict. Screenshots
+(1366×768, the usual office laptop) go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from checks.engine import assess
+from checks.results import Verdict
+from checks.schema import SchoolReport
+from loaders.template import fill_template
+from reformboard.board import assess_schools
+from reformboard.context import AppContext
+from reformboard.settings import Settings
+from tenants.accounts import add_user
+from tenants.principal import Role, local_operator
+from tenants.store import list_schools
+from tenants.submissions import CHINA_TIME
+from tests.fixtures.reports import minimal_compliant_report
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+VIEWPORT = {"width": 1366, "height": 768}
+PASSWORD = "correct horse battery"
+STARTUP_SECONDS = 60
+WAIT_MS = 30_000
+SETTLE_MS = 1500  # charts draw after their element appears; only the screenshots wait for this
+TALL = 2600
+CHART_TABS = ("任务完成热力图", "得分分布", "推进趋势", "完成时限")
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    database_url: str
+    school_code: str  # the school user's school
+    school_name: str
+    workbook: Path  # a filled template for that school
+    new_verdict: Verdict  # what the board says once the workbook is in
+
+
+def _cli(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "reformboard", *args], env=env, cwd=REPO, check=True,
+                   capture_output=True, timeout=300)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"reformboard serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"the board did not answer at {url} within {STARTUP_SECONDS} s")
+
+
+def _seed(env: dict[str, str], folder: Path) -> tuple[str, str, Path, Verdict]:
+    """Accounts, and the school whose verdict the upload will change, with its filled workbook."""
+    ctx = AppContext.open(replace(Settings.from_env(), database_url=env["REFORMBOARD_DATABASE_URL"]))
+    today = datetime.now(CHINA_TIME).date()
+    operator = local_operator("e2e")
+    with ctx.transaction(operator) as session:
+        campaign = ctx.campaign(session)
+        rulebook = ctx.rulebook_for(campaign)
+        names = {s.code: s.name for s in list_schools(session)}
+        before = {a.tenant: a.verdict for a in assess_schools(session, rulebook, campaign, today)}
+        reports = {code: _report_for(code, names[code]) for code in names}
+        after = {code: assess(reports[code], rulebook, campaign, today).verdict for code in names}
+        code = next(c for c in sorted(names) if before[c] is not after[c])
+        add_user(session, "province.admin", Role.PROVINCE_ADMIN, by=operator, password=PASSWORD)
+        add_user(session, "school", Role.SCHOOL, by=operator, tenant_code=code, password=PASSWORD)
+    workbook = folder / "本校填报.xlsx"
+    workbook.write_bytes(fill_template(reports[code], rulebook, campaign))
+    ctx.engine.dispose()
+    return code, names[code], workbook, after[code]
+
+
+def _report_for(code: str, name: str) -> SchoolReport:
+    report = minimal_compliant_report()
+    return replace(report, school=replace(report.school, code=code, name=name))
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("browser")
+    database_url = f"sqlite:///{folder / 'board.db'}"
+    env = {**os.environ, "REFORMBOARD_DATABASE_URL": database_url}
+    env.pop("REFORMBOARD_APP_DATABASE_URL", None)
+    _cli(env, "init")
+    _cli(env, "demo", "--schools", "12")
+    code, name, workbook, verdict = _seed(env, folder)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (folder / "serve.log").open("wb") as log:
+        # A session of its own, so stopping it stops the Streamlit process `serve` starts too.
+        process = subprocess.Popen([sys.executable, "-m", "reformboard", "serve", "--port", str(port)], env=env,
+                                   cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_healthy(url, process)
+        yield Server(url, database_url, code, name, workbook, verdict)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page: Page, server: Server, username: str) -> None:
+    page.goto(server.url)
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def metric(page: Page, label: str):
+    return page.get_by_test_id("stMetric").filter(has_text=label)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """The screen as a user sees it, and (Streamlit scrolls inside the page, so full_page shows no
+    more) the whole page in a tall window."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(SETTLE_MS)
+    page.screenshot(path=ARTIFACTS / f"{name}.png")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": TALL})
+    page.wait_for_timeout(SETTLE_MS)
+    page.screenshot(path=ARTIFACTS / f"{name}-tall.png")
+    page.set_viewport_size(VIEWPORT)
+
+
+def test_a_province_admin_sees_the_demo_province_and_opens_a_school(server: Server, page: Page) -> None:
+    log_in(page, server, "province.admin")
+    expect(page.get_by_role("heading", name="验收总览")).to_be_visible(timeout=WAIT_MS)
+    expect(metric(page, "范围内学校")).to_contain_text("12", timeout=WAIT_MS)
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table).to_be_visible()
+    screenshot(page, "board-admin")
+    for n, tab in enumerate(CHART_TABS, start=1):
+        page.get_by_role("tab", name=tab).click()
+        expect(page.get_by_role("tabpanel").get_by_test_id("stVegaLiteChart")).to_be_visible(timeout=WAIT_MS)
+        page.wait_for_timeout(SETTLE_MS)
+        page.get_by_role("tabpanel").screenshot(path=ARTIFACTS / f"board-chart-{n}.png")
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+    expect(page.get_by_role("heading", name="学校详情")).to_be_visible(timeout=WAIT_MS)
+    assert "school=" in page.url
+    expect(page.get_by_text("验收结论").first).to_be_visible()
+    screenshot(page, "school-admin")
+
+
+def test_a_school_user_uploads_a_workbook_and_sees_the_new_verdict(server: Server, page: Page) -> None:
+    log_in(page, server, "school")
+    expect(page.get_by_role("heading", name=server.school_name)).to_be_visible(timeout=WAIT_MS)
+    page.get_by_role("link", name="上传填报").first.click()
+    expect(page.get_by_role("heading", name="上传填报")).to_be_visible(timeout=WAIT_MS)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(server.workbook)
+    expect(page.get_by_text("文件通过核验")).to_be_visible(timeout=WAIT_MS)
+    screenshot(page, "upload-preview")
+    page.get_by_role("button", name="确认提交").click()
+    expect(page.get_by_text("已提交：")).to_be_visible(timeout=WAIT_MS)
+    page.get_by_role("link", name="学校详情").click()
+    expect(page.get_by_role("heading", name=server.school_name)).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text(str(server.new_verdict), exact=True).first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text(f"文件 {server.workbook.name}")).to_be_visible()
+    screenshot(page, "school-after-upload")

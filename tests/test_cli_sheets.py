@@ -1,0 +1,114 @@
+"""On-site verification from the command line: export sheets, inspectors fill them, results come back."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+import openpyxl
+
+from loaders import verification as v
+from reformboard.cli import main
+from tests.fixtures.cli import score_json
+
+
+def fill_inspection(sheet: bytes, results: dict[str, str], rulebook_ids: list[str]) -> bytes:
+    """Write the inspectors' words into the exported sheet as an inspector would."""
+    wb = openpyxl.load_workbook(io.BytesIO(sheet))
+    ws = wb[v.SHEET]
+    for item_id, word in results.items():
+        row = v.FIRST_ITEM_ROW + rulebook_ids.index(item_id)
+        ws.cell(row, v.RESULT_COLUMN, word)
+        ws.cell(row, v.NOTE_COLUMN, "现场查阅原始材料")
+    signature = v.signature_row(len(rulebook_ids))
+    ws[f"C{signature}"], ws[f"H{signature}"] = "张伟、李娜", datetime(2026, 11, 20)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def submitted_school(capsys) -> dict:
+    return next(s for s in score_json(capsys) if s["verdict"] != "未提交")
+
+
+def test_export_one_school_a_unit_and_the_province(demo_db, tmp_path, capsys):
+    school = submitted_school(capsys)
+    one = tmp_path / "one.xlsx"
+    assert main(["export-sheets", "--tenant", school["tenant"], "-o", str(one)]) == 0
+    assert openpyxl.load_workbook(one)[v.SHEET].cell(v.FIRST_ITEM_ROW, 1).value == "1.1"
+    batch = tmp_path / "all.zip"
+    assert main(["export-sheets", "--all", "-o", str(batch)]) == 0
+    names = zipfile.ZipFile(batch).namelist()
+    submitted = [s for s in score_json(capsys) if s["verdict"] != "未提交"]
+    assert "索引.xlsx" in names and len(names) == len(submitted) + 1
+    summary = tmp_path / "summary.xlsx"
+    assert main(["export-summary", "-o", str(summary)]) == 0
+    assert summary.stat().st_size > 0
+
+
+def test_export_scope_errors(demo_db, tmp_path, capsys):
+    assert main(["export-sheets", "--tenant", "0000000000", "-o", str(tmp_path / "x.xlsx")]) == 1
+    assert "找不到学校" in capsys.readouterr().err
+    assert main(["export-sheets", "--unit", "NOPE", "-o", str(tmp_path / "x.zip")]) == 1
+
+
+def test_inspectors_results_come_back_and_their_no_blocks_acceptance(demo_db, tmp_path, capsys):
+    school = submitted_school(capsys)
+    ids = [item["id"] for item in school["items"]]
+    sheet = tmp_path / "sheet.xlsx"
+    assert main(["export-sheets", "--tenant", school["tenant"], "-o", str(sheet)]) == 0
+    filled = tmp_path / "filled.xlsx"
+    filled.write_bytes(fill_inspection(sheet.read_bytes(), {"3.1": "不符合", "1.1": "符合"}, ids))
+
+    assert main(["load-inspection", str(filled)]) == 0
+    assert "已导入" in capsys.readouterr().out
+    after = next(s for s in score_json(capsys) if s["tenant"] == school["tenant"])
+    onsite = {item["id"]: item["onsite"] for item in after["items"]}
+    assert onsite["3.1"] == {"result": "不符合", "note": "现场查阅原始材料", "inspectors": "张伟、李娜",
+                             "date": "2026-11-20"}
+    assert onsite["1.1"]["result"] == "符合" and onsite["2.1"] is None
+    assert after["final_verdict"] != "通过验收"  # an inspector's 不符合 is a 不符合
+
+    assert main(["load-inspection", str(filled)]) == 0  # the same sheet again: recognised
+    assert "完全相同" in capsys.readouterr().out
+
+
+def test_a_tampered_sheet_is_refused_and_stores_nothing(demo_db, tmp_path, capsys):
+    school = submitted_school(capsys)
+    ids = [item["id"] for item in school["items"]]
+    sheet = tmp_path / "sheet.xlsx"
+    assert main(["export-sheets", "--tenant", school["tenant"], "-o", str(sheet)]) == 0
+    wb = openpyxl.load_workbook(io.BytesIO(fill_inspection(sheet.read_bytes(), {"1.1": "很好"}, ids)))
+    tampered = tmp_path / "tampered.xlsx"
+    wb.save(tampered)
+    assert main(["load-inspection", str(tampered)]) == 1
+    out = capsys.readouterr().out
+    assert "已拒收" in out and "很好" in out
+    after = next(s for s in score_json(capsys) if s["tenant"] == school["tenant"])
+    assert all(item["onsite"] is None for item in after["items"])
+
+
+def test_a_province_admin_overrides_a_verdict_with_a_reason_and_can_withdraw_it(demo_db, capsys):
+    school = submitted_school(capsys)
+    code, system = school["tenant"], school["verdict"]
+    new = "通过验收" if system != "通过验收" else "限期整改"
+    assert main(["override", code, "--verdict", new, "--reason", "现场复核材料齐全，经研究同意改判"]) == 0
+    after = next(s for s in score_json(capsys) if s["tenant"] == code)
+    assert (after["verdict"], after["final_verdict"]) == (system, new)
+    assert after["override"]["reason"] == "现场复核材料齐全，经研究同意改判"
+    assert after["override"]["by"].startswith("cli:")
+    # The board as it stood before the decision does not show it.
+    before = next(s for s in score_json(capsys, "--as-of", "2000-01-01") if s["tenant"] == code)
+    assert before["override"] is None
+
+    assert main(["override", code, "--withdraw", "--reason", "撤销：改判依据不足"]) == 0
+    withdrawn = next(s for s in score_json(capsys) if s["tenant"] == code)
+    assert withdrawn["override"] is None and withdrawn["final_verdict"] == system
+
+
+def test_an_override_needs_a_real_reason(demo_db, capsys):
+    code = submitted_school(capsys)["tenant"]
+    assert main(["override", code, "--verdict", "通过验收", "--reason", "同意"]) == 1
+    assert "改判理由" in capsys.readouterr().err
+    assert next(s for s in score_json(capsys) if s["tenant"] == code)["override"] is None

@@ -1,0 +1,44 @@
+"""Ingest as a page or the CLI calls it: whoever uploads must be allowed to write that school's data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from checks.rulebook import load_rulebook
+from loaders.limits import Limits
+from loaders.template import fill_template
+from reformboard.ingest import ingest
+from tenants.access import AccessDenied
+from tenants.models import Submission
+from tenants.principal import Principal, Role
+from tests.fixtures.wust import wust_report
+
+RULEBOOK = load_rulebook()
+
+
+def workbook_for(code: str) -> bytes:
+    report = wust_report()
+    return fill_template(replace(report, school=replace(report.school, code=code)), RULEBOOK, RULEBOOK.campaign)
+
+
+def upload(session, principal: Principal, data: bytes, target: str | None = None):
+    return ingest(session, data=data, filename="填报.xlsx", principal=principal, campaign=RULEBOOK.campaign,
+                  rulebook=RULEBOOK, limits=Limits(), target_tenant=target)
+
+
+def test_a_school_uploads_its_own_workbook(session, directory):
+    own = Principal("own", Role.SCHOOL, tenant_code=directory.school)
+    outcome = upload(session, own, workbook_for(directory.school))
+    assert outcome.accepted and outcome.created and outcome.tenant_code == directory.school
+
+
+@pytest.mark.parametrize("role", [Role.SCHOOL, Role.UNIT, Role.PROVINCE_VIEWER])
+def test_nobody_but_the_school_and_the_province_admin_uploads_for_it(session, directory, role):
+    someone = Principal("someone", role, tenant_code=directory.other_school if role is Role.SCHOOL else None,
+                        unit_code=directory.unit if role is Role.UNIT else None)
+    with pytest.raises(AccessDenied):
+        upload(session, someone, workbook_for(directory.school))
+    assert session.scalar(select(func.count()).select_from(Submission)) == 0

@@ -1,0 +1,132 @@
+"""Congress rules of 6.1 and 6.2: frequency, delegates, coverage and election results."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from checks.results import Severity
+from checks.schema import MeetingKind, OrgKind
+from tests.fixtures.reports import (
+    UNION,
+    congress,
+    make_college_union,
+    meeting,
+    minimal_compliant_report,
+    param,
+    run_rule,
+    school_info,
+    school_org,
+    severities,
+    spec,
+)
+
+OK, BAD, UNKNOWN = Severity.OK, Severity.VIOLATION, Severity.UNVERIFIABLE
+
+
+def union_report(*meetings, students_linked=None, **school):
+    return minimal_compliant_report(
+        school=school_info(**school), organisations=(school_org(UNION, students_linked=students_linked),),
+        meetings=meetings)
+
+
+@pytest.mark.parametrize("held_on, expected", [
+    (date(2019, 10, 31), OK),   # exactly 12 months before 2020-10-31
+    (date(2019, 10, 30), BAD),
+    (date(2020, 10, 31), OK),
+])
+def test_congress_annual_at_the_twelve_month_edge(held_on, expected):
+    assert param("congress_annual", "max_interval_months") == 12
+    assert severities(run_rule("congress_annual", union_report(congress(held_on=held_on)))) == [expected]
+
+
+def test_congress_annual_message_and_future_congresses_ignored():
+    report = union_report(congress(held_on=date(2019, 9, 28)), congress(held_on=date(2020, 11, 17)))
+    [finding] = run_rule("congress_annual", report)
+    assert finding.severity is BAD
+    assert finding.message == "校学生会最近一次学生代表大会在2019年9月28日，距2020年10月31日已超过 12 个月"
+    [finding] = run_rule("congress_annual", union_report())
+    assert finding.severity is BAD and "没有学生代表大会的记录" in finding.message
+
+
+def test_congress_of_the_other_kind_does_not_count():
+    graduate = meeting(MeetingKind.GRADUATE_CONGRESS, date(2020, 10, 1), UNION, delegates=100)
+    assert severities(run_rule("congress_annual", union_report(graduate))) == [BAD]
+
+
+@pytest.mark.parametrize("delegates, expected", [(199, BAD), (200, OK), (201, OK)])
+def test_delegate_ratio_against_the_school_figure(delegates, expected):
+    assert param("congress_delegate_ratio", "min_ratio") == 0.01
+    report = union_report(congress(delegates=delegates), undergraduates=20000)
+    assert severities(run_rule("congress_delegate_ratio", report)) == [expected]
+
+
+def test_delegate_ratio_prefers_the_organisations_own_figure_and_names_numbers():
+    report = union_report(congress(delegates=200), students_linked=30000, undergraduates=20000)
+    [finding] = run_rule("congress_delegate_ratio", report)
+    assert finding.severity is BAD
+    assert finding.message == ("校学生会2020年10月17日学生代表大会代表 200 人，所联系学生 30000 人的 1%为 300 人，"
+                               "代表名额不足")
+
+
+def test_delegate_ratio_with_missing_figures_is_unverifiable():
+    assert severities(run_rule("congress_delegate_ratio", union_report(congress(delegates=None)))) == [UNKNOWN]
+    no_students = union_report(congress(), undergraduates=None)
+    assert severities(run_rule("congress_delegate_ratio", no_students)) == [UNKNOWN]
+    assert severities(run_rule("congress_delegate_ratio", union_report())) == [UNKNOWN]
+
+
+@pytest.mark.parametrize("covered, expected", [(1, BAD), (2, OK), (3, OK), (None, UNKNOWN)])
+def test_college_coverage(covered, expected):
+    report = union_report(congress(colleges_covered=covered), colleges=("计算机学院", "外国语学院"))
+    assert severities(run_rule("congress_college_coverage", report)) == [expected]
+
+
+def test_college_coverage_needs_the_college_list():
+    assert severities(run_rule("congress_college_coverage", union_report(congress(), colleges=()))) == [UNKNOWN]
+
+
+@pytest.mark.parametrize("non_cadre, expected", [(119, "breach"), (120, OK), (121, OK), (None, UNKNOWN)])
+def test_non_cadre_delegates(non_cadre, expected):
+    assert param("non_cadre_delegates", "min_ratio") == 0.6
+    report = union_report(congress(delegates=200, non_cadre_delegates=non_cadre))
+    breach = spec("non_cadre_delegates").severity
+    assert severities(run_rule("non_cadre_delegates", report)) == [breach if expected == "breach" else expected]
+
+
+@pytest.mark.parametrize("rule, field", [("election_approved", "approved_on"), ("election_filed", "filed_on")])
+@pytest.mark.parametrize("on, expected", [(date(2020, 10, 20), OK), (None, BAD), (date(2020, 11, 2), BAD)])
+def test_election_results_need_a_date_by_as_of(rule, field, on, expected):
+    report = union_report(congress(**{field: on}))
+    assert severities(run_rule(rule, report)) == [expected]
+
+
+def test_election_rules_look_at_the_latest_congress_only():
+    report = union_report(congress(held_on=date(2019, 10, 1)), congress(approved_on=None))
+    [finding] = run_rule("election_approved", report)
+    assert finding.severity is BAD and "2020年10月17日" in finding.message
+
+
+def college_report(org_staff, *meetings):
+    org, staff = org_staff
+    return minimal_compliant_report(organisations=(org,), staff=tuple(staff), meetings=meetings)
+
+
+@pytest.mark.parametrize("held_on, expected", [(date(2019, 10, 31), OK), (date(2019, 10, 30), "breach")])
+def test_college_congress_annual(held_on, expected):
+    org_staff = make_college_union("计算机学院")
+    report = college_report(org_staff, meeting(MeetingKind.CONGRESS, held_on, org_staff[0].name))
+    breach = spec("college_congress_annual").severity
+    findings = run_rule("college_congress_annual", report)
+    assert severities(findings) == [breach if expected == "breach" else expected]
+
+
+def test_small_college_may_hold_an_all_student_assembly():
+    threshold = param("college_congress_annual", "assembly_threshold")
+    org, staff = make_college_union("艺术学院", OrgKind.UNDERGRADUATE)
+    assembly = meeting(MeetingKind.ALL_STUDENT_ASSEMBLY, date(2020, 9, 1), org.name)
+    small = college_report((replace(org, students_linked=threshold - 1), staff), assembly)
+    assert severities(run_rule("college_congress_annual", small)) == [OK]
+    large = college_report((replace(org, students_linked=threshold), staff), assembly)
+    [finding] = run_rule("college_congress_annual", large)
+    assert finding.severity is spec("college_congress_annual").severity and "艺术学院学生会" in finding.message

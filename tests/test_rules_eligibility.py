@@ -1,0 +1,122 @@
+"""Eligibility and training rules over the roster (4.1, 5.2, 7.2)."""
+
+import pytest
+
+from checks.results import Severity
+from checks.schema import Political
+from tests.fixtures.reports import (
+    UNION,
+    make_presidium,
+    make_staff,
+    minimal_compliant_report,
+    param,
+    run_rule,
+    school_org,
+    severities,
+    spec,
+)
+
+OK, BAD, UNKNOWN = Severity.OK, Severity.VIOLATION, Severity.UNVERIFIABLE
+
+
+def roster_report(staff):
+    return minimal_compliant_report(organisations=(school_org(UNION),), staff=tuple(staff))
+
+
+@pytest.mark.parametrize("political, expected", [
+    (Political.PARTY, OK), (Political.PROBATIONARY, OK), (Political.LEAGUE, OK),
+    (Political.MASSES, BAD), (Political.OTHER, BAD),
+])
+def test_political_status(political, expected):
+    findings = run_rule("political_status", roster_report(make_staff(n=3) + make_staff(political=political)))
+    assert severities(findings) == [expected]
+
+
+def test_missing_data_says_which_column_and_how_many():
+    staff = make_staff(n=5) + make_staff(n=3, political=None)
+    [finding] = run_rule("political_status", roster_report(staff))
+    assert finding.severity is UNKNOWN
+    assert finding.message == "工作人员名单未填写政治面貌：3 人"
+    assert finding.sources == tuple(p.source for p in staff[5:])
+
+
+def test_breach_and_missing_data_are_both_reported():
+    staff = make_staff(political=Political.MASSES, n=2) + make_staff(political=None)
+    bad, unknown = run_rule("political_status", roster_report(staff))
+    assert (bad.severity, unknown.severity) == (BAD, UNKNOWN)
+    assert bad.message == "政治面貌不是中共党员、中共预备党员、共青团员：2 人"
+
+
+RANK = param("academic_rank", "max_percent")
+
+
+@pytest.mark.parametrize("rank, expected", [(RANK - 1, OK), (RANK, OK), (RANK + 0.5, BAD), (None, UNKNOWN)])
+def test_academic_rank(rank, expected):
+    assert severities(run_rule("academic_rank", roster_report(make_staff(rank_percent=rank)))) == [expected]
+
+
+FAILED = param("no_failed_courses", "max_failed")
+
+
+@pytest.mark.parametrize("failed, expected", [(FAILED, OK), (FAILED + 1, BAD), (None, UNKNOWN)])
+def test_no_failed_courses(failed, expected):
+    assert severities(run_rule("no_failed_courses", roster_report(make_staff(failed_courses=failed)))) == [expected]
+
+
+RATIO = param("college_experience_ratio", "min_ratio")
+
+
+@pytest.mark.parametrize("served, expected", [(9, BAD), (10, OK), (11, OK)])
+def test_college_experience_ratio_at_half_of_twenty(served, expected):
+    assert RATIO == 0.5
+    staff = make_staff(n=served, college_experience=True) + make_staff(n=20 - served, college_experience=False)
+    assert severities(run_rule("college_experience_ratio", roster_report(staff))) == [expected]
+
+
+@pytest.mark.parametrize("served, unknown, expected", [
+    (10, 5, OK),       # already half of 20 whatever the unknowns say
+    (3, 5, BAD),       # even if all unknowns served, 8 of 20 is too few
+    (7, 5, UNKNOWN),   # the unknowns decide it
+])
+def test_college_experience_ratio_with_gaps(served, unknown, expected):
+    staff = (make_staff(n=served, college_experience=True) + make_staff(n=unknown, college_experience=None)
+             + make_staff(n=20 - served - unknown, college_experience=False))
+    assert severities(run_rule("college_experience_ratio", roster_report(staff))) == [expected]
+
+
+@pytest.mark.parametrize("rule, column", [
+    ("staff_trained", "trained"), ("ivolunteer_registered", "ivolunteer_registered"),
+])
+@pytest.mark.parametrize("answer, expected", [(True, OK), (False, "breach"), (None, UNKNOWN)])
+def test_yes_no_columns(rule, column, answer, expected):
+    staff = make_staff(n=4) + make_staff(**{column: answer})
+    breach = spec(rule).severity
+    assert severities(run_rule(rule, roster_report(staff))) == [breach if expected == "breach" else expected]
+
+
+def test_ivolunteer_breach_has_the_rulebook_severity():
+    [finding] = run_rule("ivolunteer_registered", roster_report(make_staff(ivolunteer_registered=False)))
+    assert finding.severity is Severity.ATTENTION
+
+
+def test_zhtj_concerns_league_members_only():
+    party_unregistered = make_staff(political=Political.PARTY, zhtj_registered=False)
+    league_registered = make_staff(n=3)
+    [finding] = run_rule("zhtj_registered", roster_report(party_unregistered + league_registered))
+    assert finding.severity is OK and finding.message == "3 名共青团员工作人员均已在智慧团建报到"
+    league_unregistered = make_staff(n=2, zhtj_registered=False)
+    [finding] = run_rule("zhtj_registered", roster_report(league_registered + league_unregistered))
+    assert finding.severity is BAD and finding.message == "共青团员工作人员未在智慧团建报到：2 人"
+    missing = make_staff(zhtj_registered=None)
+    assert severities(run_rule("zhtj_registered", roster_report(league_registered + missing))) == [UNKNOWN]
+
+
+def test_roster_rules_without_a_roster_are_unverifiable():
+    for rule in ("political_status", "academic_rank", "no_failed_courses", "staff_trained",
+                 "zhtj_registered", "ivolunteer_registered", "college_experience_ratio"):
+        assert severities(run_rule(rule, roster_report([]))) == [UNKNOWN], rule
+
+
+def test_sources_are_capped():
+    [finding] = run_rule("academic_rank", roster_report(make_presidium() + make_staff(n=30, rank_percent=50)))
+    assert finding.message.endswith("：30 人") and len(finding.sources) == 20

@@ -1,0 +1,103 @@
+"""Meeting rules (1.2, 1.3, 2.2, 8.1, 9.1, 9.2) and leadership rules (2.1, 10.2)."""
+
+from datetime import date
+
+import pytest
+
+from checks.results import Severity
+from checks.schema import MeetingKind
+from tests.fixtures.reports import (
+    GRADUATE_UNION,
+    UNION,
+    meeting,
+    minimal_compliant_report,
+    run_rule,
+    school_info,
+    school_org,
+    severities,
+    spec,
+)
+
+OK, BAD, ATTENTION, UNKNOWN = Severity.OK, Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE
+
+
+def with_meetings(*meetings, **school):
+    return minimal_compliant_report(meetings=meetings, school=school_info(**school))
+
+
+@pytest.mark.parametrize("rule, kinds_that_count", [
+    ("mobilisation_meeting", {MeetingKind.MOBILISATION, MeetingKind.TRAINING}),
+    ("training_meeting", {MeetingKind.TRAINING}),
+    ("joint_meeting", {MeetingKind.JOINT_MEETING}),
+])
+@pytest.mark.parametrize("kind", list(MeetingKind))
+def test_meeting_held_by_as_of(rule, kinds_that_count, kind):
+    findings = run_rule(rule, with_meetings(meeting(kind, date(2020, 6, 1))))
+    assert severities(findings) == [OK if kind in kinds_that_count else BAD]
+
+
+def test_meetings_after_as_of_do_not_count():
+    report = with_meetings(meeting(MeetingKind.JOINT_MEETING, date(2020, 11, 1)))
+    [finding] = run_rule("joint_meeting", report)
+    assert finding.severity is BAD and finding.message == "截至2020年10月31日没有相关部门工作联席会议的记录"
+
+
+@pytest.mark.parametrize("held_on, expected", [(date(2019, 10, 31), OK), (date(2019, 10, 30), BAD)])
+def test_party_hearing_within_twelve_months(held_on, expected):
+    report = with_meetings(meeting(MeetingKind.PARTY_HEARING, held_on))
+    assert severities(run_rule("party_hearing", report)) == [expected]
+
+
+@pytest.mark.parametrize("covered, expected", [(1, BAD), (2, OK), (None, UNKNOWN)])
+def test_college_reports_heard_must_cover_every_college(covered, expected):
+    report = with_meetings(meeting(MeetingKind.COLLEGE_REPORTS, date(2020, 9, 1), colleges_covered=covered),
+                           colleges=("计算机学院", "外国语学院"))
+    assert severities(run_rule("college_reports_heard", report)) == [expected]
+
+
+def test_college_reports_heard_outside_the_interval_is_a_breach():
+    old = meeting(MeetingKind.COLLEGE_REPORTS, date(2019, 9, 1), colleges_covered=2)
+    assert severities(run_rule("college_reports_heard", with_meetings(old))) == [BAD]
+
+
+def review(on, organisation=""):
+    return meeting(MeetingKind.REVIEW, on, organisation)
+
+
+def reviews_report(*reviews):
+    return minimal_compliant_report(organisations=(school_org(UNION),), meetings=reviews)
+
+
+# Semesters start in February and August; the campaign starts 2020-05-01, in the spring term.
+@pytest.mark.parametrize("as_of, reviews, expected", [
+    (date(2020, 6, 30), [date(2020, 5, 29)], [OK]),               # spring term running, review held
+    (date(2020, 6, 30), [], [ATTENTION]),                         # spring term running, none yet
+    (date(2020, 10, 31), [date(2020, 5, 29)], [ATTENTION, OK]),   # spring done; autumn none yet
+    (date(2020, 10, 31), [date(2020, 5, 29), date(2020, 9, 30)], [OK]),
+    (date(2020, 10, 31), [date(2020, 9, 30)], [BAD]),             # spring term missed
+    (date(2020, 10, 31), [date(2020, 1, 3)], [BAD, ATTENTION]),   # January is last autumn's term
+    (date(2020, 8, 1), [date(2020, 7, 31)], [ATTENTION, OK]),     # the spring term ends on 31 July
+])
+def test_semester_reviews(as_of, reviews, expected):
+    findings = run_rule("semester_reviews", reviews_report(*map(review, reviews)), as_of=as_of)
+    assert severities(findings) == expected
+
+
+def test_semester_review_of_another_organisation_does_not_count():
+    report = minimal_compliant_report(
+        organisations=(school_org(UNION),), meetings=(review(date(2020, 5, 29), GRADUATE_UNION),))
+    [finding, _] = run_rule("semester_reviews", report, as_of=date(2020, 10, 31))
+    assert finding.severity is BAD and finding.message == "校学生会以下学期未召开述职评议会：2020年2月起的学期"
+
+
+@pytest.mark.parametrize("rotating, expected", [(True, OK), (False, "breach"), (None, UNKNOWN)])
+def test_rotating_chair(rotating, expected):
+    report = minimal_compliant_report(organisations=(school_org(UNION, rotating_chair=rotating),))
+    breach = spec("rotating_chair").severity
+    assert severities(run_rule("rotating_chair", report)) == [breach if expected == "breach" else expected]
+
+
+@pytest.mark.parametrize("name, expected", [("李明", OK), ("", BAD), ("  ", BAD)])
+def test_deputy_secretary(name, expected):
+    report = minimal_compliant_report(school=school_info(deputy_secretary=name))
+    assert severities(run_rule("deputy_secretary", report)) == [expected]

@@ -1,0 +1,169 @@
+"""The exported verification sheet: its content, print setup, protection and metadata, and the batch."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import replace
+from datetime import date
+
+import openpyxl
+import pytest
+
+from loaders import verification as v
+from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
+from tests.fixtures.verification import RULEBOOK, other_school_entry, wust_entry
+
+ITEM_COUNT = len(RULEBOOK.items)
+SIGNATURE_ROW = v.signature_row(ITEM_COUNT)
+
+
+def export(entry=None) -> openpyxl.Workbook:
+    entry = entry or wust_entry()
+    data = verification_sheet(entry.context, RULEBOOK, entry.report, entry.assessment)
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def sheet():
+    return export()[v.SHEET]
+
+
+def item_row(item_id: str) -> int:
+    return v.FIRST_ITEM_ROW + [item.id for item in RULEBOOK.items].index(item_id)
+
+
+def row_values(ws, row: int) -> list:
+    return [ws.cell(row, column).value for column in range(1, v.LAST_COLUMN + 1)]
+
+
+def test_the_table_has_the_specified_columns_and_one_row_per_sub_item(sheet):
+    assert row_values(sheet, v.HEADER_ROW) == [
+        "编号", "内容", "完成时限", "学校自报状态与日期", "佐证材料", "系统核验结论", "现场核查结论", "核查说明"]
+    ids = [sheet.cell(row, 1).value for row in range(v.FIRST_ITEM_ROW, v.FIRST_ITEM_ROW + ITEM_COUNT)]
+    assert ids == [item.id for item in RULEBOOK.items]
+    assert ITEM_COUNT == 27
+    assert sheet.cell(v.FIRST_ITEM_ROW + ITEM_COUNT, 1).value is None
+
+
+def test_an_item_row_shows_the_claim_and_what_the_data_proves(sheet):
+    row = row_values(sheet, item_row("3.1"))
+    assert row[:5] == ["3.1", RULEBOOK.item("3.1").content, "2020年6月", "已完成 2018-12-31",
+                       "主席团由8人调整至5人，部门由9个调整至5个"]
+    assert row[5] == ("已完成\n不符合：校研究生会“宣传部”工作人员 9 人，超过上限 6 人\n"
+                      "符合：校学生会主席团 5 人，未超过 5 人")  # worst finding first
+    assert row[6:] == [None, None]  # left for the inspectors
+
+
+def test_ongoing_items_and_undated_claims_read_naturally(sheet):
+    assert row_values(sheet, item_row("2.3"))[2:4] == ["全年持续推进", "推进中"]
+    assert row_values(sheet, item_row("2.2"))[3] == "已完成"
+    assert row_values(sheet, item_row("7.2"))[5] == "已完成\n需关注：61 名工作人员未填写是否在“i志愿”注册"
+
+
+def test_an_item_the_school_did_not_report_says_so():
+    entry = wust_entry()
+    report = replace(entry.report, items=tuple(i for i in entry.report.items if i.item_id != "5.3"))
+    ws = export(replace(entry, report=report))[v.SHEET]
+    assert row_values(ws, item_row("5.3"))[3:5] == ["未填报", None]
+
+
+def test_the_deadline_is_the_one_the_item_was_judged_against():
+    entry = wust_entry()
+    moved = tuple(replace(i, deadline=date(2020, 7, 15)) if i.item_id == "1.1" else i
+                  for i in entry.assessment.items)
+    ws = export(replace(entry, assessment=replace(entry.assessment, items=moved)))[v.SHEET]
+    assert ws.cell(item_row("1.1"), 3).value == "2020年7月15日"
+
+
+def test_the_header_names_school_unit_campaign_score_verdict_and_submission(sheet):
+    header = " ".join(str(sheet.cell(row, column).value) for row, column in v.header_cells()[:10])
+    for expected in ("武汉科技大学（4142010488）", "主管单位：省直机关团工委", "2020年广东省高校学生会（研究生会）深化改革",
+                     "数据截至：2020-10-31", "系统评分：78.5 分", "系统结论：限期整改", "提交编号：42",
+                     "文件校验码：3f2a9c0d1e4b", "上传时间：2020-10-12 09:30"):
+        assert expected in header
+    assert "3f2a9c0d1e4b5" not in header  # the digest is shortened to 12 characters
+
+
+def test_it_prints_on_a4_landscape_fitted_to_width_with_repeated_headers_and_page_numbers(sheet):
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == f"${v.HEADER_ROW}:${v.HEADER_ROW}"
+    footer = sheet.oddFooter.center.text
+    assert "&P" in footer and "&N" in footer
+    assert sheet.print_area == f"'{v.SHEET}'!$A$1:$H${SIGNATURE_ROW}"
+
+
+def test_rows_are_tall_enough_for_their_text_and_for_handwriting(sheet):
+    heights = {item.id: sheet.row_dimensions[item_row(item.id)].height for item in RULEBOOK.items}
+    assert heights["3.1"] > heights["1.1"]  # 3.1 has the longest content and three finding lines
+    assert min(heights.values()) >= 3 * 15
+    cell = sheet.cell(item_row("3.1"), 2)
+    assert cell.alignment.wrap_text and cell.font.name == "等线"
+
+
+def test_only_the_inspector_cells_are_unlocked(sheet):
+    assert sheet.protection.sheet
+    unlocked = {cell.coordinate for row in sheet.iter_rows(min_row=1, max_row=SIGNATURE_ROW, max_col=v.LAST_COLUMN)
+                for cell in row if not cell.protection.locked}
+    inspector_cells = {f"{column}{row}" for row in range(v.FIRST_ITEM_ROW, v.FIRST_ITEM_ROW + ITEM_COUNT)
+                       for column in "GH"}
+    signature = {f"C{SIGNATURE_ROW}", f"D{SIGNATURE_ROW}", f"H{SIGNATURE_ROW}"}  # 核查人 spans C:D
+    assert unlocked == inspector_cells | signature
+
+
+def test_the_signature_line_asks_for_inspectors_school_head_and_date(sheet):
+    labels = [sheet.cell(SIGNATURE_ROW, column).value for column in (2, 5, 7)]
+    assert labels == ["核查人：", "学校负责人：", "日期："]
+
+
+def test_the_verdict_dropdown_offers_exactly_the_rulebook_onsite_words(sheet):
+    lists = [dv for dv in sheet.data_validations.dataValidation if dv.type == "list"]
+    assert len(lists) == 1
+    assert lists[0].formula1 == '"符合,基本符合,不符合"'
+    assert str(lists[0].sqref) == f"G{v.FIRST_ITEM_ROW}:G{v.FIRST_ITEM_ROW + ITEM_COUNT - 1}"
+
+
+def test_the_hidden_meta_identifies_the_sheet_and_lists_the_items_in_order():
+    wb = export()
+    meta = wb[v.META_SHEET]
+    assert meta.sheet_state == "veryHidden"
+    assert wb.security.lockStructure
+    rows = list(meta.iter_rows(values_only=True))
+    facts = {key: value for key, value, *_ in rows if key != v.META_ITEM}
+    assert facts["school_code"] == "4142010488"
+    assert facts["campaign_id"] == "gd-2020"
+    assert facts["submission_id"] == "42"
+    assert facts["submission_sha256"].startswith("3f2a9c0d1e4b5a69")
+    assert facts["as_of"] == "2020-10-31"
+    assert [row[1] for row in rows if row[0] == v.META_ITEM] == [item.id for item in RULEBOOK.items]
+    assert all(len(row[2]) == 16 for row in rows if row[0] == v.META_ITEM)
+
+
+def test_a_batch_is_a_zip_of_one_sheet_per_school_and_an_index():
+    entries = [wust_entry(), other_school_entry(1), other_school_entry(2)]
+    archive = zipfile.ZipFile(io.BytesIO(verification_batch(RULEBOOK, entries)))
+    names = archive.namelist()
+    assert sorted(names) == sorted(["4142010488_武汉科技大学_验收核查表.xlsx", "4144010501_广东第1测试学院_验收核查表.xlsx",
+                                    "4144010502_广东第2测试学院_验收核查表.xlsx", "索引.xlsx"])
+    for name in names[:-1]:
+        assert openpyxl.load_workbook(io.BytesIO(archive.read(name)))[v.SHEET].cell(1, 1).value.endswith("验收核查表")
+    index = openpyxl.load_workbook(io.BytesIO(archive.read("索引.xlsx"))).active
+    rows = list(index.iter_rows(values_only=True))
+    assert rows[0] == ("序号", "学校代码", "学校名称", "主管单位", "系统评分", "系统结论", "文件名")
+    assert rows[2] == (2, "4144010501", "广东第1测试学院", "广州团市委", 61.0, "限期整改",
+                       "4144010501_广东第1测试学院_验收核查表.xlsx")
+    assert len(rows) == 4
+
+
+def test_file_names_drop_characters_windows_cannot_store():
+    entry = wust_entry()
+    assert sheet_file_name(replace(entry.context, school_name="华南/理工 大学")) == "4142010488_华南理工大学_验收核查表.xlsx"
+
+
+def test_a_school_listed_twice_in_a_batch_is_a_caller_error():
+    with pytest.raises(ValueError, match="4142010488 appears twice"):
+        verification_batch(RULEBOOK, [wust_entry(), wust_entry()])

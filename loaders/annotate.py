@@ -20,7 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.limits import Limits
 from loaders.problems import Problem, ProblemSeverity
-from loaders.sandbox import limit_self, read_sheets, run_isolated
+from loaders.reader_child import limit_self
+from loaders.sandbox import read_sheets, run_isolated
 from loaders.sniff import sniff
 
 LIST_SHEET = "问题清单"

@@ -52,6 +52,8 @@ def shown(value: Any) -> str:
 
 def parse_text(value: Any) -> str:
     """Free text as written (full-width punctuation kept), without surrounding spaces."""
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, float) and not value.is_integer():
         return repr(value)  # "3.1", not "3.1000000000000001"
     return shown(value).strip()
@@ -59,6 +61,8 @@ def parse_text(value: Any) -> str:
 
 def parse_code(value: Any) -> str:
     """Identifiers (school codes, student numbers) as text, never "2019001.0" or "2.019E+09"."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return value  # the common case, typed as text as the template asks: nothing to normalise
     if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
         raise BadValue("应为编号（数字或字母），请按文本格式填写")
     if isinstance(value, float):

@@ -97,12 +97,14 @@ def _unique(rows: list[Row], sheet: Sheet, field: str, problems: list[Problem]) 
 
 
 def _known_organisations(rows: list[Row], sheet: Sheet, names: dict[str, str], problems: list[Problem]) -> None:
+    canonical = {written: names.get(squeeze(written))  # a roster names few organisations, many times
+                 for written in {row.get("organisation") for row in rows} - {None}}
     for row in rows:
         written = row.get("organisation")
         if written is None:
             continue
-        if squeeze(written) in names:
-            row.values["organisation"] = names[squeeze(written)]
+        if canonical[written] is not None:
+            row.values["organisation"] = canonical[written]
             continue
         problems.append(_problem_at(row, sheet, "organisation", written,
                                     f"组织“{written}”不在“{ORGANISATIONS.name}”表中。请填写与“{ORGANISATIONS.name}”"

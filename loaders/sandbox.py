@@ -1,8 +1,8 @@
 """Read an untrusted workbook in a child process with a memory cap and a wall-clock timeout.
 
 calamine is fast but aborts the whole process on some malformed files and can be driven to inflate
-huge sheets; running it in a child turns every such failure into a clean refusal. The child hands
-back plain data only: sheet names, cell grids and merged ranges.
+huge sheets; running it in a child (loaders.reader_child) turns every such failure into a clean
+refusal. The child hands back plain data only: sheet names, cell grids and merged ranges.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import pickle
-import resource
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ from loaders.limits import Limits
 from loaders.problems import Refusal
 from loaders.sniff import PASSWORD, UNREADABLE, Format
 
-Cell = str | float | int | bool | dt.date | dt.datetime | None
+Cell = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 MergedRange = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of top-left and bottom-right
 _ROOT = Path(__file__).resolve().parents[1]
 _TITLE_ROWS = 50  # rows above the roster's data a sheet may spend on titles and headers
@@ -39,7 +38,7 @@ class RawSheet:
 def read_sheets(data: bytes, fmt: Format, limits: Limits) -> list[RawSheet]:
     """The workbook's sheets, read by a child process; a Refusal when it cannot be read safely."""
     rows = limits.max_roster_rows + _TITLE_ROWS
-    stdout = run_isolated("loaders.sandbox", data, fmt, limits, [str(rows), str(limits.max_cells)])
+    stdout = run_isolated("loaders.reader_child", data, fmt, limits, [str(rows), str(limits.max_cells)])
     return _answer(stdout)
 
 
@@ -65,13 +64,6 @@ def run_isolated(module: str, data: bytes, fmt: Format, limits: Limits, args: li
     return done.stdout
 
 
-def limit_self(memory: int, seconds: int) -> None:
-    """Called first thing in a child: cap its address space and CPU time, and dump no core."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def _answer(stdout: bytes) -> list[RawSheet]:
     try:
         verdict, payload = _SafeUnpickler(io.BytesIO(stdout)).load()
@@ -85,59 +77,11 @@ def _answer(stdout: bytes) -> list[RawSheet]:
 
 
 class _SafeUnpickler(pickle.Unpickler):
-    """Accepts plain containers and dates only, even from a child that went wrong."""
+    """Accepts plain containers, dates and times only, even from a child that went wrong."""
 
-    _ALLOWED = {("datetime", "date"), ("datetime", "datetime")}
+    _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta")}
 
     def find_class(self, module: str, name: str) -> type:
         if (module, name) in self._ALLOWED:
             return getattr(dt, name)
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed")
-
-
-# --- the child ----------------------------------------------------------------------------------
-
-
-def _child(path: str, memory: int, seconds: int, max_rows: int, max_cells: int) -> tuple[str, object]:
-    limit_self(memory, seconds)
-    import python_calamine as calamine  # after the limits: its allocations count against them
-
-    try:
-        book = calamine.CalamineWorkbook.from_path(path)
-        sheets = []
-        for name in book.sheet_names:
-            sheet = _child_sheet(book.get_sheet_by_name(name), max_rows, max_cells)
-            max_cells -= sum(len(row) for row in sheet["rows"])  # the cap is for the whole workbook
-            sheets.append(sheet)
-    except calamine.PasswordError:
-        return "password", None
-    except Exception as exc:  # noqa: BLE001 - any failure to parse is the same refusal
-        return "unreadable", type(exc).__name__
-    return "ok", sheets
-
-
-def _child_sheet(sheet: object, max_rows: int, max_cells: int) -> dict[str, object]:
-    end = sheet.end
-    total_rows = end[0] + 1 if end else 0
-    width = end[1] + 1 if end else 0
-    answer: dict[str, object] = {"name": sheet.name, "rows": [], "merged": [],
-                                 "total_rows": total_rows}
-    if min(total_rows, max_rows) * width > max_cells:
-        answer["too_large_end"] = tuple(end)
-        return answer
-    if end:
-        rows = sheet.to_python(skip_empty_area=False, nrows=min(total_rows, max_rows))
-        answer["rows"] = [[_plain(v) for v in row] for row in rows]
-    answer["merged"] = list(sheet.merged_cell_ranges or [])
-    return answer
-
-
-def _plain(value: object) -> Cell:
-    if isinstance(value, (dt.time, dt.timedelta)):
-        return str(value)
-    return value  # type: ignore[return-value]
-
-
-if __name__ == "__main__":
-    _path, *_numbers = sys.argv[1:]
-    sys.stdout.buffer.write(pickle.dumps(_child(_path, *map(int, _numbers))))

@@ -55,12 +55,35 @@ class TableCells(Mapping[str, str]):
 
 
 class _Mapped:
-    """A template column found in the sheet, with what reading each of its cells needs, worked out once."""
+    """A template column found in the sheet, with what reading its cells needs, worked out once.
 
-    __slots__ = ("column", "col", "parse")
+    A roster repeats its values (政治面貌, 是/否, the organisation's name…), so each distinct raw value
+    is read once per column and remembered, keyed with its type: 1, 1.0 and True are equal in Python
+    but not to a reader."""
+
+    __slots__ = ("column", "col", "parse", "seen")
 
     def __init__(self, column: Column, col: int) -> None:
         self.column, self.col, self.parse = column, col, parser_for(column)
+        self.seen: dict[tuple[type, Any], tuple[Any, str | None]] = {}
+
+    def read(self, raw: Any) -> tuple[Any, str | None]:
+        """(value, None), or (None, what is wrong) for a bad cell."""
+        key = (raw.__class__, raw)
+        outcome = self.seen.get(key)
+        if outcome is None:
+            outcome = self.seen[key] = read_cell(self.column, raw, self.parse)
+        return outcome
+
+
+def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> tuple[Any, str | None]:
+    """One cell's normalised value, or what is wrong with it, in a sentence naming the column."""
+    if is_empty(raw):
+        return (None, f"“{column.header}”为必填项，不能为空。") if column.required else (None, None)
+    try:
+        return parse(raw), None
+    except BadValue as exc:
+        return None, f"“{column.header}”{exc}。"
 
 
 class SheetReader:
@@ -119,16 +142,16 @@ class SheetReader:
         letters = {f: column_letters(self.grid.origins[col]) for f, col in header.columns.items()}
         for r in range(header.row + 1, len(self.grid.rows)):
             cells = self.grid.rows[r]
-            filled = [v for v in cells if not is_empty(v)]
-            if not filled:
+            first = next((v for v in cells if not is_empty(v)), None)
+            if first is None:
                 continue
-            first = clean(shown(filled[0]))
-            if first.startswith(_NOTE_STARTS) and all(v == filled[0] for v in filled):
+            text = clean(shown(first))
+            if text.startswith(_NOTE_STARTS) and all(v == first for v in cells if not is_empty(v)):
                 self._note_trailing(r)
                 break
-            if first.startswith(_SUMMARY_STARTS):
+            if text.startswith(_SUMMARY_STARTS):
                 self.problems.append(note("合计/小计行不作为数据读取。", sheet=self.grid.name,
-                                          cell=self.grid.address(r, 0), value=first))
+                                          cell=self.grid.address(r, 0), value=text))
                 continue
             if all(is_empty(cells[m.col]) for m in mapped):
                 self.problems.append(note("此行只在模板以外的列中有内容，已忽略。", sheet=self.grid.name,
@@ -148,29 +171,20 @@ class SheetReader:
     def _row(self, r: int, mapped: list[_Mapped], letters: dict[str, str]) -> Row:
         cells = TableCells(letters, r + 1)
         raw = self.grid.rows[r]
-        values = {m.column.field: self._cell(m.column, raw[m.col], cells, m.parse) for m in mapped}
+        values = {}
+        for m in mapped:
+            value, wrong = m.read(raw[m.col])
+            if wrong is not None:
+                self._bad_cell(m.column, raw[m.col], cells, wrong)
+            values[m.column.field] = value
         return Row(self.grid.name, f"{self.grid.name}!A{r + 1}", values, cells)
 
-    def _cell(self, column: Column, raw: Any, cells: Mapping[str, str], parse: Callable[[Any], Any]) -> Any:
-        try:
-            return self._parse(column, raw, parse)
-        except BadValue as exc:
-            cell = cells[column.field]
-            if cell not in self.reported:
-                self.reported.add(cell)
-                self.problems.append(error(str(exc), sheet=self.grid.name, cell=cell, field=column.header,
-                                           value="" if is_empty(raw) else shown(raw)))
-            return None
-
-    def _parse(self, column: Column, raw: Any, parse: Callable[[Any], Any]) -> Any:
-        if is_empty(raw):
-            if column.required:
-                raise BadValue(f"“{column.header}”为必填项，不能为空。")
-            return None
-        try:
-            return parse(raw)
-        except BadValue as exc:
-            raise BadValue(f"“{column.header}”{exc}。") from None
+    def _bad_cell(self, column: Column, raw: Any, cells: Mapping[str, str], wrong: str) -> None:
+        cell = cells[column.field]
+        if cell not in self.reported:
+            self.reported.add(cell)
+            self.problems.append(error(wrong, sheet=self.grid.name, cell=cell, field=column.header,
+                                       value="" if is_empty(raw) else shown(raw)))
 
     # --- forms ---
 
@@ -187,7 +201,10 @@ class SheetReader:
                 continue
             r, col = labels[column.field]
             cells[column.field] = self.grid.address(r, col)
-            row.values[column.field] = self._cell(column, self.grid.value(r, col), cells, parser_for(column))
+            raw = self.grid.value(r, col)
+            row.values[column.field], wrong = read_cell(column, raw, parser_for(column))
+            if wrong is not None:
+                self._bad_cell(column, raw, cells, wrong)
         return [row]
 
     def _form_labels(self) -> dict[str, tuple[int, int]]:

@@ -141,19 +141,19 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls) if f.name != "source")
 
 
-def _record(cls: type, sheet: Sheet, row: Row) -> Any:
+def _records(cls: type, sheet: Sheet, rows: list[Row]) -> tuple[Any, ...]:
+    """The sheet's rows as schema records; an empty cell leaves the record's default."""
     enums = _ENUMS.get(sheet, {})
-    values = {}
-    for name in _field_names(cls):
-        value = row.values.get(name)
-        if value is not None:
-            values[name] = enums[name](value) if name in enums else value
-    return cls(**values, source=row.source)
+    names = _field_names(cls)
+    return tuple(cls(**{name: enums[name](value) if name in enums else value
+                        for name in names if (value := row.values.get(name)) is not None},
+                     source=row.source)
+                 for row in rows)
 
 
 def _report(tables: Tables) -> SchoolReport:
     def records(cls: type, sheet: Sheet) -> tuple[Any, ...]:
-        return tuple(_record(cls, sheet, row) for row in tables[sheet.name])
+        return _records(cls, sheet, tables[sheet.name])
 
     return SchoolReport(
         school=records(SchoolInfo, SCHOOL)[0],

@@ -5,7 +5,7 @@ import dataclasses
 import io
 import re
 import zipfile
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -160,6 +160,12 @@ def test_an_extra_column_is_ignored_with_a_note_naming_it():
 def test_completion_dates_in_the_ways_people_write_them(written):
     data = filled_with(lambda wb: wb["任务进展"].__setitem__("F2", written))
     assert read(data).report.item("1.1").completed_on == date(2020, 6, 30)
+
+
+def test_a_time_of_day_where_a_date_belongs_is_shown_as_typed():
+    result = read(filled_with(lambda wb: wb["任务进展"].__setitem__("F2", time(9, 30))))
+    [problem] = [p for p in errors(result) if p.where == "任务进展!F2"]
+    assert problem.value == "09:30:00" and "应为日期" in problem.message and result.report is None
 
 
 def test_yes_no_ranks_and_political_status_as_people_write_them():

@@ -1,0 +1,60 @@
+"""What runs inside the reading child: limits first, then python-calamine, answering in a pickle.
+
+Kept apart from loaders.sandbox (the parent's side) and importing almost nothing, because every
+upload starts a fresh interpreter for it: its imports are paid on each file.
+
+    python -m loaders.reader_child FILE MEMORY SECONDS MAX_ROWS MAX_CELLS
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import sys
+
+
+def limit_self(memory: int, seconds: int) -> None:
+    """Called first thing in a child: cap its address space and CPU time, and dump no core."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def read(path: str, max_rows: int, max_cells: int) -> tuple[str, object]:
+    """("ok", sheets as dicts of plain data), ("password", None) or ("unreadable", why)."""
+    import python_calamine as calamine  # after the limits: its allocations count against them
+
+    try:
+        book = calamine.CalamineWorkbook.from_path(path)
+        sheets = []
+        for name in book.sheet_names:
+            sheet = _sheet(book.get_sheet_by_name(name), max_rows, max_cells)
+            max_cells -= sum(len(row) for row in sheet["rows"])  # the cap is for the whole workbook
+            sheets.append(sheet)
+    except calamine.PasswordError:
+        return "password", None
+    except Exception as exc:  # noqa: BLE001 - any failure to parse is the same refusal
+        return "unreadable", type(exc).__name__
+    return "ok", sheets
+
+
+def _sheet(sheet: object, max_rows: int, max_cells: int) -> dict[str, object]:
+    """Cells as calamine gives them (str, float, int, bool, date, datetime, time, timedelta)."""
+    end = sheet.end
+    total_rows = end[0] + 1 if end else 0
+    width = end[1] + 1 if end else 0
+    answer: dict[str, object] = {"name": sheet.name, "rows": [], "merged": [], "total_rows": total_rows}
+    if min(total_rows, max_rows) * width > max_cells:
+        answer["too_large_end"] = tuple(end)
+        return answer
+    if end:
+        answer["rows"] = sheet.to_python(skip_empty_area=False, nrows=min(total_rows, max_rows))
+    answer["merged"] = list(sheet.merged_cell_ranges or [])
+    return answer
+
+
+if __name__ == "__main__":
+    _path, _memory, _seconds, _max_rows, _max_cells = sys.argv[1:]
+    limit_self(int(_memory), int(_seconds))
+    sys.stdout.buffer.write(pickle.dumps(read(_path, int(_max_rows), int(_max_cells)),
+                                         protocol=pickle.HIGHEST_PROTOCOL))

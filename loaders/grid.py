@@ -25,7 +25,7 @@ class Grid:
     @classmethod
     def from_raw(cls, raw: RawSheet) -> Grid:
         width = max((len(r) for r in raw.rows), default=0)
-        rows = [list(r) + [""] * (width - len(r)) for r in raw.rows]
+        rows = [r if len(r) == width else r + [""] * (width - len(r)) for r in raw.rows]  # raw rows are ours
         grid = cls(raw.name, rows, list(range(width)), raw.total_rows, list(raw.merged))
         grid._spread_merged()
         return grid

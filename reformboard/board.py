@@ -18,6 +18,7 @@ from checks.campaign import Campaign
 from checks.engine import assess
 from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.rulebook import Rulebook
+from reformboard.bulk import cycle_collection_paused
 from reformboard.overrides import verdict_in_force
 from tenants.models import School, Submission
 from tenants.store import (end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for,
@@ -69,7 +70,8 @@ def _assess_latest(session: Session, rulebook: Rulebook, campaign: Campaign, as_
     """Per school code, the assessment of its latest accepted submission; reads only reports not in `memo`."""
     names = {s.code: s.name for s in schools}
     missing = {sub.id: sub.tenant_code for sub in latest.values() if sub.id not in memo}
-    for submission_id, report in load_reports(session, list(missing)).items():
-        code = missing[submission_id]
-        memo[submission_id] = assess(report, rulebook, campaign, as_of, tenant=code, school=names[code])
+    with cycle_collection_paused():
+        for submission_id, report in load_reports(session, list(missing)).items():
+            code = missing[submission_id]
+            memo[submission_id] = assess(report, rulebook, campaign, as_of, tenant=code, school=names[code])
     return {code: memo[sub.id] for code, sub in latest.items()}

@@ -21,6 +21,7 @@ from loaders.layout import SCHOOL
 from loaders.problems import Problem, error
 from loaders.limits import Limits
 from loaders.workbook import LoadResult, read_workbook
+from reformboard.bulk import cycle_collection_paused
 from tenants.access import require_tenant
 from tenants.principal import Principal
 from tenants.store import audit, get_school, record_submission, save_assessment
@@ -39,6 +40,7 @@ class IngestOutcome:
     assessment: SchoolAssessment | None = None
 
 
+@cycle_collection_paused()  # a roster's rows are read, checked and stored by the thousand
 def ingest(session: Session, *, data: bytes, filename: str, principal: Principal, campaign: Campaign,
            rulebook: Rulebook, limits: Limits, target_tenant: str | None = None, dry_run: bool = False,
            now: datetime | None = None) -> IngestOutcome:

@@ -19,6 +19,10 @@ from checks.schema import ItemReport, ItemStatus
 
 COMPLETION_DATE_RULE = "completion_date"
 
+# These functions run for every item of every school, and an enum member looked up on its class goes
+# through the enum metaclass's __getattr__ hook (slow in Python 3.11): bind the ones compared once.
+_DONE, _IN_PROGRESS, _NOT_APPLICABLE = ItemStatus.DONE, ItemStatus.IN_PROGRESS, ItemStatus.NOT_APPLICABLE
+
 
 def due_date(item: Item, campaign: Campaign) -> date | None:
     """The item's due date in this campaign; None when it is ongoing."""
@@ -27,18 +31,18 @@ def due_date(item: Item, campaign: Campaign) -> date | None:
 
 def effective_status(status: ItemStatus | None, completed_on: date | None, as_of: date) -> ItemStatus | None:
     """What the reported status amounts to on `as_of`: a completion dated later is still in progress."""
-    if status is ItemStatus.DONE and completed_on is not None and completed_on > as_of:
-        return ItemStatus.IN_PROGRESS
+    if status is _DONE and completed_on is not None and completed_on > as_of:
+        return _IN_PROGRESS
     return status
 
 
 def deadline_state(report: ItemReport | None, due: date | None, as_of: date) -> DeadlineState:
     status = report.status if report else None
-    if status is ItemStatus.NOT_APPLICABLE:
+    if status is _NOT_APPLICABLE:
         return DeadlineState.NOT_APPLICABLE
     if due is None:
         return DeadlineState.ONGOING
-    if effective_status(status, report.completed_on if report else None, as_of) is ItemStatus.DONE:
+    if effective_status(status, report.completed_on if report else None, as_of) is _DONE:
         completed_on = report.completed_on or as_of  # undated: done by as_of at the latest
         return DeadlineState.DONE if completed_on <= due else DeadlineState.DONE_LATE
     return DeadlineState.OVERDUE if as_of > due else DeadlineState.NOT_DUE
@@ -47,7 +51,7 @@ def deadline_state(report: ItemReport | None, due: date | None, as_of: date) -> 
 def completion_date_findings(report: ItemReport | None, due: date | None, as_of: date,
                              spec: RuleSpec) -> list[Finding]:
     """A finding when an item reported done lacks the date needed to tell whether it was on time."""
-    if (report is None or report.status is not ItemStatus.DONE or report.completed_on is not None
+    if (report is None or report.status is not _DONE or report.completed_on is not None
             or due is None or as_of <= due):
         return []
     return [Finding(COMPLETION_DATE_RULE, spec.severity,

@@ -75,7 +75,7 @@ def item_credit(state: DeadlineState, status: ItemStatus | None, findings: Itera
     elif state is DeadlineState.ONGOING:
         base = scoring.credit_ongoing.get(status, 0.0) if status else 0.0
     else:
-        base = scoring.credit[state.value]
+        base = scoring.credit[state]  # keyed by the state's value, which a DeadlineState is
     worst_by_rule: dict[str, float] = {}  # a rule breached by several organisations counts once
     for f in findings:
         penalty = scoring.finding_penalty.get(f.severity, 0.0)

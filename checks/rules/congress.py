@@ -98,12 +98,16 @@ def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
         return [unverifiable(spec, "未填写院级学生会（研究生会）组织，无法核验")]
     months, threshold = spec.param("max_interval_months"), spec.param("assembly_threshold")
     since = months_before(ctx.as_of, months)
-    late = []
-    for org in ctx.college_orgs:
-        small = org.students_linked is not None and org.students_linked < threshold
-        held = ctx.congresses(org, MeetingKind.ALL_STUDENT_ASSEMBLY) if small else ctx.congresses(org)
-        if not (held and held[-1].held_on >= since):
-            late.append(org)
+    recent = {(m.organisation, m.kind) for m in report.meetings if since <= m.held_on <= ctx.as_of}
+
+    def held(org: Organisation, kind: MeetingKind) -> bool:
+        return (org.name, kind) in recent or ("", kind) in recent  # one naming no organisation counts for all
+
+    def small(org: Organisation) -> bool:
+        return org.students_linked is not None and org.students_linked < threshold
+
+    late = [org for org in ctx.college_orgs if not held(org, CONGRESS_OF[org.kind])
+            and not (small(org) and held(org, MeetingKind.ALL_STUDENT_ASSEMBLY))]
     problems = []
     if late:
         problems.append(breach(spec, f"{len(late)} 个院级组织 {months} 个月内未召开学生（研究生）代表大会："

@@ -1,18 +1,22 @@
-"""What rules share about one report, computed once: the roster grouped by organisation, the role
-of every title used, and the meetings held by the assessment date.
+"""What rules share about one report, computed once: staff counts by organisation, the role of
+every title used, the combinations of the roster's categorical columns, the school-level rosters
+sorted by role, and the meetings held by the assessment date.
 
-Rosters run to thousands of rows and a province has thousands of schools, so the context touches the
-rows in C-level passes only (map/compress/Counter) and sorts by role only the organisations a rule
-asks about (school-level ones, a few dozen rows each).
+Rosters run to thousands of rows and a province has thousands of schools, so the context reads the
+rows in C-level passes only (map/Counter): every row's organisation, title and categorical columns,
+and any other column a rule asks about. Everything else works on those lists and counts; only the
+school-level organisations' rows (a few dozen each) are sorted by role in Python.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import compress, islice
-from operator import attrgetter
+from itertools import compress, islice, repeat
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from checks.campaign import Campaign
 from checks.rulebook import Rulebook
@@ -29,6 +33,10 @@ from checks.schema import (
 )
 
 CONGRESS_OF = {OrgKind.UNDERGRADUATE: MeetingKind.CONGRESS, OrgKind.GRADUATE: MeetingKind.GRADUATE_CONGRESS}
+
+# Roster columns of a handful of values each: a school's staff share only a few combinations of them,
+# so one pass counts the combinations and questions about these columns are answered from those.
+CATEGORICAL = ("political", "failed_courses", "trained", "zhtj_registered", "ivolunteer_registered")
 
 
 @dataclass
@@ -50,50 +58,79 @@ class RuleContext:
         self.as_of = as_of
         self.school_orgs = report.organisations_at(Level.SCHOOL)
         self.college_orgs = report.organisations_at(Level.COLLEGE)
-        # One C-level pass counts every (organisation, title): sizes, presidium counts and odd
-        # titles of every organisation follow from it without touching the rows again.
-        self.title_counts = Counter(map(_org_title, report.staff))
-        self.role_of_title = {t: rulebook.role_of(t) for t in {t for _, t in self.title_counts}}
-        self._sizes: Counter[str] = Counter()
-        self._role_counts: Counter[tuple[str, Role | None]] = Counter()
-        for (organisation, title), count in self.title_counts.items():
-            self._sizes[organisation] += count
-            self._role_counts[organisation, self.role_of_title[title]] += count
-        self._rosters = _rosters(report.staff, {org.name for org in self.school_orgs}, self.role_of_title)
-        held = sorted((m for m in report.meetings if m.held_on <= as_of), key=_held_on)
+        # Every row's organisation and title, read once: sizes, presidium counts, titles and the
+        # school-level rosters follow from these lists without touching the rows again.
+        self._organisations = list(map(_organisation, report.staff))
+        self._titles = list(map(_title, report.staff))
+        self.role_of_title = {t: rulebook.role_of(t) for t in set(self._titles)}
+        presidium_titles = {t for t, role in self.role_of_title.items() if role is Role.PRESIDIUM}
+        self._sizes = Counter(self._organisations)
+        in_presidium = map(presidium_titles.__contains__, self._titles)
+        self._presidium_sizes = Counter(compress(self._organisations, in_presidium))
+        self._combinations = Counter(map(_categorical, report.staff))
+        school_orgs = {org.name for org in self.school_orgs}
+        self._rosters = _rosters(compress(report.staff, map(school_orgs.__contains__, self._organisations)),
+                                 self.role_of_title)
         self._meetings: dict[MeetingKind, list[Meeting]] = defaultdict(list)
-        self._meetings_of: dict[tuple[str, MeetingKind], list[Meeting]] = defaultdict(list)
-        for meeting in held:
+        for meeting in sorted([m for m in report.meetings if m.held_on <= as_of], key=_held_on):
             self._meetings[meeting.kind].append(meeting)
-            self._meetings_of[meeting.organisation, meeting.kind].append(meeting)
+        self._congresses: dict[str, list[Meeting]] = {}
 
     def roster(self, organisation: str) -> Roster:
         """The rows of a school-level organisation sorted by role (empty for any other)."""
         return self._rosters.get(organisation) or Roster()
 
     def size(self, organisation: str) -> int:
-        return self._sizes[organisation]
+        return self._sizes.get(organisation, 0)
 
-    def count_with_role(self, organisation: str, role: Role | None) -> int:
-        return self._role_counts[organisation, role]
+    def presidium_size(self, org: Organisation) -> int | None:
+        """Counted from the roster; the declared figure only when the organisation has no roster."""
+        if org.name not in self._sizes:
+            return org.presidium_size
+        return self._presidium_sizes.get(org.name, 0)
+
+    def title_counts(self, titles: set[str]) -> Counter[tuple[str, str]]:
+        """How many staff of each organisation hold each of `titles`, in the order they first appear."""
+        held = map(titles.__contains__, self._titles)
+        return Counter(compress(zip(self._organisations, self._titles), held))
+
+    def column_values(self, columns: tuple[str, ...]) -> set[Any]:
+        """The distinct values of roster `columns` (tuples of values when several)."""
+        values, _ = self._column(columns)
+        return set(values)
+
+    def count_with(self, columns: tuple[str, ...], values: set[Any]) -> int:
+        """How many staff hold one of `values` in roster `columns`."""
+        held, weights = self._column(columns)
+        return sum(compress(weights, map(values.__contains__, held)))
+
+    def _column(self, columns: tuple[str, ...]) -> tuple[Iterator[Any], Iterable[int]]:
+        """The values of `columns` and how many staff each stands for: per combination when the
+        columns are categorical, else per row."""
+        if _all_categorical(columns):
+            pick = itemgetter(*map(CATEGORICAL.index, columns))
+            return map(pick, self._combinations), self._combinations.values()
+        return map(attrgetter(*columns), self.report.staff), repeat(1)
 
     def rows_with(self, pairs: set[tuple[str, str]]) -> list[StaffMember]:
         """The first rows (as many as a finding cites) whose (organisation, title) is in `pairs`."""
-        matches = compress(self.report.staff, map(pairs.__contains__, map(_org_title, self.report.staff)))
-        return list(islice(matches, MAX_SOURCES))
+        held = map(pairs.__contains__, zip(self._organisations, self._titles))
+        return list(islice(compress(self.report.staff, held), MAX_SOURCES))
 
     def meetings(self, *kinds: MeetingKind) -> list[Meeting]:
         """Meetings of these kinds held by `as_of`, oldest first."""
         return _oldest_first([self._meetings.get(kind, []) for kind in kinds])
 
-    def congresses(self, org: Organisation, *extra: MeetingKind) -> list[Meeting]:
-        """The organisation's congresses (and meetings of `extra` kinds) held by `as_of`, oldest first.
+    def congresses(self, org: Organisation) -> list[Meeting]:
+        """The organisation's congresses held by `as_of`, oldest first.
 
         A meeting with no organisation named counts for every organisation of its kind.
         """
-        kinds = (CONGRESS_OF[org.kind], *extra)
-        return _oldest_first([self._meetings_of.get((name, kind), [])
-                              for name in ("", org.name) for kind in kinds])
+        if org.name not in self._congresses:  # several rules judge the same organisation's congresses
+            held = self._meetings.get(CONGRESS_OF[org.kind], [])
+            self._congresses[org.name] = _oldest_first([[m for m in held if m.organisation == name]
+                                                        for name in ("", org.name)])
+        return self._congresses[org.name]
 
     def latest_congress(self, org: Organisation) -> Meeting | None:
         held = self.congresses(org)
@@ -107,8 +144,10 @@ class RuleContext:
         return school.undergraduates if org.kind is OrgKind.UNDERGRADUATE else school.graduates
 
 
-_org_title = attrgetter("organisation", "title")
+_categorical = attrgetter(*CATEGORICAL)
+_all_categorical = frozenset(CATEGORICAL).issuperset
 _organisation = attrgetter("organisation")
+_title = attrgetter("title")
 _held_on = attrgetter("held_on")
 
 
@@ -120,20 +159,21 @@ def _oldest_first(lists: list[list[Meeting]]) -> list[Meeting]:
     return sorted((m for meetings in filled for m in meetings), key=_held_on)
 
 
-def _rosters(staff: tuple[StaffMember, ...], organisations: set[str],
-             role_of_title: dict[str, Role | None]) -> dict[str, Roster]:
-    """Rosters of `organisations`, picked out of the whole staff list in one C-level pass."""
+def _rosters(staff: Iterable[StaffMember], role_of_title: dict[str, Role | None]) -> dict[str, Roster]:
+    """Rosters of the organisations `staff` belong to."""
+    # bound once, not looked up per row: Role.X goes through the enum metaclass's slow __getattr__ hook
+    presidium, head, member = Role.PRESIDIUM, Role.DEPARTMENT_HEAD, Role.DEPARTMENT_MEMBER
     rosters: dict[str, Roster] = defaultdict(Roster)
-    for person in compress(staff, map(organisations.__contains__, map(_organisation, staff))):
+    for person in staff:
         roster = rosters[person.organisation]
         roster.staff.append(person)
         role = role_of_title[person.title]
-        if role is Role.PRESIDIUM:
+        if role is presidium:
             roster.presidium.append(person)
         elif person.department:
             roster.departments.setdefault(person.department, []).append(person)
-            if role is Role.DEPARTMENT_HEAD:
+            if role is head:
                 roster.heads.setdefault(person.department, []).append(person)
-            elif role is Role.DEPARTMENT_MEMBER:
+            elif role is member:
                 roster.members.setdefault(person.department, []).append(person)
     return dict(rosters)

@@ -10,6 +10,7 @@ since reviews are usually held at a semester's end.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from checks.results import Finding
 from checks.rulebook import RuleSpec
@@ -67,8 +68,7 @@ def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
 def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, "未填写校级学生会（研究生会）组织，无法核验")]
-    starts = sorted(spec.param("semester_start_months"))
-    semesters = _semesters(ctx.campaign.starts_on, ctx.as_of, starts)
+    semesters = _semesters(ctx.campaign.starts_on, ctx.as_of, tuple(sorted(spec.param("semester_start_months"))))
     ended, current = semesters[:-1], semesters[-1]
     reviews = ctx.meetings(MeetingKind.REVIEW)
     problems, passes = [], []
@@ -94,13 +94,14 @@ def _held(spec: RuleSpec, ctx: RuleContext, kinds: tuple[MeetingKind, ...], what
     return breach(spec, f"截至{cn_date(ctx.as_of)}没有{what}的记录")
 
 
-def _semesters(campaign_start: date, as_of: date, start_months: list[int]) -> list[tuple[date, date]]:
+@lru_cache(maxsize=32)  # the same for every school assessed on a day
+def _semesters(campaign_start: date, as_of: date, start_months: tuple[int, ...]) -> tuple[tuple[date, date], ...]:
     """(first day, last day) of each semester from the one containing the campaign's start up to the
     one containing `as_of`, which is always last."""
     starts = [date(year, month, 1) for year in range(campaign_start.year - 1, as_of.year + 2)
               for month in start_months]
     first = max(s for s in starts if s <= min(campaign_start, as_of))
-    return [(s, e - timedelta(days=1)) for s, e in zip(starts, starts[1:]) if first <= s <= as_of]
+    return tuple((s, e - timedelta(days=1)) for s, e in zip(starts, starts[1:]) if first <= s <= as_of)
 
 
 def _named(semester_starts: list[date]) -> str:

@@ -13,7 +13,7 @@ from checks.results import Finding
 from checks.rulebook import RuleSpec
 from checks.rules.common import attention, breach, listing, unverifiable, with_passes
 from checks.rules.context import Roster, RuleContext
-from checks.schema import Organisation, Role, SchoolReport, StaffMember
+from checks.schema import Organisation, SchoolReport, StaffMember
 
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"
 NO_COLLEGE_ORGS = "未填写院级学生会（研究生会）组织，无法核验"
@@ -46,7 +46,7 @@ def school_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
     limit = spec.param("max")
     problems, passes = [], []
     for org in ctx.school_orgs:
-        size = _presidium_size(org, ctx)
+        size = ctx.presidium_size(org)
         if size is None:
             problems.append(unverifiable(spec, f"{org.name}未填写主席团成员名单或人数", [org]))
         elif size > limit:
@@ -127,7 +127,7 @@ def college_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContex
     if not ctx.college_orgs:
         return [unverifiable(spec, NO_COLLEGE_ORGS)]
     limit = spec.param("max")
-    sizes = {org.name: _presidium_size(org, ctx) for org in ctx.college_orgs}
+    sizes = {org.name: ctx.presidium_size(org) for org in ctx.college_orgs}
     return _college_findings(
         spec, ctx.college_orgs, sizes, lambda n: n <= limit,
         breach_text=f"主席团成员超过上限 {limit} 人", pass_text=f"主席团成员均不超过 {limit} 人",
@@ -137,9 +137,10 @@ def college_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContex
 def no_other_titles(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not report.staff:
         return [unverifiable(spec, "未填写工作人员名单，无法核验")]
+    odd_titles = {title for title, role in ctx.role_of_title.items() if role is None}
     odd: dict[str, Counter[str]] = {}
-    for (org, title), count in ctx.title_counts.items():
-        if ctx.role_of_title[title] is None:
+    if odd_titles:  # most rosters use the rulebook's titles only
+        for (org, title), count in ctx.title_counts(odd_titles).items():
             odd.setdefault(org, Counter())[title] += count
     problems = []
     for org, titles in odd.items():
@@ -148,13 +149,6 @@ def no_other_titles(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> l
         problems.append(breach(spec, f"{org}设有主席团成员和工作部门成员以外的职务：{listed}", rows))
     passes = [] if problems else [f"全部 {len(report.staff)} 名工作人员的职务均属主席团成员或工作部门成员"]
     return with_passes(spec, problems, passes)
-
-
-def _presidium_size(org: Organisation, ctx: RuleContext) -> int | None:
-    """Counted from the roster; the declared figure only when the organisation has no roster."""
-    if not ctx.size(org.name):
-        return org.presidium_size
-    return ctx.count_with_role(org.name, Role.PRESIDIUM)
 
 
 def _counted(departments: list[str], counts: dict[str, int]) -> str:
@@ -168,8 +162,13 @@ def _rows_of(roster: Roster, departments: list[str]) -> list[StaffMember]:
 def _college_findings(spec: RuleSpec, orgs: tuple[Organisation, ...], sizes: dict[str, int | None],
                       fits: Callable[[int], bool], *, breach_text: str, pass_text: str, missing_text: str) -> list[Finding]:
     """One finding for all college-level organisations outside the limits, one for those with no data."""
-    missing = [org for org in orgs if sizes[org.name] is None]
-    failing = [org for org in orgs if sizes[org.name] is not None and not fits(sizes[org.name])]
+    missing, failing = [], []
+    for org in orgs:
+        size = sizes[org.name]
+        if size is None:
+            missing.append(org)
+        elif not fits(size):
+            failing.append(org)
     problems = []
     if failing:
         named = [f"{org.name} {sizes[org.name]} 人" for org in failing]

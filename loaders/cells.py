@@ -1,7 +1,8 @@
 """Turn one cell's raw value into the schema's value, forgiving the ways people really type.
 
-Each parser takes what the reader returned (str, float, int, bool, date, datetime or "" for empty)
-and returns the normalised value, or raises BadValue with a Chinese message saying what is expected.
+Each parser takes what the reader returned (str, float, int, bool, date, datetime, time, timedelta
+or "" for empty; a time or duration is read as the text it shows) and returns the normalised value,
+or raises BadValue with a Chinese message saying what is expected.
 """
 
 from __future__ import annotations

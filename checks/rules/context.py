@@ -117,6 +117,11 @@ class RuleContext:
         held = map(pairs.__contains__, zip(self._organisations, self._titles))
         return list(islice(compress(self.report.staff, held), MAX_SOURCES))
 
+    def rows_holding(self, columns: tuple[str, ...], values: set[Any]) -> list[StaffMember]:
+        """The first rows (as many as a finding cites) holding one of `values` in roster `columns`."""
+        held = map(values.__contains__, map(attrgetter(*columns), self.report.staff))
+        return list(islice(compress(self.report.staff, held), MAX_SOURCES))
+
     def meetings(self, *kinds: MeetingKind) -> list[Meeting]:
         """Meetings of these kinds held by `as_of`, oldest first."""
         return _oldest_first([self._meetings.get(kind, []) for kind in kinds])

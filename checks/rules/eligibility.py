@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from itertools import compress, islice
 from operator import attrgetter, is_
 from typing import Any
 
 from checks.results import Finding
 from checks.rulebook import RuleSpec
-from checks.rules.common import MAX_SOURCES, at_least, breach, passed, percent, unverifiable, with_passes
+from checks.rules.common import at_least, breach, passed, percent, unverifiable, with_passes
 from checks.rules.context import RuleContext
 from checks.schema import Political, SchoolReport
 
@@ -112,9 +111,8 @@ def _column_findings(spec: RuleSpec, ctx: RuleContext, columns: tuple[str, ...],
                              (is_missing, f"工作人员名单未填写{missing_what}", unverifiable)):
         matching = {v for v in values if test(v)}
         if matching:
-            rows = islice(compress(people, map(matching.__contains__, map(attrgetter(*columns), people))),
-                          MAX_SOURCES)
-            problems.append(make(spec, f"{text}：{ctx.count_with(columns, matching)} 人", rows))
+            problems.append(make(spec, f"{text}：{ctx.count_with(columns, matching)} 人",
+                                 ctx.rows_holding(columns, matching)))
     if problems:
         return problems
     concerned = ctx.count_with(columns, set(filter(concerns, values))) if concerns else len(people)

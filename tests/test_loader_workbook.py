@@ -181,6 +181,16 @@ def test_yes_no_ranks_and_political_status_as_people_write_them():
     assert second.rank_percent == pytest.approx(25) and second.failed_courses == 0
 
 
+def test_equal_values_of_different_types_in_one_column_are_each_judged():
+    # 1 == True in Python: a cell read once per distinct value must still tell them apart, and a bad
+    # value repeated on two rows is named at both cells.
+    def counts(sheet):
+        sheet["H2"], sheet["H3"], sheet["H4"] = 1, True, True
+    result = read(edit_staff(counts))
+    bad = {p.where for p in errors(result)}
+    assert {"工作人员名单!H3", "工作人员名单!H4"} <= bad and "工作人员名单!H2" not in bad
+
+
 def test_numbers_stored_as_text_with_full_width_digits():
     data = filled_with(lambda wb: wb["组织架构"].__setitem__("E2", "１２００"))
     assert read(data).report.organisations[0].students_linked == 1200

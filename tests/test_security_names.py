@@ -79,3 +79,12 @@ def test_an_imported_list_with_a_bad_name_is_refused_row_by_row(reformboard, ses
 
     assert code == 1 and "第 4 行：学校名称中含有控制字符或改变文字方向的不可见字符" in err
     assert session.get(School, "4144010600") is None
+
+
+def test_tenant_list_shows_a_stored_escape_sequence_as_text(reformboard, session: Session, directory: Directory):
+    session.get(School, directory.school).name = "广州\x1b[2J大学"  # as an older version could store it
+    session.commit()
+
+    code, out, _ = reformboard("tenant", "list")
+
+    assert code == 0 and "\x1b" not in out and "广州\\x1b[2J大学" in out

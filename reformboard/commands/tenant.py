@@ -31,7 +31,7 @@ from tenants.directory import SCHOOL_CODE, parse_school_code, parse_unit_code
 from tenants.models import School, Unit, UnitKind
 from tenants.principal import Principal, Role
 from tenants.store import add_school, add_unit, get_school, list_schools, list_units
-from textsafety import name_problem
+from textsafety import for_terminal, name_problem
 
 SCHOOL_TYPES = SCHOOL.column("school_type").choices
 T = TypeVar("T")
@@ -107,7 +107,7 @@ def run_list(args: argparse.Namespace) -> int:
                 for s in list_schools(session, args.unit)]
     print("\t".join(LIST_HEADER))
     for row in rows:
-        print("\t".join(row))
+        print("\t".join(for_terminal(value) for value in row))
     return 0
 
 

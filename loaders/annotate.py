@@ -23,6 +23,8 @@ from loaders.problems import Problem, ProblemSeverity
 from loaders.reader_child import limit_self
 from loaders.sandbox import read_sheets, run_isolated
 from loaders.sniff import sniff
+from textsafety import strip_unsafe
+from textsafety.xlsx import append_row
 
 LIST_SHEET = "问题清单"
 _FILLS = {ProblemSeverity.ERROR: "FFC7CE", ProblemSeverity.NOTE: "FFEB9C"}
@@ -40,9 +42,9 @@ def annotate(data: bytes, problems: Iterable[Problem], limits: Limits = Limits()
     workbook = Workbook()
     workbook.remove(workbook.active)
     for raw in read_sheets(data, fmt, limits):
-        sheet = workbook.create_sheet(raw.name[:31])
+        sheet = workbook.create_sheet(strip_unsafe(raw.name)[:31])
         for row in raw.rows:
-            sheet.append([v if v != "" else None for v in row])
+            append_row(sheet, [v if v != "" else None for v in row])
     return _marked(workbook, marks, preface=_REBUILT)
 
 
@@ -65,7 +67,7 @@ def _mark(sheet: Worksheet, cell: str, found: list[tuple[str, str]]) -> None:
     if type(target).__name__ == "MergedCell":  # only a merged range's first cell can hold a comment
         target = next(sheet[str(r.coord).split(":")[0]] for r in sheet.merged_cells.ranges if cell in r)
     target.fill = PatternFill("solid", fgColor=_FILLS[worst])
-    comment = Comment("\n".join(f"【{s}】{m}" for s, m in found), "ReformBoard")
+    comment = Comment(strip_unsafe("\n".join(f"【{s}】{m}" for s, m in found)), "ReformBoard")
     comment.width, comment.height = 300, 40 + 60 * len(found)
     target.comment = comment
 
@@ -73,11 +75,11 @@ def _mark(sheet: Worksheet, cell: str, found: list[tuple[str, str]]) -> None:
 def _problem_list(workbook: Workbook, marks: Marks, preface: str) -> None:
     sheet = workbook.create_sheet(LIST_SHEET, 0)
     if preface:
-        sheet.append([preface])
-    sheet.append(["类型", "位置", "问题及修改方法"])
+        append_row(sheet, [preface])
+    append_row(sheet, ["类型", "位置", "问题及修改方法"])
     for severity, where_sheet, cell, message in marks:
         where = f"{where_sheet}!{cell}" if cell else where_sheet or "整个文件"
-        sheet.append([severity, where, message])
+        append_row(sheet, [severity, where, message])
         sheet.cell(sheet.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[ProblemSeverity(severity)])
     for letter, width in zip("ABC", (8, 22, 90)):
         sheet.column_dimensions[letter].width = width

@@ -24,10 +24,13 @@ from loaders import verification as v
 from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error, note
 from loaders.sniff import Format, sniff
+from loaders.sheets import STRIPPED
+from textsafety import has_unsafe, strip_unsafe
 
 NOT_OURS = "这不是本系统导出的验收核查表，请在看板上导出该校的验收核查表，填写后再上传。"
 _DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _RESULT_FIELD = v.COLUMNS[v.RESULT_COLUMN - 1].header
+_NOTE_FIELD = v.COLUMNS[v.NOTE_COLUMN - 1].header
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ def _results(ws: Worksheet, meta: _Meta, words: tuple[str, ...], inspectors: str
     results: dict[str, OnsiteResult] = {}
     for row, (item_id, _) in enumerate(meta.items, start=v.FIRST_ITEM_ROW):
         word = _text(ws.cell(row, v.RESULT_COLUMN).value)
-        remark = _text(ws.cell(row, v.NOTE_COLUMN).value)
+        remark = _typed(ws, f"{get_column_letter(v.NOTE_COLUMN)}{row}", _NOTE_FIELD, problems)
         where = {"sheet": v.SHEET, "cell": f"{get_column_letter(v.RESULT_COLUMN)}{row}", "field": _RESULT_FIELD}
         if not word and remark:
             problems.append(note(f"子项 {item_id} 填写了核查说明但未选择现场核查结论，按未核查处理。", **where))
@@ -205,7 +208,7 @@ def _check_complete(results: Mapping[str, OnsiteResult], inspectors: str, item_c
 
 def _signature(ws: Worksheet, item_count: int, problems: list[Problem]) -> tuple[str, date | None]:
     inspectors_cell, date_cell = _signature_cell(item_count, 0), _signature_cell(item_count, 2)
-    inspectors = _text(ws[inspectors_cell].value)
+    inspectors = _typed(ws, inspectors_cell, "核查人", problems)
     raw_date = ws[date_cell].value
     inspected_on = _as_date(raw_date)
     if raw_date not in (None, "") and inspected_on is None:
@@ -233,6 +236,15 @@ def _as_date(value: object) -> date | None:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+
+
+def _typed(ws: Worksheet, cell: str, field_name: str, problems: list[Problem]) -> str:
+    """Text the inspectors typed, without control characters (a 提示 names the cell when some were removed)."""
+    text = _text(ws[cell].value)
+    if not has_unsafe(text):
+        return text
+    problems.append(note(STRIPPED.format(header=field_name), sheet=v.SHEET, cell=cell, field=field_name))
+    return strip_unsafe(text).strip()
 
 
 def _text(value: object) -> str:

@@ -25,6 +25,7 @@ from checks.results import DeadlineState, SchoolAssessment, Severity, Verdict
 from checks.rulebook import Item, Rulebook
 from loaders import verification as v
 from loaders.xlsx_style import FONT_NAME, row_height, setup_print
+from textsafety.xlsx import append_row, put
 
 SCHOOLS_SHEET = "逐校汇总"
 COUNTS_SHEET = "统计"
@@ -79,7 +80,7 @@ def _schools_sheet(ws: Worksheet, rulebook: Rulebook, campaign: Campaign, rows: 
     _title(ws, f"{campaign.name}验收情况汇总表", LEGEND, len(columns))
     _header_row(ws, _TITLE_ROWS, columns)
     for n, row in enumerate(rows, start=1):
-        ws.append(_school_values(n, row, items, with_final))
+        append_row(ws, _school_values(n, row, items, with_final))
     last_row = _TITLE_ROWS + len(rows)
     _style_body(ws, _TITLE_ROWS + 1, last_row, len(columns), left_aligned=(3,))  # school names
     score_column = get_column_letter(len(leading) + len(items) + 1)
@@ -148,14 +149,14 @@ def _counts_sheet(ws: Worksheet, campaign: Campaign, rows: Sequence[SummaryRow])
     system = Counter(r.verdict for r in rows)
     final = Counter(r.final_verdict for r in rows if r.final_verdict)
     for vd in verdicts:
-        ws.append([vd.value, system[vd], final[vd] if vd in finals else None])
-    ws.append(["合计", len(rows), sum(final.values())])
+        append_row(ws, [vd.value, system[vd], final[vd] if vd in finals else None])
+    append_row(ws, ["合计", len(rows), sum(final.values())])
     by_unit_row = ws.max_row + 2
-    ws.cell(by_unit_row, 1, "按主管单位统计").font = v.BOLD_FONT
+    put(ws, by_unit_row, 1, "按主管单位统计").font = v.BOLD_FONT
     _header_row(ws, by_unit_row + 1, columns)
     for unit in sorted({r.unit for r in rows}):
-        ws.append(_unit_values(unit, [r for r in rows if r.unit == unit], verdicts, finals))
-    ws.append(_unit_values("全省", list(rows), verdicts, finals))
+        append_row(ws, _unit_values(unit, [r for r in rows if r.unit == unit], verdicts, finals))
+    append_row(ws, _unit_values("全省", list(rows), verdicts, finals))
     _style_body(ws, _TITLE_ROWS + 1, by_unit_row - 2, 3)
     _style_body(ws, by_unit_row + 2, ws.max_row, len(columns))
     for (cell,) in ws.iter_rows(min_row=by_unit_row + 2, min_col=3, max_col=3):
@@ -177,7 +178,7 @@ def _unit_values(unit: str, rows: Sequence[SummaryRow], verdicts: list[Verdict],
 
 def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
     for row, (text, font) in enumerate(((title, v.TITLE_FONT), (subtitle, _SMALL)), start=1):
-        cell = ws.cell(row, 1, text)
+        cell = put(ws, row, 1, text)
         cell.font, cell.alignment = font, Alignment(horizontal="center" if row == 1 else "left",
                                                     vertical="center")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
@@ -186,6 +187,6 @@ def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
 
 def _header_row(ws: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> None:
     for n, (header, _) in enumerate(columns, start=1):
-        cell = ws.cell(row, n, header)
+        cell = put(ws, row, n, header)
         cell.font, cell.fill, cell.border, cell.alignment = _SMALL, v.HEADER_FILL, v.BORDER, v.WRAP_CENTER
     ws.row_dimensions[row].height = row_height(list(columns))

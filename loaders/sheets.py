@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from loaders.cells import BadValue, clean, is_empty, parser_for, shown
 from loaders.grid import Grid, column_letters
 from loaders.headers import ColumnMatcher, HeaderRow, find_header_row
 from loaders.layout import Column, Sheet
 from loaders.problems import Problem, error, note
+from textsafety import has_unsafe, strip_unsafe
 
 _NOTE_STARTS = ("注", "说明", "备注", "填表说明", "填报说明")
 _SUMMARY_STARTS = ("合计", "小计", "总计")
 FORM_SEARCH_ROWS = 40
+STRIPPED = ("“{header}”中含有不可见的控制字符（常见于从其他系统复制的内容），已删除后读取，"
+            "请核对此单元格的内容。")
 
 
 @dataclass
@@ -65,10 +68,9 @@ class _Mapped:
 
     def __init__(self, column: Column, col: int) -> None:
         self.column, self.col, self.parse = column, col, parser_for(column)
-        self.seen: dict[tuple[type, Any], tuple[Any, str | None]] = {}
+        self.seen: dict[tuple[type, Any], Outcome] = {}
 
-    def read(self, raw: Any) -> tuple[Any, str | None]:
-        """(value, None), or (None, what is wrong) for a bad cell."""
+    def read(self, raw: Any) -> Outcome:
         key = (raw.__class__, raw)
         outcome = self.seen.get(key)
         if outcome is None:
@@ -76,14 +78,25 @@ class _Mapped:
         return outcome
 
 
-def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> tuple[Any, str | None]:
-    """One cell's normalised value, or what is wrong with it, in a sentence naming the column."""
+class Outcome(NamedTuple):
+    """One cell as read: its normalised value, or what is wrong with it in a sentence naming the column;
+    stripped: control characters were removed from the text before reading it."""
+
+    value: Any
+    wrong: str | None
+    stripped: bool = False
+
+
+def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> Outcome:
+    stripped = isinstance(raw, str) and has_unsafe(raw)
+    if stripped:  # a raw byte, an _x0001_ escape or a &#1; reference: never stored, never exported
+        raw = strip_unsafe(raw)
     if is_empty(raw):
-        return (None, f"“{column.header}”为必填项，不能为空。") if column.required else (None, None)
+        return Outcome(None, f"“{column.header}”为必填项，不能为空。" if column.required else None, stripped)
     try:
-        return parse(raw), None
+        return Outcome(parse(raw), None, stripped)
     except BadValue as exc:
-        return None, f"“{column.header}”{exc}。"
+        return Outcome(None, f"“{column.header}”{exc}。", stripped)
 
 
 class SheetReader:
@@ -173,18 +186,26 @@ class SheetReader:
         raw = self.grid.rows[r]
         values = {}
         for m in mapped:
-            value, wrong = m.read(raw[m.col])
-            if wrong is not None:
-                self._bad_cell(m.column, raw[m.col], cells, wrong)
-            values[m.column.field] = value
+            outcome = m.read(raw[m.col])
+            self._report(m.column, raw[m.col], cells, outcome)
+            values[m.column.field] = outcome.value
         return Row(self.grid.name, f"{self.grid.name}!A{r + 1}", values, cells)
 
-    def _bad_cell(self, column: Column, raw: Any, cells: Mapping[str, str], wrong: str) -> None:
+    def _report(self, column: Column, raw: Any, cells: Mapping[str, str], outcome: Outcome) -> None:
+        """A 错误 for a bad cell, else a 提示 for one whose control characters were removed."""
+        if outcome.wrong is None and not outcome.stripped:
+            return
         cell = cells[column.field]
-        if cell not in self.reported:
-            self.reported.add(cell)
-            self.problems.append(error(wrong, sheet=self.grid.name, cell=cell, field=column.header,
-                                       value="" if is_empty(raw) else shown(raw)))
+        if cell in self.reported:
+            return
+        self.reported.add(cell)
+        value = "" if is_empty(raw) else strip_unsafe(shown(raw))
+        if outcome.wrong is not None:
+            self.problems.append(error(outcome.wrong, sheet=self.grid.name, cell=cell, field=column.header,
+                                       value=value))
+        else:
+            self.problems.append(note(STRIPPED.format(header=column.header), sheet=self.grid.name, cell=cell,
+                                      field=column.header, value=value))
 
     # --- forms ---
 
@@ -202,9 +223,9 @@ class SheetReader:
             r, col = labels[column.field]
             cells[column.field] = self.grid.address(r, col)
             raw = self.grid.value(r, col)
-            row.values[column.field], wrong = read_cell(column, raw, parser_for(column))
-            if wrong is not None:
-                self._bad_cell(column, raw, cells, wrong)
+            outcome = read_cell(column, raw, parser_for(column))
+            row.values[column.field] = outcome.value
+            self._report(column, raw, cells, outcome)
         return [row]
 
     def _form_labels(self) -> dict[str, tuple[int, int]]:

@@ -13,7 +13,7 @@ from enum import Enum
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -27,6 +27,7 @@ from loaders.layout import (DATA_SHEETS, GUIDE_SHEET, ITEMS, MEETINGS, META_SHEE
                             SCHOOL, STAFF, TEMPLATE_VERSION, YES_NO, Column, Kind, Sheet)
 from loaders.problems import ProblemSeverity
 from loaders.xlsx_style import STYLES, register_styles, row_height, setup_print, style_column
+from textsafety.xlsx import append_row, new_cell
 
 SPARE_ROWS = 2000  # rows below a table's data that keep its drop-downs, checks and formats
 DATE_RANGE = (date(2015, 1, 1), date(2035, 12, 31))
@@ -143,8 +144,8 @@ def _style_of(column: Column) -> str:
             Kind.CODE: STYLES.code}.get(column.kind, STYLES.text)
 
 
-def _cell(sheet: Worksheet, value: object, style: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+def _cell(sheet: Worksheet, value: object, style: str) -> Cell:
+    cell = new_cell(sheet, value)
     cell.style = style
     return cell
 
@@ -251,7 +252,7 @@ def _write_meta(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign) -> Non
     sheet.sheet_state = "veryHidden"
     generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     for key, value in zip(META_KEYS, (TEMPLATE_VERSION, rulebook.id, campaign.id, generated_at)):
-        sheet.append([key, value])
+        append_row(sheet, [key, value])
 
 
 # --- data validation --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ when it comes back and tell whether locked cells were changed.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,10 +27,11 @@ from checks.rulebook import Item, Rulebook
 from checks.schema import SchoolReport
 from loaders import verification as v
 from loaders.xlsx_style import LINE_HEIGHT, row_height, setup_print
+from textsafety import NAME_BYTES_IN_FILE_NAME, file_name_part
+from textsafety.xlsx import append_row, header_footer_text, put
 
 _UNLOCKED = Protection(locked=False)
 _SEVERITY_ORDER = (Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE, Severity.OK)
-_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def verification_sheet(ctx: SheetContext, rulebook: Rulebook, report: SchoolRepo
 
 
 def sheet_file_name(ctx: SheetContext) -> str:
-    return f"{ctx.school_code}_{_UNSAFE_IN_FILE_NAME.sub('', ctx.school_name)}_验收核查表.xlsx"
+    name = file_name_part(ctx.school_name, NAME_BYTES_IN_FILE_NAME)
+    return f"{file_name_part(ctx.school_code, 20)}_{name}_验收核查表.xlsx"
 
 
 def verification_batch(rulebook: Rulebook, entries: Iterable[SheetEntry]) -> bytes:
@@ -117,13 +118,13 @@ def _write_title_block(ws: Worksheet, ctx: SheetContext, assessment: SchoolAsses
         ws.row_dimensions[row].height = row_height(
             [(text, _span_width(first, last)) for (first, last), text in zip(v.FACT_SPANS, line)])
     for n, column in enumerate(v.COLUMNS, start=1):
-        cell = ws.cell(v.HEADER_ROW, n, column.header)
+        cell = put(ws, v.HEADER_ROW, n, column.header)
         cell.font, cell.fill, cell.border, cell.alignment = v.BOLD_FONT, v.HEADER_FILL, v.BORDER, v.WRAP_CENTER
     ws.row_dimensions[v.HEADER_ROW].height = row_height([(c.header, c.width) for c in v.COLUMNS])
 
 
 def _merged(ws: Worksheet, row: int, first: int, last: int, text: str, font, alignment: Alignment) -> None:
-    cell = ws.cell(row, first, text)
+    cell = put(ws, row, first, text)
     cell.font, cell.alignment = font, alignment
     if last > first:
         ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
@@ -181,7 +182,7 @@ def _severity_rank(finding: Finding) -> int:
 
 def _write_item_row(ws: Worksheet, row: int, values: Sequence[str]) -> None:
     for n, value in enumerate(values, start=1):
-        cell = ws.cell(row, n, value or None)
+        cell = put(ws, row, n, value or None)
         cell.font, cell.border, cell.alignment = v.BODY_FONT, v.BORDER, v.WRAP_TOP
     ws.cell(row, v.ID_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
     for n in (v.RESULT_COLUMN, v.NOTE_COLUMN):
@@ -215,7 +216,7 @@ def _write_signature(ws: Worksheet, item_count: int) -> int:
     row = v.signature_row(item_count)
     labels = (v.INSPECTORS_LABEL, v.SCHOOL_HEAD_LABEL, v.DATE_LABEL)
     for (label_column, fill_column), label in zip(v.SIGNATURE_CELLS, labels):
-        cell = ws.cell(row, label_column, label)
+        cell = put(ws, row, label_column, label)
         cell.font, cell.alignment = v.BOLD_FONT, Alignment(horizontal="right", vertical="center")
         ws.cell(row, fill_column).border = v.UNDERLINE
     inspectors, when = _signature_fill_cells(ws, row)
@@ -247,7 +248,7 @@ def _signature_fill_cells(ws: Worksheet, row: int) -> tuple[Cell, Cell]:
 def _finish_for_print(ws: Worksheet, ctx: SheetContext, last_row: int) -> None:
     v.set_widths(ws, _widths())
     setup_print(ws, sum(_widths()), title_rows=f"{v.HEADER_ROW}:{v.HEADER_ROW}")
-    ws.oddHeader.center.text = f"{ctx.school_name}（{ctx.school_code}）验收核查表"
+    ws.oddHeader.center.text = header_footer_text(f"{ctx.school_name}（{ctx.school_code}）验收核查表")
     ws.print_area = f"A1:{get_column_letter(v.LAST_COLUMN)}{last_row}"
     ws.freeze_panes = ws.cell(v.FIRST_ITEM_ROW, 1)
 
@@ -270,9 +271,9 @@ def _write_meta(wb: Workbook, ctx: SheetContext, rulebook: Rulebook, item_ids: l
         "header_digest": v.header_digest(ws),
     }
     for key, value in facts.items():
-        meta.append([key, value])
+        append_row(meta, [key, value])
     for row, item_id in enumerate(item_ids, start=v.FIRST_ITEM_ROW):
-        meta.append([v.META_ITEM, item_id, v.row_digest(ws, row)])
+        append_row(meta, [v.META_ITEM, item_id, v.row_digest(ws, row)])
     meta.protection.sheet = True
 
 
@@ -292,10 +293,10 @@ def _index_workbook(listed: Sequence[tuple[SheetEntry, str]]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "索引"
-    ws.append([header for header, _ in _INDEX_COLUMNS])
+    append_row(ws, [header for header, _ in _INDEX_COLUMNS])
     for n, (entry, name) in enumerate(listed, start=1):
         ctx, assessment = entry.context, entry.assessment
-        ws.append([n, ctx.school_code, ctx.school_name, ctx.unit, round(assessment.score, 1),
+        append_row(ws, [n, ctx.school_code, ctx.school_name, ctx.unit, round(assessment.score, 1),
                    assessment.verdict.value, name])
     for row in ws.iter_rows():
         for cell in row:

@@ -17,6 +17,7 @@ from checks.rulebook import Rulebook
 from checks.rules.common import cn_date
 from checks.schema import ItemStatus
 from tenants.submissions import CHINA_TIME
+from textsafety import NAME_BYTES_IN_FILE_NAME, file_name_part
 
 DEFAULT_DUE_SOON_DAYS = 14
 CN_NUMERALS = "一二三四五六七八九十"
@@ -134,7 +135,8 @@ def _due_soon_line(item: DueItem) -> str:
 
 
 def notice_file_name(due: SchoolDue) -> str:
-    return f"{due.tenant}_{due.school}_提醒函_{due.as_of.isoformat()}.txt"
+    school = file_name_part(due.school, NAME_BYTES_IN_FILE_NAME)
+    return f"{file_name_part(due.tenant, 20)}_{school}_提醒函_{due.as_of.isoformat()}.txt"
 
 
 # --- escalation ---------------------------------------------------------------------------------

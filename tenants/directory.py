@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
@@ -11,19 +12,50 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from tenants.models import CampaignRow, School, Unit, UnitKind
+from textsafety import for_terminal, name_problem
 
-SCHOOL_CODE = re.compile(r"\d{10}")
+SCHOOL_CODE = re.compile(r"[0-9]{10}")  # ASCII digits: \d would also take full-width ones
+UNIT_CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+
+
+def parse_school_code(typed: str) -> str:
+    """A school code as stored: full-width digits made ASCII; ValueError (Chinese) unless 10 digits."""
+    code = unicodedata.normalize("NFKC", typed).strip()
+    if not SCHOOL_CODE.fullmatch(code):
+        raise ValueError(f"学校标识码应为10位数字，收到“{for_terminal(typed)}”")
+    return code
+
+
+def parse_unit_code(typed: str) -> str:
+    code = unicodedata.normalize("NFKC", typed).strip()
+    if not UNIT_CODE.fullmatch(code):
+        raise ValueError(f"单位代码应为 1–20 位字母或数字，收到“{for_terminal(typed)}”")
+    return code
+
+
+def checked_name(typed: str, label: str) -> str:
+    """A school or unit name as stored, without surrounding blanks; ValueError (Chinese) when it holds
+    control or direction-changing characters, or is empty or too long."""
+    name = typed.strip()
+    problem = name_problem(name, label)
+    if problem:
+        raise ValueError(problem)
+    return name
 
 
 def add_unit(session: Session, code: str, name: str, kind: UnitKind) -> Unit:
+    code, name = parse_unit_code(code), checked_name(name, "单位名称")
+    if session.get(Unit, code) is not None:
+        raise ValueError(f"单位代码 {code} 已存在")
     unit = Unit(code=code, name=name, kind=kind)
     _add_referable(session, unit)
     return unit
 
 
 def add_school(session: Session, code: str, name: str, unit_code: str, school_type: str = "") -> School:
-    if not SCHOOL_CODE.fullmatch(code):
-        raise ValueError(f"学校标识码应为10位数字，收到“{code}”")
+    code, name = parse_school_code(code), checked_name(name, "学校名称")
+    if session.get(School, code) is not None:
+        raise ValueError(f"学校标识码 {code} 已存在")
     school = School(code=code, name=name, unit_code=unit_code, school_type=school_type)
     _add_referable(session, school)
     return school

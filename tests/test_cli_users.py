@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import openpyxl
 import pytest
 from sqlalchemy.orm import Session
 
-from reformboard.cli import main
 from tenants.accounts import Outcome, authenticate, get_user
 from tenants.models import School
 from tenants.store import audit_entries, list_schools
 from tests.conftest import Directory
+from tests.fixtures.cli import school_list
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def reformboard(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    """Runs `reformboard ARGS` through reformboard.cli.main against the test database; returns
-    (exit code, stdout, stderr)."""
-    monkeypatch.setenv("REFORMBOARD_DATABASE_URL", db_url)
-
-    def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        try:
-            code = main(list(argv))
-        except SystemExit as exit_:
-            code = exit_.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 # --- users -----------------------------------------------------------------------------------------------
@@ -168,19 +149,6 @@ def test_tenant_list_shows_a_units_schools(reformboard, directory: Directory) ->
 
 
 # --- importing a province's list --------------------------------------------------------------------------
-
-
-def school_list(path: Path, *rows: tuple[object, ...]) -> Path:
-    """A workbook as a province sends it: a title row, loosely written headers, then the schools."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "高校名单"
-    sheet.append(["2026年全省高校名单"])
-    sheet.append(["序号", "学校标识码 ", "学校名称", "所属单位", "类型"])
-    for number, row in enumerate(rows, start=1):
-        sheet.append([number, *row])
-    book.save(path)
-    return path
 
 
 def test_import_adds_new_schools_and_updates_changed_ones(reformboard, session: Session,

@@ -164,9 +164,9 @@ def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str]) ->
 
 
 def _add_unit(session: Session, principal: Principal, code: str, name: str, kind: UnitKind) -> str:
-    store.add_unit(session, code, name, kind)
-    store.audit(session, principal.username, "unit_added", None, unit=code, name=name, kind=kind)
-    return f"已添加主管单位：{name}（{code}）。"
+    unit = store.add_unit(session, code, name, kind)  # ValueError (Chinese) on a bad code or name
+    store.audit(session, principal.username, "unit_added", None, unit=unit.code, name=unit.name, kind=kind)
+    return f"已添加主管单位：{unit.name}（{unit.code}）。"
 
 
 def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str], existing: set[str]) -> None:
@@ -188,9 +188,9 @@ def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str
 
 
 def _add_school(session: Session, principal: Principal, code: str, name: str, unit: str, school_type: str) -> str:
-    store.add_school(session, code, name, unit, school_type)  # ValueError (Chinese) on a malformed code
-    store.audit(session, principal.username, "school_added", code, name=name, unit=unit)
-    return f"已添加学校：{name}（{code}）。"
+    school = store.add_school(session, code, name, unit, school_type)  # ValueError (Chinese) on a bad code or name
+    store.audit(session, principal.username, "school_added", school.code, name=school.name, unit=unit)
+    return f"已添加学校：{school.name}（{school.code}）。"
 
 
 # --- users ------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from reformboard.board import Standing, standings
 from reformboard.commands.common import iso_date, operator, today
 from reformboard.context import AppContext
 from reformboard.errors import UserFacingError
+from textsafety import csv_field, for_terminal, json_safe
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,8 +76,8 @@ def _onsite_json(result: OnsiteResult | None) -> dict | None:
 
 
 def print_json(found: list[Standing]) -> None:
-    json.dump([as_json(s) for s in found], sys.stdout, ensure_ascii=False, indent=1)
-    print()
+    text = json.dumps([as_json(s) for s in found], ensure_ascii=False, indent=1)
+    print(json_safe(text))
 
 
 SUMMARY_HEADER = ("学校标识码", "学校", "得分", "系统结论", "最终结论", "逾期未完成", "逾期完成", "不符合项")
@@ -92,11 +93,11 @@ def summary_row(standing: Standing) -> tuple:
 def print_csv(found: list[Standing]) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(SUMMARY_HEADER)
-    writer.writerows(summary_row(s) for s in found)
+    writer.writerows([csv_field(value) for value in summary_row(s)] for s in found)
 
 
 def print_table(found: list[Standing]) -> None:
-    rows = [tuple(str(v) for v in summary_row(s)) for s in found]
+    rows = [tuple(for_terminal(str(v)) for v in summary_row(s)) for s in found]
     widths = [max(_width(r[i]) for r in rows + [SUMMARY_HEADER]) for i in range(len(SUMMARY_HEADER))]
     for row in (SUMMARY_HEADER, *rows):
         print("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)))

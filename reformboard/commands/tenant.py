@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -25,12 +27,14 @@ from reformboard.commands.common import operator_transaction
 from reformboard.errors import UserFacingError
 from tenants.access import require_role
 from tenants.audit import audit
-from tenants.directory import SCHOOL_CODE
+from tenants.directory import SCHOOL_CODE, parse_school_code, parse_unit_code
 from tenants.models import School, Unit, UnitKind
 from tenants.principal import Principal, Role
 from tenants.store import add_school, add_unit, get_school, list_schools, list_units
+from textsafety import for_terminal, name_problem
 
 SCHOOL_TYPES = SCHOOL.column("school_type").choices
+T = TypeVar("T")
 DIRECTORY = Sheet("学校名单", columns=(
     replace(SCHOOL.column("code"), synonyms=(*SCHOOL.column("code").synonyms, "院校代码", "学校编码")),
     replace(SCHOOL.column("name"), synonyms=(*SCHOOL.column("name").synonyms, "院校名称")),
@@ -66,25 +70,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    if not SCHOOL_CODE.fullmatch(args.code):
-        raise UserFacingError(f"学校标识码应为10位数字，收到“{args.code}”")
+    code = _refused_as_user_error(parse_school_code, args.code)
     school_type = _school_type(args.type)
     with operator_transaction() as (session, operator):
         require_role(session, operator, Role.PROVINCE_ADMIN, action="tenant_add")
-        if get_school(session, args.code) is not None:
-            raise UserFacingError(f"学校标识码 {args.code} 已存在")
+        if get_school(session, code) is not None:
+            raise UserFacingError(f"学校标识码 {code} 已存在")
         unit = _unit(session, args.unit)
-        school = _add_school(session, operator, Entry(args.code, args.name.strip(), unit.code, school_type))
+        entry = Entry(code, args.name.strip(), unit.code, school_type)
+        school = _refused_as_user_error(_add_school, session, operator, entry)
         print(f"已添加学校 {school.code} {school.name}（主管单位：{unit.name}）")
     return 0
 
 
 def run_add_unit(args: argparse.Namespace) -> int:
+    code = _refused_as_user_error(parse_unit_code, args.code)
     with operator_transaction() as (session, operator):
         require_role(session, operator, Role.PROVINCE_ADMIN, action="unit_add")
-        if session.get(Unit, args.code) is not None:
-            raise UserFacingError(f"单位代码 {args.code} 已存在")
-        unit = add_unit(session, args.code, args.name.strip(), UnitKind(args.kind))
+        if session.get(Unit, code) is not None:
+            raise UserFacingError(f"单位代码 {code} 已存在")
+        unit = _refused_as_user_error(add_unit, session, code, args.name, UnitKind(args.kind))
         audit(session, operator.username, "unit_added", code=unit.code, name=unit.name, kind=unit.kind)
         print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind.value}）")
     return 0
@@ -102,7 +107,7 @@ def run_list(args: argparse.Namespace) -> int:
                 for s in list_schools(session, args.unit)]
     print("\t".join(LIST_HEADER))
     for row in rows:
-        print("\t".join(row))
+        print("\t".join(for_terminal(value) for value in row))
     return 0
 
 
@@ -178,6 +183,8 @@ def _entry(cells: dict[str, object], unit_by_key: dict[str, Unit]) -> Entry:
     if not SCHOOL_CODE.fullmatch(code):
         raise BadValue(f"学校标识码应为10位数字，收到“{code}”")
     name = _read("学校名称", parse_text, cells["name"])
+    if problem := name_problem(name, "学校名称"):
+        raise BadValue(problem)
     unit_text = _read("主管单位", parse_text, cells["unit"])
     unit = unit_by_key.get(squeeze(unit_text))
     if unit is None:
@@ -223,6 +230,14 @@ def _update_school(session: Session, operator: Principal, school: School, entry:
     if changes:
         audit(session, operator.username, "tenant_updated", school.code, **changes)
     return bool(changes)
+
+
+def _refused_as_user_error(change: Callable[..., T], *args: object) -> T:
+    """change(*args), its ValueError (the directory's Chinese refusal) turned into the CLI's."""
+    try:
+        return change(*args)
+    except ValueError as refused:
+        raise UserFacingError(str(refused)) from None
 
 
 def _school_type(text: str) -> str:

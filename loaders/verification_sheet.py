@@ -273,6 +273,8 @@ def _write_meta(wb: Workbook, ctx: SheetContext, rulebook: Rulebook, item_ids: l
         meta.append([key, value])
     for row, item_id in enumerate(item_ids, start=v.FIRST_ITEM_ROW):
         meta.append([v.META_ITEM, item_id, v.row_digest(ws, row)])
+    # over the rows as stored, so the reader recomputes it from exactly what it reads back
+    meta.append([v.META_DIGEST, v.meta_digest(meta.iter_rows(values_only=True))])
     meta.protection.sheet = True
 
 

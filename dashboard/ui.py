@@ -34,9 +34,12 @@ SCHOOL_PARAM = "school"  # query parameter naming the school 学校详情 shows
 CAMPAIGN_KEY = "campaign_id"
 AS_OF_KEY = "as_of"
 # CommonMark lets a backslash make any ASCII punctuation a literal character; that covers links,
-# images, emphasis, code, autolinks (www. and http:// need their "." and ":") and Streamlit's own
-# directives (:red[…], $LaTeX$).
+# images, emphasis, code and Streamlit's own directives (:red[…], $LaTeX$). GFM's bare autolinks
+# (http://…, www.…, a@b.c) are found in the text after escapes are resolved, so an invisible word
+# joiner splits what they start with.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_AUTOLINK_START = re.compile(r"(?<=:)(?=//)|(?<=@)|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 EARLIEST = date(2015, 1, 1)  # the board date selector's lower bound, before any campaign (as the template's dates)
 
 VERDICT_COLORS = {
@@ -123,7 +126,7 @@ def literal(value: object) -> str:
     file names, reasons, notes, refusals quoting them) goes through this before st.markdown, captions,
     alerts, headings or labels, which render Markdown: a school could otherwise name an organisation
     `[重新登录](http://…)` and show others a live link, or make their browsers fetch a remote image."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(value))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _AUTOLINK_START.sub(WORD_JOINER, str(value)))
 
 
 def verdict_badge(verdict: Verdict | str) -> None:

@@ -153,18 +153,17 @@ def test_the_province_admin_sees_no_link_and_fetches_nothing_from_the_hostile_ho
         log_in(page, url, ADMIN)
         expect(page.get_by_role("heading", name="验收总览")).to_be_visible(timeout=WAIT_MS)
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=WAIT_MS)
-        assert_no_hostile_link(page)
+        assert_nothing_hostile(page, requested)
         page.get_by_role("link", name="学校详情").click()  # opens on the first school by code: the hostile one
         expect(page.get_by_role("heading", name="学校详情")).to_be_visible(timeout=WAIT_MS)
         expect(page.get_by_text("最近有效上传")).to_be_visible(timeout=WAIT_MS)
         open_every_expander(page)  # a collapsed task draws its findings only when opened
-        assert_no_hostile_link(page)
+        assert_nothing_hostile(page, requested)
         assert_shown_as_typed(page, f"文件 {FILE_NAME}", ORGANISATION, f"理由：{REASON}", INSPECTORS)
         page.get_by_role("tab", name="提交记录").click()
         expect(page.get_by_text("下载原始文件")).to_be_visible(timeout=WAIT_MS)
-        assert_no_hostile_link(page)
+        assert_nothing_hostile(page, requested)
         assert_shown_as_typed(page, f"未接收：{REJECTED_FILE_NAME}")
-    assert requested == []
 
 
 def open_every_expander(page: Page) -> None:
@@ -180,8 +179,10 @@ def assert_shown_as_typed(page: Page, *texts: str) -> None:
         assert text in shown
 
 
-def assert_no_hostile_link(page: Page) -> None:
+def assert_nothing_hostile(page: Page, requested: list[str]) -> None:
+    """No request went to the hostile host, and no link or image on the page points there."""
     page.wait_for_load_state("networkidle")
+    assert requested == []
     links = page.locator(f'a[href*="{EVIL_HOST}"]')
     assert links.count() == 0, [links.nth(n).evaluate("a => a.parentElement.outerHTML") for n in range(links.count())]
     assert page.locator(f'img[src*="{EVIL_HOST}"]').count() == 0

@@ -104,11 +104,20 @@ def _open(data: bytes, limits: Limits) -> tuple[Worksheet, _Meta, tuple[str, ...
     if meta["version"] != v.META_VERSION:
         raise Refusal("这份核查表由旧版本系统导出，缺少与提交绑定的校验信息。请在看板上重新导出该校的核查表，"
                       "把现场核查结论填入新表后上传。")
+    _check_provenance(wb[v.SHEET], meta)
+    return wb[v.SHEET], meta, _onsite_words(meta["rulebook_id"])
+
+
+def _check_provenance(ws: Worksheet, meta: _Meta) -> None:
+    """The metadata is as written, and names the school and submission the printed title block names."""
+    printed = _exported_for(ws)
     if not meta.intact:
         raise Refusal(f"核查表隐藏的校验信息（{v.META_SHEET}）被改动，无法确认它属于哪所学校的哪次提交。"
-                      f"表头写明这份核查表是为{_exported_for(wb[v.SHEET])} 导出的，只能记入该校；"
-                      "请使用系统导出的原表填写后上传。")
-    return wb[v.SHEET], meta, _onsite_words(meta["rulebook_id"])
+                      f"表头写明这份核查表是为{printed} 导出的，只能记入该校；请使用系统导出的原表填写后上传。")
+    claimed = f"{meta['school_name']}（{meta['school_code']}）的提交 {meta['submission_id']}"
+    if printed != claimed:
+        raise Refusal(f"核查表隐藏的校验信息与表头不一致：表头写明这份核查表是为{printed} 导出的，"
+                      f"隐藏信息却写{claimed}。只能记入表头所写的学校；请使用系统导出的原表填写后上传。")
 
 
 def _exported_for(ws: Worksheet) -> str:

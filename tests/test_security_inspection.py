@@ -71,16 +71,19 @@ def filled_sheet(session: Session, code: str, edit=None) -> bytes:
     return out.getvalue()
 
 
-def set_meta(wb: openpyxl.Workbook, recompute_digest: bool, **facts: str) -> None:
-    """Overwrite facts of the hidden _meta sheet; a forger who read the code also recomputes its digest."""
-    meta = wb[v.META_SHEET]
-    for key_cell, value_cell in meta.iter_rows(min_col=1, max_col=2):
-        if key_cell.value in facts:
-            value_cell.value = facts[key_cell.value]
-    if recompute_digest:
-        rows = list(meta.iter_rows(min_col=1, max_col=3, values_only=True))
-        next(row for row in meta.iter_rows(min_col=1, max_col=2) if row[0].value == v.META_DIGEST)[1].value = \
-            v.meta_digest(rows)
+def tamper(wb: openpyxl.Workbook, *, digests: bool, reprint: bool = False, **facts: str) -> None:
+    """Overwrite facts of the hidden _meta sheet. A forger who read the code also reprints the title block
+    to match (reprint) and recomputes the header digest and the metadata's own digest (digests)."""
+    meta, ws = wb[v.META_SHEET], wb[v.SHEET]
+    cells = {key.value: value for key, value in meta.iter_rows(min_col=1, max_col=2)}
+    for key, value in facts.items():
+        cells[key].value = value
+    if reprint:
+        ws.cell(*v.SCHOOL_FACT).value = f"学校：{cells['school_name'].value}（{cells['school_code'].value}）"
+        ws.cell(*v.SUBMISSION_FACT).value = f"提交编号：{cells['submission_id'].value}"
+        cells["header_digest"].value = v.header_digest(ws)
+    if digests:
+        cells[v.META_DIGEST].value = v.meta_digest(meta.iter_rows(min_col=1, max_col=3, values_only=True))
 
 
 def load(session: Session, data: bytes) -> InspectionOutcome:
@@ -109,8 +112,8 @@ def test_the_untouched_sheet_is_stored_against_its_own_submission(session, direc
 
 def test_editing_only_the_hidden_metadata_to_name_another_school_is_refused(session, directory, schools):
     a, _ = schools
-    data = filled_sheet(session, directory.school, lambda wb: set_meta(
-        wb, recompute_digest=False, school_code=directory.other_school, school_name=B_NAME))
+    data = filled_sheet(session, directory.school, lambda wb: tamper(
+        wb, digests=False, school_code=directory.other_school, school_name=B_NAME))
     message = refusal(load(session, data))
     assert "隐藏的校验信息（_meta）被改动" in message
     assert f"这份核查表是为{A_NAME}（{directory.school}）的提交 {a.id} 导出的" in message
@@ -120,17 +123,29 @@ def test_editing_only_the_hidden_metadata_to_name_another_school_is_refused(sess
 def test_a_recomputed_digest_does_not_move_a_sheet_to_a_school_its_submission_is_not_of(session, directory,
                                                                                           schools):
     a, _ = schools
-    data = filled_sheet(session, directory.school, lambda wb: set_meta(
-        wb, recompute_digest=True, school_code=directory.other_school, school_name=B_NAME))
+    data = filled_sheet(session, directory.school, lambda wb: tamper(
+        wb, digests=True, reprint=True, school_code=directory.other_school, school_name=B_NAME))
     message = refusal(load(session, data))
     assert f"提交 {a.id} 是{A_NAME}（{directory.school}）的，不是{B_NAME}（{directory.other_school}）的" in message
     assert f"这份核查表是为{A_NAME}（{directory.school}）的提交 {a.id} 导出的" in message
     assert stored_results(session) == 0
 
 
+def test_metadata_naming_another_schools_own_submission_is_refused_by_the_printed_title(session, directory,
+                                                                                       schools):
+    a, b = schools
+    data = filled_sheet(session, directory.school, lambda wb: tamper(
+        wb, digests=True, school_code=directory.other_school, school_name=B_NAME,
+        submission_id=str(b.id), submission_sha256=b.sha256))
+    message = refusal(load(session, data))
+    assert f"表头写明这份核查表是为{A_NAME}（{directory.school}）的提交 {a.id} 导出的" in message
+    assert f"隐藏信息却写{B_NAME}（{directory.other_school}）的提交 {b.id}" in message
+    assert stored_results(session) == 0
+
+
 def test_a_submission_id_the_campaign_does_not_hold_is_refused(session, directory, schools):
-    data = filled_sheet(session, directory.school, lambda wb: set_meta(wb, recompute_digest=True,
-                                                                        submission_id="999999"))
+    data = filled_sheet(session, directory.school, lambda wb: tamper(wb, digests=True, reprint=True,
+                                                                      submission_id="999999"))
     message = refusal(load(session, data))
     assert f"核查表写明是为{A_NAME}（{directory.school}）的提交 999999 导出的，但本批次没有这次提交" in message
     assert stored_results(session) == 0
@@ -138,13 +153,13 @@ def test_a_submission_id_the_campaign_does_not_hold_is_refused(session, director
 
 def test_a_file_digest_that_is_not_the_submissions_is_refused(session, directory, schools):
     a, b = schools
-    data = filled_sheet(session, directory.school, lambda wb: set_meta(wb, recompute_digest=True,
-                                                                        submission_sha256=b.sha256))
+    data = filled_sheet(session, directory.school, lambda wb: tamper(wb, digests=True,
+                                                                      submission_sha256=b.sha256))
     message = refusal(load(session, data))
     assert f"核查表记录的文件校验码与{A_NAME}（{directory.school}）的提交 {a.id} 的文件不符" in message
     assert stored_results(session) == 0
 
 
 def test_a_sheet_of_the_format_before_the_digest_asks_for_a_new_export(session, directory, schools):
-    data = filled_sheet(session, directory.school, lambda wb: set_meta(wb, recompute_digest=True, version="1"))
+    data = filled_sheet(session, directory.school, lambda wb: tamper(wb, digests=True, version="1"))
     assert "旧版本系统导出" in refusal(load(session, data))

@@ -2,7 +2,8 @@
 
 School A's filled sheet, its hidden metadata edited to name school B, must not put A's on-site results
 into B: the metadata carries a digest of itself, the submission it names must be the named school's
-own, and every refusal says which school and submission the sheet was exported for. On both databases.
+own, and every refusal says which school and submission the sheet was exported for; `load-inspection`
+exits 1. On both databases.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from checks.rulebook import load_rulebook
 from loaders import verification as v
 from loaders.template import fill_template
 from loaders.verification_sheet import verification_sheet
+from reformboard.cli import main
 from reformboard.exports import verification_inputs
 from reformboard.ingest import ingest
 from reformboard.inspections import InspectionOutcome, load_inspection
@@ -27,6 +29,7 @@ from reformboard.settings import Settings
 from tenants.models import OnsiteResultRow, Submission
 from tenants.principal import Principal, Role, local_operator
 from tests.conftest import Directory
+from tests.fixtures.cli import score_json
 from tests.fixtures.reports import minimal_compliant_report
 
 RULEBOOK = load_rulebook()
@@ -163,3 +166,23 @@ def test_a_file_digest_that_is_not_the_submissions_is_refused(session, directory
 def test_a_sheet_of_the_format_before_the_digest_asks_for_a_new_export(session, directory, schools):
     data = filled_sheet(session, directory.school, lambda wb: tamper(wb, digests=True, version="1"))
     assert "旧版本系统导出" in refusal(load(session, data))
+
+
+def test_load_inspection_refuses_a_sheet_whose_metadata_names_another_school(demo_db, tmp_path, capsys):
+    submitted = [s for s in score_json(capsys) if s["verdict"] != "未提交"]
+    school, other = submitted[0], submitted[1]
+    exported = tmp_path / "sheet.xlsx"
+    assert main(["export-sheets", "--tenant", school["tenant"], "-o", str(exported)]) == 0
+    wb = openpyxl.load_workbook(exported)
+    wb[v.SHEET].cell(v.FIRST_ITEM_ROW, v.RESULT_COLUMN, "符合")
+    wb[v.SHEET][f"C{v.signature_row(len(IDS))}"] = "张伟"
+    tamper(wb, digests=False, school_code=other["tenant"], school_name=other["school"])
+    tampered = tmp_path / "tampered.xlsx"
+    wb.save(tampered)
+    capsys.readouterr()
+    assert main(["load-inspection", str(tampered)]) == 1
+    out = capsys.readouterr().out
+    assert "已拒收" in out and f"{school['school']}（{school['tenant']}）的提交" in out
+    after = {s["tenant"]: s for s in score_json(capsys)}
+    assert all(item["onsite"] is None for code in (school["tenant"], other["tenant"])
+               for item in after[code]["items"])

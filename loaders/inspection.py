@@ -1,8 +1,10 @@
 """Read back a verification sheet (验收核查表) the on-site inspectors filled in.
 
 The sheet is refused, with Chinese problems naming the cell, when it is not one of ours, had its hidden
-metadata edited, belongs to another school or campaign, had locked cells changed or item rows deleted or
-reordered, or holds a verdict word the rulebook does not know. An item the inspectors left blank is simply not inspected.
+metadata edited (or it disagrees with the printed title block), belongs to another school or campaign,
+had locked cells changed or item rows deleted or reordered, or holds a verdict word the rulebook does
+not know. An item the inspectors left blank is simply not inspected. Whether the submission it names is
+that school's is for the caller, who has the database (reformboard.inspections).
 """
 
 from __future__ import annotations

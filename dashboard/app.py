@@ -48,7 +48,7 @@ def main() -> None:
         ui.sidebar(principal)
         page.run()
     except DatabaseUnavailable as unavailable:
-        st.error(f"看板暂时无法读取数据库，请稍后再试或联系管理员。\n\n{unavailable}")
+        st.error(f"看板暂时无法读取数据库，请稍后再试或联系管理员。\n\n{ui.literal(unavailable)}")
 
 
 main()

@@ -7,6 +7,7 @@ through current_campaign() and current_as_of(), so all pages show the same campa
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -32,6 +33,13 @@ SCHOOL_PARAM = "school"  # query parameter naming the school 学校详情 shows
 
 CAMPAIGN_KEY = "campaign_id"
 AS_OF_KEY = "as_of"
+# CommonMark lets a backslash make any ASCII punctuation a literal character; that covers links,
+# images, emphasis, code and Streamlit's own directives (:red[…], $LaTeX$). GFM's bare autolinks
+# (http://…, www.…, a@b.c) are found in the text after escapes are resolved, so an invisible word
+# joiner splits what they start with.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_AUTOLINK_START = re.compile(r"(?<=:)(?=//)|(?<=@)|(?<=www)(?=\.)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 EARLIEST = date(2015, 1, 1)  # the board date selector's lower bound, before any campaign (as the template's dates)
 
 VERDICT_COLORS = {
@@ -75,8 +83,8 @@ def signed_in() -> Principal:
 def sidebar(principal: Principal) -> None:
     """User, role, campaign and board date, and the logout button."""
     with st.sidebar:
-        st.markdown(f"**{principal.display_name or principal.username}**")
-        st.caption(f"{principal.role.label} · 账号 {principal.username}")
+        st.markdown(f"**{literal(principal.display_name or principal.username)}**")
+        st.caption(f"{principal.role.label} · 账号 {literal(principal.username)}")
         _campaign_selector(principal)
         st.date_input("看板日期", key=AS_OF_KEY, value=today(), min_value=EARLIEST, max_value=today(),
                       format="YYYY-MM-DD",
@@ -113,6 +121,14 @@ def require_campaign() -> Campaign:
     return campaign
 
 
+def literal(value: object) -> str:
+    """`value` as Markdown that shows exactly its text. Every string a user typed or uploaded (names,
+    file names, reasons, notes, refusals quoting them) goes through this before st.markdown, captions,
+    alerts, headings or labels, which render Markdown: a school could otherwise name an organisation
+    `[重新登录](http://…)` and show others a live link, or make their browsers fetch a remote image."""
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _AUTOLINK_START.sub(WORD_JOINER, str(value)))
+
+
 def verdict_badge(verdict: Verdict | str) -> None:
     st.badge(str(verdict), color=VERDICT_COLORS.get(Verdict(verdict), "gray"))
 
@@ -129,7 +145,7 @@ def empty_state(message: str) -> None:
 
 def refuse(error: AccessDenied) -> NoReturn:
     """Show an access refusal, and nothing else of the page."""
-    st.error(str(error) or "您没有权限查看该内容。", icon=":material/block:")
+    st.error(literal(error) or "您没有权限查看该内容。", icon=":material/block:")
     st.stop()
 
 

@@ -1,8 +1,10 @@
 """Read back a verification sheet (验收核查表) the on-site inspectors filled in.
 
-The sheet is refused, with Chinese problems naming the cell, when it is not one of ours, belongs to
-another school or campaign, had locked cells changed or item rows deleted or reordered, or holds a
-verdict word the rulebook does not know. An item the inspectors left blank is simply not inspected.
+The sheet is refused, with Chinese problems naming the cell, when it is not one of ours, had its hidden
+metadata edited (or it disagrees with the printed title block), belongs to another school or campaign,
+had locked cells changed or item rows deleted or reordered, or holds a verdict word the rulebook does
+not know. An item the inspectors left blank is simply not inspected. Whether the submission it names is
+that school's is for the caller, who has the database (reformboard.inspections).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class InspectionResult:
     school_code: str = ""
     campaign_id: str = ""
     submission_id: str = ""
+    submission_sha256: str = ""  # of the workbook the sheet was exported from
     inspectors: str = ""
     inspected_on: date | None = None
     results: Mapping[str, OnsiteResult] = field(default_factory=dict)  # item id -> result
@@ -61,6 +64,7 @@ class InspectionResult:
 class _Meta:
     facts: Mapping[str, str]
     items: tuple[tuple[str, str], ...]  # (item id, digest of its row's locked cells), in sheet order
+    intact: bool  # its own digest matches: no fact or row digest was edited
 
     def __getitem__(self, key: str) -> str:
         return self.facts.get(key, "")
@@ -82,7 +86,7 @@ def read_inspection(data: bytes, expected: Expected | None = None, limits: Limit
     accepted = not any(p.is_error for p in problems)
     return InspectionResult(
         sha256, tuple(problems), meta["school_code"], meta["campaign_id"], meta["submission_id"],
-        inspectors, inspected_on, results if accepted else {},
+        meta["submission_sha256"], inspectors, inspected_on, results if accepted else {},
     )
 
 
@@ -100,9 +104,32 @@ def _open(data: bytes, limits: Limits) -> tuple[Worksheet, _Meta, tuple[str, ...
     if v.META_SHEET not in wb.sheetnames:
         raise Refusal(f"文件缺少系统隐藏的校验信息（{v.META_SHEET}），无法确认核查表的来源。" + NOT_OURS)
     meta = _meta(wb[v.META_SHEET])
-    if meta["format"] != v.META_FORMAT or meta["version"] != v.META_VERSION:
-        raise Refusal("核查表的校验信息无法识别（格式或版本不符）。" + NOT_OURS)
+    if meta["format"] != v.META_FORMAT:
+        raise Refusal("核查表的校验信息无法识别（格式不符）。" + NOT_OURS)
+    if meta["version"] != v.META_VERSION:
+        raise Refusal("这份核查表由旧版本系统导出，缺少与提交绑定的校验信息。请在看板上重新导出该校的核查表，"
+                      "把现场核查结论填入新表后上传。")
+    _check_provenance(wb[v.SHEET], meta)
     return wb[v.SHEET], meta, _onsite_words(meta["rulebook_id"])
+
+
+def _check_provenance(ws: Worksheet, meta: _Meta) -> None:
+    """The metadata is as written, and names the school and submission the printed title block names."""
+    printed = _exported_for(ws)
+    if not meta.intact:
+        raise Refusal(f"核查表隐藏的校验信息（{v.META_SHEET}）被改动，无法确认它属于哪所学校的哪次提交。"
+                      f"表头写明这份核查表是为{printed} 导出的，只能记入该校；请使用系统导出的原表填写后上传。")
+    claimed = f"{meta['school_name']}（{meta['school_code']}）的提交 {meta['submission_id']}"
+    if printed != claimed:
+        raise Refusal(f"核查表隐藏的校验信息与表头不一致：表头写明这份核查表是为{printed} 导出的，"
+                      f"隐藏信息却写{claimed}。只能记入表头所写的学校；请使用系统导出的原表填写后上传。")
+
+
+def _exported_for(ws: Worksheet) -> str:
+    """The school and submission the sheet's title block names, as printed ("学校：…" less its label)."""
+    school, submission = (_text(ws.cell(*fact).value).partition("：")[2]
+                          for fact in (v.SCHOOL_FACT, v.SUBMISSION_FACT))
+    return f"{school or '（未写明学校）'}的提交 {submission or '（未写明编号）'}"
 
 
 def _onsite_words(rulebook_id: str) -> tuple[str, ...]:
@@ -114,14 +141,15 @@ def _onsite_words(rulebook_id: str) -> tuple[str, ...]:
 
 
 def _meta(ws: Worksheet) -> _Meta:
+    rows = list(ws.iter_rows(min_col=1, max_col=3, values_only=True))
     facts: dict[str, str] = {}
     items: list[tuple[str, str]] = []
-    for key, value, *rest in ws.iter_rows(min_col=1, max_col=3, values_only=True):
+    for key, value, *rest in rows:
         if key == v.META_ITEM:
             items.append((_text(value), _text(rest[0])))
         elif key:
             facts[str(key)] = _text(value)
-    return _Meta(facts, tuple(items))
+    return _Meta(facts, tuple(items), intact=facts.get(v.META_DIGEST) == v.meta_digest(rows))
 
 
 def _identity_problems(meta: _Meta, expected: Expected) -> list[Problem]:

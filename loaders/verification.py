@@ -3,14 +3,14 @@
 One definition serves the writer (`verification_sheet`) and the reader (`inspection`), so the reader
 finds the inspector cells where the writer put them. The hidden `_meta` sheet carries what the reader
 needs to recognise a sheet: the school, the campaign, the submission, the ordered item ids and a digest
-of each row's locked cells.
+of each row's locked cells, and last a digest of all of these, so that none can be edited alone.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -21,8 +21,9 @@ from loaders.xlsx_style import FONT_NAME, FONT_SIZE
 SHEET = "验收核查表"
 META_SHEET = "_meta"
 META_FORMAT = "reformboard-verification-sheet"
-META_VERSION = "1"
+META_VERSION = "2"  # 2: the metadata carries its own digest
 META_ITEM = "item"  # key of the _meta rows holding an item id and its row digest
+META_DIGEST = "meta_digest"  # key of the last _meta row: the digest of every row above it
 
 TITLE_ROWS = 4  # title line + three lines of school, campaign and submission facts
 HEADER_ROW = TITLE_ROWS + 1
@@ -61,6 +62,8 @@ SIGNATURE_CELLS = ((2, 3), (5, 6), (7, 8))  # 核查人 B→C:D, 学校负责人
 
 
 FACT_SPANS = ((1, 2), (3, 5), (6, 8))  # merged cells of each fact line: A:B, C:E, F:H
+SCHOOL_FACT = (2, 1)  # (row, column) of "学校：名称（标识码）", the first fact of the first line
+SUBMISSION_FACT = (TITLE_ROWS, 1)  # of "提交编号：…", the first fact of the last line
 
 
 def header_cells() -> list[tuple[int, int]]:
@@ -80,6 +83,11 @@ def header_digest(ws: Worksheet) -> str:
 def row_digest(ws: Worksheet, row: int) -> str:
     """Digest of one item row's locked cells."""
     return digest(ws.cell(row, column).value for column in LOCKED_COLUMNS)
+
+
+def meta_digest(rows: Iterable[Sequence[object]]) -> str:
+    """Digest of the _meta rows (school, submission, campaign, header and row digests) but its own."""
+    return digest(value for row in rows if row and row[0] != META_DIGEST for value in row)
 
 
 def digest(values: Iterable[object]) -> str:

@@ -274,6 +274,8 @@ def _write_meta(wb: Workbook, ctx: SheetContext, rulebook: Rulebook, item_ids: l
         append_row(meta, [key, value])
     for row, item_id in enumerate(item_ids, start=v.FIRST_ITEM_ROW):
         append_row(meta, [v.META_ITEM, item_id, v.row_digest(ws, row)])
+    # over the rows as stored, so the reader recomputes it from exactly what it reads back
+    append_row(meta, [v.META_DIGEST, v.meta_digest(meta.iter_rows(values_only=True))])
     meta.protection.sheet = True
 
 

@@ -8,19 +8,15 @@ table; a school user uploads a filled workbook and sees the school's new verdict
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from checks.engine import assess
 from checks.results import Verdict
@@ -33,19 +29,12 @@ from tenants.accounts import add_user
 from tenants.principal import Role, local_operator
 from tenants.store import list_schools
 from tenants.submissions import CHINA_TIME
+from tests.fixtures.browser import PASSWORD, REPO, VIEWPORT, WAIT_MS, log_in, serve
 from tests.fixtures.reports import minimal_compliant_report
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-VIEWPORT = {"width": 1366, "height": 768}
-PASSWORD = "correct horse battery"
-STARTUP_SECONDS = 60
-WAIT_MS = 30_000
 SETTLE_MS = 1500  # charts draw after their element appears; only the screenshots wait for this
 TALL = 2600
 CHART_TABS = ("任务完成热力图", "得分分布", "推进趋势", "完成时限")
@@ -64,26 +53,6 @@ class Server:
 def _cli(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "-m", "reformboard", *args], env=env, cwd=REPO, check=True,
                    capture_output=True, timeout=300)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"reformboard serve exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"the board did not answer at {url} within {STARTUP_SECONDS} s")
 
 
 def _seed(env: dict[str, str], folder: Path) -> tuple[str, str, Path, Verdict]:
@@ -121,42 +90,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     _cli(env, "init")
     _cli(env, "demo", "--schools", "12")
     code, name, workbook, verdict = _seed(env, folder)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with (folder / "serve.log").open("wb") as log:
-        # A session of its own, so stopping it stops the Streamlit process `serve` starts too.
-        process = subprocess.Popen([sys.executable, "-m", "reformboard", "serve", "--port", str(port)], env=env,
-                                   cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_healthy(url, process)
+    with serve(env, folder) as url:
         yield Server(url, database_url, code, name, workbook, verdict)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk", pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-    yield context.new_page()
-    context.close()
-
-
-def log_in(page: Page, server: Server, username: str) -> None:
-    page.goto(server.url)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
 
 
 def metric(page: Page, label: str):
@@ -176,7 +111,7 @@ def screenshot(page: Page, name: str) -> None:
 
 
 def test_a_province_admin_sees_the_demo_province_and_opens_a_school(server: Server, page: Page) -> None:
-    log_in(page, server, "province.admin")
+    log_in(page, server.url, "province.admin")
     expect(page.get_by_role("heading", name="验收总览")).to_be_visible(timeout=WAIT_MS)
     expect(metric(page, "范围内学校")).to_contain_text("12", timeout=WAIT_MS)
     table = page.get_by_test_id("stDataFrame").first
@@ -197,7 +132,7 @@ def test_a_province_admin_sees_the_demo_province_and_opens_a_school(server: Serv
 
 
 def test_a_school_user_uploads_a_workbook_and_sees_the_new_verdict(server: Server, page: Page) -> None:
-    log_in(page, server, "school")
+    log_in(page, server.url, "school")
     expect(page.get_by_role("heading", name=server.school_name)).to_be_visible(timeout=WAIT_MS)
     page.get_by_role("link", name="上传填报").first.click()
     expect(page.get_by_role("heading", name="上传填报")).to_be_visible(timeout=WAIT_MS)

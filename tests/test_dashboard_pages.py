@@ -193,7 +193,7 @@ class TestUpload:
         assert [m.label for m in at.metric][:2] == ["得分", "验收结论"]
         assert board.count(Submission) == 0
         button(at, "确认提交").click().run()
-        assert "已提交：本校填报.xlsx" in texts(at)
+        assert f"已提交：{ui.literal('本校填报.xlsx')}" in texts(at)  # the file name as typed
         assert "本次提交的评估结果" in texts(at)
         assert board.count(Submission) == 1
 
@@ -316,7 +316,7 @@ class TestExports:
         submit(board, good_workbook())
         at = open_page("exports", board.principal("wust"))
         button(at, "生成核查表").click().run()
-        sheet = load_workbook(io.BytesIO(download(at, downloads, f"下载 {WUST}_武汉科技大学_验收核查表")))
+        sheet = load_workbook(io.BytesIO(download(at, downloads, f"下载 {ui.literal(f'{WUST}_武汉科技大学_验收核查表')}")))
         assert "验收核查表" in sheet.sheetnames
         [entry] = export_audits(board)
         assert (entry.actor, entry.tenant_code, entry.detail["kind"]) == ("wust", WUST, "verification_sheet")
@@ -326,7 +326,7 @@ class TestExports:
         submit(board, good_workbook())
         at = open_page("exports", board.principal("gz"))
         button(at, "生成批量核查表").click().run()
-        archive = zipfile.ZipFile(io.BytesIO(download(at, downloads, "下载 验收核查表_")))
+        archive = zipfile.ZipFile(io.BytesIO(download(at, downloads, f"下载 {ui.literal('验收核查表_')}")))
         assert sorted(archive.namelist()) == [f"{WUST}_武汉科技大学_验收核查表.xlsx", "索引.xlsx"]
         assert "广州职业技术学院" in texts(at)  # named as having nothing to export
         assert export_audits(board)[0].detail["schools"] == [WUST]

@@ -55,10 +55,10 @@ def _write(ctx: AppContext, principal: Principal, action: str, change: Callable[
             require_role(session, principal, Role.PROVINCE_ADMIN, action=action)
             message = change(session)
     except (AccessDenied, AccountError, ValueError) as refused:
-        st.error(str(refused), icon=":material/error:")
+        st.error(ui.literal(refused), icon=":material/error:")
         return
     data.forget()
-    st.success(message, icon=":material/check_circle:")
+    st.success(ui.literal(message), icon=":material/check_circle:")
 
 
 # --- campaigns --------------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str]) ->
     if not code or not name:
         st.error("请填写单位代码和单位名称。")
     elif code in existing:
-        st.error(f"单位代码 {code} 已存在。")
+        st.error(f"单位代码 {ui.literal(code)} 已存在。")
     else:
         _write(ctx, principal, "unit_add", lambda session: _add_unit(session, principal, code, name, kind))
 
@@ -181,7 +181,7 @@ def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str
     if not code or not name or unit is None:
         st.error("请填写学校标识码、学校名称并选择主管单位（没有单位时请先添加单位）。")
     elif code in existing:
-        st.error(f"学校标识码 {code} 已存在。")
+        st.error(f"学校标识码 {ui.literal(code)} 已存在。")
     else:
         _write(ctx, principal, "school_add",
                lambda session: _add_school(session, principal, code, name, unit, school_type))

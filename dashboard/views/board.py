@@ -52,7 +52,7 @@ def render() -> None:
     campaign = ui.require_campaign()
     as_of = ui.current_as_of()
     st.title("验收总览")
-    st.caption(f"{campaign.name} · 看板日期 {as_of:%Y-%m-%d}（按当日结束时各校最新的有效提交计算）")
+    st.caption(f"{ui.literal(campaign.name)} · 看板日期 {as_of:%Y-%m-%d}（按当日结束时各校最新的有效提交计算）")
     board = data.board(ctx, principal, campaign, as_of)
     if board.schools.empty:
         ui.empty_state(_no_schools_hint(principal))

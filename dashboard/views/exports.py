@@ -61,7 +61,7 @@ def render() -> None:
     campaign = ui.require_campaign()
     page = Page(ctx, principal, campaign, ctx.rulebook_for(campaign), ui.current_as_of())
     st.title("导出核查表")
-    st.caption(f"{campaign.name} · 数据截至 {page.as_of:%Y-%m-%d}（按当日结束时各校最新的有效提交生成）")
+    st.caption(f"{ui.literal(campaign.name)} · 数据截至 {page.as_of:%Y-%m-%d}（按当日结束时各校最新的有效提交生成）")
     if not schools:
         ui.empty_state("您的范围内还没有学校。")
         return
@@ -85,7 +85,7 @@ def _offer(key: str, button: str, build: Callable[[], Export | None]) -> None:
             files[key] = build()
     made = files.get(key)
     if made is not None:
-        st.download_button(f"下载 {made.file_name}", data=made.data, file_name=made.file_name, mime=made.mime,
+        st.download_button(f"下载 {ui.literal(made.file_name)}", data=made.data, file_name=made.file_name, mime=made.mime,
                            key=f"exports.download.{key}", icon=":material/download:")
 
 
@@ -118,7 +118,7 @@ def _sheet(page: Page, code: str) -> Export | None:
     except AccessDenied as denied:
         ui.refuse(denied)
     if entry is None:
-        st.warning(f"{school.name}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
+        st.warning(f"{ui.literal(school.name)}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
         return None
     data = verification_sheet(entry.context, page.rulebook, entry.report, entry.assessment)
     return Export(data, sheet_file_name(entry.context), XLSX_MIME)
@@ -147,7 +147,7 @@ def _batch_file(page: Page, codes: Collection[str], scope: str) -> Export | None
             _audit_export(session, page, None, "verification_batch", scope=scope,
                           schools=[e.context.school_code for e in inputs.entries])
     if inputs.not_submitted:
-        names = "、".join(s.name for s in inputs.not_submitted)
+        names = ui.literal("、".join(s.name for s in inputs.not_submitted))
         st.info(f"以下 {len(inputs.not_submitted)} 所学校尚无有效提交，未生成核查表：{names}")
     if not inputs.entries:
         st.warning("范围内没有任何学校有有效提交，无法生成核查表。")
@@ -188,14 +188,14 @@ def _inspections(page: Page) -> None:
             outcome = load_inspection(session, upload.getvalue(), principal=page.principal,
                                       campaign=page.campaign, limits=page.ctx.settings.limits())
     except AccessDenied as denied:
-        st.error(str(denied), icon=":material/block:")
+        st.error(ui.literal(denied), icon=":material/block:")
         return
     result = outcome.result
     if not result.accepted:
         st.error("核查表未被接收，请按下表修改后重新上传：", icon=":material/error:")
     elif outcome.stored:
-        st.success(f"已保存学校 {result.school_code} 的 {len(result.results)} 项现场核查结论"
-                   f"（核查人：{result.inspectors}）。", icon=":material/check_circle:")
+        st.success(f"已保存学校 {ui.literal(result.school_code)} 的 {len(result.results)} 项现场核查结论"
+                   f"（核查人：{ui.literal(result.inspectors)}）。", icon=":material/check_circle:")
     else:
         st.info("这份核查表此前已经上传并保存，本次未重复保存。", icon=":material/done_all:")
     if result.problems:

@@ -35,8 +35,8 @@ def render() -> None:
             received = [r for r in reminders_for(session, school.code, campaign.id) if r.sent_at is not None]
     except AccessDenied as denied:
         ui.refuse(denied)
-    st.title(school.name)
-    st.caption(f"{campaign.name} · 统计日期 {as_of:%Y-%m-%d}")
+    st.title(ui.literal(school.name))
+    st.caption(f"{ui.literal(campaign.name)} · 统计日期 {as_of:%Y-%m-%d}")
     due = school_due(assessment, rulebook, DEFAULT_DUE_SOON_DAYS)
     _at_a_glance(assessment, len(due.overdue), len(due.due_soon))
     if assessment.verdict is Verdict.NOT_SUBMITTED:

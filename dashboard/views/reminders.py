@@ -46,7 +46,7 @@ def render() -> None:
     as_of = ui.current_as_of()
     rulebook = ctx.rulebook_for(campaign)
     st.title("提醒督办")
-    st.caption(f"{campaign.name} · 统计日期 {as_of:%Y-%m-%d}")
+    st.caption(f"{ui.literal(campaign.name)} · 统计日期 {as_of:%Y-%m-%d}")
     within, unit = _filters(principal, units)
     codes = {code for code, unit_code in schools.items() if unit in (ALL_UNITS, unit_code)}
     dues = [school_due(a, rulebook, within) for a in _assessments(ctx, principal, campaign, as_of)
@@ -134,8 +134,8 @@ def _zip(pending: Sequence[SchoolDue], notices: dict[str, str]) -> bytes:
 def _school_section(ctx: AppContext, principal: Principal, campaign: Campaign, due: SchoolDue, notice: str,
                     reminders: Sequence[Reminder]) -> None:
     summary = f"逾期 {len(due.overdue)} 项，即将到期 {len(due.due_soon)} 项"
-    with st.expander(f"{due.school}（{due.tenant}）：{summary}"):
-        st.text_area(notice_title(due.school), notice, height=320, disabled=True,
+    with st.expander(f"{ui.literal(due.school)}（{due.tenant}）：{summary}"):
+        st.text_area(ui.literal(notice_title(due.school)), notice, height=320, disabled=True,
                      key=f"reminders.text.{due.tenant}")
         download, mark = st.columns(2)
         download.download_button("下载提醒函（.txt）", data=notice.encode(TEXT_ENCODING),
@@ -143,7 +143,7 @@ def _school_section(ctx: AppContext, principal: Principal, campaign: Campaign, d
                                  key=f"reminders.download.{due.tenant}")
         already = _already_sent(due, reminders)
         if already is not None:
-            mark.success(f"本提醒函已于 {ui.china_time(already.sent_at)} 由 {already.sent_by} 登记发送")
+            mark.success(f"本提醒函已于 {ui.china_time(already.sent_at)} 由 {ui.literal(already.sent_by)} 登记发送")
         elif principal.role is Role.PROVINCE_ADMIN and mark.button(
                 "登记为已发送", key=f"reminders.mark.{due.tenant}", icon=":material/mark_email_read:"):
             _mark_sent(ctx, principal, campaign, [due], {due.tenant: notice})

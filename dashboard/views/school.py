@@ -131,8 +131,9 @@ def _load(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
 
 def _header(detail: Detail, principal: Principal) -> None:
     school, standing, assessment = detail.school, detail.standing, detail.assessment
-    st.subheader(school.name)
-    st.caption(f"学校标识码 {school.code} · {detail.unit} · {school.school_type or '类型未填写'}")
+    st.subheader(ui.literal(school.name))
+    st.caption(f"学校标识码 {school.code} · {ui.literal(detail.unit)} · "
+               f"{ui.literal(school.school_type or '类型未填写')}")
     system, final, score, overdue, onsite, upload = st.columns([1, 1.2, 1, 1, 1, 2])
     with system:
         st.caption("系统结论")
@@ -150,7 +151,7 @@ def _header(detail: Detail, principal: Principal) -> None:
     latest = detail.accepted[0] if detail.accepted else None
     upload.metric("最近有效上传", ui.china_time(latest.uploaded_at) if latest else "—")
     if latest:
-        upload.caption(f"上传人 {latest.uploader} · 文件 {latest.filename}")
+        upload.caption(f"上传人 {ui.literal(latest.uploader)} · 文件 {ui.literal(latest.filename)}")
     if standing.override:
         st.info(_override_note(standing.override), icon=":material/gavel:")
     if not submitted:
@@ -164,14 +165,15 @@ def _final_badge(standing: Standing) -> None:
 
 
 def _inspections(onsite: Mapping[str, OnsiteResult]) -> str:
-    """Who inspected and when, once per inspection (one sheet usually covers every item)."""
-    visits = dict.fromkeys(f"{r.inspectors} {r.inspected_on or ''}".strip() for r in onsite.values())
+    """Who inspected and when, once per inspection (one sheet usually covers every item), as Markdown."""
+    visits = dict.fromkeys(f"{ui.literal(r.inspectors)} {r.inspected_on or ''}".strip() for r in onsite.values())
     return "；".join(v for v in visits if v) or "核查人和日期未填写"
 
 
 def _override_note(override: VerdictOverride) -> str:
-    return (f"省级管理员 {override.decided_by} 于 {ui.china_time(override.decided_at)} "
-            f"将验收结论改判为“{override.verdict}”。理由：{override.reason}")
+    """Markdown: the administrator's name and reason are shown as typed."""
+    return (f"省级管理员 {ui.literal(override.decided_by)} 于 {ui.china_time(override.decided_at)} "
+            f"将验收结论改判为“{override.verdict}”。理由：{ui.literal(override.reason)}")
 
 
 def _not_submitted_hint(principal: Principal) -> str:
@@ -206,7 +208,7 @@ def _decide(ctx: AppContext, principal: Principal, campaign: Campaign, code: str
         with scoped_transaction(ctx.engine, principal) as session:
             override_verdict(session, principal, campaign, code, verdict, reason)
     except (UserFacingError, AccessDenied) as refused:
-        st.error(str(refused), icon=":material/error:")
+        st.error(ui.literal(refused), icon=":material/error:")
         return
     del st.session_state[REASON]  # the next decision needs its own reason
     st.session_state[DECIDED] = ("已撤销改判，恢复系统结论。" if verdict is None
@@ -259,8 +261,8 @@ def _findings(items: list[ItemAssessment]) -> None:
     if not findings:
         st.caption("本任务没有自动核验结论。")
         return
-    lines = [f"- {ui.severity_label(f.severity)} **{item_id}** {f.message}"
-             + (f"（{'、'.join(f.sources[:3])}{' 等' if len(f.sources) > 3 else ''}）" if f.sources else "")
+    lines = [f"- {ui.severity_label(f.severity)} **{item_id}** {ui.literal(f.message)}"
+             + (f"（{ui.literal('、'.join(f.sources[:3]))}{' 等' if len(f.sources) > 3 else ''}）" if f.sources else "")
              for item_id, f in findings]
     st.markdown("\n".join(dict.fromkeys(lines)))  # two rules may say the same thing about an item
 
@@ -283,7 +285,7 @@ def _history(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
     } for s in detail.submissions]), hide_index=True)
     for submission in detail.submissions:
         if not submission.accepted:
-            with st.expander(f"未接收：{submission.filename}（{ui.china_time(submission.uploaded_at)}）"):
+            with st.expander(f"未接收：{ui.literal(submission.filename)}（{ui.china_time(submission.uploaded_at)}）"):
                 _problems(submission, names)
     if names:
         _download(ctx, principal, detail)

@@ -57,7 +57,7 @@ def render() -> None:
         ui.refuse(denied)
     rulebook = ctx.rulebook_for(campaign)
     st.title("上传填报")
-    st.caption(f"{school.name}（{school.code}） · {campaign.name}")
+    st.caption(f"{ui.literal(school.name)}（{school.code}） · {ui.literal(campaign.name)}")
     _template_download(rulebook, campaign)
     upload = st.file_uploader("上传填写好的填报文件", type=ACCEPTED_TYPES,
                               key=f"upload.file.{school.code}.{st.session_state.get(ROUND_KEY, 0)}",
@@ -191,9 +191,9 @@ def _show_result(school: School) -> None:
     if not outcome.created:
         st.info("该文件此前已经收到（内容完全相同），本次未重复保存。", icon=":material/done_all:")
     elif outcome.accepted:
-        st.success(f"已提交：{outcome.filename}（提交编号 {outcome.submission_id}）。", icon=":material/check_circle:")
+        st.success(f"已提交：{ui.literal(outcome.filename)}（提交编号 {outcome.submission_id}）。", icon=":material/check_circle:")
     else:
-        st.warning(f"{outcome.filename} 未通过核验，已记录为未通过的提交（提交编号 {outcome.submission_id}），"
+        st.warning(f"{ui.literal(outcome.filename)} 未通过核验，已记录为未通过的提交（提交编号 {outcome.submission_id}），"
                    "连同问题清单一并保存，不计入验收评估。请修改后重新上传。", icon=":material/warning:")
     if outcome.accepted and outcome.assessment is not None:
         _assessment_summary(outcome.assessment, "本次提交的评估结果")

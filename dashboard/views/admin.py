@@ -197,7 +197,7 @@ def _add_school(session: Session, principal: Principal, code: str, name: str, un
 
 def _users(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
-        users = list_users(session)
+        users = list_users(session, by=principal)
         schools = {s.code: s.name for s in store.list_schools(session)}
         units = {u.code: u.name for u in store.list_units(session)}
     rows = [[u.username, u.display_name, Role(u.role).label, schools.get(u.tenant_code or "", ""),

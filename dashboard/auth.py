@@ -68,7 +68,8 @@ def current_principal() -> Principal | None:
     if user is None or not user.active:
         _end("session_ended_disabled", DISABLED)
         return None
-    if user.credential_version != st.session_state[_VERSION]:
+    # A session without a remembered version (signed in before versions were kept) adopts today's.
+    if user.credential_version != st.session_state.get(_VERSION, user.credential_version):
         _end("session_ended_credentials_changed", CREDENTIALS_CHANGED)
         return None
     return _begin(user)

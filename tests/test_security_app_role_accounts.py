@@ -4,6 +4,8 @@ owner's functions (issue #10, item 12). Each test has an app role of its own (se
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import DBAPIError
@@ -105,3 +107,11 @@ def test_parallel_guesses_as_the_app_role_are_all_counted(app: Engine, session: 
     user = session.get(User, "gz.school", populate_existing=True)
     assert user.failed_attempts == GUESSES
     assert user.locked_until is not None
+
+
+def test_an_sso_sign_in_may_still_note_the_time_as_the_app_role(app: Engine, session: Session,
+                                                               accounts: Directory) -> None:
+    with Session(app) as unscoped, unscoped.begin():  # what dashboard.auth does for an SSO identity
+        unscoped.get(User, "gz.school").last_login_at = datetime(2026, 11, 30, tzinfo=UTC)
+
+    assert session.get(User, "gz.school").last_login_at == datetime(2026, 11, 30, tzinfo=UTC)

@@ -191,11 +191,18 @@ def _hash(password: str, username: str) -> str:
     return hash_password(password)
 
 
+ACCOUNT_WRITES_REFUSED = "添加账号和设置密码须在服务器上用 reformboard user 命令完成（看板所用的数据库账号无权修改账号）"
+
+
+def may_write_accounts(session: Session) -> bool:
+    """False for PostgreSQL's app role, which only signs in and disables: accounts are added and
+    passwords set by the owner (the CLI)."""
+    return not _on_postgresql(session) or session.scalar(text("SELECT has_table_privilege('users', 'INSERT')"))
+
+
 def _require_account_writes(session: Session) -> None:
-    """Refuse, in Chinese, where the connection may not write accounts: on PostgreSQL the dashboard's
-    app role only disables and signs in; accounts are added and passwords set by the owner (the CLI)."""
-    if _on_postgresql(session) and not session.scalar(text("SELECT has_table_privilege('users', 'INSERT')")):
-        raise AccountError("添加账号和设置密码须在服务器上用 reformboard user 命令完成（看板所用的数据库账号无权修改账号）")
+    if not may_write_accounts(session):
+        raise AccountError(ACCOUNT_WRITES_REFUSED)
 
 
 def _on_postgresql(session: Session) -> bool:

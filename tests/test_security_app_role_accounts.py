@@ -5,15 +5,19 @@ owner's functions (issue #10, item 12). Each test has an app role of its own (se
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select, text
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
+from dashboard import ui
 from tenants.access import scoped_transaction
-from tenants.accounts import (AccountError, Outcome, User, add_user, authenticate, disable_user, list_users,
-                              set_password)
+from tenants.accounts import (ACCOUNT_WRITES_REFUSED, AccountError, Outcome, User, add_user, authenticate,
+                              disable_user, list_users, set_password)
 from tenants.principal import Principal, Role, local_operator
 from tests.conftest import Directory
 from tests.test_rls import ON_POSTGRESQL
@@ -115,3 +119,20 @@ def test_an_sso_sign_in_may_still_note_the_time_as_the_app_role(app: Engine, ses
         unscoped.get(User, "gz.school").last_login_at = datetime(2026, 11, 30, tzinfo=UTC)
 
     assert session.get(User, "gz.school").last_login_at == datetime(2026, 11, 30, tzinfo=UTC)
+
+
+def test_the_admin_page_offers_no_add_form_it_could_not_submit(app_url: URL, db_url: str, accounts: Directory,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFORMBOARD_DATABASE_URL", db_url)
+    monkeypatch.setenv("REFORMBOARD_APP_DATABASE_URL", app_url.render_as_string(hide_password=False))
+    page = AppTest.from_file(str(Path(ui.PAGES) / "admin.py"), default_timeout=60)
+    page.session_state["auth.principal"] = CHIEF
+    page.session_state["auth.last_seen"] = datetime.now(UTC)
+    page.session_state["ui.campaigns"] = {accounts.campaign.id: accounts.campaign}
+    page.session_state[ui.CAMPAIGN_KEY] = accounts.campaign.id
+
+    page.run()
+
+    assert not page.exception
+    assert ACCOUNT_WRITES_REFUSED + "。" in [info.value for info in page.info]
+    assert "添加用户" not in [button.label for button in page.button]

@@ -1,8 +1,9 @@
 """Signing in to the board: a username/password form and, when configured, the province's SSO.
 
 Pages call current_principal() on every run (None: show login_page). The signed-in principal lives
-in st.session_state; a session idle for SESSION_IDLE_MINUTES ends, and every run re-reads the account
-so that disabling it or changing its role takes effect at once.
+in st.session_state with the account's credential_version at sign-in; a session idle for
+SESSION_IDLE_MINUTES ends, and every run re-reads the account and ends the session when it was
+disabled or its password, role, school or unit changed since (the database raises the version).
 
 SSO: when .streamlit/secrets.toml has an [auth] section (redirect_uri, cookie_secret, client_id,
 client_secret, server_metadata_url; see st.login), the login page offers 统一身份认证登录. The
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tenants import db, rls
-from tenants.accounts import Outcome, authenticate, find_sso_user, get_user, principal_for
+from tenants.accounts import Outcome, User, authenticate, find_sso_user, get_user, principal_for
 from tenants.audit import audit
 from tenants.models import utcnow
 from tenants.principal import Principal
@@ -30,12 +31,14 @@ SESSION_IDLE_MINUTES = 30
 
 _PRINCIPAL = "auth.principal"
 _LAST_SEEN = "auth.last_seen"
+_VERSION = "auth.credential_version"  # the account's credential_version when this session signed in
 _NOTICE = "auth.notice"  # said once on the login page (why the session ended)
 _SSO_REFUSED = "auth.sso_refused"  # the refusal for this SSO identity is audited once per session
 
 UNREGISTERED = "您的账号尚未在系统中登记，请联系团省委学校部开通"
 DISABLED = "该账号已停用，请联系团省委学校部"
 EXPIRED = f"您已超过 {SESSION_IDLE_MINUTES} 分钟未操作，请重新登录"
+CREDENTIALS_CHANGED = "您账号的密码、角色或所属学校/单位已变更，请重新登录"
 
 
 def clock() -> datetime:
@@ -53,21 +56,23 @@ def _engine_for(url: str) -> Engine:
 
 
 def current_principal() -> Principal | None:
-    """Who is signed in to this browser session, or None; ends idle sessions and disabled accounts."""
+    """Who is signed in to this browser session, or None; ends idle sessions, disabled accounts and
+    sessions whose account's credentials changed."""
     if _PRINCIPAL not in st.session_state:
-        principal = _sso_principal()
-        if principal is not None:
-            _begin(principal)
-        return principal
+        user = _sso_user()
+        return None if user is None else _begin(user)
     if clock() - st.session_state[_LAST_SEEN] > timedelta(minutes=SESSION_IDLE_MINUTES):
         _end("session_expired", EXPIRED)
         return None
-    principal = _refreshed(st.session_state[_PRINCIPAL])
-    if principal is None:
+    user = _account(st.session_state[_PRINCIPAL].username)
+    if user is None or not user.active:
         _end("session_ended_disabled", DISABLED)
         return None
-    _begin(principal)
-    return principal
+    # A session without a remembered version (signed in before versions were kept) adopts today's.
+    if user.credential_version != st.session_state.get(_VERSION, user.credential_version):
+        _end("session_ended_credentials_changed", CREDENTIALS_CHANGED)
+        return None
+    return _begin(user)
 
 
 def login_page() -> None:
@@ -106,11 +111,10 @@ def _password_login(username: str, password: str) -> None:
         return
     with db.make_sessionmaker(app_engine()).begin() as session:
         login = authenticate(session, username, password, clock=clock)
-        principal = principal_for(login.user) if login.outcome is Outcome.SIGNED_IN else None
-    if principal is None:
+    if login.outcome is not Outcome.SIGNED_IN:
         st.error(login.message)
         return
-    _begin(principal)
+    _begin(login.user)
     st.rerun()
 
 
@@ -135,7 +139,7 @@ def _sso_section() -> None:
     st.divider()
 
 
-def _sso_principal() -> Principal | None:
+def _sso_user() -> User | None:
     """The account the SSO identity belongs to, signed in now; None (refusal audited) when none."""
     if not _sso_logged_in():
         return None
@@ -145,7 +149,7 @@ def _sso_principal() -> Principal | None:
         if user is not None and user.active:
             user.last_login_at = clock()
             audit(session, user.username, "login", user.tenant_code, method="sso")
-            return principal_for(user)
+            return user
         if _SSO_REFUSED not in st.session_state:
             reason = "disabled" if user is not None else "unregistered"
             audit(session, f"sso:{email or subject}", "login_failed", reason=reason, method="sso")
@@ -162,16 +166,18 @@ def _verified_email() -> str | None:
 # --- the session ------------------------------------------------------------------------------------------
 
 
-def _begin(principal: Principal) -> None:
+def _begin(user: User) -> Principal:
+    """Sign the session in as `user` (or keep it signed in); the version is kept from the sign-in."""
+    principal = principal_for(user)
     st.session_state[_PRINCIPAL] = principal
+    st.session_state.setdefault(_VERSION, user.credential_version)
     st.session_state[_LAST_SEEN] = clock()
+    return principal
 
 
-def _refreshed(principal: Principal) -> Principal | None:
-    """The principal as the account stands now; None when it was disabled or removed."""
+def _account(username: str) -> User | None:
     with Session(app_engine()) as session:
-        user = get_user(session, principal.username)
-        return principal_for(user) if user is not None and user.active else None
+        return get_user(session, username)
 
 
 def _end(reason: str, notice: str) -> None:
@@ -184,7 +190,7 @@ def _end(reason: str, notice: str) -> None:
 
 
 def _forget() -> None:
-    for key in (_PRINCIPAL, _LAST_SEEN, _SSO_REFUSED):
+    for key in (_PRINCIPAL, _LAST_SEEN, _VERSION, _SSO_REFUSED):
         st.session_state.pop(key, None)
 
 

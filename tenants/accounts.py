@@ -3,6 +3,11 @@
 There is no default password anywhere: the first province administrator is created by
 bootstrap_admin with a random password that is shown once. Functions never commit: the caller owns
 the transaction (authenticate too, so that a failed attempt is counted only when the caller commits).
+
+Password hashes never leave this module: User.password_hash is never loaded with an account, and on
+PostgreSQL the dashboard's app role cannot read it at all (see migration 0004 and tenants.rls).
+Signing in reads only the hash's salt, recomputes the candidate's hash from it and lets the database
+compare and count the attempt in one UPDATE, so parallel guesses are all counted.
 """
 
 from __future__ import annotations
@@ -15,16 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import ColumnElement, ForeignKey, case, false, func, null, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
 from tenants.access import require_role
 from tenants.audit import audit
 from tenants.models import Base, School, Unit, chinese_enum, utcnow
-from tenants.passwords import WeakPassword, check_policy, hash_password, needs_rehash, verify_password
+from tenants.passwords import WeakPassword, check_policy, hash_password, hash_with_salt, salt_of
 from tenants.principal import Principal, Role
 
 Clock = Callable[[], datetime]
+_Column = ColumnElement | InstrumentedAttribute  # a column of users or of unknown_logins
 Sleep = Callable[[float], None]
 
 # A couple of typos are normal and cost nothing ...
@@ -56,7 +63,8 @@ class User(Base):
     role: Mapped[Role] = mapped_column(chinese_enum(Role))
     tenant_code: Mapped[str | None] = mapped_column(ForeignKey("tenants.code"))  # Role.SCHOOL
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))  # Role.UNIT
-    password_hash: Mapped[str | None]  # None: signs in through SSO only
+    # None: signs in through SSO only. Never loaded with the account (reading it raises).
+    password_hash: Mapped[str | None] = mapped_column(deferred=True, deferred_raiseload=True)
     oidc_subject: Mapped[str | None] = mapped_column(unique=True)
     email: Mapped[str | None] = mapped_column(unique=True)  # lower case
     active: Mapped[bool] = mapped_column(default=True)
@@ -64,6 +72,20 @@ class User(Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised by the database whenever password, role, school, unit or active changes (migration 0004):
+    # a signed-in session whose version differs has ended.
+    credential_version: Mapped[int] = mapped_column(default=0)
+
+
+class UnknownLogin(Base):
+    """Failures at a name no account has, counted like an account's so that the login form answers,
+    waits and locks alike for both and tells no one which names exist."""
+
+    __tablename__ = "unknown_logins"
+
+    username: Mapped[str] = mapped_column(primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
 
 
 def principal_for(user: User) -> Principal:
@@ -79,6 +101,7 @@ def add_user(session: Session, username: str, role: Role, *, by: Principal, disp
              email: str | None = None, oidc_subject: str | None = None) -> User:
     """A new account; a school account needs its school, a unit account its unit."""
     require_role(session, by, Role.PROVINCE_ADMIN, action="user_add")
+    _require_account_writes(session)
     username = _valid_username(session, username)
     _check_attachment(session, role, tenant_code, unit_code)
     email = email.strip().lower() if email else None
@@ -86,7 +109,7 @@ def add_user(session: Session, username: str, role: Role, *, by: Principal, disp
         raise AccountError("请设置密码，或填写统一身份认证的邮箱/标识，否则该账号无法登录")
     _check_identity_free(session, email, oidc_subject)
     user = User(username=username, display_name=display_name, role=role, tenant_code=tenant_code,
-                unit_code=unit_code, password_hash=_hash(password) if password is not None else None,
+                unit_code=unit_code, password_hash=_hash(password, username) if password is not None else None,
                 email=email, oidc_subject=oidc_subject)
     session.add(user)
     session.flush()
@@ -96,11 +119,12 @@ def add_user(session: Session, username: str, role: Role, *, by: Principal, disp
 
 
 def set_password(session: Session, username: str, password: str, *, by: Principal) -> User:
-    """A new password (a user may change their own); it also lifts a lock."""
+    """A new password (a user may change their own); it also lifts a lock and ends the user's sessions."""
     if by.username != username:
         require_role(session, by, Role.PROVINCE_ADMIN, action="user_passwd")
+    _require_account_writes(session)
     user = _existing(session, username)
-    user.password_hash = _hash(password)
+    user.password_hash = _hash(password, user.username)
     user.failed_attempts = 0
     user.locked_until = None
     audit(session, by.username, "password_changed", user.tenant_code, username=username)
@@ -112,12 +136,18 @@ def disable_user(session: Session, username: str, *, by: Principal) -> User:
     if username == by.username:
         raise AccountError("不能停用自己正在使用的账号")
     user = _existing(session, username)
-    user.active = False
+    if _on_postgresql(session):  # the app role may not update users: migration 0004's function may
+        session.execute(select(func.account_disable(user.username)))
+        session.refresh(user)
+    else:
+        user.active = False
     audit(session, by.username, "user_disabled", user.tenant_code, username=username)
     return user
 
 
-def list_users(session: Session) -> list[User]:
+def list_users(session: Session, *, by: Principal) -> list[User]:
+    """Every account (without its password hash), for the province administrator only."""
+    require_role(session, by, Role.PROVINCE_ADMIN, action="user_list")
     return list(session.scalars(select(User).order_by(User.role, User.username)))
 
 
@@ -153,12 +183,30 @@ def bootstrap_admin(session: Session) -> str | None:
     return password
 
 
-def _hash(password: str) -> str:
+def _hash(password: str, username: str) -> str:
     try:
-        check_policy(password)
+        check_policy(password, username)
     except WeakPassword as exc:
         raise AccountError(str(exc)) from None
     return hash_password(password)
+
+
+ACCOUNT_WRITES_REFUSED = "添加账号和设置密码须在服务器上用 reformboard user 命令完成（看板所用的数据库账号无权修改账号）"
+
+
+def may_write_accounts(session: Session) -> bool:
+    """False for PostgreSQL's app role, which only signs in and disables: accounts are added and
+    passwords set by the owner (the CLI)."""
+    return not _on_postgresql(session) or session.scalar(text("SELECT has_table_privilege('users', 'INSERT')"))
+
+
+def _require_account_writes(session: Session) -> None:
+    if not may_write_accounts(session):
+        raise AccountError(ACCOUNT_WRITES_REFUSED)
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def _valid_username(session: Session, username: str) -> str:
@@ -230,24 +278,33 @@ def authenticate(session: Session, username: str, password: str, *, clock: Clock
                  sleep: Sleep = time.sleep) -> Login:
     """Check a password, count failures, lock after too many, and audit the attempt.
 
-    A failure sleeps (growing with the failures in a row) before returning; the caller must commit
-    even when the login is refused, or the failure is not counted.
+    An unknown name goes the same way as a known one (one argon2 run, its failures counted, the same
+    waits and lock), so neither the answer nor its timing tells which names exist. A refusal sleeps
+    (growing with the failures in a row) before returning; the caller must commit even when the login
+    is refused, or the failure is not counted.
     """
     now = clock()
-    user = get_user(session, username)
-    if user is None:
-        verify_password(None, password)  # costs what a wrong password costs
-        audit(session, username.strip()[:_ACTOR_LENGTH], "login_failed", reason="unknown_user")
-        return Login(Outcome.WRONG)
-    if user.locked_until is not None and user.locked_until > now:
-        audit(session, user.username, "login_failed", user.tenant_code, reason="locked")
-        return Login(Outcome.LOCKED, locked_minutes=_minutes_left(user.locked_until, now))
-    if not verify_password(user.password_hash, password):
-        return _count_failure(session, user, now, sleep)
-    if not user.active:
-        audit(session, user.username, "login_failed", user.tenant_code, reason="disabled")
-        return Login(Outcome.DISABLED)
-    return _sign_in(session, user, password, now)
+    name = username.strip().lower()
+    salt = _stored_salt(session, name)
+    candidate = hash_with_salt(password, salt or salt_of(None))
+    if salt is None:
+        check = _count_unknown(session, name[:_ACTOR_LENGTH], now)
+        user, actor, tenant_code, reason = None, username.strip()[:_ACTOR_LENGTH], None, "unknown_user"
+    else:
+        check = _check_password(session, name, candidate, now)
+        user = session.get(User, name, populate_existing=True)
+        actor, tenant_code, reason = user.username, user.tenant_code, "wrong_password"
+    locked = check.locked_until is not None and check.locked_until > now
+    if check.matched and not locked:
+        return _sign_in(session, user)
+    audit(session, actor, "login_failed", tenant_code, reason="locked" if check.matched else reason,
+          failures=check.failed_attempts, locked=locked)
+    session.flush()
+    # Locked: the longest wait whatever the password, so that a guess during a lock learns nothing.
+    sleep(MAX_DELAY_SECONDS if locked else delay_after(check.failed_attempts))
+    if locked:
+        return Login(Outcome.LOCKED, locked_minutes=_minutes_left(check.locked_until, now))
+    return Login(Outcome.WRONG)
 
 
 def delay_after(failures: int) -> float:
@@ -257,26 +314,78 @@ def delay_after(failures: int) -> float:
     return min(FIRST_DELAY_SECONDS * 2 ** (failures - FREE_FAILURES - 1), MAX_DELAY_SECONDS)
 
 
-def _count_failure(session: Session, user: User, now: datetime, sleep: Sleep) -> Login:
-    user.failed_attempts += 1
-    locked = user.failed_attempts >= LOCK_AFTER_FAILURES
-    if locked:
-        user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-    audit(session, user.username, "login_failed", user.tenant_code, reason="wrong_password",
-          failures=user.failed_attempts, locked=locked)
-    session.flush()
-    sleep(delay_after(user.failed_attempts))
-    if locked:
-        return Login(Outcome.LOCKED, locked_minutes=LOCK_MINUTES)
-    return Login(Outcome.WRONG)
+@dataclass(frozen=True)
+class _Check:
+    matched: bool
+    failed_attempts: int
+    locked_until: datetime | None
 
 
-def _sign_in(session: Session, user: User, password: str, now: datetime) -> Login:
-    user.failed_attempts = 0
-    user.locked_until = None
-    user.last_login_at = now
-    if user.password_hash is not None and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+def _stored_salt(session: Session, name: str) -> str | None:
+    """The account's salt (passwords.salt_of; "" for an SSO-only account), None when there is no account.
+
+    Read on a connection of its own: on SQLite a transaction that has read may not write once another
+    has committed meanwhile, and many sign-ins at once must all get to count their attempt."""
+    with session.get_bind().engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            return connection.scalar(select(func.account_salt(name)))
+        row = connection.execute(select(User.password_hash).where(User.username == name)).one_or_none()
+    return None if row is None else salt_of(row.password_hash) if row.password_hash else ""
+
+
+def _check_password(session: Session, name: str, candidate: str, now: datetime) -> _Check:
+    """Compare the candidate's hash with the stored one and count the attempt, in one UPDATE."""
+    if _on_postgresql(session):
+        row = session.execute(select(func.account_check_password(
+            name, candidate, now, LOCK_AFTER_FAILURES, now + timedelta(minutes=LOCK_MINUTES)
+        ).table_valued("matched", "failed_attempts", "locked_until"))).one()
+    else:  # the same UPDATE as migration 0004's account_check_password
+        matched = func.coalesce(User.password_hash == candidate, false())
+        signs_in = matched & ~_locked(User.locked_until, now)
+        row = session.execute(
+            update(User).where(User.username == name)
+            .values(last_login_at=case((signs_in & User.active, now), else_=User.last_login_at),
+                    **_counted(User.failed_attempts, User.locked_until, matched, now))
+            .returning(matched, User.failed_attempts, User.locked_until)
+            .execution_options(synchronize_session=False)).one()
+    return _Check(*row)
+
+
+def _count_unknown(session: Session, name: str, now: datetime) -> _Check:
+    """Count a failure at a name no account has, in one INSERT … ON CONFLICT DO UPDATE."""
+    dialect = postgresql if _on_postgresql(session) else sqlite
+    table = UnknownLogin.__table__
+    statement = dialect.insert(table).values(username=name, failed_attempts=1)  # one failure never locks
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.username],
+        set_=_counted(table.c.failed_attempts, table.c.locked_until, false(), now))
+    failed_attempts, locked_until = session.execute(
+        statement.returning(table.c.failed_attempts, table.c.locked_until)).one()
+    return _Check(False, failed_attempts, locked_until)
+
+
+def _counted(failed: _Column, locked_until: _Column, matched: ColumnElement[bool],
+             now: datetime) -> dict[str, ColumnElement]:
+    """New failure count and lock for an attempt: a match outside a lock forgives, a match inside one
+    changes nothing, a failure counts (and locks once enough, without extending a running lock)."""
+    locked = _locked(locked_until, now)
+    failures = failed + 1
+    return {
+        "failed_attempts": case((matched & ~locked, 0), (matched, failed), else_=failures),
+        "locked_until": case((locked, locked_until), (matched, null()),
+                             (failures >= LOCK_AFTER_FAILURES, now + timedelta(minutes=LOCK_MINUTES)),
+                             else_=locked_until),
+    }
+
+
+def _locked(locked_until: _Column, now: datetime) -> ColumnElement[bool]:
+    return func.coalesce(locked_until > now, false())
+
+
+def _sign_in(session: Session, user: User) -> Login:
+    if not user.active:
+        audit(session, user.username, "login_failed", user.tenant_code, reason="disabled")
+        return Login(Outcome.DISABLED)
     audit(session, user.username, "login", user.tenant_code, method="password")
     return Login(Outcome.SIGNED_IN, user=user)
 

@@ -16,7 +16,8 @@ Two database accounts (SQLite deployments need none of this; the access layer is
 - the OWNER (REFORMBOARD_DATABASE_URL): owns the tables; `reformboard init` and migrations use it.
 - the APP role (REFORMBOARD_APP_DATABASE_URL): what the dashboard connects as; LOGIN, neither owner
   nor superuser, so RLS applies to it, and granted only APP_PRIVILEGES (the audit log is
-  append-only, submissions are never changed). `reformboard init`, run with the owner URL (which
+  append-only, submissions are never changed, password hashes are never read, accounts change only
+  through APP_FUNCTIONS). `reformboard init`, run with the owner URL (which
   needs CREATEROLE), creates or updates this role with the user name and password of the app URL
   and (re)grants exactly APP_PRIVILEGES, so run it again after every upgrade.
 
@@ -46,9 +47,14 @@ TENANT_IDS = "app.tenant_ids"
 # What the app role may do, table by table; every table of the schema must be listed.
 APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "units": ("SELECT", "INSERT", "UPDATE"),
-    "tenants": ("SELECT", "INSERT", "UPDATE"),
+    "tenants": ("SELECT", "INSERT"),  # a school's unit is changed by the owner only
     "campaigns": ("SELECT", "INSERT", "UPDATE"),
-    "users": ("SELECT", "INSERT", "UPDATE"),
+    # Never password_hash; no INSERT, and UPDATE of last_login_at only (an SSO sign-in): pages add no
+    # accounts (the CLI does), and sign in and disable only through APP_FUNCTIONS.
+    "users": ("SELECT (username, display_name, role, tenant_code, unit_code, oidc_subject, email, active, "
+              "failed_attempts, locked_until, last_login_at, created_at, credential_version)",
+              "UPDATE (last_login_at)"),
+    "unknown_logins": ("SELECT", "INSERT", "UPDATE"),
     "submissions": ("SELECT", "INSERT"),
     "report_school": ("SELECT", "INSERT"),
     "report_items": ("SELECT", "INSERT"),
@@ -62,6 +68,10 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "audit_log": ("SELECT", "INSERT"),
     "alembic_version": ("SELECT",),
 }
+
+# Migration 0004's SECURITY DEFINER functions: the only ways the app role changes an account.
+APP_FUNCTIONS = ("account_salt(text)", "account_check_password(text, text, timestamptz, integer, timestamptz)",
+                 "account_disable(text)")
 
 
 def app_database_url() -> URL:
@@ -105,6 +115,9 @@ def _grant(connection: Connection, name: str) -> None:
     connection.exec_driver_sql(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}")
     for table, privileges in APP_PRIVILEGES.items():
         connection.exec_driver_sql(f"GRANT {', '.join(privileges)} ON {_quote(connection, table)} TO {role}")
+    connection.exec_driver_sql(f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM {role}")
+    for function in APP_FUNCTIONS:
+        connection.exec_driver_sql(f"GRANT EXECUTE ON FUNCTION {function} TO {role}")
     # Integer primary keys are serial columns: inserting draws from their sequences.
     connection.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
 

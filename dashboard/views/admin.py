@@ -18,7 +18,8 @@ from dashboard import data, ui
 from reformboard.context import AppContext
 from tenants import store
 from tenants.access import AccessDenied, require_role, scoped_transaction
-from tenants.accounts import AccountError, add_user, disable_user, list_users
+from tenants.accounts import (ACCOUNT_WRITES_REFUSED, AccountError, add_user, disable_user, list_users,
+                              may_write_accounts)
 from tenants.models import UnitKind
 from tenants.principal import Principal, Role
 from tenants.submissions import CHINA_TIME, end_of_day
@@ -197,7 +198,8 @@ def _add_school(session: Session, principal: Principal, code: str, name: str, un
 
 def _users(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
-        users = list_users(session)
+        users = list_users(session, by=principal)
+        may_add = may_write_accounts(session)
         schools = {s.code: s.name for s in store.list_schools(session)}
         units = {u.code: u.name for u in store.list_units(session)}
     rows = [[u.username, u.display_name, Role(u.role).label, schools.get(u.tenant_code or "", ""),
@@ -207,7 +209,10 @@ def _users(ctx: AppContext, principal: Principal) -> None:
                  hide_index=True, width="stretch")
     add, disable = st.columns(2)
     with add:
-        _add_user_form(ctx, principal, schools, units)
+        if may_add:
+            _add_user_form(ctx, principal, schools, units)
+        else:
+            st.info(ACCOUNT_WRITES_REFUSED + "。", icon=":material/info:")
     with disable:
         others = [u.username for u in users if u.active and u.username != principal.username]
         _disable_user_form(ctx, principal, others)

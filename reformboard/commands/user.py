@@ -77,8 +77,8 @@ LIST_HEADER = ("用户名", "姓名", "角色", "学校/单位", "状态", "最�
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with operator_transaction() as (session, _operator):
-        rows = [_list_row(user) for user in list_users(session)]
+    with operator_transaction() as (session, operator):
+        rows = [_list_row(user) for user in list_users(session, by=operator)]
     print("\t".join(LIST_HEADER))
     for row in rows:
         print("\t".join(row))

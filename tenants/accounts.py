@@ -18,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from tenants import rls
 from tenants.access import require_role
 from tenants.audit import audit
 from tenants.models import Base, School, Unit, chinese_enum, utcnow
@@ -235,6 +236,7 @@ def authenticate(session: Session, username: str, password: str, *, clock: Clock
     """
     now = clock()
     user = get_user(session, username)
+    rls.sign_actor(session, user.username if user is not None else username.strip()[:_ACTOR_LENGTH])
     if user is None:
         verify_password(None, password)  # costs what a wrong password costs
         audit(session, username.strip()[:_ACTOR_LENGTH], "login_failed", reason="unknown_user")

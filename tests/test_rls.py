@@ -67,10 +67,10 @@ def school_of(code: str) -> Principal:
 
 
 def raw_tenant_codes(app: Engine, table: str, tenant_ids: str | None) -> list[str]:
-    """tenant_code of every row of `table` a raw query as the app role sees with this scope setting."""
+    """tenant_code of every row of `table` a raw query as the app role sees with this signed scope."""
     with app.begin() as connection:
         if tenant_ids is not None:
-            connection.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": tenant_ids})
+            rls.set_scope(connection, "owner", tenant_ids.split(","))
         return list(connection.scalars(text(f"SELECT tenant_code FROM {table} ORDER BY tenant_code")))
 
 
@@ -90,7 +90,7 @@ def test_no_scope_returns_no_rows(app: Engine, uploads: Directory) -> None:
 def test_the_scope_ends_with_its_transaction(app: Engine, uploads: Directory) -> None:
     with app.connect() as connection:
         with connection.begin():
-            connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+            rls.set_scope(connection, "chief", None)
             assert connection.scalar(text("SELECT count(*) FROM submissions")) == 2
         with connection.begin():
             assert connection.scalar(text("SELECT count(*) FROM submissions")) == 0
@@ -138,7 +138,7 @@ def test_a_school_writes_its_own_rows(app: Engine, uploads: Directory) -> None:
 def test_submissions_and_the_audit_log_cannot_be_changed(app: Engine, uploads: Directory,
                                                           statement: str) -> None:
     with pytest.raises(DBAPIError, match="permission denied"), app.begin() as connection:
-        connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+        rls.set_scope(connection, "chief", None)
         connection.execute(text(statement))
 
 

@@ -40,7 +40,7 @@ from tenants.db import DatabaseUnavailable, database_url, make_engine, make_sess
 from tenants.models import UnitKind
 
 # Fixtures shared by several test modules, registered here rather than imported into each.
-pytest_plugins = ["tests.fixtures.cli"]
+pytest_plugins = ["tests.fixtures.cli", "tests.fixtures.app_role"]
 
 PG_ADMIN_ENV = "REFORMBOARD_TEST_PG"
 DEFAULT_PG_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"

@@ -1,12 +1,10 @@
 """PostgreSQL row-level security: connected as the app role, a transaction sees only its scope's rows.
 
-Roles are cluster-wide: each test creates an app role with a name of its own and drops it afterwards.
+The app role comes from tests/fixtures/app_role.py (`app_url`, `app`).
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +16,6 @@ from sqlalchemy.orm import Session
 from tenants import rls
 from tenants.access import AccessDenied, require_tenant, scoped_transaction
 from tenants.accounts import Outcome, add_user, authenticate
-from tenants.db import make_engine
 from tenants.metadata import METADATA
 from tenants.models import AuditEntry, Submission
 from tenants.principal import Principal, Role
@@ -30,24 +27,6 @@ ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 PROTECTED = {"submissions", "report_school", "report_items", "report_organisations", "report_staff",
              "report_meetings", "assessments", "onsite_results", "reminders", "audit_log", "verdict_overrides"}
 ADMIN = Principal("chief", Role.PROVINCE_ADMIN)
-
-
-@pytest.fixture
-def app_url(engine: Engine) -> Iterator[URL]:
-    name = f"rb_app_{secrets.token_hex(4)}"
-    url = engine.url.set(username=name, password=secrets.token_urlsafe(12))
-    rls.ensure_app_role(engine, url)
-    yield url
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"DROP OWNED BY {name}")
-        connection.exec_driver_sql(f"DROP ROLE {name}")
-
-
-@pytest.fixture
-def app(app_url: URL) -> Iterator[Engine]:
-    engine = make_engine(app_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

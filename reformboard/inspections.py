@@ -36,7 +36,7 @@ def load_inspection(session: Session, data: bytes, *, principal: Principal, camp
               problems=len(result.problems))
         return InspectionOutcome(result, stored=False)
     require_tenant(session, principal, result.school_code, "inspection_load", write=True)
-    submissions = {str(s.id): s.id for s in history(session, result.school_code, campaign.id)}
+    submissions = {str(s.id): s.id for s in history(session, principal, result.school_code, campaign.id)}
     stored = save_onsite_results(
         session, tenant_code=result.school_code, campaign_id=campaign.id,
         submission_id=submissions.get(result.submission_id), results=result.results.values(),

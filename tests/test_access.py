@@ -11,7 +11,7 @@ from tenants.access import (AccessDenied, UnknownTenant, can_see_names, require_
 from tenants.models import AuditEntry, School, UnitKind
 from tenants.principal import Principal, Role
 from tenants.store import add_school, add_unit, audit_entries
-from tests.conftest import Directory
+from tests.conftest import Directory, PROVINCE
 
 OTHER_UNIT, OTHER_UNIT_SCHOOL = "4403", "4144030001"
 
@@ -40,7 +40,7 @@ VIEWER = Principal("viewer", Role.PROVINCE_VIEWER)
 def denials(engine: Engine) -> list[AuditEntry]:
     """The refusals on record, read in a transaction of their own."""
     with Session(engine) as fresh:
-        return audit_entries(fresh, action="permission_denied")
+        return audit_entries(fresh, PROVINCE, action="permission_denied")
 
 
 # --- who sees what -----------------------------------------------------------------------------------------

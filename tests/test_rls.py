@@ -20,7 +20,7 @@ from tenants.metadata import METADATA
 from tenants.models import AuditEntry, Submission
 from tenants.principal import Principal, Role
 from tenants.store import audit, audit_entries, record_submission
-from tests.conftest import Directory
+from tests.conftest import Directory, PROVINCE
 
 ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
@@ -147,7 +147,7 @@ def test_signing_in_as_the_app_role_is_audited_before_any_scope_exists(app: Engi
         assert authenticate(unscoped, "gz.school", "correct horse battery").outcome is Outcome.SIGNED_IN
         authenticate(unscoped, "nobody", "whatever", sleep=lambda _: None)
 
-    assert {(e.action, e.tenant_code) for e in audit_entries(session)} >= {
+    assert {(e.action, e.tenant_code) for e in audit_entries(session, PROVINCE, PROVINCE)} >= {
         ("login", directory.school), ("login_failed", None)}
 
 

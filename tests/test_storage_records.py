@@ -133,7 +133,7 @@ def test_the_audit_log_appends_and_filters(session, directory) -> None:
     store.audit(session, "province", "login")
     session.commit()
 
-    everything = store.audit_entries(session, PROVINCE, PROVINCE)
+    everything = store.audit_entries(session, PROVINCE)
     uploads = store.audit_entries(session, PROVINCE, action="upload")
 
     assert [e.action for e in everything] == ["login", "remind", "upload"]

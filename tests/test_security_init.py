@@ -10,17 +10,19 @@ import logging
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
+from checks.rulebook import load_rulebook
 from reformboard.cli import main
 from tenants.access import scoped_transaction
 from tenants.db import make_engine
-from tenants.models import AuditEntry
+from tenants.models import AuditEntry, Submission, UnitKind
 from tenants.principal import Principal, Role
-from tenants.store import audit
+from tenants.store import add_school, add_unit, audit, record_submission
 from tests.conftest import PostgresServer
 
 CHIEF = Principal("chief", Role.PROVINCE_ADMIN)
@@ -82,6 +84,22 @@ def test_after_init_the_board_signs_its_scope_with_the_key_init_stored(deploymen
             assert list(actions) == ["admin_bootstrapped", "viewed"]
     finally:
         board.dispose()
+
+
+def test_the_owner_signs_its_own_scope_under_forced_row_level_security(deployment: Deployment) -> None:
+    assert main(["init"]) == 0
+    owner = make_engine(deployment.owner)
+    try:
+        with scoped_transaction(owner, CHIEF) as session:
+            add_unit(session, "4401", "广州市团委", UnitKind.CITY)
+            add_school(session, "4144010558", "广州示范大学", "4401", "本科")
+            record_submission(session, tenant_code="4144010558", campaign_id=load_rulebook().campaign.id,
+                              filename="a.xlsx", raw=b"a", uploader="cli", uploaded_at=datetime.now(UTC),
+                              report=None, problems=[])
+        with scoped_transaction(owner, CHIEF) as session:
+            assert session.scalar(select(func.count()).select_from(Submission)) == 1
+    finally:
+        owner.dispose()
 
 
 def test_a_failing_init_names_the_role_but_not_its_password(

@@ -111,7 +111,8 @@ def _sheet(page: Page, code: str) -> Export | None:
     try:
         with scoped_transaction(page.ctx.engine, page.principal) as session:
             school = require_tenant(session, page.principal, code, "export")
-            entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of, [code]).entries
+            entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of,
+                                          [code]).entries
             entry = entries[0] if entries else None
             if entry is not None:
                 _audit_export(session, page, code, "verification_sheet", submission=entry.context.submission_id)

@@ -8,15 +8,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from streamlit.testing.v1 import AppTest
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from tenants import rls
 from tenants.access import scoped_transaction
-from tenants.principal import Principal, Role
-from tenants.store import audit, record_submission
-from tests.conftest import Directory
+from tenants.accounts import add_user
+from tenants.principal import Principal, Role, local_operator
+from tenants.store import audit, audit_entries, record_submission
+from tests.conftest import PROVINCE, Directory
+from tests.test_login_page import APP as LOGIN_APP
+from tests.test_login_page import PASSWORD, sign_in
 
 ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
@@ -119,3 +124,19 @@ def test_audit_entries_are_never_changed_by_the_app_role(app: Engine, uploads: D
     with pytest.raises(DBAPIError, match="permission denied"), app.begin() as connection:
         rls.set_scope(connection, "owner", None)
         connection.execute(text(statement))
+
+
+@ON_POSTGRESQL
+def test_the_board_as_the_app_role_audits_a_sign_in_and_a_sign_out(
+        app_url: URL, db_url: str, session: Session, directory: Directory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFORMBOARD_DATABASE_URL", db_url)
+    monkeypatch.setenv("REFORMBOARD_APP_DATABASE_URL", app_url.render_as_string(hide_password=False))
+    add_user(session, "gz.school", Role.SCHOOL, by=local_operator("tester"), tenant_code=directory.school,
+             password=PASSWORD)
+    session.commit()
+    board = AppTest.from_string(LOGIN_APP, default_timeout=30).run()
+
+    sign_in(board).button[0].click().run()
+
+    assert [(e.actor, e.action) for e in audit_entries(session, PROVINCE, actor="gz.school")] == [
+        ("gz.school", "logout"), ("gz.school", "login")]

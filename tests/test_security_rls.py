@@ -140,3 +140,15 @@ def test_the_board_as_the_app_role_audits_a_sign_in_and_a_sign_out(
 
     assert [(e.actor, e.action) for e in audit_entries(session, PROVINCE, actor="gz.school")] == [
         ("gz.school", "logout"), ("gz.school", "login")]
+
+
+@ON_POSTGRESQL
+def test_only_the_owners_verifier_runs_with_its_rights_and_its_search_path_is_pinned(engine: Engine) -> None:
+    with engine.connect() as connection:
+        functions = connection.execute(text(
+            "SELECT proname, prosecdef, proconfig FROM pg_proc "
+            "WHERE pronamespace = 'public'::regnamespace AND proname LIKE 'scope%' ORDER BY proname")).all()
+    assert [(name, definer) for name, definer, _ in functions] == [
+        ("scope_actor", False), ("scope_all", False), ("scope_hmac", False), ("scope_tenants", False),
+        ("scope_verified", True)]
+    assert all(config == ["search_path=pg_catalog, pg_temp"] for _, _, config in functions)

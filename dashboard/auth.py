@@ -148,10 +148,12 @@ def _sso_user() -> User | None:
         user = find_sso_user(session, subject, email)
         if user is not None and user.active:
             user.last_login_at = clock()
+            rls.sign_actor(session, user.username)
             audit(session, user.username, "login", user.tenant_code, method="sso")
             return user
         if _SSO_REFUSED not in st.session_state:
             reason = "disabled" if user is not None else "unregistered"
+            rls.sign_actor(session, f"sso:{email or subject}")
             audit(session, f"sso:{email or subject}", "login_failed", reason=reason, method="sso")
             st.session_state[_SSO_REFUSED] = DISABLED if user is not None else UNREGISTERED
     return None
@@ -196,4 +198,5 @@ def _forget() -> None:
 
 def _audit(actor: str, action: str, tenant_code: str | None) -> None:
     with db.make_sessionmaker(app_engine()).begin() as session:
+        rls.sign_actor(session, actor)
         audit(session, actor, action, tenant_code)

@@ -84,7 +84,7 @@ def _board(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campai
     rulebook = _ctx.rulebook_for(campaign)
     with scoped_transaction(_ctx.engine, _principal) as session:
         units = {u.code: u.name for u in list_units(session)}
-        found = standings(session, rulebook, campaign, as_of, key.codes,
+        found = standings(session, _principal, rulebook, campaign, as_of, key.codes,
                           memo=assessment_memo(key.database, campaign, as_of))
     assessments = [standing.assessment for standing in found]
     rows = [school_row(standing, units.get(standing.school.unit_code, standing.school.unit_code))

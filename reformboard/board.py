@@ -20,7 +20,9 @@ from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverr
 from checks.rulebook import Rulebook
 from reformboard.bulk import cycle_collection_paused
 from reformboard.overrides import verdict_in_force
+from tenants.access import require_tenants
 from tenants.models import School, Submission
+from tenants.principal import Principal
 from tenants.store import (end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for,
                            overrides_for)
 
@@ -39,9 +41,12 @@ class Standing:
     final_verdict: Verdict  # the override's, else the system's combined with the inspectors'
 
 
-def standings(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
+def standings(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
               tenant_codes: Collection[str] | None = None, memo: Memo | None = None) -> list[Standing]:
-    """One standing per school in scope, in school-code order; 未提交 where nothing was accepted."""
+    """One standing per school in scope (`tenant_codes`, else every school the principal sees), in
+    school-code order; 未提交 where nothing was accepted. A school outside the principal's scope is
+    refused (AccessDenied, audited)."""
+    tenant_codes = require_tenants(session, principal, tenant_codes, "view_standings")
     schools = sorted((s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes),
                      key=lambda s: s.code)
     codes = [s.code for s in schools]
@@ -59,10 +64,10 @@ def standings(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: d
     return result
 
 
-def assess_schools(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
+def assess_schools(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
                    tenant_codes: Collection[str] | None = None, memo: Memo | None = None) -> list[SchoolAssessment]:
     """The system's assessment of each school in scope (without on-site results or overrides)."""
-    return [s.assessment for s in standings(session, rulebook, campaign, as_of, tenant_codes, memo)]
+    return [s.assessment for s in standings(session, principal, rulebook, campaign, as_of, tenant_codes, memo)]
 
 
 def _assess_latest(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,

@@ -1,7 +1,7 @@
 """What the verification-sheet and province-summary exports need, gathered from storage for a scope.
 
-The caller decides the scope (the codes a principal may see, or every school for the CLI) and owns the
-transaction; the loaders turn the result into workbooks.
+The caller names the principal (the scope defaults to what it sees; codes outside it are refused) and
+owns the transaction; the loaders turn the result into workbooks.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from checks.rulebook import Rulebook
 from loaders.province_summary import SummaryRow
 from loaders.verification_sheet import SheetContext, SheetEntry
 from reformboard.board import standings
+from tenants.access import require_tenants
 from tenants.models import School
+from tenants.principal import Principal
 from tenants.store import latest_accepted, list_schools, list_units, load_reports
 
 
@@ -29,10 +31,12 @@ class VerificationInputs:
     not_submitted: list[School]  # schools in scope without one: no sheet can be made for them
 
 
-def verification_inputs(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
-                        tenant_codes: Collection[str] | None = None) -> VerificationInputs:
-    """Per school in scope, its latest accepted submission as of the date, its report and assessment."""
-    schools = _schools(session, tenant_codes)
+def verification_inputs(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign,
+                        as_of: date, tenant_codes: Collection[str] | None = None) -> VerificationInputs:
+    """Per school in scope (`tenant_codes`, else every school the principal sees), its latest accepted
+    submission as of the date, its report and assessment; a school outside the principal's scope is
+    refused (AccessDenied, audited)."""
+    schools = _schools(session, require_tenants(session, principal, tenant_codes, "export_verification_sheets"))
     latest = latest_accepted(session, campaign.id, as_of, [s.code for s in schools])
     reports = load_reports(session, [sub.id for sub in latest.values()])
     units = _unit_names(session)
@@ -53,13 +57,13 @@ def verification_inputs(session: Session, rulebook: Rulebook, campaign: Campaign
     return VerificationInputs(entries, missing)
 
 
-def summary_rows(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
+def summary_rows(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
                  tenant_codes: Collection[str] | None = None) -> list[SummaryRow]:
     """One row per school in scope: its assessment as of the date and, once inspected or overridden,
     the final verdict."""
     units = _unit_names(session)
     rows = []
-    for standing in standings(session, rulebook, campaign, as_of, tenant_codes):
+    for standing in standings(session, principal, rulebook, campaign, as_of, tenant_codes):
         school, assessment = standing.school, standing.assessment
         submitted = assessment.verdict is not Verdict.NOT_SUBMITTED
         decided = standing.onsite or standing.override

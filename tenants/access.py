@@ -13,7 +13,7 @@ administrator any school, a school its own; viewers and units never write.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -72,6 +72,21 @@ def require_role(session: Session, principal: Principal, *roles: Role, action: s
         raise AccessDenied(f"您的角色（{principal.role.label}）无权进行此项操作")
 
 
+def require_tenants(session: Session, principal: Principal, tenant_codes: Collection[str] | None,
+                    action: str) -> Collection[str] | None:
+    """The codes to read for the principal: `tenant_codes` when all may be read (refusing, audited, at the
+    first that may not), every visible school's when None; None again for province roles, who see all."""
+    if principal.is_province:
+        return tenant_codes
+    visible = visible_codes(session, principal)
+    if tenant_codes is None:
+        return visible
+    for code in tenant_codes:
+        if code not in visible:
+            require_tenant(session, principal, code, action)  # refuses and audits
+    return tenant_codes
+
+
 def can_see_names(principal: Principal, tenant_code: str) -> bool:
     """Students' names and numbers: the owning school and the province only; a unit sees figures."""
     return principal.is_province or (principal.role is Role.SCHOOL and principal.tenant_code == tenant_code)
@@ -83,7 +98,8 @@ def scoped_transaction(engine: Engine, principal: Principal) -> Iterator[Session
     schools: on PostgreSQL the row-level-security scope is set before anything else runs."""
     with make_sessionmaker(engine).begin() as session:
         if engine.dialect.name == "postgresql":
-            rls.set_scope(session, None if principal.is_province else visible_codes(session, principal))
+            rls.set_scope(session, principal.username,
+                          None if principal.is_province else visible_codes(session, principal))
         yield session
 
 
@@ -117,6 +133,7 @@ def _write_pending_denials(session: Session, transaction: SessionTransaction) ->
 
 def _append(engine: Engine, actor: str, tenant_code: str | None, detail: dict[str, Any]) -> None:
     with make_sessionmaker(engine).begin() as apart:
+        rls.sign_actor(apart, actor)
         audit(apart, actor, DENIED, tenant_code, **detail)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, ForeignKey, case, false, func, null, selec
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
+from tenants import rls
 from tenants.access import require_role
 from tenants.audit import audit
 from tenants.models import Base, School, Unit, chinese_enum, utcnow
@@ -294,6 +295,7 @@ def authenticate(session: Session, username: str, password: str, *, clock: Clock
         check = _check_password(session, name, candidate, now)
         user = session.get(User, name, populate_existing=True)
         actor, tenant_code, reason = user.username, user.tenant_code, "wrong_password"
+    rls.sign_actor(session, actor)  # the audit entries below are in this actor's name
     locked = check.locked_until is not None and check.locked_until > now
     if check.matched and not locked:
         return _sign_in(session, user)

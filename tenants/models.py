@@ -326,3 +326,13 @@ class AuditEntry(Base):
     # Not a foreign key: an entry may name a code that is not (or no longer) a tenant.
     tenant_code: Mapped[str | None] = mapped_column(index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ScopeKey(Base):
+    """The key that signs row-level-security scopes on PostgreSQL (see tenants.rls): one row, readable by
+    the owner only. Unused on SQLite, which has no row-level security."""
+
+    __tablename__ = "scope_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[bytes] = mapped_column(LargeBinary)

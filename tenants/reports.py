@@ -16,8 +16,10 @@ from sqlalchemy import Column, Result, insert, select
 from sqlalchemy.orm import Session
 
 from checks.schema import ItemReport, Meeting, Organisation, SchoolInfo, SchoolReport, StaffMember
+from tenants.access import require_tenant
 from tenants.models import (Base, ReportItem, ReportMeeting, ReportOrganisation, ReportRecord, ReportSchool,
-                            ReportStaff)
+                            ReportStaff, Submission)
+from tenants.principal import Principal
 
 # SchoolReport attribute -> (record dataclass, table model), in the order of SchoolReport's fields.
 RECORD_TABLES: dict[str, tuple[type, type[ReportRecord]]] = {
@@ -79,9 +81,11 @@ def _rows(session: Session, model: type[Base], record_class: type, ids: Sequence
     return session.execute(query)
 
 
-def load_report(session: Session, submission_id: int) -> SchoolReport:
-    """The report of one accepted submission."""
-    report = load_reports(session, [submission_id]).get(submission_id)
-    if report is None:
+def load_report(session: Session, principal: Principal, submission_id: int) -> SchoolReport:
+    """The report of one accepted submission; one of a school outside the principal's scope is refused
+    (AccessDenied, audited)."""
+    submission = session.get(Submission, submission_id)
+    if submission is None or not submission.accepted:
         raise LookupError(f"提交记录 {submission_id} 没有已接收的报表数据")
-    return report
+    require_tenant(session, principal, submission.tenant_code, "view_report")
+    return load_reports(session, [submission_id])[submission_id]  # an accepted one is stored with its rows

@@ -9,7 +9,8 @@ None of them commits: the caller owns the transaction (one per uploaded file, sa
 
 from tenants.assessments import (assessment_result, latest_assessments, onsite_results_for, overrides_for,
                                  record_override, save_assessment, save_onsite_results)
-from tenants.audit import audit, audit_entries
+from tenants.audit import audit
+from tenants.audit_trail import audit_entries
 from tenants.directory import (add_school, add_unit, ensure_campaign, get_campaign, get_school,
                                list_campaigns, list_schools, list_units, set_deadline_overrides)
 from tenants.reminders import create_reminder, mark_reminder_sent, reminders_for

@@ -12,7 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from checks.schema import SchoolReport
+from tenants.access import require_tenant
 from tenants.models import Submission
+from tenants.principal import Principal
 from tenants.queries import latest_per_tenant
 from tenants.reports import insert_report
 
@@ -71,8 +73,10 @@ def latest_accepted(session: Session, campaign_id: str, as_of: date,
         newest_first=(Submission.uploaded_at.desc(), Submission.id.desc()), tenant_codes=tenant_codes)
 
 
-def history(session: Session, tenant_code: str, campaign_id: str) -> list[Submission]:
-    """Every submission of a school in a campaign, accepted or not, newest first."""
+def history(session: Session, principal: Principal, tenant_code: str, campaign_id: str) -> list[Submission]:
+    """Every submission of a school in a campaign, accepted or not, newest first; a school outside the
+    principal's scope is refused (AccessDenied, audited)."""
+    require_tenant(session, principal, tenant_code, "view_history")
     query = (select(Submission)
              .where(Submission.tenant_code == tenant_code, Submission.campaign_id == campaign_id)
              .order_by(Submission.uploaded_at.desc(), Submission.id.desc()))

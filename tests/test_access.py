@@ -11,7 +11,7 @@ from tenants.access import (AccessDenied, UnknownTenant, can_see_names, require_
 from tenants.models import AuditEntry, School, UnitKind
 from tenants.principal import Principal, Role
 from tenants.store import add_school, add_unit, audit_entries
-from tests.conftest import Directory
+from tests.conftest import Directory, PROVINCE
 
 OTHER_UNIT, OTHER_UNIT_SCHOOL = "4403", "4144030001"
 
@@ -40,7 +40,7 @@ VIEWER = Principal("viewer", Role.PROVINCE_VIEWER)
 def denials(engine: Engine) -> list[AuditEntry]:
     """The refusals on record, read in a transaction of their own."""
     with Session(engine) as fresh:
-        return audit_entries(fresh, action="permission_denied")
+        return audit_entries(fresh, PROVINCE, action="permission_denied")
 
 
 # --- who sees what -----------------------------------------------------------------------------------------
@@ -195,14 +195,13 @@ def test_a_scoped_transaction_commits_its_work(engine: Engine, province: Directo
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 def test_on_postgresql_the_scope_is_set_for_the_transaction_only(engine: Engine, province: Directory) -> None:
-    def scope(session: Session) -> tuple[str, str]:
-        return tuple(session.execute(text("SELECT current_setting('app.all_tenants', true), "
-                                          "current_setting('app.tenant_ids', true)")).one())
+    def scope(session: Session) -> str | None:
+        return session.scalar(text("SELECT current_setting('app.scope', true)"))
 
     with scoped_transaction(engine, unit_of(province)) as session:
-        assert scope(session) == ("off", f"{province.school},{province.other_school}")
+        assert scope(session) == f"{province.school},{province.other_school}"
     with scoped_transaction(engine, ADMIN) as session:
-        assert scope(session)[0] == "on"
+        assert scope(session) == "all"
     with Session(engine) as unscoped:
-        assert scope(unscoped) in {(None, None), ("", "")}
+        assert scope(unscoped) in {None, ""}
         assert unscoped.scalar(select(School.code).limit(1))  # the directory itself stays readable

@@ -13,7 +13,7 @@ from tenants.accounts import (FREE_FAILURES, LOCK_AFTER_FAILURES, LOCK_MINUTES, 
                               find_sso_user, get_user, list_users, principal_for, set_password)
 from tenants.principal import Principal, Role, local_operator
 from tenants.store import audit_entries
-from tests.conftest import Directory
+from tests.conftest import Directory, PROVINCE
 
 PASSWORD = "correct horse battery"
 ADMIN = local_operator("tester")
@@ -112,7 +112,7 @@ def test_only_the_province_administrator_adds_accounts(session: Session, directo
         add_user(session, "sneaky", Role.PROVINCE_ADMIN, by=viewer, password=PASSWORD)
 
     assert get_user(session, "sneaky") is None
-    [denial] = audit_entries(session, action="permission_denied")
+    [denial] = audit_entries(session, PROVINCE, action="permission_denied")
     assert (denial.actor, denial.detail) == ("viewer", {"attempted": "user_add"})
 
 
@@ -122,7 +122,7 @@ def test_passwords_are_stored_as_argon2_hashes(session: Session, school_user: Us
 
 
 def test_adding_an_account_is_audited_without_the_password(session: Session, school_user: User) -> None:
-    [entry] = audit_entries(session, action="user_added")
+    [entry] = audit_entries(session, PROVINCE, action="user_added")
 
     assert (entry.actor, entry.tenant_code, entry.detail["username"]) == (ADMIN.username, school_user.tenant_code,
                                                                          "gz.school")
@@ -174,7 +174,7 @@ def test_the_right_password_signs_in_and_is_audited(session: Session, school_use
     assert principal_for(result.user) == Principal("gz.school", Role.SCHOOL, tenant_code=school_user.tenant_code,
                                                    display_name="王老师")
     assert get_user(session, "gz.school").last_login_at == clock.now
-    assert [e.actor for e in audit_entries(session, action="login")] == ["gz.school"]
+    assert [e.actor for e in audit_entries(session, PROVINCE, action="login")] == ["gz.school"]
 
 
 def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(session: Session, school_user: User,
@@ -184,7 +184,7 @@ def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(session: Sessi
 
     assert unknown.outcome is wrong.outcome is Outcome.WRONG
     assert unknown.message == wrong.message == "用户名或密码错误"
-    assert {e.detail["reason"] for e in audit_entries(session, action="login_failed")} == {"unknown_user",
+    assert {e.detail["reason"] for e in audit_entries(session, PROVINCE, action="login_failed")} == {"unknown_user",
                                                                                           "wrong_password"}
 
 
@@ -255,7 +255,7 @@ def test_a_disabled_account_cannot_sign_in(session: Session, school_user: User, 
 
     assert (right.outcome, right.message) == (Outcome.DISABLED, "该账号已停用，请联系团省委学校部")
     assert wrong.outcome is Outcome.WRONG  # a guesser learns nothing about the account
-    assert [e.detail for e in audit_entries(session, action="user_disabled")] == [{"username": "gz.school"}]
+    assert [e.detail for e in audit_entries(session, PROVINCE, action="user_disabled")] == [{"username": "gz.school"}]
 
 
 def test_an_sso_only_account_has_no_password_to_guess(session: Session, clock: FakeClock,
@@ -277,7 +277,7 @@ def test_a_new_password_replaces_the_old_one(session: Session, school_user: User
 
     assert login(session, PASSWORD, clock, sleep).outcome is Outcome.WRONG
     assert login(session, "a brand new secret", clock, sleep).outcome is Outcome.SIGNED_IN
-    [entry] = audit_entries(session, action="password_changed")
+    [entry] = audit_entries(session, PROVINCE, action="password_changed")
     assert "a brand new secret" not in str(entry.detail)
 
 

@@ -31,6 +31,7 @@ from tenants.store import list_schools
 from tenants.submissions import CHINA_TIME
 from tests.fixtures.browser import PASSWORD, REPO, VIEWPORT, WAIT_MS, log_in, serve
 from tests.fixtures.reports import minimal_compliant_report
+from tests.conftest import PROVINCE
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +65,7 @@ def _seed(env: dict[str, str], folder: Path) -> tuple[str, str, Path, Verdict]:
         campaign = ctx.campaign(session)
         rulebook = ctx.rulebook_for(campaign)
         names = {s.code: s.name for s in list_schools(session)}
-        before = {a.tenant: a.verdict for a in assess_schools(session, rulebook, campaign, today)}
+        before = {a.tenant: a.verdict for a in assess_schools(session, PROVINCE, rulebook, campaign, today)}
         reports = {code: _report_for(code, names[code]) for code in names}
         after = {code: assess(reports[code], rulebook, campaign, today).verdict for code in names}
         code = next(c for c in sorted(names) if before[c] is not after[c])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tenants.accounts import Outcome, authenticate, get_user
 from tenants.models import School
 from tenants.store import audit_entries, list_schools
-from tests.conftest import Directory
+from tests.conftest import PROVINCE, Directory
 from tests.fixtures.cli import school_list
 
 PASSWORD = "correct horse battery"
@@ -27,7 +27,7 @@ def test_adding_a_school_account_and_signing_in_with_it(reformboard, session: Se
 
     assert (code, out.strip()) == (0, f"已添加账号 gz.school（学校团委，{directory.school}）")
     assert authenticate(session, "gz.school", PASSWORD, sleep=lambda _: None).outcome is Outcome.SIGNED_IN
-    [entry] = audit_entries(session, action="user_added")
+    [entry] = audit_entries(session, PROVINCE, action="user_added")
     assert entry.actor.startswith("cli:")
 
 
@@ -114,7 +114,7 @@ def test_adding_a_unit_and_a_school(reformboard, session: Session, db_url: str) 
 
     assert (code, out.strip()) == (0, "已添加学校 4144030001 深圳示范大学（主管单位：深圳市团委）")
     assert session.get(School, "4144030001").school_type == "高职（专科）"
-    assert {e.action for e in audit_entries(session)} == {"unit_added", "tenant_added"}
+    assert {e.action for e in audit_entries(session, PROVINCE)} == {"unit_added", "tenant_added"}
 
 
 @pytest.mark.parametrize(("argv", "message"), [
@@ -167,7 +167,7 @@ def test_import_adds_new_schools_and_updates_changed_ones(reformboard, session: 
         (directory.other_school, "广州职业技术大学", "本科"),
         ("4144010600", "广州新大学", ""),
     ]
-    [updated] = audit_entries(session, action="tenant_updated")
+    [updated] = audit_entries(session, PROVINCE, action="tenant_updated")
     assert updated.detail == {"name": "广州职业技术大学", "school_type": "本科"}
 
 

@@ -33,6 +33,7 @@ from tenants.models import AuditEntry, Reminder, Submission, UnitKind
 from tenants.principal import Principal, Role, local_operator
 from tests.fixtures.workbooks import filled_with
 from tests.fixtures.wust import wust_report
+from tests.conftest import PROVINCE
 
 PAGES = Path(ui.PAGES)
 APP = PAGES.parent / "app.py"
@@ -437,4 +438,4 @@ class TestAdmin:
         button(at, "保存完成时限").click().run()
         assert "已保存" in texts(at)
         with make_sessionmaker(board.engine)() as session:
-            assert store.audit_entries(session, action="campaign_deadlines_changed")
+            assert store.audit_entries(session, PROVINCE, action="campaign_deadlines_changed")

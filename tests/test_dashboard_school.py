@@ -19,6 +19,7 @@ from dashboard import ui
 from tenants.db import make_engine, make_sessionmaker
 from tenants.models import VerdictOverride
 from tenants.store import audit_entries, overrides_for
+from tests.conftest import PROVINCE
 from tests.test_dashboard_board import (BOARD_DATE, CAMPAIGN, FAILED, INSPECTORS, NAMES, OTHER, PASSING,
                                         SCHOOL_PAGE, World, school_table, seeded_world, signed_in)
 
@@ -135,7 +136,7 @@ def test_a_school_user_cannot_open_another_school_and_the_attempt_is_audited(wor
     assert not at.subheader and not at.dataframe and not at.metric
     engine = make_engine(world.url)
     with make_sessionmaker(engine)() as session:
-        refused = audit_entries(session, actor="school1", action="permission_denied")
+        refused = audit_entries(session, PROVINCE, actor="school1", action="permission_denied")
     engine.dispose()
     assert [e.tenant_code for e in refused] == [OTHER]
 
@@ -178,7 +179,7 @@ def test_the_province_admin_overrides_a_verdict_and_withdraws_it(world: World) -
     assert badges(at)[:2] == [":red-badge[未通过]", ":red-badge[未通过]"]
     assert overrides_in_force(world) == {}
     with world.transaction() as session:
-        audited = audit_entries(session, actor="admin", action="verdict_override")
+        audited = audit_entries(session, PROVINCE, actor="admin", action="verdict_override")
     assert [(e.tenant_code, e.detail["verdict"]) for e in audited] == [(FAILED, None), (FAILED, "通过验收")]
 
 

@@ -12,7 +12,7 @@ from dashboard import auth
 from tenants.accounts import add_user, disable_user, get_user
 from tenants.principal import Role, local_operator
 from tenants.store import audit_entries
-from tests.conftest import Directory
+from tests.conftest import Directory, PROVINCE
 from tests.test_accounts import FakeClock
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -71,7 +71,7 @@ def test_a_wrong_password_is_refused(app: AppTest) -> None:
 
 def test_empty_fields_are_refused_before_any_check(app: AppTest, session: Session) -> None:
     assert shown(sign_in(app, password="")) == ["请输入用户名和密码"]
-    assert audit_entries(session, action="login_failed") == []
+    assert audit_entries(session, PROVINCE, action="login_failed") == []
 
 
 def test_a_locked_account_is_told_how_long_to_wait(app: AppTest, session: Session, clock: FakeClock) -> None:
@@ -103,7 +103,7 @@ def test_an_idle_session_ends(app: AppTest, clock: FakeClock, session: Session) 
 
     assert shown(app.run()) == ["您已超过 30 分钟未操作，请重新登录"]
     assert shown(app.run()) == []  # said once
-    assert [e.actor for e in audit_entries(session, action="session_expired")] == ["gz.school"]
+    assert [e.actor for e in audit_entries(session, PROVINCE, action="session_expired")] == ["gz.school"]
 
 
 def test_disabling_an_account_ends_its_session(app: AppTest, session: Session) -> None:
@@ -120,4 +120,4 @@ def test_logging_out_ends_the_session_and_is_audited(app: AppTest, session: Sess
     app.button[0].click().run()
 
     assert app.text_input[0].label == "用户名"
-    assert [e.actor for e in audit_entries(session, action="logout")] == ["gz.school"]
+    assert [e.actor for e in audit_entries(session, PROVINCE, action="logout")] == ["gz.school"]

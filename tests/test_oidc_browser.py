@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from tenants.accounts import add_user
 from tenants.principal import Role, local_operator
 from tenants.store import audit_entries
-from tests.conftest import Directory
+from tests.conftest import Directory, PROVINCE
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
 
@@ -157,7 +157,7 @@ def test_a_registered_identity_signs_in_with_its_role(browser: Browser, board: B
 
     expect(page.get_by_text("已登录：张老师（学校团委）")).to_be_visible(timeout=30_000)
     screenshot(page, "oidc-signed-in-by-subject")
-    [entry] = audit_entries(session, action="login")
+    [entry] = audit_entries(session, PROVINCE, action="login")
     assert (entry.actor, entry.detail) == ("zhang", {"method": "sso"})
 
 
@@ -176,7 +176,7 @@ def test_an_unregistered_identity_is_refused(browser: Browser, board: Board, ses
     expect(page.get_by_label("用户名")).to_be_visible()  # a local account may still sign in
     expect(page.get_by_text("已登录")).to_have_count(0)
     screenshot(page, "oidc-unregistered-refused")
-    [entry] = audit_entries(session, action="login_failed")
+    [entry] = audit_entries(session, PROVINCE, action="login_failed")
     assert entry.detail == {"reason": "unregistered", "method": "sso"}
 
 

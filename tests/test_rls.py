@@ -1,12 +1,10 @@
 """PostgreSQL row-level security: connected as the app role, a transaction sees only its scope's rows.
 
-Roles are cluster-wide: each test creates an app role with a name of its own and drops it afterwards.
+The app role comes from tests/fixtures/app_role.py (`app_url`, `app`).
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -18,36 +16,17 @@ from sqlalchemy.orm import Session
 from tenants import rls
 from tenants.access import AccessDenied, require_tenant, scoped_transaction
 from tenants.accounts import Outcome, add_user, authenticate
-from tenants.db import make_engine
 from tenants.metadata import METADATA
 from tenants.models import AuditEntry, Submission
 from tenants.principal import Principal, Role
 from tenants.store import audit, audit_entries, record_submission
-from tests.conftest import Directory
+from tests.conftest import Directory, PROVINCE
 
 ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
 PROTECTED = {"submissions", "report_school", "report_items", "report_organisations", "report_staff",
              "report_meetings", "assessments", "onsite_results", "reminders", "audit_log", "verdict_overrides"}
 ADMIN = Principal("chief", Role.PROVINCE_ADMIN)
-
-
-@pytest.fixture
-def app_url(engine: Engine) -> Iterator[URL]:
-    name = f"rb_app_{secrets.token_hex(4)}"
-    url = engine.url.set(username=name, password=secrets.token_urlsafe(12))
-    rls.ensure_app_role(engine, url)
-    yield url
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"DROP OWNED BY {name}")
-        connection.exec_driver_sql(f"DROP ROLE {name}")
-
-
-@pytest.fixture
-def app(app_url: URL) -> Iterator[Engine]:
-    engine = make_engine(app_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -67,10 +46,10 @@ def school_of(code: str) -> Principal:
 
 
 def raw_tenant_codes(app: Engine, table: str, tenant_ids: str | None) -> list[str]:
-    """tenant_code of every row of `table` a raw query as the app role sees with this scope setting."""
+    """tenant_code of every row of `table` a raw query as the app role sees with this signed scope."""
     with app.begin() as connection:
         if tenant_ids is not None:
-            connection.execute(text("SELECT set_config('app.tenant_ids', :ids, true)"), {"ids": tenant_ids})
+            rls.set_scope(connection, "owner", tenant_ids.split(","))
         return list(connection.scalars(text(f"SELECT tenant_code FROM {table} ORDER BY tenant_code")))
 
 
@@ -90,7 +69,7 @@ def test_no_scope_returns_no_rows(app: Engine, uploads: Directory) -> None:
 def test_the_scope_ends_with_its_transaction(app: Engine, uploads: Directory) -> None:
     with app.connect() as connection:
         with connection.begin():
-            connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+            rls.set_scope(connection, "chief", None)
             assert connection.scalar(text("SELECT count(*) FROM submissions")) == 2
         with connection.begin():
             assert connection.scalar(text("SELECT count(*) FROM submissions")) == 0
@@ -138,7 +117,7 @@ def test_a_school_writes_its_own_rows(app: Engine, uploads: Directory) -> None:
 def test_submissions_and_the_audit_log_cannot_be_changed(app: Engine, uploads: Directory,
                                                           statement: str) -> None:
     with pytest.raises(DBAPIError, match="permission denied"), app.begin() as connection:
-        connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+        rls.set_scope(connection, "chief", None)
         connection.execute(text(statement))
 
 
@@ -168,7 +147,7 @@ def test_signing_in_as_the_app_role_is_audited_before_any_scope_exists(app: Engi
         assert authenticate(unscoped, "gz.school", "correct horse battery").outcome is Outcome.SIGNED_IN
         authenticate(unscoped, "nobody", "whatever", sleep=lambda _: None)
 
-    assert {(e.action, e.tenant_code) for e in audit_entries(session)} >= {
+    assert {(e.action, e.tenant_code) for e in audit_entries(session, PROVINCE)} >= {
         ("login", directory.school), ("login_failed", None)}
 
 

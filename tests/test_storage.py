@@ -16,6 +16,7 @@ from checks.schema import (ItemReport, ItemStatus, Level, Meeting, MeetingKind, 
 from tenants import store
 from tenants.db import make_sessionmaker
 from tenants.models import ReportSchool, ReportStaff, Submission
+from tests.conftest import PROVINCE
 
 CHINA = timezone(timedelta(hours=8))
 WORKBOOK = b"PK\x03\x04 a workbook's bytes"
@@ -84,7 +85,7 @@ def test_an_accepted_report_comes_back_exactly(session, directory) -> None:
     session.expunge_all()
 
     assert created
-    assert store.load_report(session, submission.id) == report
+    assert store.load_report(session, PROVINCE, submission.id) == report
     stored = session.get(Submission, submission.id)
     assert stored.accepted
     assert stored.raw == WORKBOOK and stored.size == len(WORKBOOK)
@@ -166,7 +167,7 @@ def test_a_rejected_upload_is_kept_with_its_problems_and_no_report_rows(session,
     assert stored.raw == WORKBOOK
     assert count(session, ReportSchool) == 0
     with pytest.raises(LookupError, match="没有已接收的报表"):
-        store.load_report(session, submission.id)
+        store.load_report(session, PROVINCE, submission.id)
 
 
 def test_recording_does_not_commit(session, directory) -> None:
@@ -224,7 +225,7 @@ def test_history_lists_every_upload_of_a_school_newest_first(session, directory)
     upload(session, directory.other_school, campaign, raw=b"3")
     session.commit()
 
-    assert [s.id for s in store.history(session, directory.school, campaign)] == [accepted.id, rejected.id]
+    assert [s.id for s in store.history(session, PROVINCE, directory.school, campaign)] == [accepted.id, rejected.id]
 
 
 def test_a_campaigns_deadline_overrides_can_be_replaced(session, directory):

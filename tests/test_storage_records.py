@@ -13,6 +13,7 @@ from checks.results import (DeadlineState, Finding, ItemAssessment, OnsiteResult
 from checks.schema import ItemStatus
 from tenants import store
 from tenants.models import UnitKind
+from tests.conftest import PROVINCE
 
 
 def assessment(tenant: str, as_of: date, score: float, verdict: Verdict) -> SchoolAssessment:
@@ -132,12 +133,12 @@ def test_the_audit_log_appends_and_filters(session, directory) -> None:
     store.audit(session, "province", "login")
     session.commit()
 
-    everything = store.audit_entries(session)
-    uploads = store.audit_entries(session, action="upload")
+    everything = store.audit_entries(session, PROVINCE)
+    uploads = store.audit_entries(session, PROVINCE, action="upload")
 
     assert [e.action for e in everything] == ["login", "remind", "upload"]
     assert uploads[0].detail == {"submission_id": 7, "as_of": "2020-07-01"}
     assert uploads[0].at.tzinfo is UTC
-    assert [e.action for e in store.audit_entries(session, actor="province", limit=1)] == ["login"]
-    assert [e.action for e in store.audit_entries(session, tenant_code=directory.other_school)] == ["remind"]
-    assert store.audit_entries(session, since=datetime(2999, 1, 1, tzinfo=UTC)) == []
+    assert [e.action for e in store.audit_entries(session, PROVINCE, actor="province", limit=1)] == ["login"]
+    assert [e.action for e in store.audit_entries(session, PROVINCE, tenant_code=directory.other_school)] == ["remind"]
+    assert store.audit_entries(session, PROVINCE, since=datetime(2999, 1, 1, tzinfo=UTC)) == []

@@ -277,7 +277,7 @@ def _audit_log(ctx: AppContext, principal: Principal) -> None:
         return
     since, until = chosen
     with scoped_transaction(ctx.engine, principal) as session:
-        entries = store.audit_entries(session, actor=actor or None, action=action or None,
+        entries = store.audit_entries(session, principal, actor=actor or None, action=action or None,
                                       tenant_code=tenant or None, limit=AUDIT_LIMIT,
                                       since=datetime.combine(since, time(), CHINA_TIME), until=end_of_day(until))
     rows = [[ui.china_time(e.at), e.actor, e.action, e.tenant_code or "",

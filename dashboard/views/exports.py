@@ -111,7 +111,8 @@ def _sheet(page: Page, code: str) -> Export | None:
     try:
         with scoped_transaction(page.ctx.engine, page.principal) as session:
             school = require_tenant(session, page.principal, code, "export")
-            entries = verification_inputs(session, page.rulebook, page.campaign, page.as_of, [code]).entries
+            entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of,
+                                          [code]).entries
             entry = entries[0] if entries else None
             if entry is not None:
                 _audit_export(session, page, code, "verification_sheet", submission=entry.context.submission_id)
@@ -142,7 +143,7 @@ def _batch(page: Page, schools: list[School], units: dict[str, str]) -> None:
 
 def _batch_file(page: Page, codes: Collection[str], scope: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
-        inputs = verification_inputs(session, page.rulebook, page.campaign, page.as_of, codes)
+        inputs = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
         if inputs.entries:
             _audit_export(session, page, None, "verification_batch", scope=scope,
                           schools=[e.context.school_code for e in inputs.entries])
@@ -167,7 +168,7 @@ def _summary_file(page: Page, codes: list[str]) -> Export:
     try:
         with scoped_transaction(page.ctx.engine, page.principal) as session:
             require_role(session, page.principal, Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, action="export")
-            rows = summary_rows(session, page.rulebook, page.campaign, page.as_of, codes)
+            rows = summary_rows(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
             _audit_export(session, page, None, "province_summary", schools=len(rows))
     except AccessDenied as denied:
         ui.refuse(denied)

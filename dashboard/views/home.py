@@ -31,7 +31,7 @@ def render() -> None:
         with scoped_transaction(ctx.engine, principal) as session:
             require_role(session, principal, Role.SCHOOL, action="view_home")
             school = require_tenant(session, principal, principal.tenant_code or "", "view_home")
-            [assessment] = assess_schools(session, rulebook, campaign, as_of, [school.code])
+            [assessment] = assess_schools(session, principal, rulebook, campaign, as_of, [school.code])
             received = [r for r in reminders_for(session, school.code, campaign.id) if r.sent_at is not None]
     except AccessDenied as denied:
         ui.refuse(denied)

@@ -85,7 +85,7 @@ def _assessments(ctx: AppContext, principal: Principal, campaign: Campaign, as_o
 def _cached_assessments(_ctx: AppContext, _principal: Principal, key: data.Scope, campaign: Campaign,
                         as_of: date) -> list[SchoolAssessment]:
     with scoped_transaction(_ctx.engine, _principal) as session:
-        return assess_schools(session, _ctx.rulebook_for(campaign), campaign, as_of, key.codes,
+        return assess_schools(session, _principal, _ctx.rulebook_for(campaign), campaign, as_of, key.codes,
                               memo=data.assessment_memo(key.database, campaign, as_of))
 
 

@@ -80,7 +80,7 @@ def render() -> None:
     try:
         with scoped_transaction(ctx.engine, principal) as session:
             school = require_tenant(session, principal, code, "view_school")
-            detail = _load(session, ctx.rulebook_for(campaign), campaign, as_of, school)
+            detail = _load(session, principal, ctx.rulebook_for(campaign), campaign, as_of, school)
     except AccessDenied as denied:
         ui.refuse(denied)
     names = can_see_names(principal, code)
@@ -119,10 +119,11 @@ def _chosen_school(ctx: AppContext, principal: Principal) -> str | None:
     return chosen
 
 
-def _load(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date, school: School) -> Detail:
-    [standing] = standings(session, rulebook, campaign, as_of, [school.code])
+def _load(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
+          school: School) -> Detail:
+    [standing] = standings(session, principal, rulebook, campaign, as_of, [school.code])
     override_now = overrides_for(session, campaign.id, [school.code]).get(school.code)
-    everything = history(session, school.code, campaign.id)
+    everything = history(session, principal, school.code, campaign.id)
     shown = [s for s in everything if s.uploaded_at < end_of_day(as_of)]
     unit = session.get(Unit, school.unit_code)
     return Detail(school, unit.name if unit else school.unit_code, standing, override_now, shown,
@@ -351,7 +352,7 @@ def _changes(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
         older, newer = newer, older
     with scoped_transaction(ctx.engine, principal) as session:
         require_tenant(session, principal, detail.school.code, "compare_submissions")
-        diff = diff_reports(load_report(session, older), load_report(session, newer))
+        diff = diff_reports(load_report(session, principal, older), load_report(session, principal, newer))
     _show_diff(diff, names)
 
 

@@ -110,7 +110,8 @@ def _preview(ctx: AppContext, principal: Principal, school: School, campaign: Ca
             outcome = ingest(session, data=data, filename=filename, principal=principal,
                              campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
                              target_tenant=school.code, dry_run=True)
-            earlier = next((s for s in history(session, school.code, campaign.id) if s.sha256 == sha256), None)
+            earlier = next((s for s in history(session, principal, school.code, campaign.id)
+                            if s.sha256 == sha256), None)
         status.update(label="正在生成标注问题的文件副本…")
         annotated = _annotated(data, outcome.problems, ctx)
         status.update(label="核验完成", state="complete")

@@ -26,10 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
-    with ctx.transaction(operator()) as session:
+    principal = operator()
+    with ctx.transaction(principal) as session:
         campaign = ctx.campaign(session, args.campaign)
         tenants = [args.tenant] if args.tenant else None
-        found = standings(session, ctx.rulebook_for(campaign), campaign, args.as_of or today(), tenants)
+        found = standings(session, principal, ctx.rulebook_for(campaign), campaign, args.as_of or today(), tenants)
     if args.tenant and not found:
         raise UserFacingError(f"找不到学校 {args.tenant}")
     {"table": print_table, "json": print_json, "csv": print_csv}[args.format](found)

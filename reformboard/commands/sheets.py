@@ -42,11 +42,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
-    with ctx.transaction(operator()) as session:
+    principal = operator()
+    with ctx.transaction(principal) as session:
         campaign = ctx.campaign(session, args.campaign)
         rulebook = ctx.rulebook_for(campaign)
         codes = _scope(session, args)
-        inputs = verification_inputs(session, rulebook, campaign, args.as_of or today(), codes)
+        inputs = verification_inputs(session, principal, rulebook, campaign, args.as_of or today(), codes)
         if not inputs.entries:
             raise UserFacingError("所选范围内没有已接收的填报，无法生成核查表")
         if args.tenant:
@@ -54,7 +55,7 @@ def run_export(args: argparse.Namespace) -> int:
             data = verification_sheet(entry.context, rulebook, entry.report, entry.assessment)
         else:
             data = verification_batch(rulebook, inputs.entries)
-        audit(session, operator().username, "export", args.tenant, kind="verification_sheets",
+        audit(session, principal.username, "export", args.tenant, kind="verification_sheets",
               schools=len(inputs.entries))
     args.output.write_bytes(data)
     print(f"已导出 {len(inputs.entries)} 份验收核查表：{args.output}")
@@ -78,11 +79,12 @@ def _scope(session, args: argparse.Namespace) -> list[str] | None:
 
 def run_summary(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
-    with ctx.transaction(operator()) as session:
+    principal = operator()
+    with ctx.transaction(principal) as session:
         campaign = ctx.campaign(session, args.campaign)
         rulebook = ctx.rulebook_for(campaign)
-        rows = summary_rows(session, rulebook, campaign, args.as_of or today())
-        audit(session, operator().username, "export", None, kind="province_summary", schools=len(rows))
+        rows = summary_rows(session, principal, rulebook, campaign, args.as_of or today())
+        audit(session, principal.username, "export", None, kind="province_summary", schools=len(rows))
     args.output.write_bytes(province_summary(rulebook, campaign, rows))
     print(f"已导出全省汇总表（{len(rows)} 所学校）：{args.output}")
     return 0

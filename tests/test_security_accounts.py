@@ -25,7 +25,6 @@ from tests.test_accounts import FakeClock, RecordedSleep
 from tests.test_login_page import SIGNED_IN, shown, sign_in
 
 # Fixtures of other modules, imported for pytest to find ("as": re-exported, not unused).
-from tests.test_cli_users import reformboard as reformboard  # isort: skip
 from tests.test_login_page import app as app, clock as clock  # isort: skip
 
 ADMIN = local_operator("tester")

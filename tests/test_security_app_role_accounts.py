@@ -21,7 +21,6 @@ from tenants.accounts import (ACCOUNT_WRITES_REFUSED, AccountError, Outcome, Use
 from tenants.principal import Principal, Role, local_operator
 from tests.conftest import Directory
 from tests.test_rls import ON_POSTGRESQL
-from tests.test_rls import app as app, app_url as app_url  # fixtures, for pytest to find
 from tests.test_security_accounts import GUESSES, PASSWORD, guess_in_parallel
 
 pytestmark = ON_POSTGRESQL

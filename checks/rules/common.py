@@ -30,21 +30,29 @@ def sources_of(records: Iterable[Sourced]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def finding(spec: RuleSpec, severity: Severity, message: str, records: Iterable[Sourced] = (),
+            done_on: date | None = None) -> Finding:
+    """A finding of the rule; a rule whose figure the source text does not give says so in every one."""
+    note = spec.params.get("source_note")
+    return Finding(spec.id, severity, f"{message}（{note}）" if note else message, sources_of(records),
+                   done_on=done_on)
+
+
 def breach(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
-    return Finding(spec.id, spec.severity, message, sources_of(records))
+    return finding(spec, spec.severity, message, records)
 
 
 def attention(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
-    return Finding(spec.id, Severity.ATTENTION, message, sources_of(records))
+    return finding(spec, Severity.ATTENTION, message, records)
 
 
 def passed(spec: RuleSpec, message: str, records: Iterable[Sourced] = (), done_on: date | None = None) -> Finding:
     """`done_on`: the day of the event that met the requirement, when there is one."""
-    return Finding(spec.id, Severity.OK, message, sources_of(records), done_on=done_on)
+    return finding(spec, Severity.OK, message, records, done_on)
 
 
 def unverifiable(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
-    return Finding(spec.id, Severity.UNVERIFIABLE, message, sources_of(records))
+    return finding(spec, Severity.UNVERIFIABLE, message, records)
 
 
 def percent(ratio: float) -> str:

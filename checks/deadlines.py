@@ -78,7 +78,7 @@ def timed(finding: Finding, due: date | None, as_of: date) -> Finding:
             return finding
         late = (finding.done_on - due).days
         return replace(finding, message=f"{finding.message}（晚于完成时限{cn_date(due)} {late} 天，逾期完成）")
-    until = max(finding.due, due) if finding.due and due else finding.due or due
+    until = max((day for day in (finding.due, due) if day is not None), default=None)
     if until is None or as_of > until:
         return finding
     return replace(finding, due=until, early=True)

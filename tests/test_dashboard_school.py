@@ -73,7 +73,7 @@ def test_the_detail_shows_verdict_score_and_the_findings_of_each_task(world: Wor
 
 
 def test_a_finding_before_its_deadline_is_shown_as_an_early_warning(world: World) -> None:
-    at = open_school("admin", RECTIFY)  # 2.2 (due 2020-10-31) has no record of college reports heard
+    at = open_school("admin", RECTIFY, date(2020, 10, 31))  # 2.2, due that day, has no college reports heard
     assert any("2.2" in line and "（到期前须整改，期限2020年10月31日）" in line for line in text_of(at).splitlines())
 
 

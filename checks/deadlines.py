@@ -5,15 +5,21 @@ Decisions worth knowing:
   stood then), so it counts as still in progress;
 - 已完成 without a completion date: on or before the due date it is necessarily on time (done by
   `as_of` ≤ due); after the due date we cannot tell, so it counts as 逾期完成 and gets a 需关注
-  finding asking for the date — leaving the date out never earns more than giving a late one.
+  finding asking for the date — leaving the date out never earns more than giving a late one;
+- an item reported 已完成 is done no earlier than the event the data shows meeting it: a meeting
+  held after the deadline makes it 逾期完成 whatever date the school wrote;
+- a finding is an early warning (到期前须整改) up to and including the item's deadline, or the end of
+  the period it concerns when a rule names a later one (the semester still running): it is shown
+  but costs no credit and blocks nothing. From the day after, it counts.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from checks.campaign import Campaign
-from checks.results import DeadlineState, Finding
+from checks.results import DeadlineState, Finding, Severity, cn_date
 from checks.rulebook import Item, RuleSpec
 from checks.schema import ItemReport, ItemStatus
 
@@ -22,6 +28,7 @@ COMPLETION_DATE_RULE = "completion_date"
 # These functions run for every item of every school, and an enum member looked up on its class goes
 # through the enum metaclass's __getattr__ hook (slow in Python 3.11): bind the ones compared once.
 _DONE, _IN_PROGRESS, _NOT_APPLICABLE = ItemStatus.DONE, ItemStatus.IN_PROGRESS, ItemStatus.NOT_APPLICABLE
+_OK = Severity.OK
 
 
 def due_date(item: Item, campaign: Campaign) -> date | None:
@@ -36,7 +43,9 @@ def effective_status(status: ItemStatus | None, completed_on: date | None, as_of
     return status
 
 
-def deadline_state(report: ItemReport | None, due: date | None, as_of: date) -> DeadlineState:
+def deadline_state(report: ItemReport | None, due: date | None, as_of: date,
+                   evidenced_on: date | None = None) -> DeadlineState:
+    """`evidenced_on`: the latest day an event in the data met one of the item's requirements."""
     status = report.status if report else None
     if status is _NOT_APPLICABLE:
         return DeadlineState.NOT_APPLICABLE
@@ -44,6 +53,8 @@ def deadline_state(report: ItemReport | None, due: date | None, as_of: date) -> 
         return DeadlineState.ONGOING
     if effective_status(status, report.completed_on if report else None, as_of) is _DONE:
         completed_on = report.completed_on or as_of  # undated: done by as_of at the latest
+        if evidenced_on is not None:
+            completed_on = max(completed_on, evidenced_on)
         return DeadlineState.DONE if completed_on <= due else DeadlineState.DONE_LATE
     return DeadlineState.OVERDUE if as_of > due else DeadlineState.NOT_DUE
 
@@ -56,3 +67,23 @@ def completion_date_findings(report: ItemReport | None, due: date | None, as_of:
         return []
     return [Finding(COMPLETION_DATE_RULE, spec.severity,
                     "未填写完成日期，无法核验是否按期完成", (report.source,) if report.source else ())]
+
+
+def timed(finding: Finding, due: date | None, as_of: date) -> Finding:
+    """The finding set against the item's deadline `due`: a problem before it (or before the end of
+    the period the finding concerns, when later) is an early warning; an event after it met the
+    requirement late, which the finding says with the days."""
+    if finding.severity is _OK:
+        if due is None or finding.done_on is None or finding.done_on <= due:
+            return finding
+        late = (finding.done_on - due).days
+        return replace(finding, message=f"{finding.message}（晚于完成时限{cn_date(due)} {late} 天，逾期完成）")
+    until = max((day for day in (finding.due, due) if day is not None), default=None)
+    if until is None or as_of > until:
+        return finding
+    return replace(finding, due=until, early=True)
+
+
+def evidenced_on(findings: list[Finding]) -> date | None:
+    """The latest day an event met one of the item's requirements, if the findings name any."""
+    return max((f.done_on for f in findings if f.done_on is not None), default=None)

@@ -9,7 +9,7 @@ from datetime import date
 
 from checks.campaign import Campaign
 from checks.deadlines import (COMPLETION_DATE_RULE, completion_date_findings, deadline_state, due_date,
-                              effective_status)
+                              effective_status, evidenced_on, timed)
 from checks.results import (
     DeadlineState,
     Finding,
@@ -61,7 +61,7 @@ def decide_verdict(score: float, findings: Iterable[Finding], rules: VerdictRule
         return Verdict.NOT_SUBMITTED
     if score < rules.fail_below_score:
         return Verdict.FAILED
-    if score >= rules.pass_min_score and not any(f.severity in rules.blocking for f in findings):
+    if score >= rules.pass_min_score and not any(f.severity in rules.blocking and f.counts for f in findings):
         return Verdict.PASSED
     return Verdict.RECTIFY
 
@@ -69,7 +69,8 @@ def decide_verdict(score: float, findings: Iterable[Finding], rules: VerdictRule
 def item_credit(state: DeadlineState, status: ItemStatus | None, findings: Iterable[Finding],
                 scoring: Scoring) -> float:
     """The share of the item earned: by deadline state (or reported status while not due / ongoing),
-    less the penalties of its findings, never below zero. `status` is the effective one."""
+    less the penalties of its findings (early warnings cost nothing), never below zero. `status` is the
+    effective one."""
     if state is DeadlineState.NOT_DUE:
         base = scoring.credit_not_due.get(status, 0.0) if status else 0.0
     elif state is DeadlineState.ONGOING:
@@ -78,6 +79,8 @@ def item_credit(state: DeadlineState, status: ItemStatus | None, findings: Itera
         base = scoring.credit[state]  # keyed by the state's value, which a DeadlineState is
     worst_by_rule: dict[str, float] = {}  # a rule breached by several organisations counts once
     for f in findings:
+        if not f.counts:
+            continue
         penalty = scoring.finding_penalty.get(f.severity, 0.0)
         worst_by_rule[f.rule] = max(worst_by_rule.get(f.rule, 0.0), penalty)
     penalty = sum(worst_by_rule.values())
@@ -87,11 +90,11 @@ def item_credit(state: DeadlineState, status: ItemStatus | None, findings: Itera
 def _assess_item(item: Item, report: ItemReport | None, ctx: RuleContext | None, campaign: Campaign,
                  as_of: date, rulebook: Rulebook) -> ItemAssessment:
     due = due_date(item, campaign)
-    state = deadline_state(report, due, as_of)
     findings = completion_date_findings(report, due, as_of, rulebook.rules[COMPLETION_DATE_RULE])
     if ctx is not None:
         for rule_id in item.checks:
-            findings += RULES[rule_id](ctx.report, ctx.rulebook.rules[rule_id], ctx)
+            findings += [timed(f, due, as_of) for f in RULES[rule_id](ctx.report, ctx.rulebook.rules[rule_id], ctx)]
+    state = deadline_state(report, due, as_of, evidenced_on(findings))
     status = report.status if report else None
     completed_on = report.completed_on if report else None
     return ItemAssessment(

@@ -9,6 +9,13 @@ from enum import StrEnum
 from checks.schema import ItemStatus
 
 
+EARLY_WARNING = "到期前须整改"
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 class Severity(StrEnum):
     VIOLATION = "不符合"
     ATTENTION = "需关注"
@@ -38,6 +45,27 @@ class Finding:
     severity: Severity
     message: str  # plain Chinese naming the figures and the limit
     sources: tuple[str, ...] = ()  # the rows behind it ("工作人员名单!A17")
+    # Set by a rule when what it found can still be put right within a period still running (the
+    # current semester's end); the engine makes it at least the item's deadline.
+    due: date | None = None
+    # Set by the engine: `due` has not passed on the assessment date, so the finding is an early
+    # warning (到期前须整改) that costs no credit and blocks nothing.
+    early: bool = False
+    # Set by a rule on a 符合 finding: the day of the event that met the requirement, which the
+    # engine compares with the item's deadline (a later one makes the item 逾期完成).
+    done_on: date | None = None
+
+    @property
+    def text(self) -> str:
+        """The message as users see it, marked when it is an early warning."""
+        if not self.early or self.due is None:
+            return self.message
+        return f"{self.message}（{EARLY_WARNING}，期限{cn_date(self.due)}）"
+
+    @property
+    def counts(self) -> bool:
+        """Whether the finding costs credit and can block the verdict."""
+        return not self.early
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,9 @@ class SchoolInfo:
     contact_name: str = ""
     contact_phone: str = ""
     deputy_secretary: str = ""  # full-time League deputy secretary designated to guide the unions (10.2)
+    # why the school-level union has more than "40人左右" staff, as the school declares it (3.1):
+    # 学生人数较多 / 分校区较多 / both; empty when it gives none
+    staff_increase_reason: str = ""
     source: str = ""
 
 

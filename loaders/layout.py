@@ -15,6 +15,8 @@ TEMPLATE_VERSION = "1"
 META_SHEET = "_meta"  # hidden: template version, rulebook, campaign
 GUIDE_SHEET = "填报说明"
 YES_NO = ("是", "否")
+# 团粤办发〔2020〕14号: "部分学生人数较多、分校区较多的高校可结合实际适当增加工作人员"
+STAFF_INCREASE_REASONS = ("学生人数较多", "分校区较多", "学生人数较多且分校区较多")
 
 
 class Kind(StrEnum):
@@ -71,6 +73,8 @@ SCHOOL = Sheet("学校信息", form=True, columns=(
     Column("contact_phone", "联系电话", Kind.TEXT, synonyms=("手机",)),
     Column("deputy_secretary", "指导学生会的校团委专职副书记", Kind.TEXT,
            synonyms=("团委专职副书记", "专职副书记"), hint="填写姓名；未明确的留空"),
+    Column("staff_increase_reason", "校级工作人员超过40人的原因", Kind.CHOICE, choices=STAFF_INCREASE_REASONS,
+           synonyms=("增加工作人员的原因",), hint="校级学生会（研究生会）工作人员超过40人的填写；未超过的留空"),
 ))
 
 ITEMS = Sheet("任务进展", columns=(

@@ -114,7 +114,7 @@ def _school_values(n: int, row: SummaryRow, items: Sequence[Item], with_final: b
 
 
 def _violations(assessed: SchoolAssessment) -> int:
-    return sum(1 for item in assessed.items for f in item.findings if f.severity is Severity.VIOLATION)
+    return sum(1 for item in assessed.items for f in item.findings if f.severity is Severity.VIOLATION and f.counts)
 
 
 def _style_body(ws: Worksheet, first_row: int, last_row: int, column_count: int,

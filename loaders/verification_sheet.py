@@ -173,7 +173,7 @@ def _evidence(report: SchoolReport, item_id: str) -> str:
 
 def _system_conclusion(assessed: ItemAssessment) -> str:
     findings = sorted(assessed.findings, key=_severity_rank)
-    return "\n".join([assessed.state.value, *(f"{f.severity.value}：{f.message}" for f in findings)])
+    return "\n".join([assessed.state.value, *(f"{f.severity.value}：{f.text}" for f in findings)])
 
 
 def _severity_rank(finding: Finding) -> int:

@@ -152,6 +152,7 @@ class ReportSchool(Base):
     contact_name: Mapped[str]
     contact_phone: Mapped[str]
     deputy_secretary: Mapped[str]
+    staff_increase_reason: Mapped[str] = mapped_column(server_default="")  # reports stored before it: none
     source: Mapped[str]
 
 

@@ -30,7 +30,8 @@ def test_score_json_has_one_object_per_school_in_the_documented_shape(demo_db, c
             assert item["state"] in {s.value for s in DeadlineState}
             assert item["onsite"] is None  # nobody has inspected the demo schools
             for finding in item["findings"]:
-                assert set(finding) == {"rule", "severity", "message"}
+                assert set(finding) == {"rule", "severity", "message", "early"}
+                assert isinstance(finding["early"], bool)
                 assert finding["rule"] in RULEBOOK.rules or finding["rule"] == "completion_date"
                 assert finding["severity"] in {s.value for s in Severity}
         assert school["final_verdict"] == school["verdict"]

@@ -1,6 +1,7 @@
 """验收总览 (dashboard/views/board.py) through Streamlit's AppTest, and the board's data and charts.
 
-The world: five schools under two units, seen on the board date 2020-10-31 —
+The world: five schools under two units, seen on the board date 2020-11-01 (the day after the October
+deadlines, when every finding counts) —
 广州示范大学 通过验收 (a 限期整改 version before), 广州职业技术学院 限期整改, 广州理工学院 未通过 (uploaded in
 September), 广州城市学院 未提交, and 省直师范大学 限期整改 under the other unit. Tests add on-site inspectors'
 results and province administrators' overrides with World.inspect and World.override.
@@ -36,7 +37,7 @@ from tests.fixtures.wust import wust_report
 
 APP = Path(__file__).parents[1] / "dashboard" / "app.py"
 SCHOOL_PAGE = "views/school.py"
-BOARD_DATE = date(2020, 10, 31)
+BOARD_DATE = date(2020, 11, 1)
 PASSWORD = "correct horse battery"
 RULEBOOK = load_rulebook()
 CAMPAIGN = RULEBOOK.campaign

@@ -21,7 +21,7 @@ from tenants.models import VerdictOverride
 from tenants.store import audit_entries, overrides_for
 from tests.conftest import PROVINCE
 from tests.test_dashboard_board import (BOARD_DATE, CAMPAIGN, FAILED, INSPECTORS, NAMES, OTHER, PASSING,
-                                        SCHOOL_PAGE, World, school_table, seeded_world, signed_in)
+                                        RECTIFY, SCHOOL_PAGE, World, school_table, seeded_world, signed_in)
 
 REASON = "经现场复核，各项整改已于十月完成"
 
@@ -71,6 +71,11 @@ def test_the_detail_shows_verdict_score_and_the_findings_of_each_task(world: Wor
     assert any(label.startswith("1. 明确职能定位") and "逾期" in label for label in labels)
     assert "不符合" in text_of(at)  # a finding with its severity …
     assert "工作人员" in text_of(at)  # … and its message
+
+
+def test_a_finding_before_its_deadline_is_shown_as_an_early_warning(world: World) -> None:
+    at = open_school("admin", RECTIFY, date(2020, 10, 31))  # 2.2, due that day, has no college reports heard
+    assert any("2.2" in line and "（到期前须整改，期限2020年10月31日）" in line for line in text_of(at).splitlines())
 
 
 def test_the_history_lists_every_upload_and_a_rejected_ones_problems(world: World) -> None:

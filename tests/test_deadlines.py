@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from checks.deadlines import completion_date_findings, deadline_state, due_date
-from checks.results import DeadlineState, Severity
+from checks.deadlines import completion_date_findings, deadline_state, due_date, timed
+from checks.results import DeadlineState, Finding, Severity
 from checks.schema import ItemReport, ItemStatus
 from tests.fixtures.reports import rulebook
 
@@ -83,3 +83,30 @@ def test_ongoing_and_not_applicable():
 def test_dated_completion_needs_no_date_finding():
     assert completion_date_findings(done(date(2020, 5, 1)), JUNE_END, date(2020, 10, 31), SPEC) == []
     assert completion_date_findings(in_progress(), JUNE_END, date(2020, 10, 31), SPEC) == []
+
+
+BREACH = Finding("school_staff_size", Severity.VIOLATION, "校学生会工作人员 72 人")
+
+
+@pytest.mark.parametrize("as_of, early", [(date(2020, 6, 29), True), (JUNE_END, True), (date(2020, 7, 1), False)])
+def test_a_problem_is_an_early_warning_up_to_and_including_the_deadline(as_of, early):
+    finding = timed(BREACH, JUNE_END, as_of)
+    assert finding.early is early and finding.counts is not early
+    assert finding.severity is Severity.VIOLATION and finding.message == BREACH.message
+
+
+def test_a_problem_about_a_period_still_running_waits_for_the_periods_end():
+    running = replace(BREACH, due=date(2021, 1, 31))
+    assert timed(running, JUNE_END, date(2020, 10, 31)).early
+    assert timed(running, None, date(2021, 1, 31)).early  # an ongoing item: the period alone decides
+    assert not timed(running, JUNE_END, date(2021, 2, 1)).early
+    assert not timed(BREACH, None, date(2020, 6, 1)).early  # no deadline and no period: counts at once
+
+
+@pytest.mark.parametrize("done_on, note", [
+    (JUNE_END, ""), (date(2020, 7, 1), "（晚于完成时限2020年6月30日 1 天，逾期完成）")])
+def test_an_event_after_the_deadline_is_named_late_with_the_days(done_on, note):
+    met = Finding("training_meeting", Severity.OK, "已于…召开全员培训", done_on=done_on)
+    assert timed(met, JUNE_END, date(2020, 10, 31)).message == met.message + note
+    assert deadline_state(done(JUNE_END), JUNE_END, date(2020, 10, 31), evidenced_on=done_on) is (
+        DeadlineState.DONE_LATE if note else DeadlineState.DONE)

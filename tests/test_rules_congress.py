@@ -6,14 +6,19 @@ from datetime import date
 import pytest
 
 from checks.results import Severity
+from checks.rulebook import RuleSpec
+from checks.rules.context import RuleContext
+from checks.rules.registry import RULES
 from checks.schema import MeetingKind, OrgKind
 from tests.fixtures.reports import (
+    AS_OF,
     UNION,
     congress,
     make_college_union,
     meeting,
     minimal_compliant_report,
     param,
+    rulebook,
     run_rule,
     school_info,
     school_org,
@@ -54,7 +59,7 @@ def test_congress_of_the_other_kind_does_not_count():
     assert severities(run_rule("congress_annual", union_report(graduate))) == [BAD]
 
 
-@pytest.mark.parametrize("delegates, expected", [(199, BAD), (200, OK), (201, OK)])
+@pytest.mark.parametrize("delegates, expected", [(199, Severity.ATTENTION), (200, OK), (201, OK)])  # "一般不低于"
 def test_delegate_ratio_against_the_school_figure(delegates, expected):
     assert param("congress_delegate_ratio", "min_ratio") == 0.01
     report = union_report(congress(delegates=delegates), undergraduates=20000)
@@ -64,7 +69,7 @@ def test_delegate_ratio_against_the_school_figure(delegates, expected):
 def test_delegate_ratio_prefers_the_organisations_own_figure_and_names_numbers():
     report = union_report(congress(delegates=200), students_linked=30000, undergraduates=20000)
     [finding] = run_rule("congress_delegate_ratio", report)
-    assert finding.severity is BAD
+    assert finding.severity is Severity.ATTENTION
     assert finding.message == ("校学生会2020年10月17日学生代表大会代表 200 人，所联系学生 30000 人的 1%为 300 人，"
                                "代表名额不足")
 
@@ -86,12 +91,22 @@ def test_college_coverage_needs_the_college_list():
     assert severities(run_rule("congress_college_coverage", union_report(congress(), colleges=()))) == [UNKNOWN]
 
 
-@pytest.mark.parametrize("non_cadre, expected", [(119, "breach"), (120, OK), (121, OK), (None, UNKNOWN)])
-def test_non_cadre_delegates(non_cadre, expected):
-    assert param("non_cadre_delegates", "min_ratio") == 0.6
+# Not in Guangdong's list: 甘肃's plan (seed 002) asks for ≥60% non-cadre delegates; a rulebook adopting it
+# names the rule with that ratio.
+GANSU_NON_CADRE = RuleSpec("non_cadre_delegates", "非学生干部代表比例", Severity.VIOLATION, {"min_ratio": 0.6})
+
+
+def test_guangdong_applies_no_non_cadre_ratio():
+    assert "non_cadre_delegates" not in rulebook().rules
+    assert all("non_cadre_delegates" not in item.checks for item in rulebook().items)
+
+
+@pytest.mark.parametrize("non_cadre, expected", [(119, BAD), (120, OK), (121, OK), (None, UNKNOWN)])
+def test_non_cadre_delegates_where_a_rulebook_adopts_it(non_cadre, expected):
     report = union_report(congress(delegates=200, non_cadre_delegates=non_cadre))
-    breach = spec("non_cadre_delegates").severity
-    assert severities(run_rule("non_cadre_delegates", report)) == [breach if expected == "breach" else expected]
+    book = rulebook()
+    findings = RULES["non_cadre_delegates"](report, GANSU_NON_CADRE, RuleContext(report, book, book.campaign, AS_OF))
+    assert severities(findings) == [expected]
 
 
 @pytest.mark.parametrize("rule, field", [("election_approved", "approved_on"), ("election_filed", "filed_on")])
@@ -121,12 +136,14 @@ def test_college_congress_annual(held_on, expected):
     assert severities(findings) == [breach if expected == "breach" else expected]
 
 
-def test_small_college_may_hold_an_all_student_assembly():
-    threshold = param("college_congress_annual", "assembly_threshold")
+def test_an_all_student_assembly_replaces_a_college_congress_only_where_the_rulebook_says_so():
+    assert "assembly_threshold" not in spec("college_congress_annual").params  # not in 团粤办发〔2020〕14号
     org, staff = make_college_union("艺术学院", OrgKind.UNDERGRADUATE)
     assembly = meeting(MeetingKind.ALL_STUDENT_ASSEMBLY, date(2020, 9, 1), org.name)
-    small = college_report((replace(org, students_linked=threshold - 1), staff), assembly)
-    assert severities(run_rule("college_congress_annual", small)) == [OK]
-    large = college_report((replace(org, students_linked=threshold), staff), assembly)
-    [finding] = run_rule("college_congress_annual", large)
+    small = college_report((replace(org, students_linked=299), staff), assembly)
+    [finding] = run_rule("college_congress_annual", small)
     assert finding.severity is spec("college_congress_annual").severity and "艺术学院学生会" in finding.message
+    # seed 000's plan: colleges under 300 students may hold a 全体学生大会
+    assert severities(run_rule("college_congress_annual", small, assembly_threshold=300)) == [OK]
+    large = college_report((replace(org, students_linked=300), staff), assembly)
+    assert severities(run_rule("college_congress_annual", large, assembly_threshold=300)) != [OK]

@@ -66,7 +66,7 @@ def test_no_failed_courses(failed, expected):
 RATIO = param("college_experience_ratio", "min_ratio")
 
 
-@pytest.mark.parametrize("served, expected", [(9, BAD), (10, OK), (11, OK)])
+@pytest.mark.parametrize("served, expected", [(9, Severity.ATTENTION), (10, OK), (11, OK)])
 def test_college_experience_ratio_at_half_of_twenty(served, expected):
     assert RATIO == 0.5
     staff = make_staff(n=served, college_experience=True) + make_staff(n=20 - served, college_experience=False)
@@ -75,7 +75,7 @@ def test_college_experience_ratio_at_half_of_twenty(served, expected):
 
 @pytest.mark.parametrize("served, unknown, expected", [
     (10, 5, OK),       # already half of 20 whatever the unknowns say
-    (3, 5, BAD),       # even if all unknowns served, 8 of 20 is too few
+    (3, 5, Severity.ATTENTION),  # even if all unknowns served, 8 of 20 is too few ("一般不少于50%")
     (7, 5, UNKNOWN),   # the unknowns decide it
 ])
 def test_college_experience_ratio_with_gaps(served, unknown, expected):

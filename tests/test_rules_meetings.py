@@ -87,7 +87,14 @@ def test_semester_review_of_another_organisation_does_not_count():
     report = minimal_compliant_report(
         organisations=(school_org(UNION),), meetings=(review(date(2020, 5, 29), GRADUATE_UNION),))
     [finding, _] = run_rule("semester_reviews", report, as_of=date(2020, 10, 31))
-    assert finding.severity is BAD and finding.message == "校学生会以下学期未召开述职评议会：2020年2月起的学期"
+    assert finding.severity is BAD and finding.message == (
+        "校学生会以下学期未召开述职评议会：2020年2月起的学期（文件只写“每学期”；学期按2月、8月起算，以学校校历为准）")
+
+
+def test_a_figure_the_notice_does_not_give_is_named_in_every_finding_of_the_rule():
+    for held_on in (date(2020, 9, 1), date(2019, 1, 1)):
+        [finding] = run_rule("party_hearing", with_meetings(meeting(MeetingKind.PARTY_HEARING, held_on)))
+        assert finding.message.endswith("（文件只写“定期听取”，未规定间隔；按每年至少一次核验）")
 
 
 @pytest.mark.parametrize("rotating, expected", [(True, OK), (False, "breach"), (None, UNKNOWN)])

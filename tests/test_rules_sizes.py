@@ -1,5 +1,7 @@
 """Size and structure rules of 3.1, each at, just below and just above its limit."""
 
+from dataclasses import replace
+
 import pytest
 
 from checks.results import Severity
@@ -13,8 +15,10 @@ from tests.fixtures.reports import (
     minimal_compliant_report,
     param,
     run_rule,
+    school_info,
     school_org,
     severities,
+    spec,
 )
 
 OK, BAD, ATTENTION, UNKNOWN = Severity.OK, Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE
@@ -29,15 +33,38 @@ def college_report(*pairs):
                                     staff=tuple(p for _, staff in pairs for p in staff))
 
 
-SOFT, MAX = param("school_staff_size", "attention_above"), param("school_staff_size", "max")
+TYPICAL, MAX = param("school_staff_size", "typical"), param("school_staff_size", "max")
 
 
-@pytest.mark.parametrize("size, expected", [
-    (SOFT - 1, OK), (SOFT, OK), (SOFT + 1, ATTENTION), (MAX, ATTENTION), (MAX + 1, BAD),
+def test_sizes_worded_generally_or_in_principle_are_only_of_concern():
+    # "一般为40人左右 … 原则上不超过60人", "工作部门一般不超过6个", "工作人员一般不超过6人"
+    for rule in ("school_staff_size", "department_count", "department_members", "college_staff_size"):
+        assert spec(rule).severity is ATTENTION, rule
+    for rule in ("school_presidium_size", "department_heads", "college_presidium_size", "no_other_titles"):
+        assert spec(rule).severity is BAD, rule  # "不超过5人", "设负责人2至3人", "不超过3人", "均不设置"
+
+
+@pytest.mark.parametrize("size, reason, expected", [
+    (TYPICAL, "", OK),
+    (TYPICAL + 1, "", "no reason"),
+    (TYPICAL + 1, "学生人数较多", OK),
+    (MAX, "分校区较多", OK),
+    (MAX, "", "no reason"),
+    (MAX + 1, "学生人数较多且分校区较多", "over the ceiling"),
 ])
-def test_school_staff_size(size, expected):
+def test_school_staff_size_over_forty_needs_the_schools_declared_reason(size, reason, expected):
     staff = make_presidium(n=5) + make_staff(n=size - 5)
-    assert severities(run_rule("school_staff_size", union_report(staff))) == [expected]
+    report = replace(union_report(staff), school=school_info(staff_increase_reason=reason))
+    [finding] = run_rule("school_staff_size", report)
+    if expected is OK:
+        assert finding.severity is OK and (f"“{reason}”" in finding.message) is bool(reason)
+    elif expected == "no reason":
+        assert finding.severity is ATTENTION
+        assert finding.message == (f"校学生会工作人员 {size} 人，多于一般的 {TYPICAL} 人左右，"
+                                   "学校信息未说明学生人数较多或分校区较多")
+        assert finding.sources[0] == "学校信息!B1"  # where the reason goes
+    else:
+        assert finding.severity is ATTENTION and finding.message == f"校学生会工作人员 {size} 人，超过上限 {MAX} 人"
 
 
 def test_school_staff_size_message_names_figures_and_limit():
@@ -70,7 +97,7 @@ def test_school_presidium_size_falls_back_on_the_declared_figure_without_roster(
 DEPARTMENTS = param("department_count", "max")
 
 
-@pytest.mark.parametrize("count, expected", [(DEPARTMENTS - 1, OK), (DEPARTMENTS, OK), (DEPARTMENTS + 1, BAD)])
+@pytest.mark.parametrize("count, expected", [(DEPARTMENTS - 1, OK), (DEPARTMENTS, OK), (DEPARTMENTS + 1, ATTENTION)])
 def test_department_count(count, expected):
     findings = run_rule("department_count", union_report(make_union(departments=count, members=1)))
     assert severities(findings) == [expected]
@@ -95,10 +122,14 @@ def test_department_heads_message_lists_the_departments():
 MEMBERS = param("department_members", "max")
 
 
-@pytest.mark.parametrize("members, expected", [(MEMBERS - 1, OK), (MEMBERS, OK), (MEMBERS + 1, BAD)])
-def test_department_members(members, expected):
-    findings = run_rule("department_members", union_report(make_union(members=members)))
+@pytest.mark.parametrize("heads, members, expected", [
+    (2, MEMBERS - 2, OK), (3, MEMBERS - 3, OK), (2, MEMBERS - 1, ATTENTION), (3, MEMBERS - 2, ATTENTION),
+])
+def test_department_members_count_the_heads_too(heads, members, expected):
+    findings = run_rule("department_members", union_report(make_union(heads=heads, members=members)))
     assert severities(findings) == [expected]
+    if expected is ATTENTION:
+        assert f"有 4 个工作部门的工作人员（含负责人）超过 {MEMBERS} 人：“秘书部”{MEMBERS + 1} 人" in findings[0].message
 
 
 def test_department_rules_need_departments_in_the_roster():

@@ -41,7 +41,7 @@ def sample_report(code: str = "4144010558", staff_count: int = 3) -> SchoolRepor
         school=SchoolInfo(code=code, name="广州示范大学", unit="广州市团委", school_type="本科",
                           undergraduates=30000, graduates=8000, colleges=("计算机学院", "外国语学院"),
                           campuses=2, contact_name="赵老师", contact_phone="020-12345678",
-                          deputy_secretary="钱书记", source="学校信息!B2"),
+                          deputy_secretary="钱书记", staff_increase_reason="分校区较多", source="学校信息!B2"),
         items=(
             ItemReport("1.1", ItemStatus.DONE, date(2020, 6, 10), "党委常委会纪要", source="任务清单!C3"),
             ItemReport("3.1", ItemStatus.IN_PROGRESS, note="正在修订章程", source="任务清单!C7"),

@@ -19,6 +19,8 @@ from checks.schema import (ItemReport, ItemStatus, Level, Meeting, MeetingKind, 
 from loaders.layout import (DATA_SHEETS, GUIDE_SHEET, ITEMS, MEETINGS, META_SHEET, ORGANISATIONS,
                             SCHOOL, STAFF, TEMPLATE_VERSION, Kind, Sheet)
 from loaders.template import SPARE_ROWS, build_template, fill_template
+from loaders.workbook import read_workbook
+from tests.fixtures.wust import wust_report
 
 MOVED_ITEM, MOVED_TO = "3.1", date(2020, 11, 30)
 TABLES = tuple(s for s in DATA_SHEETS if not s.form)
@@ -44,7 +46,7 @@ def report() -> SchoolReport:
         school=SchoolInfo(code="4144010561", name="岭南示范大学", unit="广州团市委", school_type="本科",
                           undergraduates=25000, graduates=4000, colleges=("计算机学院", "外国语学院"),
                           campuses=2, contact_name="李老师", contact_phone="020-12345678",
-                          deputy_secretary="王某"),
+                          deputy_secretary="王某", staff_increase_reason="分校区较多"),
         items=(
             ItemReport("1.1", ItemStatus.DONE, date(2020, 6, 20), "校团发〔2020〕8号", "已印发"),
             ItemReport("3.1", ItemStatus.IN_PROGRESS, note="部门整合中"),
@@ -277,6 +279,29 @@ def test_fill_writes_the_school_form_values(filled: Workbook) -> None:
     assert values["学院（系）名单"] == "计算机学院、外国语学院"
     assert values["本专科在校生人数"] == 25000
     assert values["指导学生会的校团委专职副书记"] == "王某"
+    assert values["校级工作人员超过40人的原因"] == "分校区较多"
+
+
+@pytest.mark.parametrize("written, read", [("分校区较多", "分校区较多"), (None, "")])
+def test_the_declared_reason_for_more_staff_is_read_back(rulebook: Rulebook, campaign: Campaign,
+                                                         written: str | None, read: str) -> None:
+    complete = wust_report()  # a report that loads without errors
+    school = dataclasses.replace(complete.school, staff_increase_reason=written or "")
+    data = fill_template(dataclasses.replace(complete, school=school), rulebook, campaign)
+    result = read_workbook(data, "武汉科技大学.xlsx", rulebook, today=date(2020, 10, 31))
+    assert result.report is not None and result.report.school.staff_increase_reason == read
+
+
+def test_a_reason_the_notice_does_not_give_is_refused_with_its_cell(rulebook: Rulebook, campaign: Campaign) -> None:
+    workbook = load_workbook(BytesIO(fill_template(report(), rulebook, campaign)))
+    sheet = workbook[SCHOOL.name]
+    [row] = [r for r in sheet.iter_rows(min_row=2) if r[0].value == "校级工作人员超过40人的原因"]
+    row[1].value = "学生会活动多"
+    out = BytesIO()
+    workbook.save(out)
+    result = read_workbook(out.getvalue(), "岭南示范大学.xlsx", rulebook, today=date(2020, 10, 31))
+    [problem] = [p for p in result.problems if p.field == "校级工作人员超过40人的原因"]
+    assert problem.cell == row[1].coordinate and "学生会活动多" in str(problem.value)
 
 
 def test_fill_writes_item_status_next_to_the_prefilled_items(filled: Workbook) -> None:

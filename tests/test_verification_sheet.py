@@ -12,7 +12,7 @@ import pytest
 
 from loaders import verification as v
 from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
-from tests.fixtures.verification import RULEBOOK, other_school_entry, wust_entry
+from tests.fixtures.verification import FINDINGS, RULEBOOK, other_school_entry, wust_entry
 
 ITEM_COUNT = len(RULEBOOK.items)
 SIGNATURE_ROW = v.signature_row(ITEM_COUNT)
@@ -167,3 +167,12 @@ def test_file_names_drop_characters_windows_cannot_store():
 def test_a_school_listed_twice_in_a_batch_is_a_caller_error():
     with pytest.raises(ValueError, match="4142010488 appears twice"):
         verification_batch(RULEBOOK, [wust_entry(), wust_entry()])
+
+
+def test_an_early_warning_is_marked_with_its_deadline():
+    entry = wust_entry()
+    early = replace(FINDINGS["7.2"][0], due=date(2020, 10, 31), early=True)
+    items = tuple(replace(i, findings=(early,)) if i.item_id == "7.2" else i for i in entry.assessment.items)
+    ws = export(replace(entry, assessment=replace(entry.assessment, items=items)))[v.SHEET]
+    assert ws.cell(item_row("7.2"), 6).value.endswith(
+        "需关注：61 名工作人员未填写是否在“i志愿”注册（到期前须整改，期限2020年10月31日）")

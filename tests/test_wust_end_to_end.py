@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from checks.engine import assess
-from checks.results import Severity
+from checks.results import DeadlineState, Severity
 from checks.rulebook import load_rulebook
 from loaders.template import fill_template
 from loaders.workbook import read_workbook
-from tests.fixtures.wust import wust_report
+from tests.fixtures.wust import REPORT_DAY, wust_report
 
 RULEBOOK = load_rulebook()
 CAMPAIGN = RULEBOOK.campaign
@@ -43,9 +43,25 @@ def test_five_presidium_members_and_five_departments_pass(loaded):
     assert "校学生会工作部门 5 个，不超过 6 个" in passed
 
 
-def test_the_graduate_unions_departments_of_seven_staff_break_the_six_limit(loaded):
-    [breach] = [m for m in messages(loaded, "3.1", Severity.VIOLATION) if "部" in m]
-    assert "校研究生会" in breach and "7 人" in breach and "6 人" in breach
+def test_the_graduate_unions_departments_of_nine_staff_heads_included_exceed_the_usual_six(loaded):
+    [concern] = [m for m in messages(loaded, "3.1", Severity.ATTENTION) if "部" in m]
+    assert "校研究生会" in concern and "“秘书部”9 人" in concern and "超过 6 人" in concern
+
+
+def test_the_rotating_presidium_is_only_announced_so_2_1_is_not_done(loaded):
+    assert loaded.item("2.1").state is DeadlineState.NOT_DUE  # 推进中 on 2.1's deadline day
+    concerns = messages(loaded, "2.1", Severity.ATTENTION)
+    assert concerns == ["校学生会未实行主席团轮值", "校研究生会未实行主席团轮值"]
+
+
+def test_the_congresses_the_report_announces_are_no_record_of_one():
+    on_report_day = assess(wust_report(), RULEBOOK, CAMPAIGN, REPORT_DAY)
+    late = [f for f in on_report_day.item("6.1").findings if f.rule == "congress_annual"]
+    assert [f.severity for f in late] == [Severity.VIOLATION] * 2
+    assert all(f.early and f.text.endswith("（到期前须整改，期限2020年10月31日）") for f in late)  # still time
+    after = assess(wust_report(), RULEBOOK, CAMPAIGN, date(2020, 11, 1))
+    assert not any(f.early for f in after.item("6.1").findings if f.rule == "congress_annual")
+    assert after.item("6.1").credit < on_report_day.item("6.1").credit
 
 
 def test_the_2019_congresses_had_enough_delegates_but_are_over_a_year_old_at_acceptance(loaded):

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Protocol
 
-from checks.results import Finding, Severity
+from checks.results import Finding, Severity, cn_date
 from checks.rulebook import RuleSpec
 from checks.schema import Meeting
 
@@ -30,24 +30,29 @@ def sources_of(records: Iterable[Sourced]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def finding(spec: RuleSpec, severity: Severity, message: str, records: Iterable[Sourced] = (),
+            done_on: date | None = None) -> Finding:
+    """A finding of the rule; a rule whose figure the source text does not give says so in every one."""
+    note = spec.params.get("source_note")
+    return Finding(spec.id, severity, f"{message}（{note}）" if note else message, sources_of(records),
+                   done_on=done_on)
+
+
 def breach(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
-    return Finding(spec.id, spec.severity, message, sources_of(records))
+    return finding(spec, spec.severity, message, records)
 
 
 def attention(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
-    return Finding(spec.id, Severity.ATTENTION, message, sources_of(records))
+    return finding(spec, Severity.ATTENTION, message, records)
 
 
-def passed(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
-    return Finding(spec.id, Severity.OK, message, sources_of(records))
+def passed(spec: RuleSpec, message: str, records: Iterable[Sourced] = (), done_on: date | None = None) -> Finding:
+    """`done_on`: the day of the event that met the requirement, when there is one."""
+    return finding(spec, Severity.OK, message, records, done_on)
 
 
 def unverifiable(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
-    return Finding(spec.id, Severity.UNVERIFIABLE, message, sources_of(records))
-
-
-def cn_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return finding(spec, Severity.UNVERIFIABLE, message, records)
 
 
 def percent(ratio: float) -> str:
@@ -96,5 +101,16 @@ def recency(spec: RuleSpec, held: list[Meeting], as_of: date, months: int, what:
     latest = held[-1]
     when = f"{subject}最近一次{what}在{cn_date(latest.held_on)}"
     if within_months(latest.held_on, as_of, months):
-        return passed(spec, f"{when}，在 {months} 个月以内", [latest])
+        return passed(spec, f"{when}，在 {months} 个月以内", [latest], done_on=met_since(held, months))
     return breach(spec, f"{when}，距{cn_date(as_of)}已超过 {months} 个月", [latest])
+
+
+def met_since(held: list[Meeting], months: int) -> date:
+    """The first day of the unbroken run of `held` (oldest first) ending with the latest, each meeting
+    within `months` of the one before: the requirement "every `months`" has held since that day."""
+    since = held[-1].held_on
+    for earlier in reversed(held[:-1]):
+        if not within_months(earlier.held_on, since, months):
+            break
+        since = earlier.held_on
+    return since

@@ -93,10 +93,11 @@ def election_filed(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> li
 
 
 def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
-    """Small colleges (fewer students linked than assembly_threshold) may hold an all-student assembly."""
+    """Where the rulebook sets assembly_threshold, colleges with fewer students linked may hold an
+    all-student assembly instead; without it, only a congress counts."""
     if not ctx.college_orgs:
         return [unverifiable(spec, "未填写院级学生会（研究生会）组织，无法核验")]
-    months, threshold = spec.param("max_interval_months"), spec.param("assembly_threshold")
+    months, threshold = spec.param("max_interval_months"), spec.params.get("assembly_threshold")
     since = months_before(ctx.as_of, months)
     recent = {(m.organisation, m.kind) for m in report.meetings if since <= m.held_on <= ctx.as_of}
 
@@ -104,7 +105,7 @@ def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
         return (org.name, kind) in recent or ("", kind) in recent  # one naming no organisation counts for all
 
     def small(org: Organisation) -> bool:
-        return org.students_linked is not None and org.students_linked < threshold
+        return threshold is not None and org.students_linked is not None and org.students_linked < threshold
 
     late = [org for org in ctx.college_orgs if not held(org, CONGRESS_OF[org.kind])
             and not (small(org) and held(org, MeetingKind.ALL_STUDENT_ASSEMBLY))]

@@ -1,14 +1,19 @@
 """Meeting rules: mobilisation and training (1.2, 1.3), college reports (2.2), semester reviews (8.1),
-the joint meeting and the Party committee hearing (9.1, 9.2). Only meetings held by `as_of` count.
+the joint meeting and the Party committee hearing (9.1, 9.2). Only meetings held by `as_of` count,
+and a one-off event of the reform (mobilisation, training, joint meeting) only when held since the
+campaign began: a 2016 training is not this reform's training. A 符合 finding names the day the
+requirement was met, so the engine can tell a late one.
 
 Semester reviews: a semester starts on the 1st of each month in `semester_start_months`. Every
 semester from the one containing the campaign's start that has ENDED by `as_of` must have a review
 (不符合 otherwise); the semester still running only earns a 需关注 reminder when it has none yet,
-since reviews are usually held at a semester's end.
+since reviews are usually held at a semester's end, and it is due at the semester's end (an early
+warning until then).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -18,6 +23,7 @@ from checks.rules.common import (
     attention,
     breach,
     cn_date,
+    met_since,
     passed,
     recency,
     unverifiable,
@@ -54,10 +60,10 @@ def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
     colleges = len(report.school.colleges)
     if not colleges:
         return [unverifiable(spec, "学校信息未填写学院（系）名单，无法核验", [report.school])]
-    covering = [m for m in recent if m.colleges_covered is not None and m.colleges_covered >= colleges]
-    if covering:
+    covering = [m for m in held if m.colleges_covered is not None and m.colleges_covered >= colleges]
+    if covering and within_months(covering[-1].held_on, ctx.as_of, months):
         return [passed(spec, f"{cn_date(covering[-1].held_on)}听取了全部 {colleges} 个学院（系）的工作报告",
-                       covering[-1:])]
+                       covering[-1:], done_on=met_since(covering, months))]
     if any(m.colleges_covered is None for m in recent):
         return [unverifiable(spec, "听取学院（系）工作报告的会议未填写覆盖学院（系）数", recent)]
     widest = max(m.colleges_covered or 0 for m in recent)
@@ -81,7 +87,8 @@ def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
             passes.append(f"{org.name}{_named([s for s, _ in ended])}均召开了述职评议会")
         this_term = [m for m in own if m.held_on >= current[0]]
         if not this_term:
-            problems.append(attention(spec, f"{org.name}本学期（{_named([current[0]])}）尚未召开述职评议会", [org]))
+            problems.append(replace(attention(spec, f"{org.name}本学期（{_named([current[0]])}）尚未召开述职评议会",
+                                              [org]), due=current[1]))
         elif not ended:
             passes.append(f"{org.name}本学期已于{cn_date(this_term[-1].held_on)}召开述职评议会")
     return with_passes(spec, problems, passes, ctx.school_orgs)
@@ -89,8 +96,14 @@ def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
 
 def _held(spec: RuleSpec, ctx: RuleContext, kinds: tuple[MeetingKind, ...], what: str) -> Finding:
     held = ctx.meetings(*kinds)
+    start = ctx.campaign.starts_on
+    since_start = [m for m in held if m.held_on >= start]
+    if since_start:
+        first = since_start[0]
+        return passed(spec, f"已于{cn_date(first.held_on)}召开{first.kind.value}", [first], done_on=first.held_on)
     if held:
-        return passed(spec, f"已于{cn_date(held[0].held_on)}召开{held[0].kind.value}", held[:1])
+        return breach(spec, f"{what}的记录（最近一次在{cn_date(held[-1].held_on)}）早于本次改革启动"
+                            f"（{cn_date(start)}），不能作为完成依据", held[-1:])
     return breach(spec, f"截至{cn_date(ctx.as_of)}没有{what}的记录")
 
 

@@ -20,9 +20,12 @@ NO_COLLEGE_ORGS = "未填写院级学生会（研究生会）组织，无法核�
 
 
 def school_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    """Up to `typical` (一般为40人左右) always fits; up to `max` when the school declares a reason the
+    text allows (学生人数较多、分校区较多); above `max` never (原则上不超过60人)."""
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
-    limit, soft, typical = spec.param("max"), spec.param("attention_above"), spec.param("typical")
+    limit, typical = spec.param("max"), spec.param("typical")
+    reason = report.school.staff_increase_reason.strip()
     problems, passes = [], []
     for org in ctx.school_orgs:
         staff = ctx.roster(org.name).staff
@@ -31,12 +34,15 @@ def school_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) ->
             problems.append(unverifiable(spec, f"{org.name}未填写工作人员名单", [org]))
         elif size > limit:
             problems.append(breach(spec, f"{org.name}工作人员 {size} 人，超过上限 {limit} 人", staff))
-        elif size > soft:
-            problems.append(attention(
-                spec, f"{org.name}工作人员 {size} 人，多于 {soft} 人（一般为 {typical} 人左右），"
-                      f"需说明学生人数或校区情况", staff))
+        elif size <= typical:
+            passes.append(f"{org.name}工作人员 {size} 人，不超过 {typical} 人")
+        elif reason:
+            passes.append(f"{org.name}工作人员 {size} 人，多于 {typical} 人，学校说明原因为“{reason}”，"
+                          f"未超过 {limit} 人")
         else:
-            passes.append(f"{org.name}工作人员 {size} 人，不超过 {soft} 人")
+            problems.append(attention(
+                spec, f"{org.name}工作人员 {size} 人，多于一般的 {typical} 人左右，学校信息未说明学生人数较多"
+                      f"或分校区较多", [report.school, *staff]))
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
@@ -83,11 +89,12 @@ def department_heads(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
 
 
 def department_members(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    """The whole department counts, heads included (see the rulebook)."""
     limit = spec.param("max")
     return _per_department(
-        spec, ctx, lambda roster, d: len(roster.members.get(d, ())), lambda n: n <= limit,
-        breach_text=lambda failing: f"有 {failing} 个工作部门的部门成员（不含负责人）超过上限 {limit} 人",
-        pass_text=lambda counts: f"各工作部门成员均不超过 {limit} 人（最多 {max(counts.values())} 人）")
+        spec, ctx, lambda roster, d: len(roster.departments[d]), lambda n: n <= limit,
+        breach_text=lambda failing: f"有 {failing} 个工作部门的工作人员（含负责人）超过 {limit} 人",
+        pass_text=lambda counts: f"各工作部门工作人员（含负责人）均不超过 {limit} 人（最多 {max(counts.values())} 人）")
 
 
 def _per_department(spec: RuleSpec, ctx: RuleContext, count: Callable[[Roster, str], int],

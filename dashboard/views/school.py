@@ -262,7 +262,7 @@ def _findings(items: list[ItemAssessment]) -> None:
     if not findings:
         st.caption("本任务没有自动核验结论。")
         return
-    lines = [f"- {ui.severity_label(f.severity)} **{item_id}** {ui.literal(f.message)}"
+    lines = [f"- {ui.severity_label(f.severity)} **{item_id}** {ui.literal(f.text)}"
              + (f"（{ui.literal('、'.join(f.sources[:3]))}{' 等' if len(f.sources) > 3 else ''}）" if f.sources else "")
              for item_id, f in findings]
     st.markdown("\n".join(dict.fromkeys(lines)))  # two rules may say the same thing about an item

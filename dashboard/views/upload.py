@@ -213,7 +213,7 @@ def _assessment_summary(assessment: SchoolAssessment | None, heading: str) -> No
 
 def _item_table(assessment: SchoolAssessment) -> pd.DataFrame:
     rows = [[i.item_id, i.deadline, str(i.state), str(i.status) if i.status else "未填报",
-             "；".join(f"{f.severity}：{f.message}" for f in i.findings)] for i in assessment.items]
+             "；".join(f"{f.severity}：{f.text}" for f in i.findings)] for i in assessment.items]
     return pd.DataFrame(rows, columns=["子项", "完成时限", "进度", "学校填报", "核验发现"])
 
 

@@ -51,7 +51,7 @@ def as_json(standing: Standing) -> dict:
                 "id": item.item_id,
                 "state": item.state.value,
                 "findings": [
-                    {"rule": f.rule, "severity": f.severity.value, "message": f.message}
+                    {"rule": f.rule, "severity": f.severity.value, "message": f.message, "early": f.early}
                     for f in item.findings
                 ],
                 "onsite": _onsite_json(standing.onsite.get(item.item_id)),
@@ -86,7 +86,7 @@ SUMMARY_HEADER = ("学校标识码", "学校", "得分", "系统结论", "最终
 
 def summary_row(standing: Standing) -> tuple:
     a = standing.assessment
-    violations = sum(1 for i in a.items for f in i.findings if f.severity is Severity.VIOLATION)
+    violations = sum(1 for i in a.items for f in i.findings if f.severity is Severity.VIOLATION and f.counts)
     return (a.tenant, a.school, f"{a.score:.1f}", a.verdict.value, standing.final_verdict.value,
             a.count(DeadlineState.OVERDUE), a.count(DeadlineState.DONE_LATE), violations)
 

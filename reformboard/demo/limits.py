@@ -50,7 +50,7 @@ class Limits:
             delegates_min=param("congress_delegate_ratio", "min_ratio", 0.01),
             non_cadre_min=param("non_cadre_delegates", "min_ratio", 0.6),
             interval_months=param("congress_annual", "max_interval_months", 12),
-            assembly_threshold=param("college_congress_annual", "assembly_threshold", 300),
+            assembly_threshold=param("college_congress_annual", "assembly_threshold", 0),  # none unless given
             semester_months=tuple(param("semester_reviews", "semester_start_months", [2, 8])),
             titles={role: tuple(w for w, r in rulebook.titles.items() if r is role) for role in Role},
         )

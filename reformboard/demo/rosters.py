@@ -131,8 +131,8 @@ class RosterBuilder:
         heads = [rng.randint(limits.heads_min, limits.heads_max) for _ in range(count)]
         oversized = "school_staff_size" in flaws
         target = limits.school_staff_max + rng.randint(8, 16) if oversized else rng.randint(*size)
-        members = distribute(rng, target - presidium - sum(heads), count, 1,
-                             10 * limits.members_max if oversized else limits.members_max)
+        members = distribute(rng, target - presidium - sum(heads), count, 1,  # a department's 6 include its heads
+                             10 * limits.members_max if oversized else limits.members_max - max(heads))
         if "department_heads" in flaws:
             heads[rng.randrange(count)] = rng.choice((limits.heads_min - 1, limits.heads_max + 1))
         if "department_members" in flaws:

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from checks.schema import SchoolInfo
+from loaders.layout import STAFF_INCREASE_REASONS
 from reformboard.demo.model import DemoUnit
 from reformboard.demo.vocabulary import (
     ACADEMIC_COLLEGES, APPLIED_COLLEGES, CITIES, INDEPENDENT_BRANDS, PROVINCIAL_PLACES, PROVINCIAL_UNIT,
@@ -118,6 +119,7 @@ def make_school(rng: random.Random, namer: SchoolNamer, region: Region, code: st
         contact_name=rng.choice(names),
         contact_phone=f"{region.area_code}-{rng.randint(30000000, 89999999)}",
         deputy_secretary=rng.choice(names),
+        staff_increase_reason=STAFF_INCREASE_REASONS[1] if campuses > 1 else "",  # 分校区较多
         source="学校信息",
     )
     return DemoSchool(info=info, region=region,

@@ -10,6 +10,7 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from checks.campaign import Campaign
@@ -42,7 +43,7 @@ def deadline_wording(item: Item, due: date | None) -> tuple[str, str]:
     return chinese_date(due), MOVED_BY_CAMPAIGN
 
 
-def due_by_and_later_in_month(dues: dict[str, date | None], as_of: date) -> tuple[list[str], list[str]]:
+def due_by_and_later_in_month(dues: Mapping[str, date | None], as_of: date) -> tuple[list[str], list[str]]:
     """Of the given item id -> due date: the items due by the end of `as_of`, and those falling due after
     it but within its month (ongoing items are neither)."""
     end = month_end(as_of.year, as_of.month)

@@ -1,7 +1,8 @@
 """Export the printable on-site verification sheet (验收核查表) of one school, or of many as a zip.
 
 The sheet shows, per sub-item, what the school claims and what the data proves, and leaves two cells
-per item for the inspectors' verdict and note, plus the inspectors' names and date under the table.
+per item for the inspectors' verdict and note; under each item a row lists its on-site check points (the
+clauses no automatic check covers), and the inspectors' names and date go under the table.
 Everything else is locked; the hidden `_meta` sheet lets `loaders.inspection` recognise the sheet
 when it comes back and tell whether locked cells were changed.
 """

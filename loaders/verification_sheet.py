@@ -193,7 +193,7 @@ def _write_item_row(ws: Worksheet, row: int, values: Sequence[str]) -> None:
     ws.row_dimensions[row].height = max(room_to_write, row_height(list(zip(values, _widths()))))
 
 
-def checklist_text(item: Item) -> str:
+def _checklist_text(item: Item) -> str:
     """The item's on-site check points, one box to tick each: the clause quoted, then what to look at."""
     points = item.onsite_points
     if not points:
@@ -202,7 +202,7 @@ def checklist_text(item: Item) -> str:
 
 
 def _write_checklist(ws: Worksheet, row: int, item: Item) -> None:
-    text = checklist_text(item)
+    text = _checklist_text(item)
     _merged(ws, row, v.CHECKLIST_COLUMN, v.LAST_COLUMN, text, v.BODY_FONT, v.WRAP_TOP)
     for column in range(1, v.LAST_COLUMN + 1):
         ws.cell(row, column).border = v.BORDER

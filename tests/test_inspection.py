@@ -106,6 +106,22 @@ def test_a_changed_locked_cell_is_refused_naming_its_row(exported):
     assert message.startswith(f"第 {row_of('3.1')}–{row_of('3.1') + 1} 行（子项 3.1）中不可修改的内容")
 
 
+def test_a_shortened_checklist_is_refused_naming_its_item(exported):
+    def drop_a_point(wb):
+        cell = wb[v.SHEET].cell(row_of("6.2") + 1, v.CHECKLIST_COLUMN)
+        cell.value = "\n".join(line for line in cell.value.splitlines() if "向大会公告" not in line)
+    (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=drop_a_point), EXPECTED))
+    assert message.startswith(f"第 {row_of('6.2')}–{row_of('6.2') + 1} 行（子项 6.2）中不可修改的内容")
+    assert "现场核查要点" in message
+
+
+def test_a_deleted_checklist_row_is_refused(exported):
+    def delete_checklist(wb):
+        wb[v.SHEET].delete_rows(row_of("3.2") + 1)
+    (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=delete_checklist), EXPECTED))
+    assert "子项行的顺序被调换或插入了行" in message
+
+
 def test_a_changed_header_is_refused(exported):
     def raise_score(wb):
         wb[v.SHEET]["C3"] = "系统评分：95.0 分"

@@ -15,15 +15,17 @@ Decisions worth knowing:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
 from checks.campaign import Campaign
 from checks.results import DeadlineState, Finding, Severity, cn_date
-from checks.rulebook import Item, RuleSpec
+from checks.rulebook import Item, RuleSpec, month_end
 from checks.schema import ItemReport, ItemStatus
 
 COMPLETION_DATE_RULE = "completion_date"
+MOVED_BY_CAMPAIGN = "验收批次调整"  # the source of a deadline a campaign moved
 
 # These functions run for every item of every school, and an enum member looked up on its class goes
 # through the enum metaclass's __getattr__ hook (slow in Python 3.11): bind the ones compared once.
@@ -34,6 +36,27 @@ _OK = Severity.OK
 def due_date(item: Item, campaign: Campaign) -> date | None:
     """The item's due date in this campaign; None when it is ongoing."""
     return campaign.deadline_overrides.get(item.id, item.due)
+
+
+def chinese_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def deadline_wording(item: Item, due: date | None) -> tuple[str, str]:
+    """完成时限 and its source as users read them, for the due date the item is judged against: the
+    rulebook's wording and source, or the day a campaign moved it to."""
+    if due is None or due == item.due:
+        return item.due_text, item.due_source
+    return chinese_date(due), MOVED_BY_CAMPAIGN
+
+
+def due_by_and_later_in_month(dues: Mapping[str, date | None], as_of: date) -> tuple[list[str], list[str]]:
+    """Of the given item id -> due date: the items due by the end of `as_of`, and those falling due after
+    it but within its month (ongoing items are neither)."""
+    end = month_end(as_of.year, as_of.month)
+    due_by = [item_id for item_id, due in dues.items() if due is not None and due <= as_of]
+    later = [item_id for item_id, due in dues.items() if due is not None and as_of < due <= end]
+    return due_by, later
 
 
 def effective_status(status: ItemStatus | None, completed_on: date | None, as_of: date) -> ItemStatus | None:

@@ -19,7 +19,7 @@ from checks.schema import ItemStatus, Role
 
 RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
 DEFAULT_RULEBOOK = "guangdong-2020"
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_DUE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # YYYY-MM (by the month's end) or YYYY-MM-DD
 
 
 class RulebookError(ValueError):
@@ -38,13 +38,32 @@ class RuleSpec:
 
 
 @dataclass(frozen=True)
+class Clause:
+    """One requirement of a sub-item, quoted from its 内容: checked automatically or on site."""
+
+    text: str  # verbatim from the item's content
+    checks: tuple[str, ...]  # rule ids of the item that check it; empty for an on-site point
+    onsite: str  # what the inspectors look at; empty when the checks cover it
+
+    @property
+    def automatic(self) -> bool:
+        return bool(self.checks)
+
+
+@dataclass(frozen=True)
 class Item:
     id: str  # "3.1"
     task_id: str
     content: str
     due: date | None  # None when ongoing
-    due_text: str  # as the annex writes it: "2020年6月", "全年持续推进"
+    due_text: str  # as the source writes it: "2020年6月", "2020年6月10日", "全年持续推进"
+    due_source: str  # where the deadline is written: "附件", "通知正文 三、材料报送"
     checks: tuple[str, ...]
+    clauses: tuple[Clause, ...] = ()
+
+    @property
+    def onsite_points(self) -> tuple[Clause, ...]:
+        return tuple(clause for clause in self.clauses if not clause.automatic)
 
     @property
     def ongoing(self) -> bool:
@@ -227,20 +246,48 @@ class _Parser:
             other = seen.get(raw["due_with"])
             if other is None:
                 raise self.fail(f"{where}due_with", f"应指向前面已有的子项，找不到 {raw['due_with']!r}")
-            due, due_text = other.due, other.due_text
+            due, due_text, due_source = other.due, other.due_text, other.due_source
         else:
             due, due_text = self.due(self.get(raw, "due", where, str), f"{where}due")
-        return Item(id=item_id, task_id=task_id, content=self.get(raw, "content", where, str),
-                    due=due, due_text=due_text, checks=checks)
+            due_source = self.get(raw, "due_source", where, str)
+        content = self.get(raw, "content", where, str)
+        clauses = tuple(self.clause(body, f"{where}clauses[{n}].", content, checks)
+                        for n, body in enumerate(raw.get("clauses", [])))
+        return Item(id=item_id, task_id=task_id, content=content, due=due, due_text=due_text,
+                    due_source=due_source, checks=checks, clauses=clauses)
+
+    def clause(self, raw: Any, where: str, content: str, item_checks: tuple[str, ...]) -> Clause:
+        if not isinstance(raw, dict):
+            raise self.fail(where.rstrip("."), "应为一个表 (must be a table)")
+        text = self.get(raw, "text", where, str)
+        if not text or text not in content:
+            raise self.fail(f"{where}text", f"条款 {text!r} 须逐字引自该子项的内容")
+        checks = tuple(raw.get("checks", ()))
+        onsite = raw.get("onsite", "")
+        if bool(checks) == bool(onsite):
+            raise self.fail(where.rstrip("."), "条款须二选一：checks（自动核验规则）或 onsite（现场核查要点）")
+        unknown = [check for check in checks if check not in item_checks]
+        if unknown:
+            raise self.fail(f"{where}checks", f"{'、'.join(unknown)} 不在该子项的 checks 中")
+        if not isinstance(onsite, str):
+            raise self.fail(f"{where}onsite", "应为文字 (must be a string)")
+        return Clause(text=text, checks=checks, onsite=onsite)
 
     def due(self, text: str, key: str) -> tuple[date | None, str]:
         if text == "ongoing":
             return None, "全年持续推进"
-        match = _MONTH.match(text)
-        if not match or not 1 <= int(match[2]) <= 12:
-            raise self.fail(key, f"完成时限 {text!r} 应写成 YYYY-MM 或 ongoing")
-        year, month = int(match[1]), int(match[2])
-        return month_end(year, month), f"{year}年{month}月"
+        match = _DUE.match(text)
+        problem = self.fail(key, f"完成时限 {text!r} 应写成 YYYY-MM、YYYY-MM-DD 或 ongoing")
+        if match is None:
+            raise problem
+        year, month, day_text = int(match[1]), int(match[2]), match[3]
+        try:
+            if day_text is None:
+                return month_end(year, month), f"{year}年{month}月"
+            day = date(year, month, int(day_text))
+        except ValueError:  # no such month or day
+            raise problem from None
+        return day, f"{year}年{month}月{day.day}日"
 
     def titles(self, raw: Mapping[str, Any]) -> dict[str, Role]:
         titles = {}

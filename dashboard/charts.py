@@ -77,6 +77,7 @@ def deadline_timeline(deadlines: pd.DataFrame, as_of: date) -> alt.LayerChart:
         color=alt.Color("overdue:Q", title="逾期学校数", scale=alt.Scale(scheme="orangered")),
         tooltip=[alt.Tooltip("item_id:N", title="子项"), alt.Tooltip("task:N", title="任务"),
                  alt.Tooltip("content:N", title="内容"), alt.Tooltip("due:T", title="完成时限", format="%Y-%m-%d"),
+                 alt.Tooltip("source:N", title="时限来源"),
                  alt.Tooltip("overdue:Q", title="逾期未完成"), alt.Tooltip("done:Q", title="已完成")],
     )
     today = pd.DataFrame({"day": [pd.Timestamp(as_of)], "label": [f"看板日期 {as_of:%Y-%m-%d}"]})

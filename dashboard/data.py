@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
-from checks.deadlines import due_date
+from checks.deadlines import deadline_wording, due_date
 from checks.results import DeadlineState, SchoolAssessment, Verdict
 from checks.rulebook import Rulebook
 from reformboard.board import Standing, standings
@@ -176,7 +176,7 @@ def weekly_verdicts(stored: pd.DataFrame, schools: int, starts_on: date, as_of: 
 
 def deadlines(rulebook: Rulebook, campaign: Campaign, items: pd.DataFrame) -> pd.DataFrame:
     """The sub-items with a due date in this campaign and how many of the given schools are overdue on each:
-    item_id, task, content, due, overdue, done."""
+    item_id, task, content, due, source (where the deadline is written), overdue, done."""
     states = items.groupby(["item_id", "state"]).size()
     rows = []
     for task in rulebook.tasks:
@@ -185,10 +185,10 @@ def deadlines(rulebook: Rulebook, campaign: Campaign, items: pd.DataFrame) -> pd
             if due is None:
                 continue  # ongoing items have no date to place
             rows.append({"item_id": item.id, "task": f"{task.id} {task.name}", "content": item.content,
-                         "due": due, "overdue": int(states.get((item.id, str(DeadlineState.OVERDUE)), 0)),
+                         "due": due, "source": deadline_wording(item, due)[1], "overdue": int(states.get((item.id, str(DeadlineState.OVERDUE)), 0)),
                          "done": int(states.get((item.id, str(DeadlineState.DONE)), 0)
                                      + states.get((item.id, str(DeadlineState.DONE_LATE)), 0))})
-    return pd.DataFrame(rows, columns=["item_id", "task", "content", "due", "overdue", "done"])
+    return pd.DataFrame(rows, columns=["item_id", "task", "content", "due", "source", "overdue", "done"])
 
 
 def forget() -> None:

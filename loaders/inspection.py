@@ -174,21 +174,23 @@ def _integrity_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
     if v.header_digest(ws) != meta["header_digest"]:
         problems.append(error("表头（学校、批次、评分等信息或列标题）被改动，请使用系统导出的原表填写。",
                               sheet=v.SHEET, cell=f"A1:{get_column_letter(v.LAST_COLUMN)}{v.HEADER_ROW}"))
-    for row, (item_id, expected_digest) in enumerate(meta.items, start=v.FIRST_ITEM_ROW):
+    for index, (item_id, expected_digest) in enumerate(meta.items):
+        row = v.item_row(index)
         if v.row_digest(ws, row) != expected_digest:
             problems.append(error(
-                f"第 {row} 行（子项 {item_id}）中不可修改的内容（编号、内容、时限、自报情况、佐证材料或系统核验结论）"
-                "被改动，请使用系统导出的原表，只填写“现场核查结论”和“核查说明”。",
-                sheet=v.SHEET, cell=f"A{row}:{get_column_letter(v.LOCKED_COLUMNS[-1])}{row}"))
+                f"第 {row}–{row + 1} 行（子项 {item_id}）中不可修改的内容（编号、内容、时限、自报情况、佐证材料、"
+                "系统核验结论或现场核查要点）被改动，请使用系统导出的原表，只填写“现场核查结论”和“核查说明”。",
+                sheet=v.SHEET, cell=f"A{row}:{get_column_letter(v.LAST_COLUMN)}{row + 1}"))
     return problems
 
 
 def _order_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
     expected_ids = [item_id for item_id, _ in meta.items]
-    column = [_text(ws.cell(row, v.ID_COLUMN).value) for row in range(v.FIRST_ITEM_ROW, ws.max_row + 1)]
-    missing = [item_id for item_id in expected_ids if item_id not in column]
-    mismatch = next(((v.FIRST_ITEM_ROW + n, want, got) for n, (want, got)
-                     in enumerate(zip(expected_ids, column)) if want != got), None)
+    anywhere = [_text(ws.cell(row, v.ID_COLUMN).value) for row in range(v.FIRST_ITEM_ROW, ws.max_row + 1)]
+    missing = [item_id for item_id in expected_ids if item_id not in anywhere]
+    in_place = anywhere[::v.ROWS_PER_ITEM]  # the items' rows; the checklist rows between hold no id
+    mismatch = next(((v.item_row(n), want, got) for n, (want, got)
+                     in enumerate(zip(expected_ids, in_place)) if want != got), None)
     if missing:
         message = f"子项 {'、'.join(missing)} 所在的行被删除"
     elif mismatch:
@@ -211,7 +213,8 @@ def _signature_in_place(ws: Worksheet, item_count: int) -> bool:
 def _results(ws: Worksheet, meta: _Meta, words: tuple[str, ...], inspectors: str,
              inspected_on: date | None, problems: list[Problem]) -> dict[str, OnsiteResult]:
     results: dict[str, OnsiteResult] = {}
-    for row, (item_id, _) in enumerate(meta.items, start=v.FIRST_ITEM_ROW):
+    for index, (item_id, _) in enumerate(meta.items):
+        row = v.item_row(index)
         word = _text(ws.cell(row, v.RESULT_COLUMN).value)
         remark = _typed(ws, f"{get_column_letter(v.NOTE_COLUMN)}{row}", _NOTE_FIELD, problems)
         where = {"sheet": v.SHEET, "cell": f"{get_column_letter(v.RESULT_COLUMN)}{row}", "field": _RESULT_FIELD}

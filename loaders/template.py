@@ -20,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.campaign import Campaign
-from checks.deadlines import due_date
+from checks.deadlines import chinese_date, deadline_wording, due_date
 from checks.rulebook import Item, Rulebook
 from checks.schema import SchoolReport
 from loaders.layout import (DATA_SHEETS, GUIDE_SHEET, ITEMS, MEETINGS, META_SHEET, ORGANISATIONS,
@@ -33,7 +33,7 @@ SPARE_ROWS = 2000  # rows below a table's data that keep its drop-downs, checks 
 DATE_RANGE = (date(2015, 1, 1), date(2035, 12, 31))
 LIST_SEPARATOR = "、"
 FORM_HEADERS = (("项目", 30), ("填写内容", 36), ("填写说明", 40))
-GUIDE_WIDTHS = (6, 72, 18)
+GUIDE_WIDTHS = (6, 56, 16, 22)  # portrait: at most LANDSCAPE_ABOVE wide
 TITLE_HEIGHT = 30.0
 META_KEYS = ("template_version", "rulebook_id", "campaign_id", "generated_at")
 
@@ -73,13 +73,8 @@ def fill_template(report: SchoolReport, rulebook: Rulebook, campaign: Campaign) 
 
 
 def due_text(item: Item, campaign: Campaign) -> str:
-    """完成时限 as shown to schools: the annex's wording, or the date the campaign moved it to."""
-    due = due_date(item, campaign)
-    return item.due_text if due == item.due else _chinese_date(due)
-
-
-def _chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    """完成时限 as shown to schools: the rulebook's wording, or the date the campaign moved it to."""
+    return deadline_wording(item, due_date(item, campaign))[0]
 
 
 def _render(rulebook: Rulebook, campaign: Campaign, report: SchoolReport | None) -> bytes:
@@ -206,33 +201,39 @@ def _protect(sheet: Worksheet) -> None:
     sheet.protection.formatRows = False
 
 
-GuideLine = tuple[str, str, str, str]  # first column, paragraph, last column, style
+GuideLine = tuple[tuple[str, ...], str]  # the row's cells from column A, and their style
 
 
 def _guide_lines(rulebook: Rulebook, campaign: Campaign) -> list[GuideLine]:
     def heading(text: str) -> GuideLine:
-        return text, "", "", STYLES.heading
+        return (text,), STYLES.heading
+
+    def paragraph(*cells: str) -> GuideLine:
+        return cells, STYLES.paragraph
 
     def numbered(paragraphs: Sequence[str]) -> list[GuideLine]:
-        return [(f"{n}.", text, "", STYLES.paragraph) for n, text in enumerate(paragraphs, start=1)]
+        return [paragraph(f"{n}.", text) for n, text in enumerate(paragraphs, start=1)]
+
+    def deadline(item: Item) -> GuideLine:
+        due = due_date(item, campaign)
+        return paragraph(item.id, rulebook.task(item.task_id).name, *deadline_wording(item, due))
 
     sheet_guides = [f"“{s.name}”：{SHEET_GUIDES[s.name]}" for s in DATA_SHEETS]
     return [
-        (f"{campaign.name}学校填报模板", "", "", STYLES.title),
-        ("", f"依据：{rulebook.name}（{rulebook.source}）", "", STYLES.paragraph),
-        ("", f"填报批次：{campaign.name}", "", STYLES.paragraph),
+        ((f"{campaign.name}学校填报模板",), STYLES.title),
+        paragraph("", f"依据：{rulebook.name}（{rulebook.source}）"),
+        paragraph("", f"填报批次：{campaign.name}"),
         heading("一、填写方法"),
         *numbered(sheet_guides + list(GENERAL_RULES)),
         heading("二、时间安排"),
-        *[("", f"报送{s.name}", _chinese_date(s.due), STYLES.paragraph) for s in rulebook.submissions],
-        ("", "各子项完成时限：", "", STYLES.paragraph),
-        ("编号", "任务", "完成时限", STYLES.label),
-        *[(item.id, rulebook.task(item.task_id).name, due_text(item, campaign), STYLES.paragraph)
-          for item in rulebook.items],
+        *[paragraph("", f"报送{s.name}", chinese_date(s.due)) for s in rulebook.submissions],
+        paragraph("", "各子项完成时限及其来源："),
+        (("编号", "任务", "完成时限", "时限来源"), STYLES.label),
+        *[deadline(item) for item in rulebook.items],
         heading("三、上传与核验"),
         *numbered(UPLOAD_RULES),
         heading("四、联系方式"),
-        ("", f"如有疑问，请联系{campaign.contact or '上级团组织'}。", "", STYLES.paragraph),
+        paragraph("", f"如有疑问，请联系{campaign.contact or '上级团组织'}。"),
     ]
 
 
@@ -241,10 +242,10 @@ def _write_guide(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign) -> No
         sheet.column_dimensions[get_column_letter(index)].width = width
     setup_print(sheet, sum(GUIDE_WIDTHS), title_rows=None)
     _protect(sheet)
-    for number, (first, text, last, style) in enumerate(_guide_lines(rulebook, campaign), start=1):
+    for number, (cells, style) in enumerate(_guide_lines(rulebook, campaign), start=1):
         sheet.row_dimensions[number].height = (
-            TITLE_HEIGHT if style == STYLES.title else row_height([(text, GUIDE_WIDTHS[1])]))
-        sheet.append([_cell(sheet, value or None, style) for value in (first, text, last)])
+            TITLE_HEIGHT if style == STYLES.title else row_height(list(zip(cells, GUIDE_WIDTHS))[1:]))
+        sheet.append([_cell(sheet, value or None, style) for value in cells])
 
 
 def _write_meta(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign) -> None:

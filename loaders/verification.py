@@ -28,7 +28,11 @@ META_DIGEST = "meta_digest"  # key of the last _meta row: the digest of every ro
 TITLE_ROWS = 4  # title line + three lines of school, campaign and submission facts
 HEADER_ROW = TITLE_ROWS + 1
 FIRST_ITEM_ROW = HEADER_ROW + 1
-SIGNATURE_GAP = 2  # the signature line sits this many rows under the last item
+ROWS_PER_ITEM = 2  # the item's row, then its row of on-site check points (the inspectors' checklist)
+SIGNATURE_GAP = 2  # the signature line sits this many rows under the last item's checklist
+CHECKLIST_COLUMN = 2  # the checklist spans from here to the last column
+CHECKLIST_TITLE = "现场核查要点："
+CHECKLIST_NONE = "现场核查要点：无（本项要求均由系统自动核验）"
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,13 @@ def header_cells() -> list[tuple[int, int]]:
     return [(1, 1), *facts, *((HEADER_ROW, n) for n in range(1, LAST_COLUMN + 1))]
 
 
+def item_row(index: int) -> int:
+    """The row of the item at `index` (0-based) in the sheet's item order; its checklist is the next row."""
+    return FIRST_ITEM_ROW + ROWS_PER_ITEM * index
+
+
 def signature_row(item_count: int) -> int:
-    return FIRST_ITEM_ROW + item_count - 1 + SIGNATURE_GAP
+    return item_row(item_count) - 1 + SIGNATURE_GAP
 
 
 def header_digest(ws: Worksheet) -> str:
@@ -81,8 +90,9 @@ def header_digest(ws: Worksheet) -> str:
 
 
 def row_digest(ws: Worksheet, row: int) -> str:
-    """Digest of one item row's locked cells."""
-    return digest(ws.cell(row, column).value for column in LOCKED_COLUMNS)
+    """Digest of one item's locked cells: its row's and its checklist's."""
+    locked = [ws.cell(row, column).value for column in LOCKED_COLUMNS]
+    return digest([*locked, ws.cell(row + 1, CHECKLIST_COLUMN).value])
 
 
 def meta_digest(rows: Iterable[Sequence[object]]) -> str:

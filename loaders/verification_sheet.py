@@ -1,7 +1,8 @@
 """Export the printable on-site verification sheet (验收核查表) of one school, or of many as a zip.
 
 The sheet shows, per sub-item, what the school claims and what the data proves, and leaves two cells
-per item for the inspectors' verdict and note, plus the inspectors' names and date under the table.
+per item for the inspectors' verdict and note; under each item a row lists its on-site check points (the
+clauses no automatic check covers), and the inspectors' names and date go under the table.
 Everything else is locked; the hidden `_meta` sheet lets `loaders.inspection` recognise the sheet
 when it comes back and tell whether locked cells were changed.
 """
@@ -22,6 +23,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from checks.deadlines import deadline_wording
 from checks.results import Finding, ItemAssessment, SchoolAssessment, Severity
 from checks.rulebook import Item, Rulebook
 from checks.schema import SchoolReport
@@ -66,8 +68,10 @@ def verification_sheet(ctx: SheetContext, rulebook: Rulebook, report: SchoolRepo
     ws.title = v.SHEET
     _write_title_block(ws, ctx, assessment)
     items = rulebook.items
-    for row, item in enumerate(items, start=v.FIRST_ITEM_ROW):
+    for index, item in enumerate(items):
+        row = v.item_row(index)
         _write_item_row(ws, row, _item_row(item, report, assessment.item(item.id)))
+        _write_checklist(ws, row + 1, item)
     _add_result_dropdown(ws, rulebook, len(items))
     _finish_for_print(ws, ctx, _write_signature(ws, len(items)))
     _write_meta(wb, ctx, rulebook, [item.id for item in items])
@@ -147,11 +151,9 @@ def _item_row(item: Item, report: SchoolReport, assessed: ItemAssessment) -> lis
 
 
 def _due_text(item: Item, assessed: ItemAssessment) -> str:
-    """The deadline the item was judged against: the campaign's, which may differ from the annex's."""
-    due = assessed.deadline
-    if due is None or due == item.due:
-        return item.due_text
-    return f"{due.year}年{due.month}月{due.day}日"
+    """The deadline the item was judged against (the campaign's may differ from the rulebook's), and its source."""
+    text, source = deadline_wording(item, assessed.deadline)
+    return f"{text}\n（{source}）"
 
 
 def _self_report(report: SchoolReport, item_id: str) -> str:
@@ -192,6 +194,22 @@ def _write_item_row(ws: Worksheet, row: int, values: Sequence[str]) -> None:
     ws.row_dimensions[row].height = max(room_to_write, row_height(list(zip(values, _widths()))))
 
 
+def _checklist_text(item: Item) -> str:
+    """The item's on-site check points, one box to tick each: the clause quoted, then what to look at."""
+    points = item.onsite_points
+    if not points:
+        return v.CHECKLIST_NONE
+    return "\n".join([v.CHECKLIST_TITLE, *(f"□ {p.text}——{p.onsite}" for p in points)])
+
+
+def _write_checklist(ws: Worksheet, row: int, item: Item) -> None:
+    text = _checklist_text(item)
+    _merged(ws, row, v.CHECKLIST_COLUMN, v.LAST_COLUMN, text, v.BODY_FONT, v.WRAP_TOP)
+    for column in range(1, v.LAST_COLUMN + 1):
+        ws.cell(row, column).border = v.BORDER
+    ws.row_dimensions[row].height = row_height([(text, _span_width(v.CHECKLIST_COLUMN, v.LAST_COLUMN))])
+
+
 def _inspector_cell(cell: Cell) -> None:
     cell.protection = _UNLOCKED
     cell.fill = v.INSPECTOR_FILL
@@ -206,7 +224,8 @@ def _add_result_dropdown(ws: Worksheet, rulebook: Rulebook, item_count: int) -> 
         showInputMessage=True, promptTitle="现场核查结论", prompt=f"选择 {'、'.join(words)}；未核查的留空",
     )
     column = get_column_letter(v.RESULT_COLUMN)
-    validation.add(f"{column}{v.FIRST_ITEM_ROW}:{column}{v.FIRST_ITEM_ROW + item_count - 1}")
+    for index in range(item_count):
+        validation.add(f"{column}{v.item_row(index)}")
     ws.add_data_validation(validation)
 
 
@@ -272,8 +291,8 @@ def _write_meta(wb: Workbook, ctx: SheetContext, rulebook: Rulebook, item_ids: l
     }
     for key, value in facts.items():
         append_row(meta, [key, value])
-    for row, item_id in enumerate(item_ids, start=v.FIRST_ITEM_ROW):
-        append_row(meta, [v.META_ITEM, item_id, v.row_digest(ws, row)])
+    for index, item_id in enumerate(item_ids):
+        append_row(meta, [v.META_ITEM, item_id, v.row_digest(ws, v.item_row(index))])
     # over the rows as stored, so the reader recomputes it from exactly what it reads back
     append_row(meta, [v.META_DIGEST, v.meta_digest(meta.iter_rows(values_only=True))])
     meta.protection.sheet = True

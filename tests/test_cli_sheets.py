@@ -18,7 +18,7 @@ def fill_inspection(sheet: bytes, results: dict[str, str], rulebook_ids: list[st
     wb = openpyxl.load_workbook(io.BytesIO(sheet))
     ws = wb[v.SHEET]
     for item_id, word in results.items():
-        row = v.FIRST_ITEM_ROW + rulebook_ids.index(item_id)
+        row = v.item_row(rulebook_ids.index(item_id))
         ws.cell(row, v.RESULT_COLUMN, word)
         ws.cell(row, v.NOTE_COLUMN, "现场查阅原始材料")
     signature = v.signature_row(len(rulebook_ids))

@@ -321,7 +321,8 @@ def test_deadlines_place_every_dated_sub_item_and_count_overdue_schools() -> Non
     assert "2.3" not in frame.index  # ongoing: no date
     assert len(frame) == sum(1 for i in RULEBOOK.items if i.due is not None)
     assert (frame.loc["1.1", "overdue"], frame.loc["1.1", "done"]) == (1, 1)
-    assert frame.loc["1.1", "due"] == date(2020, 6, 30)
+    assert frame.loc["1.1", "due"] == date(2020, 6, 10)  # the notice's day, not the annex's month
+    assert (frame.loc["1.1", "source"], frame.loc["1.2", "source"]) == ("通知正文 三、材料报送", "附件")
 
 
 def test_charts_encode_the_frames_they_are_given() -> None:
@@ -344,3 +345,13 @@ def test_charts_encode_the_frames_they_are_given() -> None:
     progress = charts.progress_chart(pd.DataFrame({"week": [date(2020, 5, 10)], "verdict": ["未提交"],
                                                    "schools": [3]})).to_dict()
     assert progress["encoding"]["color"]["scale"]["domain"] == [str(v) for v in Verdict]
+
+
+def test_on_the_acceptance_date_the_board_splits_the_months_deadlines_at_the_day(world: World) -> None:
+    at = signed_in("admin", board_date=CAMPAIGN.acceptance_on)
+    due_by, later = [frame.value for frame in at.dataframe if "时限来源" in frame.value.columns]
+    assert "1.4" in list(due_by["子项"]) and "1.3" not in list(due_by["子项"])
+    assert list(later["子项"]) == [i.id for i in RULEBOOK.items if i.due == date(2020, 10, 31)]
+    assert set(later["时限来源"]) == {"附件"}
+    assert due_by.set_index("子项").loc["1.4", "时限来源"] == "通知正文 三、材料报送"
+    assert any("10月内稍后到期的子项" in m.value for m in at.markdown)

@@ -371,7 +371,7 @@ def inspected(sheet: bytes, results: dict[str, str]) -> bytes:
     ws = workbook[verification.SHEET]
     ids = [item.id for item in RULEBOOK.items]
     for item_id, word in results.items():
-        ws.cell(verification.FIRST_ITEM_ROW + ids.index(item_id), verification.RESULT_COLUMN, word)
+        ws.cell(verification.item_row(ids.index(item_id)), verification.RESULT_COLUMN, word)
     signature = verification.signature_row(len(ids))
     (_, names), _, (_, when) = verification.SIGNATURE_CELLS
     ws.cell(signature, names, "张伟、李娜")

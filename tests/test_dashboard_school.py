@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
@@ -212,3 +213,12 @@ def test_only_the_province_admin_may_override(world: World, username: str, code:
     assert any(REASON in i.value for i in at.info)  # the decision is shown …
     assert "改判验收结论" not in [e.label for e in at.expander]  # … but not the form
     assert not {"改判验收结论", "撤销改判"} & {b.label for b in at.button}
+
+
+def test_each_sub_item_shows_its_deadline_with_the_source_of_that_deadline(world: World) -> None:
+    at = open_school("admin", FAILED)
+    first_task = next(frame.value for frame in at.dataframe if "时限来源" in frame.value.columns)
+    rows = first_task.set_index("子项")
+    assert rows.loc["1.1", "完成时限"] == pd.Timestamp(2020, 6, 10)
+    assert rows.loc["1.1", "时限来源"] == "通知正文 三、材料报送"
+    assert rows.loc["1.2", "时限来源"] == "附件"

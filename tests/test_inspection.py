@@ -27,7 +27,7 @@ def exported() -> bytes:
 
 
 def row_of(item_id: str) -> int:
-    return v.FIRST_ITEM_ROW + IDS.index(item_id)
+    return v.item_row(IDS.index(item_id))
 
 
 def filled(exported: bytes, results: dict[str, tuple[str, str]], inspectors: object = "张伟、李娜",
@@ -103,7 +103,23 @@ def test_a_changed_locked_cell_is_refused_naming_its_row(exported):
     def soften_finding(wb):
         wb[v.SHEET][f"F{row_of('3.1')}"] = "已完成"
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=soften_finding), EXPECTED))
-    assert message.startswith(f"第 {row_of('3.1')} 行（子项 3.1）中不可修改的内容")
+    assert message.startswith(f"第 {row_of('3.1')}–{row_of('3.1') + 1} 行（子项 3.1）中不可修改的内容")
+
+
+def test_a_shortened_checklist_is_refused_naming_its_item(exported):
+    def drop_a_point(wb):
+        cell = wb[v.SHEET].cell(row_of("6.2") + 1, v.CHECKLIST_COLUMN)
+        cell.value = "\n".join(line for line in cell.value.splitlines() if "向大会公告" not in line)
+    (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=drop_a_point), EXPECTED))
+    assert message.startswith(f"第 {row_of('6.2')}–{row_of('6.2') + 1} 行（子项 6.2）中不可修改的内容")
+    assert "现场核查要点" in message
+
+
+def test_a_deleted_checklist_row_is_refused(exported):
+    def delete_checklist(wb):
+        wb[v.SHEET].delete_rows(row_of("3.2") + 1)
+    (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=delete_checklist), EXPECTED))
+    assert "子项行的顺序被调换或插入了行" in message
 
 
 def test_a_changed_header_is_refused(exported):
@@ -123,12 +139,12 @@ def test_a_deleted_item_row_is_refused(exported):
 def test_reordered_item_rows_are_refused(exported):
     def swap_first_two(wb):
         ws = wb[v.SHEET]
-        first, second = v.FIRST_ITEM_ROW, v.FIRST_ITEM_ROW + 1
+        first, second = row_of("1.1"), row_of("1.2")
         for column in range(1, v.LAST_COLUMN + 1):
             a, b = ws.cell(first, column), ws.cell(second, column)
             a.value, b.value = b.value, a.value
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=swap_first_two), EXPECTED))
-    assert f"第 {v.FIRST_ITEM_ROW} 行应为子项 1.1，实为子项 1.2" in message
+    assert f"第 {row_of('1.1')} 行应为子项 1.1，实为子项 1.2" in message
 
 
 def test_an_inserted_row_is_refused(exported):

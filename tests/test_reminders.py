@@ -17,7 +17,9 @@ from tenants.models import Reminder
 RULEBOOK = load_rulebook()
 CAMPAIGN = RULEBOOK.campaign
 SCHOOL = "4144010558"
-JUNE_ITEMS = ["1.1", "1.2", "3.1", "7.1", "8.1"]  # due 2020-06-30
+PLAN_ITEM = "1.1"  # due 2020-06-10, the day the notice sets for the plan
+MONTH_END_ITEMS = ["1.2", "3.1", "7.1", "8.1"]  # due 2020-06-30
+JUNE_ITEMS = [PLAN_ITEM, *MONTH_END_ITEMS]
 JULY_ITEMS = ["4.1", "5.1", "5.2"]  # due 2020-07-31
 
 
@@ -38,7 +40,7 @@ class TestSelection:
     def test_items_past_their_deadline_are_overdue_with_days_counted(self):
         due = school_due(nothing_submitted(date(2020, 7, 17)), RULEBOOK)
         assert ids(due.overdue) == JUNE_ITEMS
-        assert {item.days for item in due.overdue} == {17}
+        assert {item.item_id: item.days for item in due.overdue} == {PLAN_ITEM: 37, **dict.fromkeys(MONTH_END_ITEMS, 17)}
 
     def test_a_deadline_exactly_n_days_away_is_due_soon(self):
         due = school_due(nothing_submitted(date(2020, 7, 17)), RULEBOOK, within_days=14)
@@ -51,8 +53,8 @@ class TestSelection:
 
     def test_a_deadline_today_is_due_soon_not_overdue(self):
         due = school_due(nothing_submitted(date(2020, 6, 30)), RULEBOOK, within_days=0)
-        assert ids(due.due_soon) == JUNE_ITEMS
-        assert due.overdue == ()
+        assert ids(due.due_soon) == MONTH_END_ITEMS
+        assert ids(due.overdue) == [PLAN_ITEM]
         assert {item.days for item in due.due_soon} == {0}
 
     def test_completed_items_are_not_reminded(self):
@@ -82,9 +84,11 @@ class TestNotice:
         assert "广州示范大学团委：" in notice
 
     def test_names_each_item_with_its_deadline_and_what_is_missing(self, notice):
-        for item_id in JUNE_ITEMS:
+        for item_id in MONTH_END_ITEMS:
             content = RULEBOOK.item(item_id).content
             assert f"{item_id} {content}（完成时限：2020年6月30日，已逾期17天；目前未填报完成情况）" in notice
+        content = RULEBOOK.item(PLAN_ITEM).content
+        assert f"{PLAN_ITEM} {content}（完成时限：2020年6月10日，已逾期37天；目前未填报完成情况）" in notice
         for item_id in JULY_ITEMS:
             assert f"{item_id} {RULEBOOK.item(item_id).content}（完成时限：2020年7月31日，还剩14天" in notice
 
@@ -97,7 +101,7 @@ class TestNotice:
         items = tuple(replace(i, status=ItemStatus.IN_PROGRESS) if i.item_id == "1.1" else i
                       for i in assessment.items)
         notice = reminder_notice(school_due(replace(assessment, items=items), RULEBOOK), RULEBOOK, CAMPAIGN)
-        assert "已逾期17天；目前填报为“推进中”）" in notice
+        assert "已逾期37天；目前填报为“推进中”）" in notice
 
 
 def sent_reminder(items: list[str], sent_at: datetime | None) -> Reminder:

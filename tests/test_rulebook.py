@@ -11,7 +11,7 @@ from checks.rulebook import RULEBOOK_DIR, RulebookError, load_rulebook
 from checks.rules.registry import RULES
 
 EXPECTED_DUE = {
-    "1.1": date(2020, 6, 30), "1.2": date(2020, 6, 30), "1.3": date(2020, 10, 31), "1.4": date(2020, 10, 31),
+    "1.1": date(2020, 6, 10), "1.2": date(2020, 6, 30), "1.3": date(2020, 10, 31), "1.4": date(2020, 10, 15),
     "2.1": date(2020, 10, 31), "2.2": date(2020, 10, 31), "2.3": None,
     "3.1": date(2020, 6, 30), "3.2": date(2020, 10, 31),
     "4.1": date(2020, 7, 31), "4.2": date(2020, 10, 31),
@@ -68,7 +68,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 @pytest.mark.parametrize("change, key", [
     (('id = "guangdong-2020"\n', ""), "id"),
-    (('due = "2020-06"\ncheck', 'due = "2020-13"\ncheck'), "tasks[0].items[0].due"),
+    (('due = "2020-06"\n', 'due = "2020-13"\n'), "tasks[0].items[1].due"),
     (('checks = ["mobilisation_meeting"]', 'checks = ["no_such_rule"]'), "tasks[0].items[1].checks"),
     (('severity = "需关注"    # "一般为20至30人"', 'severity = "严重"'), "rules.college_staff_size.severity"),
     (('[rules.school_staff_size]\nlabel = "校级学生会（研究生会）工作人员规模"\n',

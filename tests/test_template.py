@@ -264,6 +264,17 @@ def test_guide_names_campaign_deadlines_contact_and_upload_rules(
     assert "“错误”的文件不予接收" in text and "“提示”不影响上传" in text
 
 
+def test_guide_gives_each_deadline_with_its_source(template: Workbook, rulebook: Rulebook) -> None:
+    rows = {row[0]: row[1:4] for row in template[GUIDE_SHEET].iter_rows(values_only=True)}
+    assert rows["编号"] == ("任务", "完成时限", "时限来源")
+    assert rows["1.1"] == ("明确职能定位", "2020年6月10日", "通知正文 三、材料报送")
+    assert rows["1.4"] == ("明确职能定位", "2020年10月15日", "通知正文 三、材料报送")
+    assert rows["1.2"] == ("明确职能定位", "2020年6月", "附件")
+    assert rows[MOVED_ITEM] == ("坚持精简原则", "2020年11月30日", "验收批次调整")
+    assert rows["9.2"] == ("落实党委全面领导", "2020年10月", "附件")  # shares 9.1's
+    assert all(rows[item.id][2] for item in rulebook.items)
+
+
 # --- fill_template ---------------------------------------------------------------------------
 
 def as_date(value: object) -> date:

@@ -30,25 +30,44 @@ def sheet():
 
 
 def item_row(item_id: str) -> int:
-    return v.FIRST_ITEM_ROW + [item.id for item in RULEBOOK.items].index(item_id)
+    return v.item_row([item.id for item in RULEBOOK.items].index(item_id))
 
 
 def row_values(ws, row: int) -> list:
     return [ws.cell(row, column).value for column in range(1, v.LAST_COLUMN + 1)]
 
 
-def test_the_table_has_the_specified_columns_and_one_row_per_sub_item(sheet):
+def test_the_table_has_the_specified_columns_and_a_row_and_a_checklist_per_sub_item(sheet):
     assert row_values(sheet, v.HEADER_ROW) == [
         "编号", "内容", "完成时限", "学校自报状态与日期", "佐证材料", "系统核验结论", "现场核查结论", "核查说明"]
-    ids = [sheet.cell(row, 1).value for row in range(v.FIRST_ITEM_ROW, v.FIRST_ITEM_ROW + ITEM_COUNT)]
-    assert ids == [item.id for item in RULEBOOK.items]
+    column = [sheet.cell(row, 1).value for row in range(v.FIRST_ITEM_ROW, v.item_row(ITEM_COUNT))]
+    assert column[::2] == [item.id for item in RULEBOOK.items]
+    assert column[1::2] == [None] * ITEM_COUNT  # the checklist rows
     assert ITEM_COUNT == 27
-    assert sheet.cell(v.FIRST_ITEM_ROW + ITEM_COUNT, 1).value is None
+    assert sheet.cell(v.item_row(ITEM_COUNT), 1).value is None
+
+
+def test_each_item_is_followed_by_its_on_site_check_points_as_a_checklist(sheet):
+    row = item_row("6.2") + 1
+    checklist = sheet.cell(row, v.CHECKLIST_COLUMN).value
+    points = RULEBOOK.item("6.2").onsite_points
+    assert checklist.splitlines() == [v.CHECKLIST_TITLE, *(f"□ {p.text}——{p.onsite}" for p in points)]
+    assert "□ 学代会选举结果应当向大会公告——" in checklist
+    assert "并经同级党委批准" not in checklist  # checked automatically, so not on the checklist
+    assert f"B{row}:H{row}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.cell(row, v.CHECKLIST_COLUMN).protection.locked
+    assert sheet.row_dimensions[row].height >= (len(points) + 1) * 15
+
+
+def test_every_on_site_point_of_the_rulebook_is_on_the_sheet(sheet):
+    for item in RULEBOOK.items:
+        checklist = sheet.cell(item_row(item.id) + 1, v.CHECKLIST_COLUMN).value
+        assert all(f"□ {p.text}——{p.onsite}" in checklist for p in item.onsite_points), item.id
 
 
 def test_an_item_row_shows_the_claim_and_what_the_data_proves(sheet):
     row = row_values(sheet, item_row("3.1"))
-    assert row[:5] == ["3.1", RULEBOOK.item("3.1").content, "2020年6月", "已完成 2018-12-31",
+    assert row[:5] == ["3.1", RULEBOOK.item("3.1").content, "2020年6月\n（附件）", "已完成 2018-12-31",
                        "主席团由8人调整至5人，部门由9个调整至5个"]
     assert row[5] == ("已完成\n不符合：校研究生会“宣传部”工作人员 9 人，超过上限 6 人\n"
                       "符合：校学生会主席团 5 人，未超过 5 人")  # worst finding first
@@ -56,7 +75,7 @@ def test_an_item_row_shows_the_claim_and_what_the_data_proves(sheet):
 
 
 def test_ongoing_items_and_undated_claims_read_naturally(sheet):
-    assert row_values(sheet, item_row("2.3"))[2:4] == ["全年持续推进", "推进中"]
+    assert row_values(sheet, item_row("2.3"))[2:4] == ["全年持续推进\n（附件）", "推进中"]
     assert row_values(sheet, item_row("2.2"))[3] == "已完成"
     assert row_values(sheet, item_row("7.2"))[5] == "已完成\n需关注：61 名工作人员未填写是否在“i志愿”注册"
 
@@ -73,7 +92,13 @@ def test_the_deadline_is_the_one_the_item_was_judged_against():
     moved = tuple(replace(i, deadline=date(2020, 7, 15)) if i.item_id == "1.1" else i
                   for i in entry.assessment.items)
     ws = export(replace(entry, assessment=replace(entry.assessment, items=moved)))[v.SHEET]
-    assert ws.cell(item_row("1.1"), 3).value == "2020年7月15日"
+    assert ws.cell(item_row("1.1"), 3).value == "2020年7月15日\n（验收批次调整）"
+
+
+def test_the_deadline_names_its_source(sheet):
+    assert sheet.cell(item_row("1.1"), 3).value == "2020年6月10日\n（通知正文 三、材料报送）"
+    assert sheet.cell(item_row("1.4"), 3).value == "2020年10月15日\n（通知正文 三、材料报送）"
+    assert sheet.cell(item_row("1.3"), 3).value == "2020年10月\n（附件）"
 
 
 def test_the_header_names_school_unit_campaign_score_verdict_and_submission(sheet):
@@ -109,8 +134,7 @@ def test_only_the_inspector_cells_are_unlocked(sheet):
     assert sheet.protection.sheet
     unlocked = {cell.coordinate for row in sheet.iter_rows(min_row=1, max_row=SIGNATURE_ROW, max_col=v.LAST_COLUMN)
                 for cell in row if not cell.protection.locked}
-    inspector_cells = {f"{column}{row}" for row in range(v.FIRST_ITEM_ROW, v.FIRST_ITEM_ROW + ITEM_COUNT)
-                       for column in "GH"}
+    inspector_cells = {f"{column}{v.item_row(n)}" for n in range(ITEM_COUNT) for column in "GH"}
     signature = {f"C{SIGNATURE_ROW}", f"D{SIGNATURE_ROW}", f"H{SIGNATURE_ROW}"}  # 核查人 spans C:D
     assert unlocked == inspector_cells | signature
 
@@ -124,7 +148,7 @@ def test_the_verdict_dropdown_offers_exactly_the_rulebook_onsite_words(sheet):
     lists = [dv for dv in sheet.data_validations.dataValidation if dv.type == "list"]
     assert len(lists) == 1
     assert lists[0].formula1 == '"符合,基本符合,不符合"'
-    assert str(lists[0].sqref) == f"G{v.FIRST_ITEM_ROW}:G{v.FIRST_ITEM_ROW + ITEM_COUNT - 1}"
+    assert str(lists[0].sqref) == " ".join(f"G{v.item_row(n)}" for n in range(ITEM_COUNT))
 
 
 def test_the_hidden_meta_identifies_the_sheet_and_lists_the_items_in_order():

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from checks.campaign import Campaign
+from checks.deadlines import due_by_and_later_in_month
 from checks.results import Verdict
 from checks.rulebook import Rulebook
 from dashboard import charts, data, ui
@@ -136,8 +137,30 @@ def _charts(rulebook: Rulebook, campaign: Campaign, board: data.Board, shown: pd
         st.caption("各子项的完成时限（已按本批次调整）；圆点越大，筛选范围内逾期未完成的学校越多。"
                    "“全年持续推进”的子项没有固定时限，未列出。")
         items = board.items[board.items["code"].isin(codes)]
-        st.altair_chart(charts.deadline_timeline(data.deadlines(rulebook, campaign, items), as_of),
-                        width="stretch")
+        deadlines = data.deadlines(rulebook, campaign, items)
+        st.altair_chart(charts.deadline_timeline(deadlines, as_of), width="stretch")
+        _due_this_month(deadlines, as_of)
+
+
+DEADLINE_COLUMNS = {"item_id": "子项", "task": "任务", "due": "完成时限", "source": "时限来源",
+                    "overdue": "逾期学校", "done": "已完成学校"}
+
+
+def _due_this_month(deadlines: pd.DataFrame, as_of: date) -> None:
+    """The sub-items due by the board date, next to those falling due later in its month: on the
+    acceptance date some deadlines of the month have passed and others have not."""
+    due_by, later = due_by_and_later_in_month(dict(zip(deadlines["item_id"], deadlines["due"])), as_of)
+    by_date = deadlines.set_index("item_id", drop=False)
+    passed, coming = st.columns(2)
+    for column, ids, title, empty in (
+            (passed, due_by, f"截至 {as_of:%Y-%m-%d} 已到期的子项", "看板日期前没有到期的子项。"),
+            (coming, later, f"{as_of.month}月内稍后到期的子项", f"{as_of.month}月内看板日期之后没有到期的子项。")):
+        column.markdown(f"**{title}**（{len(ids)} 项）")
+        if ids:
+            column.dataframe(by_date.loc[ids, list(DEADLINE_COLUMNS)].rename(columns=DEADLINE_COLUMNS),
+                             hide_index=True)
+        else:
+            column.caption(empty)
 
 
 def _heatmap(tasks: pd.DataFrame, shown: pd.DataFrame) -> None:

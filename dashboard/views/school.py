@@ -18,6 +18,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
+from checks.deadlines import deadline_wording
 from checks.results import (DeadlineState, ItemAssessment, OnsiteResult, SchoolAssessment, Severity, Verdict,
                             VerdictOverride)
 from checks.rulebook import Rulebook
@@ -244,6 +245,7 @@ def _item_rows(rulebook: Rulebook, items: list[ItemAssessment], onsite: Mapping[
         "期限状态": str(i.state),
         "学校填报": str(i.status) if i.status else "未填报",
         "完成时限": i.deadline,
+        "时限来源": deadline_wording(rulebook.item(i.item_id), i.deadline)[1],
         "完成日期": i.completed_on,
         "得分率": i.credit,
         "现场核查结论": onsite[i.item_id].result if i.item_id in onsite else "未核查",

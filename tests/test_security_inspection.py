@@ -28,7 +28,7 @@ from reformboard.inspections import InspectionOutcome, load_inspection
 from reformboard.settings import Settings
 from tenants.models import OnsiteResultRow, Submission
 from tenants.principal import Principal, Role, local_operator
-from tests.conftest import Directory
+from tests.conftest import PROVINCE, Directory
 from tests.fixtures.cli import score_json
 from tests.fixtures.reports import minimal_compliant_report
 
@@ -59,12 +59,12 @@ def schools(session: Session, directory: Directory) -> tuple[Submission, Submiss
 
 def filled_sheet(session: Session, code: str, edit=None) -> bytes:
     """The school's exported sheet with two results and the signature filled in, then `edit(wb)`."""
-    [entry] = verification_inputs(session, RULEBOOK, RULEBOOK.campaign, AS_OF, [code]).entries
+    [entry] = verification_inputs(session, PROVINCE, RULEBOOK, RULEBOOK.campaign, AS_OF, [code]).entries
     wb = openpyxl.load_workbook(io.BytesIO(verification_sheet(entry.context, RULEBOOK, entry.report,
                                                               entry.assessment)))
     ws = wb[v.SHEET]
     for item_id, word in (("1.1", "符合"), ("3.1", "不符合")):
-        ws.cell(v.FIRST_ITEM_ROW + IDS.index(item_id), v.RESULT_COLUMN, word)
+        ws.cell(v.item_row(IDS.index(item_id)), v.RESULT_COLUMN, word)
     signature = v.signature_row(len(IDS))
     ws[f"C{signature}"], ws[f"H{signature}"] = "张伟、李娜", datetime(2020, 11, 20)
     if edit:

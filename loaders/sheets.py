@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-from loaders.cells import BadValue, clean, is_empty, parser_for, shown
+from loaders.cells import BadValue, Noted, clean, is_empty, parser_for, shown
 from loaders.grid import Grid, column_letters
 from loaders.headers import ColumnMatcher, HeaderRow, find_header_row
 from loaders.layout import Column, Sheet
@@ -65,10 +65,9 @@ class _Mapped:
 
     def __init__(self, column: Column, col: int) -> None:
         self.column, self.col, self.parse = column, col, parser_for(column)
-        self.seen: dict[tuple[type, Any], tuple[Any, str | None]] = {}
+        self.seen: dict[tuple[type, Any], Reading] = {}
 
-    def read(self, raw: Any) -> tuple[Any, str | None]:
-        """(value, None), or (None, what is wrong) for a bad cell."""
+    def read(self, raw: Any) -> Reading:
         key = (raw.__class__, raw)
         outcome = self.seen.get(key)
         if outcome is None:
@@ -76,14 +75,25 @@ class _Mapped:
         return outcome
 
 
-def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> tuple[Any, str | None]:
-    """One cell's normalised value, or what is wrong with it, in a sentence naming the column."""
+class Reading(NamedTuple):
+    """One cell as read: its value (None for a bad cell), what is wrong with it (an 错误), and what was
+    assumed in reading it (a 提示), each a sentence naming the column."""
+
+    value: Any
+    wrong: str | None = None
+    hint: str | None = None
+
+
+def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> Reading:
     if is_empty(raw):
-        return (None, f"“{column.header}”为必填项，不能为空。") if column.required else (None, None)
+        return Reading(None, f"“{column.header}”为必填项，不能为空。" if column.required else None)
     try:
-        return parse(raw), None
+        value = parse(raw)
     except BadValue as exc:
-        return None, f"“{column.header}”{exc}。"
+        return Reading(None, f"“{column.header}”{exc}。")
+    if isinstance(value, Noted):
+        return Reading(value.value, hint=f"“{column.header}”{value.hint}。")
+    return Reading(value)
 
 
 class SheetReader:
@@ -173,18 +183,20 @@ class SheetReader:
         raw = self.grid.rows[r]
         values = {}
         for m in mapped:
-            value, wrong = m.read(raw[m.col])
-            if wrong is not None:
-                self._bad_cell(m.column, raw[m.col], cells, wrong)
-            values[m.column.field] = value
+            reading = m.read(raw[m.col])
+            if reading.wrong is not None or reading.hint is not None:
+                self._tell(m.column, raw[m.col], cells, reading)
+            values[m.column.field] = reading.value
         return Row(self.grid.name, f"{self.grid.name}!A{r + 1}", values, cells)
 
-    def _bad_cell(self, column: Column, raw: Any, cells: Mapping[str, str], wrong: str) -> None:
+    def _tell(self, column: Column, raw: Any, cells: Mapping[str, str], reading: Reading) -> None:
+        """The cell's 错误 or 提示, once per cell."""
         cell = cells[column.field]
         if cell not in self.reported:
             self.reported.add(cell)
-            self.problems.append(error(wrong, sheet=self.grid.name, cell=cell, field=column.header,
-                                       value="" if is_empty(raw) else shown(raw)))
+            make, message = (error, reading.wrong) if reading.wrong is not None else (note, reading.hint or "")
+            self.problems.append(make(message, sheet=self.grid.name, cell=cell, field=column.header,
+                                      value="" if is_empty(raw) else shown(raw)))
 
     # --- forms ---
 
@@ -202,9 +214,10 @@ class SheetReader:
             r, col = labels[column.field]
             cells[column.field] = self.grid.address(r, col)
             raw = self.grid.value(r, col)
-            row.values[column.field], wrong = read_cell(column, raw, parser_for(column))
-            if wrong is not None:
-                self._bad_cell(column, raw, cells, wrong)
+            reading = read_cell(column, raw, parser_for(column))
+            row.values[column.field] = reading.value
+            if reading.wrong is not None or reading.hint is not None:
+                self._tell(column, raw, cells, reading)
         return [row]
 
     def _form_labels(self) -> dict[str, tuple[int, int]]:

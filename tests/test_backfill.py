@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from alembic import command
+from sqlalchemy import Engine, make_url, select, text
 from sqlalchemy.orm import Session
 
 from checks.engine import assess
@@ -26,7 +27,7 @@ from reformboard.ingest import ingest
 from tenants import store
 from tenants.access import DENIED, AccessDenied
 from tenants.accounts import add_user, get_user, principal_for
-from tenants.db import make_engine, make_sessionmaker
+from tenants.db import alembic_config, make_engine, make_sessionmaker, migrate
 from tenants.models import Submission, UnitKind
 from tenants.principal import Principal, Role, local_operator
 from tenants.submissions import CHINA_TIME, start_of_day
@@ -199,3 +200,56 @@ def test_the_page_refuses_a_received_day_before_the_campaign(board, tmp_path):
     assert any("早于验收批次" in e.value for e in at.error)
     assert not [b for b in at.button if b.label.startswith("确认提交")]
     assert stored(board) == []
+
+
+# --- the migration -------------------------------------------------------------------------------
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def owner_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database; on PostgreSQL owned by a role that is not a superuser, so that row-level
+    security (forced on the owner too) applies to the migration as it does in production."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.create()
+    owner = f"{name}_owner"
+    with server.admin.connect() as connection:
+        connection.execute(text(f"CREATE ROLE {owner} LOGIN"))
+        connection.execute(text(f"ALTER DATABASE {name} OWNER TO {owner}"))
+    yield make_url(server.url(name)).set(username=owner, password=None).render_as_string(hide_password=False)
+    server.drop(name)
+    with server.admin.connect() as connection:
+        connection.execute(text(f"DROP ROLE {owner}"))
+
+
+def test_submissions_stored_before_the_upgrade_are_dated_by_their_upload_time(owner_url):
+    engine = make_engine(owner_url)
+    config = alembic_config()
+    with engine.connect() as connection, connection.begin():
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+        for statement in OLD_ROWS:
+            connection.execute(text(statement), {"at": datetime(2020, 10, 12, 1, 30, tzinfo=UTC), "raw": b"x"})
+    migrate(engine)
+    with make_sessionmaker(engine)() as session:
+        if engine.dialect.name == "postgresql":
+            session.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+        [old] = session.scalars(select(Submission)).all()
+    engine.dispose()
+    assert old.received_at == old.uploaded_at == datetime(2020, 10, 12, 1, 30, tzinfo=UTC)
+    assert not old.backfilled
+
+
+OLD_ROWS = [
+    "INSERT INTO units (code, name, kind) VALUES ('4401', '广州市团委', '地市团委')",
+    "INSERT INTO tenants (code, name, unit_code, school_type, created_at, active) "
+    f"VALUES ('{SCHOOL}', '广州示范大学', '4401', '本科', :at, true)",
+    "INSERT INTO campaigns (id, name, rulebook, starts_on, acceptance_on, contact, deadline_overrides) "
+    "VALUES ('gd-2020', '2020', 'guangdong-2020', '2020-05-01', '2020-10-15', '', '{}')",
+    "INSERT INTO submissions (tenant_code, campaign_id, filename, size, sha256, uploader, uploaded_at, accepted, "
+    f"problems, template_version, raw) VALUES ('{SCHOOL}', 'gd-2020', 'old.xlsx', 1, 'x', 'school', :at, false, "
+    "'[]', '1', :raw)",
+]

@@ -86,6 +86,7 @@ def verdict_on(capsys, day: date) -> str:
 
 def test_a_workbook_loaded_with_its_received_day_is_scored_from_that_day(board, tmp_path, capsys):
     assert main(["load", str(workbook(tmp_path)), "--received-on", RECEIVED.isoformat()]) == 0
+    assert "已接收（补录，收到日期 2020-10-20）" in capsys.readouterr().out
     expected = assess(report(), RULEBOOK, CAMPAIGN, date(2020, 10, 31), tenant=SCHOOL, school="广州示范大学")
     assert expected.verdict is not Verdict.NOT_SUBMITTED
     assert verdict_on(capsys, date(2020, 10, 31)) == expected.verdict.value

@@ -47,6 +47,8 @@ def print_outcome(path: Path, outcome: IngestOutcome, dry_run: bool) -> None:
     if outcome.accepted:
         a = outcome.assessment
         stored = "（试运行，未入库）" if dry_run else ("" if outcome.created else "（与已有提交完全相同，未重复入库）")
+        if outcome.received_on:
+            stored += f"（补录，收到日期 {outcome.received_on:%Y-%m-%d}）"
         print(f"✔ {path}：已接收{stored}；{a.school} 截至 {a.as_of:%Y-%m-%d} 得分 {a.score:.1f}，结论 {a.verdict.value}")
     else:
         print(f"✘ {path}：已拒收，共 {len(outcome.problems) + outcome.more_problems} 个问题")

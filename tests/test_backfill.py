@@ -183,6 +183,7 @@ def test_the_administrator_backfills_on_the_page_and_the_history_shows_both_time
     assert "按收到日期 2020-10-20 计算" in texts(at)
     button(at, "确认提交").click().run()
     assert "已补录：纸质报送.xlsx" in texts(at)
+    assert received_fields(at)[0].value is None  # the next file is not backfilled by mistake
     [submission] = stored(board)
     assert submission.backfilled and submission.received_at == start_of_day(RECEIVED)
     assert submission.uploader == "admin"

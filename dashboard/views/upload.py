@@ -202,6 +202,7 @@ def _submit(ctx: AppContext, principal: Principal, school: School, campaign: Cam
         st.stop()
     st.session_state[RESULT_KEY] = (school.code, outcome)
     st.session_state.pop(PREVIEW_KEY, None)
+    st.session_state.pop(RECEIVED_KEY, None)  # the next file is a live upload unless a day is given again
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()
 

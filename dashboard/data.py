@@ -124,7 +124,8 @@ def school_row(standing: Standing, unit: str) -> dict[str, object]:
         "name": school.name,
         "unit": unit,
         "school_type": school.school_type,
-        "last_upload": submission.uploaded_at.astimezone(CHINA_TIME).replace(tzinfo=None) if submission else None,
+        # When the board counts it received: a backfilled workbook's day, not the day it was typed in.
+        "last_upload": submission.received_at.astimezone(CHINA_TIME).replace(tzinfo=None) if submission else None,
         "uploader": submission.uploader if submission else "",
         "score": assessment.score if submitted else None,
         "system_verdict": str(assessment.verdict),

@@ -20,6 +20,7 @@ from dashboard.auth import app_engine, current_principal, logout
 from reformboard.context import AppContext
 from reformboard.settings import Settings
 from tenants.access import AccessDenied, scoped_transaction
+from tenants.models import Submission
 from tenants.principal import Principal
 from tenants.rls import app_database_url
 from tenants.store import list_campaigns
@@ -155,3 +156,13 @@ def open_school(code: str) -> NoReturn:
 
 def china_time(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+BACKFILLED = "补录"
+
+
+def received(submission: Submission) -> str:
+    """When the board counts a submission received: its upload time, or a backfilled one's day, marked 补录."""
+    if submission.backfilled:
+        return f"{submission.received_at.astimezone(CHINA_TIME):%Y-%m-%d}（{BACKFILLED}）"
+    return china_time(submission.received_at)

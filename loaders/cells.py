@@ -2,7 +2,8 @@
 
 Each parser takes what the reader returned (str, float, int, bool, date, datetime, time, timedelta
 or "" for empty; a time or duration is read as the text it shows) and returns the normalised value,
-or raises BadValue with a Chinese message saying what is expected.
+or raises BadValue with a Chinese message saying what is expected. A value read on an assumption the
+school should see (a month read as its last day) comes back as Noted, saying what was assumed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import functools
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from loaders.layout import Column, Kind
@@ -19,6 +21,14 @@ from loaders.layout import Column, Kind
 
 class BadValue(ValueError):
     """A value that cannot be read; the message says what is expected."""
+
+
+@dataclass(frozen=True, slots=True)
+class Noted:
+    """A value read on an assumption; `hint` says in Chinese what was assumed (the reader makes it a 提示)."""
+
+    value: Any
+    hint: str
 
 
 def clean(text: str) -> str:
@@ -79,15 +89,18 @@ def parse_code(value: Any) -> str:
 # --- numbers ------------------------------------------------------------------------------------
 
 _UNITS = "人个名门次所项"
+_NONE_WORDS = {"无", "没有"}  # what people type into a count column for "none"
 
 
-def parse_int(value: Any) -> int:
+def parse_int(value: Any) -> int | Noted:
     if isinstance(value, bool):
         raise BadValue("应为整数，如 12")
     if isinstance(value, (int, float)):
         number = value
     else:
         text = squeeze(str(value)).rstrip(_UNITS)
+        if text in _NONE_WORDS:
+            return Noted(0, f"填写“{text}”，已按 0 读取；如不是 0，请填写具体数字")
         try:
             number = float(text)
         except ValueError:
@@ -132,9 +145,12 @@ _DATE_HINT = "应为日期，如 2020-06-30、2020/6/30 或 2020年6月30日"
 _FULL = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(\s.*)?")
 _MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# A second day after the first, as a congress over two days is written: 2020年10月17、18日, 2020.10.17-18.
+_DAYS = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*[、,，和及与至到~～—–-]\s*"
+                   r"(?:\d{4}[-/.年])?(?:\d{1,2}[-/.月])?\d{1,2}日?")
 
 
-def parse_date(value: Any) -> dt.date:
+def parse_date(value: Any) -> dt.date | Noted:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -146,7 +162,7 @@ def parse_date(value: Any) -> dt.date:
     return _date_from_text(clean(str(value)))
 
 
-def _date_from_number(number: float) -> dt.date:
+def _date_from_number(number: float) -> dt.date | Noted:
     if 2000 <= number < 2100 and not float(number).is_integer():
         return _date_from_text(repr(float(number)))  # 2020.06 typed into a number cell
     if float(number).is_integer() and int(number) in _SERIALS:
@@ -156,18 +172,26 @@ def _date_from_number(number: float) -> dt.date:
     raise BadValue(_DATE_HINT)
 
 
-def _date_from_text(text: str) -> dt.date:
+def _date_from_text(text: str) -> dt.date | Noted:
     if re.fullmatch(r"\d{4}\.1", text):
         raise BadValue("“" + text + "”无法确定是1月还是10月，请写成完整日期，如 2020-10-31 或 2020年1月31日")
+    if m := _DAYS.fullmatch(text):
+        raise BadValue(f"“{text}”写了不止一天；请只填第一天（{m[1]}年{int(m[2])}月{int(m[3])}日），"
+                       "其余日期写在“说明”（备注）栏")
     try:
         if m := _FULL.fullmatch(text) or _COMPACT.fullmatch(text):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         if m := _MONTH.fullmatch(text):  # a month alone means by the end of that month
-            year, month = int(m[1]), int(m[2])
-            return dt.date(year, month, calendar.monthrange(year, month)[1])
+            return _month_end(int(m[1]), int(m[2]))
     except ValueError:
         raise BadValue(f"“{text}”不是有效日期，" + _DATE_HINT) from None
     raise BadValue(_DATE_HINT)
+
+
+def _month_end(year: int, month: int) -> Noted:
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return Noted(last, f"只填了年月（{year}年{month}月），已按该月最后一天 {last.isoformat()} 读取；"
+                       "如有确切日期，请填写完整日期")
 
 
 # --- yes/no, choices, lists ---------------------------------------------------------------------

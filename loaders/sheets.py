@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
-from loaders.cells import BadValue, clean, is_empty, parser_for, shown
+from loaders.cells import BadValue, Noted, clean, is_empty, parser_for, shown
 from loaders.grid import Grid, column_letters
 from loaders.headers import ColumnMatcher, HeaderRow, find_header_row
 from loaders.layout import Column, Sheet
@@ -68,9 +68,9 @@ class _Mapped:
 
     def __init__(self, column: Column, col: int) -> None:
         self.column, self.col, self.parse = column, col, parser_for(column)
-        self.seen: dict[tuple[type, Any], Outcome] = {}
+        self.seen: dict[tuple[type, Any], Reading] = {}
 
-    def read(self, raw: Any) -> Outcome:
+    def read(self, raw: Any) -> Reading:
         key = (raw.__class__, raw)
         outcome = self.seen.get(key)
         if outcome is None:
@@ -78,25 +78,29 @@ class _Mapped:
         return outcome
 
 
-class Outcome(NamedTuple):
-    """One cell as read: its normalised value, or what is wrong with it in a sentence naming the column;
-    stripped: control characters were removed from the text before reading it."""
+class Reading(NamedTuple):
+    """One cell as read: its value (None for a bad cell), what is wrong with it (an 错误), and what was
+    assumed or removed in reading it (a 提示), each a sentence naming the column."""
 
     value: Any
-    wrong: str | None
-    stripped: bool = False
+    wrong: str | None = None
+    hint: str | None = None
 
 
-def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> Outcome:
-    stripped = isinstance(raw, str) and has_unsafe(raw)
-    if stripped:  # a raw byte, an _x0001_ escape or a &#1; reference: never stored, never exported
-        raw = strip_unsafe(raw)
+def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> Reading:
+    stripped = None
+    if isinstance(raw, str) and has_unsafe(raw):  # a raw byte, an _x0001_ escape or a &#1; reference
+        raw, stripped = strip_unsafe(raw), STRIPPED.format(header=column.header)
     if is_empty(raw):
-        return Outcome(None, f"“{column.header}”为必填项，不能为空。" if column.required else None, stripped)
+        return Reading(None, f"“{column.header}”为必填项，不能为空。" if column.required else None, stripped)
     try:
-        return Outcome(parse(raw), None, stripped)
+        value = parse(raw)
     except BadValue as exc:
-        return Outcome(None, f"“{column.header}”{exc}。", stripped)
+        return Reading(None, f"“{column.header}”{exc}。", stripped)
+    if isinstance(value, Noted):
+        noted = f"“{column.header}”{value.hint}。"
+        return Reading(value.value, hint=f"{stripped}{noted}" if stripped else noted)
+    return Reading(value, hint=stripped)
 
 
 class SheetReader:
@@ -186,26 +190,20 @@ class SheetReader:
         raw = self.grid.rows[r]
         values = {}
         for m in mapped:
-            outcome = m.read(raw[m.col])
-            self._report(m.column, raw[m.col], cells, outcome)
-            values[m.column.field] = outcome.value
+            reading = m.read(raw[m.col])
+            if reading.wrong is not None or reading.hint is not None:
+                self._tell(m.column, raw[m.col], cells, reading)
+            values[m.column.field] = reading.value
         return Row(self.grid.name, f"{self.grid.name}!A{r + 1}", values, cells)
 
-    def _report(self, column: Column, raw: Any, cells: Mapping[str, str], outcome: Outcome) -> None:
-        """A 错误 for a bad cell, else a 提示 for one whose control characters were removed."""
-        if outcome.wrong is None and not outcome.stripped:
-            return
+    def _tell(self, column: Column, raw: Any, cells: Mapping[str, str], reading: Reading) -> None:
+        """The cell's 错误, else its 提示, once per cell."""
         cell = cells[column.field]
-        if cell in self.reported:
-            return
-        self.reported.add(cell)
-        value = "" if is_empty(raw) else strip_unsafe(shown(raw))
-        if outcome.wrong is not None:
-            self.problems.append(error(outcome.wrong, sheet=self.grid.name, cell=cell, field=column.header,
-                                       value=value))
-        else:
-            self.problems.append(note(STRIPPED.format(header=column.header), sheet=self.grid.name, cell=cell,
-                                      field=column.header, value=value))
+        if cell not in self.reported:
+            self.reported.add(cell)
+            make, message = (error, reading.wrong) if reading.wrong is not None else (note, reading.hint or "")
+            self.problems.append(make(message, sheet=self.grid.name, cell=cell, field=column.header,
+                                      value="" if is_empty(raw) else strip_unsafe(shown(raw))))
 
     # --- forms ---
 
@@ -223,9 +221,10 @@ class SheetReader:
             r, col = labels[column.field]
             cells[column.field] = self.grid.address(r, col)
             raw = self.grid.value(r, col)
-            outcome = read_cell(column, raw, parser_for(column))
-            row.values[column.field] = outcome.value
-            self._report(column, raw, cells, outcome)
+            reading = read_cell(column, raw, parser_for(column))
+            row.values[column.field] = reading.value
+            if reading.wrong is not None or reading.hint is not None:
+                self._tell(column, raw, cells, reading)
         return [row]
 
     def _form_labels(self) -> dict[str, tuple[int, int]]:

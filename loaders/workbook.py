@@ -61,7 +61,8 @@ def read_workbook(data: bytes, filename: str, rulebook: Rulebook, *, today: date
     if fmt in (Format.XLSX, Format.XLSM):
         problems = _explain_uncalculated_formulas(data, problems)
     report = None if any(p.is_error for p in problems) else _report(tables)
-    kept = problems[:limits.max_problems]
+    # Errors first: a roster's many 提示 must not push what rejects the file out of the listed problems.
+    kept = sorted(problems, key=lambda p: not p.is_error)[:limits.max_problems]
     return LoadResult(report, kept, version, len(problems) - len(kept), *_school_code(tables))
 
 

@@ -3,12 +3,16 @@
 A refused file is still kept as a rejected submission (raw bytes, sha256, problems) when we know whose
 it is; a byte-identical re-upload is recognised and creates nothing new; one school's workbook never
 lands in another school's tenant, and only a principal who may write a school's data uploads for it.
+
+A workbook received before it is uploaded (by e-mail or on paper, before the board existed) is
+backfilled: a province administrator gives the day it was received, and it is read, assessed and dated
+on the board as of that day; the upload time is kept beside it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy.orm import Session
 
@@ -22,8 +26,9 @@ from loaders.problems import Problem, error
 from loaders.limits import Limits
 from loaders.workbook import LoadResult, read_workbook
 from reformboard.bulk import cycle_collection_paused
-from tenants.access import require_tenant
-from tenants.principal import Principal
+from reformboard.errors import UserFacingError
+from tenants.access import require_role, require_tenant
+from tenants.principal import Principal, Role
 from tenants.store import audit, get_school, record_submission, save_assessment
 from tenants.submissions import CHINA_TIME
 
@@ -38,14 +43,19 @@ class IngestOutcome:
     created: bool = False  # False for a dry run or a byte-identical re-upload
     submission_id: int | None = None
     assessment: SchoolAssessment | None = None
+    received_on: date | None = None  # the day a backfilled workbook was received; None for a live upload
 
 
 @cycle_collection_paused()  # a roster's rows are read, checked and stored by the thousand
 def ingest(session: Session, *, data: bytes, filename: str, principal: Principal, campaign: Campaign,
            rulebook: Rulebook, limits: Limits, target_tenant: str | None = None, dry_run: bool = False,
-           now: datetime | None = None) -> IngestOutcome:
+           now: datetime | None = None, received_on: date | None = None) -> IngestOutcome:
+    """`received_on`: backfill the workbook as received that day (province administrators only)."""
     now = now or datetime.now(timezone.utc)
     today = now.astimezone(CHINA_TIME).date()  # schools and deadlines live on China's calendar
+    if received_on is not None:
+        _check_backfill(session, principal, campaign, received_on, today)
+        today = received_on  # the workbook is read and assessed as it stood the day it came in
     result = read_workbook(data, filename, rulebook, today=today, limits=limits)
     tenant_code = target_tenant or result.school_code
     problems = [*result.problems, *_tenant_problems(session, result, target_tenant)]
@@ -57,18 +67,32 @@ def ingest(session: Session, *, data: bytes, filename: str, principal: Principal
     if report is not None and school is not None:
         assessment = assess(report, rulebook, campaign, today, tenant=school.code, school=school.name)
     outcome = IngestOutcome(filename=filename, tenant_code=tenant_code, accepted=report is not None,
-                            problems=problems, more_problems=result.more_problems, assessment=assessment)
+                            problems=problems, more_problems=result.more_problems, assessment=assessment,
+                            received_on=received_on)
     if dry_run or school is None:
         return outcome  # a file naming no registered school has no tenant to be kept under
     submission, created = record_submission(
         session, tenant_code=tenant_code, campaign_id=campaign.id, filename=filename, raw=data,
         uploader=principal.username, uploaded_at=now, report=report, problems=[dump(p) for p in problems],
-        template_version=result.template_version)
+        template_version=result.template_version, received_on=received_on)
     if created and assessment is not None:
         save_assessment(session, submission.id, assessment)
     audit(session, principal.username, "upload_accepted" if outcome.accepted else "upload_rejected", tenant_code,
-          filename=filename, submission_id=submission.id, created=created, problems=len(problems))
+          filename=filename, submission_id=submission.id, created=created, problems=len(problems),
+          received_on=received_on, uploaded_at=now)
     return replace(outcome, created=created, submission_id=submission.id)
+
+
+def _check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date,
+                    today: date) -> None:
+    """Only a province administrator backfills, and only to a day within the campaign so far."""
+    require_role(session, principal, Role.PROVINCE_ADMIN, action="backfill")
+    if received_on > today:
+        raise UserFacingError(f"收到日期 {received_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），"
+                              "不能补录尚未收到的文件；请填写实际收到文件的日期。")
+    if received_on < campaign.starts_on:
+        raise UserFacingError(f"收到日期 {received_on:%Y-%m-%d} 早于验收批次“{campaign.name}”的开始日期"
+                              f"（{campaign.starts_on:%Y-%m-%d}），请核对收到日期或所选验收批次。")
 
 
 def _has_errors(problems: list[Problem]) -> bool:

@@ -106,14 +106,18 @@ class CampaignRow(Base):
 
 
 class Submission(Base):
-    """One uploaded workbook, accepted or not. Never updated once written."""
+    """One uploaded workbook, accepted or not. Never updated once written.
+
+    The board dates a submission by `received_at`: the upload time, or for a workbook received before
+    it was uploaded (sent by e-mail or on paper, recorded by a province administrator: backfilled) the
+    start of the day it was received, China time. `uploaded_at` is always the actual upload time."""
 
     __tablename__ = "submissions"
     __table_args__ = (
         # A byte-identical re-upload is the same submission.
         UniqueConstraint("tenant_code", "campaign_id", "sha256"),
-        # The board: the latest accepted upload per school as of a date.
-        Index(None, "campaign_id", "accepted", "tenant_code", "uploaded_at"),
+        # The board: the latest accepted submission per school received by a date.
+        Index(None, "campaign_id", "accepted", "tenant_code", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,6 +128,8 @@ class Submission(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploader: Mapped[str]
     uploaded_at: Mapped[datetime] = mapped_column(index=True)
+    received_at: Mapped[datetime]
+    backfilled: Mapped[bool] = mapped_column(default=False)
     accepted: Mapped[bool]
     problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     template_version: Mapped[str] = mapped_column(default="")

@@ -10,7 +10,7 @@ all tenants. A scope is three transaction-local settings, written by set_scope:
 
 Any role may set any setting, so the policies trust a scope only through scope_verified(), a
 SECURITY DEFINER function owned by the owner (search_path pinned) that recomputes the signature with
-the key in scope_key, a table only the owner can read (migration 0005). Without the key a role
+the key in scope_key, a table only the owner can read (migration 0006). Without the key a role
 cannot sign a wider scope; the transaction id in the message means a signature read from another
 session (pg_stat_activity shows the app role its own sessions' statements) is worthless in any other
 transaction. With no valid signature a query sees zero rows. The audit log takes from the app role

@@ -19,7 +19,7 @@ def test_a_day_is_read_whatever_the_notation(raw):
 
 @pytest.mark.parametrize("raw", ["2020年6月", "2020.06", 2020.06, "2020-6", "2020/6"])
 def test_a_month_alone_means_the_last_day_of_that_month(raw):
-    assert parse_date(raw) == date(2020, 6, 30)
+    assert parse_date(raw).value == date(2020, 6, 30)  # with a hint saying so (test_loader_hints)
 
 
 @pytest.mark.parametrize("raw", ["2020.1", 2020.1])

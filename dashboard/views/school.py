@@ -57,8 +57,8 @@ class Detail:
     unit: str
     standing: Standing  # on the board date
     override_now: VerdictOverride | None  # in force today: what the administrator's form changes
-    submissions: list[Submission]  # uploaded by the end of the board date, newest first
-    later: int  # uploads after the board date, not shown
+    submissions: list[Submission]  # received by the end of the board date, latest first
+    later: int  # received after the board date, not shown
 
     @property
     def assessment(self) -> SchoolAssessment:
@@ -125,7 +125,7 @@ def _load(session: Session, principal: Principal, rulebook: Rulebook, campaign: 
     [standing] = standings(session, principal, rulebook, campaign, as_of, [school.code])
     override_now = overrides_for(session, campaign.id, [school.code]).get(school.code)
     everything = history(session, principal, school.code, campaign.id)
-    shown = [s for s in everything if s.uploaded_at < end_of_day(as_of)]
+    shown = [s for s in everything if s.received_at < end_of_day(as_of)]
     unit = session.get(Unit, school.unit_code)
     return Detail(school, unit.name if unit else school.unit_code, standing, override_now, shown,
                   len(everything) - len(shown))
@@ -151,9 +151,10 @@ def _header(detail: Detail, principal: Principal) -> None:
     if standing.onsite:
         onsite.caption(_inspections(standing.onsite))
     latest = detail.accepted[0] if detail.accepted else None
-    upload.metric("最近有效上传", ui.china_time(latest.uploaded_at) if latest else "—")
+    upload.metric("最近有效上传", ui.received(latest) if latest else "—")
     if latest:
-        upload.caption(f"上传人 {ui.literal(latest.uploader)} · 文件 {ui.literal(latest.filename)}")
+        backfilled = f" · 实际上传 {ui.china_time(latest.uploaded_at)}" if latest.backfilled else ""
+        upload.caption(f"上传人 {ui.literal(latest.uploader)} · 文件 {ui.literal(latest.filename)}{backfilled}")
     if standing.override:
         st.info(_override_note(standing.override), icon=":material/gavel:")
     if not submitted:
@@ -279,7 +280,11 @@ def _history(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
     if not detail.submissions:
         ui.empty_state("截至看板日期还没有上传记录。学校在“上传填报”页上传填好的模板后，记录会出现在这里。")
         return
+    if any(s.backfilled for s in detail.submissions):
+        st.caption(f"“{ui.BACKFILLED}”：此前通过邮件或纸质报送、由省级管理员按实际收到日期补录的文件，"
+                   "看板按收到日期计入；上传时间为补录操作的时间。")
     st.dataframe(pd.DataFrame([{
+        "收到时间": ui.received(s),
         "上传时间": ui.china_time(s.uploaded_at),
         "上传人": s.uploader,
         "文件名": s.filename,
@@ -288,7 +293,7 @@ def _history(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
     } for s in detail.submissions]), hide_index=True)
     for submission in detail.submissions:
         if not submission.accepted:
-            with st.expander(f"未接收：{ui.literal(submission.filename)}（{ui.china_time(submission.uploaded_at)}）"):
+            with st.expander(f"未接收：{ui.literal(submission.filename)}（{ui.received(submission)}）"):
                 _problems(submission, names)
     if names:
         _download(ctx, principal, detail)
@@ -317,7 +322,7 @@ def _download(ctx: AppContext, principal: Principal, detail: Detail) -> None:
 
 
 def _label(submission: Submission) -> str:
-    return f"{ui.china_time(submission.uploaded_at)} · {submission.filename}"
+    return f"{ui.received(submission)} · {submission.filename}"
 
 
 def _raw_file(ctx: AppContext, principal: Principal, code: str, submission_id: int) -> Callable[[], bytes]:
@@ -350,7 +355,7 @@ def _changes(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
     if older == newer:
         st.info("请选择两次不同的提交。")
         return
-    if accepted[older].uploaded_at > accepted[newer].uploaded_at:
+    if (accepted[older].received_at, older) > (accepted[newer].received_at, newer):
         older, newer = newer, older
     with scoped_transaction(ctx.engine, principal) as session:
         require_tenant(session, principal, detail.school.code, "compare_submissions")

@@ -1,11 +1,13 @@
 """上传填报: download the blank template, upload the filled one, see every problem and the would-be result
-before anything is stored, then confirm. A school uploads its own; the province administrator picks one.
+before anything is stored, then confirm. A school uploads its own; the province administrator picks one,
+and may backfill a workbook received earlier by e-mail or on paper, giving the day it was received.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +20,7 @@ from loaders.annotate import annotate
 from loaders.problems import Problem, Refusal
 from loaders.template import build_template
 from reformboard.context import AppContext
+from reformboard.errors import UserFacingError
 from reformboard.ingest import IngestOutcome, ingest
 from tenants.access import AccessDenied, require_role, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import School
@@ -29,20 +32,22 @@ ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_KEY = "upload.preview"
 RESULT_KEY = "upload.result"
+RECEIVED_KEY = "upload.received_on"
 ROUND_KEY = "upload.round"  # a new uploader widget, hence an empty one, after each submission
 PROBLEM_COLUMNS = ["严重程度", "工作表", "单元格", "字段", "填写内容", "修改建议"]
 
 
 @dataclass(frozen=True)
 class Preview:
-    """The dry run of one file for one school, kept across reruns until the file changes."""
+    """The dry run of one file for one school, kept across reruns until the file or the received day changes."""
 
     school: str  # school code
     sha256: str
+    received_on: date | None  # the day a backfilled file was received; None for a live upload
     filename: str
     outcome: IngestOutcome
     annotated: bytes | None  # the workbook with its problems marked; None when it cannot be copied
-    received_on: str  # when a byte-identical file was received before, else ""
+    already_received: str  # when a byte-identical file was received before, else ""
 
 
 def render() -> None:
@@ -59,16 +64,17 @@ def render() -> None:
     st.title("上传填报")
     st.caption(f"{ui.literal(school.name)}（{school.code}） · {ui.literal(campaign.name)}")
     _template_download(rulebook, campaign)
+    received_on = _received_on(principal)
     upload = st.file_uploader("上传填写好的填报文件", type=ACCEPTED_TYPES,
                               key=f"upload.file.{school.code}.{st.session_state.get(ROUND_KEY, 0)}",
                               help="支持 .xlsx、.xlsm、.xls、.ods。上传后先预览核验结果，确认后才会提交。")
     if upload is None:
         _show_result(school)
         return
-    preview = _preview(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue())
+    preview = _preview(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue(), received_on)
     _show_preview(preview)
-    if not preview.received_on and st.button("确认提交", type="primary", icon=":material/send:"):
-        _submit(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue())
+    if not preview.already_received and st.button("确认提交", type="primary", icon=":material/send:"):
+        _submit(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue(), received_on)
 
 
 def _target_school(session, principal: Principal) -> School:
@@ -82,6 +88,16 @@ def _target_school(session, principal: Principal) -> School:
     code = st.selectbox("代为上传的学校", list(schools), key="upload.school",
                         format_func=lambda c: f"{schools[c].name}（{c}）")
     return require_tenant(session, principal, code, "upload", write=True)
+
+
+def _received_on(principal: Principal) -> date | None:
+    """The province administrator's backfill date; nobody else is offered the field."""
+    if principal.role is not Role.PROVINCE_ADMIN:
+        return None
+    return st.date_input("补录：实际收到日期（仅用于此前通过邮件或纸质报送的文件，现场上传请留空）", value=None,
+                         key=RECEIVED_KEY, format="YYYY-MM-DD",
+                         help="填写后，看板按该日期计入这次提交，并按该日期读取和评估；实际上传时间另行保留，"
+                              "提交记录中标注“补录”。")
 
 
 def _template_download(rulebook: Rulebook, campaign: Campaign) -> None:
@@ -99,23 +115,28 @@ def _template(_rulebook: Rulebook, campaign: Campaign) -> bytes:
 # --- the dry run --------------------------------------------------------------------------------
 
 def _preview(ctx: AppContext, principal: Principal, school: School, campaign: Campaign, rulebook: Rulebook,
-             filename: str, data: bytes) -> Preview:
+             filename: str, data: bytes, received_on: date | None) -> Preview:
     sha256 = hashlib.sha256(data).hexdigest()
     kept: Preview | None = st.session_state.get(PREVIEW_KEY)
-    if kept is not None and (kept.school, kept.sha256) == (school.code, sha256):
+    if kept is not None and (kept.school, kept.sha256, kept.received_on) == (school.code, sha256, received_on):
         return kept
     st.session_state.pop(RESULT_KEY, None)
     with st.status("正在读取并核验文件…", expanded=False) as status:
-        with scoped_transaction(ctx.engine, principal) as session:
-            outcome = ingest(session, data=data, filename=filename, principal=principal,
-                             campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
-                             target_tenant=school.code, dry_run=True)
-            earlier = next((s for s in history(session, principal, school.code, campaign.id)
-                            if s.sha256 == sha256), None)
+        try:
+            with scoped_transaction(ctx.engine, principal) as session:
+                outcome = ingest(session, data=data, filename=filename, principal=principal,
+                                 campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
+                                 target_tenant=school.code, dry_run=True, received_on=received_on)
+                earlier = next((s for s in history(session, principal, school.code, campaign.id)
+                                if s.sha256 == sha256), None)
+        except (UserFacingError, AccessDenied) as refused:
+            status.update(label="无法核验", state="error")
+            st.error(ui.literal(str(refused)), icon=":material/error:")
+            st.stop()
         status.update(label="正在生成标注问题的文件副本…")
         annotated = _annotated(data, outcome.problems, ctx)
         status.update(label="核验完成", state="complete")
-    preview = Preview(school.code, sha256, filename, outcome, annotated,
+    preview = Preview(school.code, sha256, received_on, filename, outcome, annotated,
                       ui.china_time(earlier.uploaded_at) if earlier else "")
     st.session_state[PREVIEW_KEY] = preview
     return preview
@@ -133,13 +154,13 @@ def _annotated(data: bytes, problems: list[Problem], ctx: AppContext) -> bytes |
 def _show_preview(preview: Preview) -> None:
     outcome = preview.outcome
     st.subheader("第三步：核对预览结果")
-    if preview.received_on:
-        st.info(f"该文件此前已于 {preview.received_on} 上传并收到（内容完全相同），无需重复提交。",
+    if preview.already_received:
+        st.info(f"该文件此前已于 {preview.already_received} 上传并收到（内容完全相同），无需重复提交。",
                 icon=":material/done_all:")
     errors = sum(1 for p in outcome.problems if p.is_error)
     if outcome.accepted:
         st.success(f"文件通过核验，可以提交。{_problem_count(outcome)}", icon=":material/check_circle:")
-        _assessment_summary(outcome.assessment, "提交后的预计结果")
+        _assessment_summary(outcome, "提交后的预计结果")
     else:
         st.error(f"文件有 {errors} 处错误，不能作为有效填报。{_problem_count(outcome)}"
                  "请按下表修改后重新上传；如仍提交，系统将把它记录为未通过核验的提交（连同问题清单），"
@@ -167,18 +188,22 @@ def problem_table(problems: list[Problem]) -> pd.DataFrame:
 # --- confirming -----------------------------------------------------------------------------------
 
 def _submit(ctx: AppContext, principal: Principal, school: School, campaign: Campaign, rulebook: Rulebook,
-            filename: str, data: bytes) -> None:
+            filename: str, data: bytes, received_on: date | None) -> None:
     """The real ingest, in a transaction of its own; the page then reruns showing its outcome."""
     try:
         with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal) as session:
             require_tenant(session, principal, school.code, "upload", write=True)
             outcome = ingest(session, data=data, filename=filename, principal=principal,
                              campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
-                             target_tenant=school.code)
+                             target_tenant=school.code, received_on=received_on)
     except AccessDenied as denied:
         ui.refuse(denied)
+    except UserFacingError as refused:
+        st.error(str(refused), icon=":material/error:")
+        st.stop()
     st.session_state[RESULT_KEY] = (school.code, outcome)
     st.session_state.pop(PREVIEW_KEY, None)
+    st.session_state.pop(RECEIVED_KEY, None)  # the next file is a live upload unless a day is given again
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     st.rerun()
 
@@ -191,20 +216,25 @@ def _show_result(school: School) -> None:
     st.subheader("提交结果")
     if not outcome.created:
         st.info("该文件此前已经收到（内容完全相同），本次未重复保存。", icon=":material/done_all:")
+    elif outcome.accepted and outcome.received_on:
+        st.success(f"已补录：{outcome.filename}（提交编号 {outcome.submission_id}），收到日期 "
+                   f"{outcome.received_on:%Y-%m-%d}；上传时间另行记录。", icon=":material/check_circle:")
     elif outcome.accepted:
         st.success(f"已提交：{ui.literal(outcome.filename)}（提交编号 {outcome.submission_id}）。", icon=":material/check_circle:")
     else:
         st.warning(f"{ui.literal(outcome.filename)} 未通过核验，已记录为未通过的提交（提交编号 {outcome.submission_id}），"
                    "连同问题清单一并保存，不计入验收评估。请修改后重新上传。", icon=":material/warning:")
     if outcome.accepted and outcome.assessment is not None:
-        _assessment_summary(outcome.assessment, "本次提交的评估结果")
+        _assessment_summary(outcome, "本次提交的评估结果")
         st.dataframe(_item_table(outcome.assessment), hide_index=True, width="stretch")
 
 
-def _assessment_summary(assessment: SchoolAssessment | None, heading: str) -> None:
+def _assessment_summary(outcome: IngestOutcome, heading: str) -> None:
+    assessment = outcome.assessment
     if assessment is None:
         return
-    st.markdown(f"**{heading}**（按今天 {assessment.as_of:%Y-%m-%d} 计算）")
+    day = "收到日期" if outcome.received_on else "今天"
+    st.markdown(f"**{heading}**（按{day} {assessment.as_of:%Y-%m-%d} 计算）")
     score, verdict, overdue = st.columns(3)
     score.metric("得分", f"{assessment.score:.1f}")
     verdict.metric("验收结论", str(assessment.verdict))

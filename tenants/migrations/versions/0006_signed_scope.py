@@ -6,8 +6,8 @@ in scope_key, a table only the owner can read; scope_verified(), owned by the ow
 search_path pinned), checks it. The audit log takes from the app role only entries whose actor is the
 transaction's signed actor. See tenants.rls.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

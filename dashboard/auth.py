@@ -104,7 +104,7 @@ def _password_login(username: str, password: str) -> None:
     if not username.strip() or not password:
         st.error("请输入用户名和密码")
         return
-    with db.make_sessionmaker(app_engine()).begin() as session:
+    with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         login = authenticate(session, username, password, clock=clock)
         principal = principal_for(login.user) if login.outcome is Outcome.SIGNED_IN else None
     if principal is None:
@@ -140,7 +140,7 @@ def _sso_principal() -> Principal | None:
     if not _sso_logged_in():
         return None
     subject, email = st.user.get("sub"), _verified_email()
-    with db.make_sessionmaker(app_engine()).begin() as session:
+    with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         user = find_sso_user(session, subject, email)
         if user is not None and user.active:
             user.last_login_at = clock()
@@ -189,5 +189,5 @@ def _forget() -> None:
 
 
 def _audit(actor: str, action: str, tenant_code: str | None) -> None:
-    with db.make_sessionmaker(app_engine()).begin() as session:
+    with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         audit(session, actor, action, tenant_code)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import ForeignKey, event, select
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from tenants.access import require_role
 from tenants.audit import audit
@@ -42,6 +42,7 @@ LOCK_MINUTES = 15
 BOOTSTRAP_USERNAME = "admin"
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _ACTOR_LENGTH = 64  # an unknown name typed at the login form is kept, cut to this length
+_PENDING_SLEEP = "accounts.pending_sleep"  # session.info key: the wait a refused login owes
 
 
 class AccountError(ValueError):
@@ -230,8 +231,9 @@ def authenticate(session: Session, username: str, password: str, *, clock: Clock
                  sleep: Sleep = time.sleep) -> Login:
     """Check a password, count failures, lock after too many, and audit the attempt.
 
-    A failure sleeps (growing with the failures in a row) before returning; the caller must commit
-    even when the login is refused, or the failure is not counted.
+    A failure sleeps (growing with the failures in a row) once the caller's transaction has ended, so
+    no lock is held while it waits; the caller must commit even when the login is refused, or the
+    failure is not counted.
     """
     now = clock()
     user = get_user(session, username)
@@ -264,11 +266,17 @@ def _count_failure(session: Session, user: User, now: datetime, sleep: Sleep) ->
         user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
     audit(session, user.username, "login_failed", user.tenant_code, reason="wrong_password",
           failures=user.failed_attempts, locked=locked)
-    session.flush()
-    sleep(delay_after(user.failed_attempts))
+    session.info[_PENDING_SLEEP] = (sleep, delay_after(user.failed_attempts))  # slept after commit
     if locked:
         return Login(Outcome.LOCKED, locked_minutes=LOCK_MINUTES)
     return Login(Outcome.WRONG)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _sleep_when_unlocked(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and _PENDING_SLEEP in session.info:  # the outermost one: locks let go
+        sleep, seconds = session.info.pop(_PENDING_SLEEP)
+        sleep(seconds)
 
 
 def _sign_in(session: Session, user: User, password: str, now: datetime) -> Login:

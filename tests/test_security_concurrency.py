@@ -95,6 +95,21 @@ def test_a_load_that_cannot_get_the_write_lock_says_to_retry_and_keeps_nothing(
     assert submission_count(sqlite_demo) == before
 
 
+def test_a_writing_transaction_holds_the_sqlite_write_lock_from_its_start(tmp_path: Path) -> None:
+    """So it can wait its turn: a deferred one that has read cannot wait when it comes to write."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'locks.db'}")
+    db.migrate(engine)
+    try:
+        with db.make_sessionmaker(engine).begin() as reader:
+            reader.scalar(select(func.count()).select_from(Submission))
+            assert another_writer_can_write(engine)
+        with db.make_sessionmaker(engine, writes=True).begin() as writer:
+            writer.scalar(select(func.count()).select_from(Submission))
+            assert not another_writer_can_write(engine)
+    finally:
+        engine.dispose()
+
+
 # --- a refused login waits without holding the write lock -------------------------------------------------
 
 

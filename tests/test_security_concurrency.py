@@ -70,9 +70,9 @@ def test_eight_concurrent_loads_on_sqlite_all_land(sqlite_demo: str, tmp_path: P
     env = {**os.environ, "REFORMBOARD_DATABASE_URL": sqlite_demo}
     loads = [subprocess.Popen([sys.executable, "-m", "reformboard", "load", str(path)], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for path in paths]
-    finished = [(load.wait(timeout=300), *load.communicate()) for load in loads]
+    finished = [(*load.communicate(timeout=300), load.returncode) for load in loads]
 
-    for returncode, out, err in finished:
+    for out, err, returncode in finished:
         assert returncode == 0, out + err
         assert "已接收" in out and "完全相同" not in out
     assert submission_count(sqlite_demo) == before + CONCURRENT_LOADS

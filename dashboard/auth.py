@@ -109,7 +109,7 @@ def _password_login(username: str, password: str) -> None:
     if not username.strip() or not password:
         st.error("请输入用户名和密码")
         return
-    with db.make_sessionmaker(app_engine()).begin() as session:
+    with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         login = authenticate(session, username, password, clock=clock)
     if login.outcome is not Outcome.SIGNED_IN:
         st.error(login.message)
@@ -144,7 +144,7 @@ def _sso_user() -> User | None:
     if not _sso_logged_in():
         return None
     subject, email = st.user.get("sub"), _verified_email()
-    with db.make_sessionmaker(app_engine()).begin() as session:
+    with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         user = find_sso_user(session, subject, email)
         if user is not None and user.active:
             user.last_login_at = clock()
@@ -197,6 +197,6 @@ def _forget() -> None:
 
 
 def _audit(actor: str, action: str, tenant_code: str | None) -> None:
-    with db.make_sessionmaker(app_engine()).begin() as session:
+    with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         rls.sign_actor(session, actor)
         audit(session, actor, action, tenant_code)

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.limits import Limits
 from loaders.problems import Problem, ProblemSeverity
-from loaders.reader_child import limit_self
+from loaders.reader_child import limit_self, read_input
 from loaders.sandbox import read_sheets, run_isolated
 from loaders.sniff import sniff
 from textsafety import strip_unsafe
@@ -38,10 +38,10 @@ def annotate(data: bytes, problems: Iterable[Problem], limits: Limits = Limits()
     marks = [(p.severity.value, p.sheet, p.cell, p.message) for p in problems]
     fmt = sniff(data, limits)
     if fmt.openpyxl_can_copy:
-        return run_isolated("loaders.annotate", data, fmt, limits, [], stdin=json.dumps(marks).encode())
+        return run_isolated("loaders.annotate", data, limits, [], extra=json.dumps(marks).encode())
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for raw in read_sheets(data, fmt, limits):
+    for raw in read_sheets(data, limits):
         sheet = workbook.create_sheet(strip_unsafe(raw.name)[:31])
         for row in raw.rows:
             append_row(sheet, [v if v != "" else None for v in row])
@@ -86,10 +86,11 @@ def _problem_list(workbook: Workbook, marks: Marks, preface: str) -> None:
     workbook.active = 0
 
 
-def _child(path: str, memory: str, seconds: str) -> bytes:
+def _child(size: str, memory: str, seconds: str) -> bytes:
     limit_self(int(memory), int(seconds))
-    marks = [tuple(m) for m in json.loads(sys.stdin.buffer.read())]
-    workbook = load_workbook(path, keep_vba=False, keep_links=False, rich_text=False)
+    data, extra = read_input(int(size))
+    marks = [tuple(m) for m in json.loads(extra)]
+    workbook = load_workbook(io.BytesIO(data), keep_vba=False, keep_links=False, rich_text=False)
     return _marked(workbook, marks)
 
 

@@ -3,11 +3,12 @@
 Kept apart from loaders.sandbox (the parent's side) and importing almost nothing, because every
 upload starts a fresh interpreter for it: its imports are paid on each file.
 
-    python -m loaders.reader_child FILE MEMORY SECONDS MAX_ROWS MAX_CELLS
+    python -m loaders.reader_child SIZE MEMORY SECONDS MAX_ROWS MAX_CELLS  < workbook
 """
 
 from __future__ import annotations
 
+import io
 import pickle
 import resource
 import sys
@@ -20,12 +21,18 @@ def limit_self(memory: int, seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def read(path: str, max_rows: int, max_cells: int) -> tuple[str, object]:
+def read_input(size: int) -> tuple[bytes, bytes]:
+    """The workbook (the first `size` bytes of standard input) and whatever the parent sent after it."""
+    data = sys.stdin.buffer.read(size)
+    return data, sys.stdin.buffer.read()
+
+
+def read(data: bytes, max_rows: int, max_cells: int) -> tuple[str, object]:
     """("ok", sheets as dicts of plain data), ("password", None) or ("unreadable", why)."""
     import python_calamine as calamine  # after the limits: its allocations count against them
 
     try:
-        book = calamine.CalamineWorkbook.from_path(path)
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # finds the format itself
         sheets = []
         for name in book.sheet_names:
             sheet = _sheet(book.get_sheet_by_name(name), max_rows, max_cells)
@@ -54,7 +61,8 @@ def _sheet(sheet: object, max_rows: int, max_cells: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    _path, _memory, _seconds, _max_rows, _max_cells = sys.argv[1:]
+    _size, _memory, _seconds, _max_rows, _max_cells = sys.argv[1:]
     limit_self(int(_memory), int(_seconds))
-    sys.stdout.buffer.write(pickle.dumps(read(_path, int(_max_rows), int(_max_cells)),
+    _data, _ = read_input(int(_size))
+    sys.stdout.buffer.write(pickle.dumps(read(_data, int(_max_rows), int(_max_cells)),
                                          protocol=pickle.HIGHEST_PROTOCOL))

@@ -3,6 +3,9 @@
 calamine is fast but aborts the whole process on some malformed files and can be driven to inflate
 huge sheets; running it in a child (loaders.reader_child) turns every such failure into a clean
 refusal. The child hands back plain data only: sheet names, cell grids and merged ranges.
+
+The workbook goes to the child on its standard input, never as a file: a roster names students, and a
+process killed mid-read must leave no copy of it on disk.
 """
 
 from __future__ import annotations
@@ -12,13 +15,12 @@ import io
 import pickle
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.limits import Limits
 from loaders.problems import Refusal
-from loaders.sniff import PASSWORD, UNREADABLE, Format
+from loaders.sniff import PASSWORD, UNREADABLE
 
 Cell = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
 MergedRange = tuple[tuple[int, int], tuple[int, int]]  # 0-based (row, col) of top-left and bottom-right
@@ -35,30 +37,26 @@ class RawSheet:
     too_large_end: tuple[int, int] | None = None  # the sheet's last cell when its range was too large to read
 
 
-def read_sheets(data: bytes, fmt: Format, limits: Limits) -> list[RawSheet]:
+def read_sheets(data: bytes, limits: Limits) -> list[RawSheet]:
     """The workbook's sheets, read by a child process; a Refusal when it cannot be read safely."""
     rows = limits.max_roster_rows + _TITLE_ROWS
-    stdout = run_isolated("loaders.reader_child", data, fmt, limits, [str(rows), str(limits.max_cells)])
+    stdout = run_isolated("loaders.reader_child", data, limits, [str(rows), str(limits.max_cells)])
     return _answer(stdout)
 
 
-def run_isolated(module: str, data: bytes, fmt: Format, limits: Limits, args: list[str],
-                 stdin: bytes = b"") -> bytes:
-    """Run `python -m module <file> <memory> <seconds> *args` on a temporary copy of `data`.
+def run_isolated(module: str, data: bytes, limits: Limits, args: list[str], extra: bytes = b"") -> bytes:
+    """Run `python -m module <size> <memory> <seconds> *args` with `data` (of `size` bytes) and then
+    `extra` on its standard input (see loaders.reader_child.read_input).
 
-    The file gets the detected extension, so the child's library picks the right parser. Returns the
-    child's stdout; a child that crashes, times out or fails is a Refusal.
+    Returns the child's stdout; a child that crashes, times out or fails is a Refusal.
     """
-    with tempfile.TemporaryDirectory(prefix="rb-upload-") as folder:
-        path = Path(folder) / f"upload.{fmt.value}"
-        path.write_bytes(data)
-        command = [sys.executable, "-m", module, str(path), str(limits.child_memory),
-                   str(int(limits.child_seconds) + 1), *args]
-        try:
-            done = subprocess.run(command, cwd=_ROOT, input=stdin, capture_output=True,
-                                  timeout=limits.child_seconds, check=False)
-        except subprocess.TimeoutExpired:
-            raise Refusal(UNREADABLE) from None
+    command = [sys.executable, "-m", module, str(len(data)), str(limits.child_memory),
+               str(int(limits.child_seconds) + 1), *args]
+    try:
+        done = subprocess.run(command, cwd=_ROOT, input=data + extra, capture_output=True,
+                              timeout=limits.child_seconds, check=False)
+    except subprocess.TimeoutExpired:
+        raise Refusal(UNREADABLE) from None
     if done.returncode != 0:
         raise Refusal(UNREADABLE)
     return done.stdout

@@ -6,6 +6,7 @@ Every refusal is a `Refusal` carrying the Chinese message the school sees.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from enum import StrEnum
@@ -35,6 +36,9 @@ class Format(StrEnum):
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+# An encrypted .xls: the workbook's BOF record (BIFF8, globals) directly followed by a FILEPASS record.
+# The reader gets the bytes without a file name, so calamine cannot tell this case apart by itself.
+_ENCRYPTED_XLS = re.compile(rb"\x09\x08\x10\x00\x00\x06\x05\x00.{12}\x2f\x00", re.DOTALL)
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
@@ -49,7 +53,7 @@ def sniff(data: bytes, limits: Limits) -> Format:
     if data.startswith(b"PK\x03\x04"):
         return _zip_format(data, limits)
     if data.startswith(_OLE):
-        if all(name in data for name in _ENCRYPTED_STREAMS):
+        if all(name in data for name in _ENCRYPTED_STREAMS) or _ENCRYPTED_XLS.search(data):
             raise Refusal(PASSWORD)
         return Format.XLS
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")

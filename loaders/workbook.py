@@ -45,7 +45,7 @@ def read_workbook(data: bytes, filename: str, rulebook: Rulebook, *, today: date
     """Read an uploaded workbook. `filename` is only for logs: the format comes from the bytes."""
     try:
         fmt = sniff(data, limits)
-        raws = read_sheets(data, fmt, limits)
+        raws = read_sheets(data, limits)
     except Refusal as refusal:
         return LoadResult(None, [refusal.problem], "", 0)
     problems: list[Problem] = []
@@ -68,7 +68,8 @@ def read_workbook(data: bytes, filename: str, rulebook: Rulebook, *, today: date
 
 def read_grids(data: bytes, limits: Limits) -> list[RawSheet]:
     """The workbook's sheets as plain grids, read safely; a Refusal when the file cannot be read."""
-    return read_sheets(data, sniff(data, limits), limits)
+    sniff(data, limits)  # a Refusal for what is no workbook, or a zip bomb, before the child reads it
+    return read_sheets(data, limits)
 
 
 UNCALCULATED = ("该单元格是公式，但文件中没有保存计算结果（文件可能由程序生成，未经 Excel 计算），读出来是空的。"

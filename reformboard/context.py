@@ -36,10 +36,11 @@ class AppContext:
         return cls(settings=settings, engine=db.make_engine(settings.database_url))
 
     @contextmanager
-    def transaction(self, principal: Principal) -> Iterator[Session]:
+    def transaction(self, principal: Principal, *, writes: bool = False) -> Iterator[Session]:
         """One unit of work as `principal`: committed when the block ends, rolled back on any error,
-        and on PostgreSQL limited by row-level security to the schools the principal may see."""
-        with scoped_transaction(self.engine, principal) as session:
+        and on PostgreSQL limited by row-level security to the schools the principal may see.
+        `writes`: it will write (see tenants.db.make_sessionmaker)."""
+        with scoped_transaction(self.engine, principal, writes=writes) as session:
             yield session
 
     @staticmethod

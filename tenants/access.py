@@ -93,10 +93,11 @@ def can_see_names(principal: Principal, tenant_code: str) -> bool:
 
 
 @contextmanager
-def scoped_transaction(engine: Engine, principal: Principal) -> Iterator[Session]:
+def scoped_transaction(engine: Engine, principal: Principal, *, writes: bool = False) -> Iterator[Session]:
     """A transaction (committed when the block ends, rolled back on error) limited to the principal's
-    schools: on PostgreSQL the row-level-security scope is set before anything else runs."""
-    with make_sessionmaker(engine).begin() as session:
+    schools: on PostgreSQL the row-level-security scope is set before anything else runs. `writes`: see
+    tenants.db.make_sessionmaker."""
+    with make_sessionmaker(engine, writes=writes).begin() as session:
         if engine.dialect.name == "postgresql":
             rls.set_scope(session, principal.username,
                           None if principal.is_province else visible_codes(session, principal))
@@ -132,7 +133,7 @@ def _write_pending_denials(session: Session, transaction: SessionTransaction) ->
 
 
 def _append(engine: Engine, actor: str, tenant_code: str | None, detail: dict[str, Any]) -> None:
-    with make_sessionmaker(engine).begin() as apart:
+    with make_sessionmaker(engine, writes=True).begin() as apart:
         rls.sign_actor(apart, actor)
         audit(apart, actor, DENIED, tenant_code, **detail)
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, ForeignKey, case, false, func, null, select, text, update
+from sqlalchemy import ColumnElement, ForeignKey, case, event, false, func, null, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, SessionTransaction, mapped_column
 
 from tenants import rls
 from tenants.access import require_role
@@ -50,6 +50,7 @@ LOCK_MINUTES = 15
 BOOTSTRAP_USERNAME = "admin"
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{1,63}")
 _ACTOR_LENGTH = 64  # an unknown name typed at the login form is kept, cut to this length
+_PENDING_SLEEP = "accounts.pending_sleep"  # session.info key: the wait a refused login owes
 
 
 class AccountError(ValueError):
@@ -281,8 +282,8 @@ def authenticate(session: Session, username: str, password: str, *, clock: Clock
 
     An unknown name goes the same way as a known one (one argon2 run, its failures counted, the same
     waits and lock), so neither the answer nor its timing tells which names exist. A refusal sleeps
-    (growing with the failures in a row) before returning; the caller must commit even when the login
-    is refused, or the failure is not counted.
+    (growing with the failures in a row) once the caller's transaction has ended, so no lock is held
+    while it waits; the caller must commit even when the login is refused, or the failure is not counted.
     """
     now = clock()
     name = username.strip().lower()
@@ -301,9 +302,9 @@ def authenticate(session: Session, username: str, password: str, *, clock: Clock
         return _sign_in(session, user)
     audit(session, actor, "login_failed", tenant_code, reason="locked" if check.matched else reason,
           failures=check.failed_attempts, locked=locked)
-    session.flush()
     # Locked: the longest wait whatever the password, so that a guess during a lock learns nothing.
-    sleep(MAX_DELAY_SECONDS if locked else delay_after(check.failed_attempts))
+    # Slept once the caller's transaction has ended (below), holding no lock meanwhile.
+    session.info[_PENDING_SLEEP] = (sleep, MAX_DELAY_SECONDS if locked else delay_after(check.failed_attempts))
     if locked:
         return Login(Outcome.LOCKED, locked_minutes=_minutes_left(check.locked_until, now))
     return Login(Outcome.WRONG)
@@ -314,6 +315,13 @@ def delay_after(failures: int) -> float:
     if failures <= FREE_FAILURES:
         return 0.0
     return min(FIRST_DELAY_SECONDS * 2 ** (failures - FREE_FAILURES - 1), MAX_DELAY_SECONDS)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _sleep_when_unlocked(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None and _PENDING_SLEEP in session.info:  # the outermost one: locks let go
+        sleep, seconds = session.info.pop(_PENDING_SLEEP)
+        sleep(seconds)
 
 
 @dataclass(frozen=True)

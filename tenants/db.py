@@ -16,7 +16,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +24,10 @@ URL_ENV = "REFORMBOARD_DATABASE_URL"
 DEFAULT_SQLITE_PATH = Path("data") / "reformboard.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 PG_CONNECT_TIMEOUT_SECONDS = 10
+# How long a SQLite writer waits for another one to commit before giving up with "database is locked":
+# writers queue one at a time, and a queue of a dozen uploads still drains well within this.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WRITES = "reformboard_writes"  # execution option: this transaction will write
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*@")  # for URLs too broken to parse
 
 
@@ -33,6 +37,13 @@ class DatabaseUnavailable(RuntimeError):
     @classmethod
     def unreachable(cls, url: URL, error: BaseException) -> DatabaseUnavailable:
         return cls(f"无法连接数据库 (cannot connect to database): {hide_password(url)} — {_reason(error)}")
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Other writers held SQLite's write lock past the busy timeout; nothing of this transaction is kept."""
+
+    def __init__(self) -> None:
+        super().__init__("数据库正忙（其他上传或修改正在保存），本次操作未保存，请稍后重试 (database busy, retry later)")
 
 
 def hide_password(url: URL) -> str:
@@ -81,6 +92,7 @@ def _create(url: URL) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "handle_error", _sqlite_busy)
         return engine
     if url.get_backend_name() == "postgresql":
         return create_engine(url, connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_SECONDS})
@@ -103,17 +115,30 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 — DBAP
     cursor.execute("PRAGMA foreign_keys = ON")
     # WAL lets the board read while an upload writes.
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that reads and then writes cannot wait for another writer: SQLite refuses
+    # its first write at once ("database is locked"). A writer therefore takes the write lock up front,
+    # waiting its turn (busy_timeout); readers stay deferred and never wait (WAL).
+    writes = connection.get_execution_options().get(_WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for `engine`; store functions never commit, the caller owns each transaction."""
-    return sessionmaker(engine, expire_on_commit=False)
+def _sqlite_busy(context: ExceptionContext) -> None:
+    if "database is locked" in str(context.original_exception):
+        raise DatabaseBusy from context.original_exception
+
+
+def make_sessionmaker(engine: Engine, *, writes: bool = False) -> sessionmaker[Session]:
+    """Sessions for `engine`; store functions never commit, the caller owns each transaction.
+
+    `writes`: the transactions will write, so on SQLite each takes the write lock when it begins.
+    """
+    bind = engine.execution_options(**{_WRITES: True}) if writes else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 def alembic_config() -> Config:

@@ -120,7 +120,9 @@ def test_during_a_lock_the_right_password_looks_like_a_wrong_one(session: Sessio
     sleep.delays.clear()
 
     right = authenticate(session, "gz.school", PASSWORD, clock=clock, sleep=sleep)
+    session.commit()  # the wait comes once the transaction has ended
     wrong = authenticate(session, "gz.school", "wrong password", clock=clock, sleep=sleep)
+    session.commit()
 
     assert right.message == wrong.message == "登录失败次数过多，请 15 分钟后再试"
     assert sleep.delays == [MAX_DELAY_SECONDS, MAX_DELAY_SECONDS]

@@ -191,7 +191,7 @@ def _submit(ctx: AppContext, principal: Principal, school: School, campaign: Cam
             filename: str, data: bytes, received_on: date | None) -> None:
     """The real ingest, in a transaction of its own; the page then reruns showing its outcome."""
     try:
-        with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal) as session:
+        with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal, writes=True) as session:
             require_tenant(session, principal, school.code, "upload", write=True)
             outcome = ingest(session, data=data, filename=filename, principal=principal,
                              campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),

@@ -44,7 +44,7 @@ def operator_transaction() -> Iterator[tuple[Session, Principal]]:
     ctx = AppContext.open()
     principal = operator()
     try:
-        with ctx.transaction(principal) as session:
+        with ctx.transaction(principal, writes=True) as session:
             yield session, principal
     finally:
         ctx.engine.dispose()

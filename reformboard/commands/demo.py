@@ -41,13 +41,13 @@ def run(args: argparse.Namespace) -> int:
     rulebook = rulebook_named(ctx.settings.rulebook)
     demo = build_demo(args.schools, args.seed, today=today(), rulebook=rulebook,
                       roster_scale=args.roster_scale)
-    with ctx.transaction(operator()) as session:
+    with ctx.transaction(operator(), writes=True) as session:
         if get_campaign(session, demo.campaign.id) is not None:
             print(f"演示数据已存在（验收批次 {demo.campaign.id}），未重复生成。")
             return 0
         register_directory(session, demo)
     for n, submission in enumerate(demo.submissions, start=1):
-        with ctx.transaction(operator()) as session:
+        with ctx.transaction(operator(), writes=True) as session:
             store_upload(session, demo, submission, rulebook, workbooks=not args.no_workbooks)
         if n % 50 == 0 or n == len(demo.submissions):
             print(f"已写入 {n}/{len(demo.submissions)} 份演示填报", flush=True)

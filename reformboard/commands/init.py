@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     if ctx.engine.dialect.name == "postgresql" and os.environ.get(rls.APP_URL_ENV):
         rls.ensure_app_role(ctx.engine, rls.app_database_url())
     rulebook = rulebook_named(ctx.settings.rulebook)
-    with ctx.transaction(operator()) as session:
+    with ctx.transaction(operator(), writes=True) as session:
         ensure_campaign(session, rulebook.campaign)
         password = bootstrap_admin(session)
     print(f"数据库已就绪：{db.hide_password(ctx.engine.url)}；验收批次 {rulebook.campaign.id}（{rulebook.campaign.name}）")

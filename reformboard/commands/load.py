@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
     refused = 0
     for path in args.files:
-        with ctx.transaction(operator()) as session:
+        with ctx.transaction(operator(), writes=not args.dry_run) as session:
             campaign = ctx.campaign(session, args.campaign)
             outcome = ingest(session, data=path.read_bytes(), filename=path.name, principal=operator(),
                              campaign=campaign, rulebook=ctx.rulebook_for(campaign),

@@ -1,16 +1,21 @@
-"""`reformboard serve`: start the Streamlit board headless and print its address."""
+"""`reformboard serve`: start the Streamlit board headless, print its address, and stop it with us."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import dashboard
 from reformboard.settings import Settings
 
 APP = Path(dashboard.__file__).parent / "app.py"
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+# Streamlit closes its sessions and the port within a second or two; one that hangs is killed then.
+STOP_GRACE_SECONDS = 10
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,7 +37,26 @@ def run(args: argparse.Namespace) -> int:
         # Users see a Chinese message for expected failures; never a traceback for the rest.
         "--client.showErrorDetails", "none",
     ]
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    board = subprocess.Popen(command)
+    stopping = _pass_stop_signals_to(board)
+    returncode = board.wait()
+    return 0 if stopping.is_set() else returncode
+
+
+def _pass_stop_signals_to(board: subprocess.Popen) -> threading.Event:
+    """On SIGTERM or SIGINT, send the same signal to the board (which would otherwise outlive us and
+    keep the port), and kill it if it has not stopped STOP_GRACE_SECONDS later. The event tells
+    whether a stop was asked for."""
+    stopping = threading.Event()
+
+    def stop(signum: int, _frame: object) -> None:
+        board.send_signal(signum)
+        if not stopping.is_set():
+            stopping.set()
+            deadline = threading.Timer(STOP_GRACE_SECONDS, board.kill)
+            deadline.daemon = True  # never keeps us alive once the board has stopped
+            deadline.start()
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stop)
+    return stopping

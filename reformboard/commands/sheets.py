@@ -97,7 +97,7 @@ def run_load_inspection(args: argparse.Namespace) -> int:
         if not path.is_file():
             print(f"找不到文件：{path}")
             return 2
-        with ctx.transaction(operator()) as session:
+        with ctx.transaction(operator(), writes=True) as session:
             campaign = ctx.campaign(session, args.campaign)
             outcome = load_inspection(session, path.read_bytes(), principal=operator(), campaign=campaign,
                                       limits=ctx.settings.limits())

@@ -38,16 +38,12 @@ def due_date(item: Item, campaign: Campaign) -> date | None:
     return campaign.deadline_overrides.get(item.id, item.due)
 
 
-def chinese_date(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def deadline_wording(item: Item, due: date | None) -> tuple[str, str]:
     """完成时限 and its source as users read them, for the due date the item is judged against: the
     rulebook's wording and source, or the day a campaign moved it to."""
     if due is None or due == item.due:
         return item.due_text, item.due_source
-    return chinese_date(due), MOVED_BY_CAMPAIGN
+    return cn_date(due), MOVED_BY_CAMPAIGN
 
 
 def due_by_and_later_in_month(dues: Mapping[str, date | None], as_of: date) -> tuple[list[str], list[str]]:

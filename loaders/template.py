@@ -20,7 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.campaign import Campaign
-from checks.deadlines import chinese_date, deadline_wording, due_date
+from checks.deadlines import deadline_wording, due_date
+from checks.results import cn_date
 from checks.rulebook import Item, Rulebook
 from checks.schema import SchoolReport
 from loaders.layout import (DATA_SHEETS, GUIDE_SHEET, ITEMS, MEETINGS, META_SHEET, ORGANISATIONS,
@@ -226,7 +227,7 @@ def _guide_lines(rulebook: Rulebook, campaign: Campaign) -> list[GuideLine]:
         heading("一、填写方法"),
         *numbered(sheet_guides + list(GENERAL_RULES)),
         heading("二、时间安排"),
-        *[paragraph("", f"报送{s.name}", chinese_date(s.due)) for s in rulebook.submissions],
+        *[paragraph("", f"报送{s.name}", cn_date(s.due)) for s in rulebook.submissions],
         paragraph("", "各子项完成时限及其来源："),
         (("编号", "任务", "完成时限", "时限来源"), STYLES.label),
         *[deadline(item) for item in rulebook.items],

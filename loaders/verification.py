@@ -44,8 +44,8 @@ class Column:
 
 COLUMNS = (
     Column("编号", 6),
-    Column("内容", 50),
-    Column("完成时限", 11),
+    Column("内容", 45),
+    Column("完成时限", 16),  # 2020年10月15日 on one line in 等线 (its digits are wider than the width unit)
     Column("学校自报状态与日期", 18),
     Column("佐证材料", 22),
     Column("系统核验结论", 34),

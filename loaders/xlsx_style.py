@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "等线"
 FONT_SIZE = 11
-LINE_HEIGHT = 15.0  # points per line of 11-point text
+LINE_HEIGHT = 16.0  # points per printed line of 11-point text: CJK fonts (等线, Noto Sans CJK) need ~16
 LANDSCAPE_ABOVE = 100  # total column width (in characters) beyond which a sheet prints landscape
 
 _THIN = Side(style="thin", color="A6A6A6")

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from loaders import verification as v
+from loaders.xlsx_style import lines_needed
 from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
 from tests.fixtures.verification import FINDINGS, RULEBOOK, other_school_entry, wust_entry
 
@@ -101,6 +102,14 @@ def test_the_deadline_names_its_source(sheet):
     assert sheet.cell(item_row("1.3"), 3).value == "2020年10月\n（附件）"
 
 
+def test_the_deadline_date_prints_on_one_line_above_its_source(sheet):
+    width = v.COLUMNS[2].width
+    for item in RULEBOOK.items:
+        date_line = sheet.cell(item_row(item.id), 3).value.split("\n")[0]
+        assert lines_needed(date_line, width) == 1, item.id
+    assert lines_needed("2020年12月31日", width) == 1  # the widest date a campaign can move an item to
+
+
 def test_the_header_names_school_unit_campaign_score_verdict_and_submission(sheet):
     header = " ".join(str(sheet.cell(row, column).value) for row, column in v.header_cells()[:10])
     for expected in ("武汉科技大学（4142010488）", "主管单位：省直机关团工委", "2020年广东省高校学生会（研究生会）深化改革",
@@ -128,6 +137,26 @@ def test_rows_are_tall_enough_for_their_text_and_for_handwriting(sheet):
     assert min(heights.values()) >= 3 * 15
     cell = sheet.cell(item_row("3.1"), 2)
     assert cell.alignment.wrap_text and cell.font.name == "等线"
+
+
+def test_checklist_rows_leave_a_printed_line_of_16_points_per_line_and_grow_with_their_text(sheet):
+    width = sum(c.width for c in v.COLUMNS[v.CHECKLIST_COLUMN - 1:])
+    heights = {}
+    for item in RULEBOOK.items:
+        row = item_row(item.id) + 1
+        text = sheet.cell(row, v.CHECKLIST_COLUMN).value
+        heights[item.id] = sheet.row_dimensions[row].height
+        assert heights[item.id] >= 16 * lines_needed(text, width), item.id  # CJK fonts print ~16 pt a line
+    longest = max(RULEBOOK.items, key=lambda item: len(item.onsite_points))
+    shortest = min(RULEBOOK.items, key=lambda item: len(item.onsite_points))
+    assert heights[longest.id] > heights[shortest.id]
+
+
+def test_deadline_cells_leave_16_points_per_printed_line(sheet):
+    width = v.COLUMNS[2].width
+    for item in RULEBOOK.items:
+        row = item_row(item.id)
+        assert sheet.row_dimensions[row].height >= 16 * lines_needed(sheet.cell(row, 3).value, width), item.id
 
 
 def test_only_the_inspector_cells_are_unlocked(sheet):

@@ -53,6 +53,21 @@ def test_export_scope_errors(demo_db, tmp_path, capsys):
     assert main(["export-sheets", "--unit", "NOPE", "-o", str(tmp_path / "x.zip")]) == 1
 
 
+def test_exports_make_the_folder_named_by_output_or_say_why_they_cannot(demo_db, tmp_path, capsys):
+    school = submitted_school(capsys)
+    nested = tmp_path / "核查表" / "广州"
+    assert main(["export-sheets", "--tenant", school["tenant"], "-o", str(nested / "one.xlsx")]) == 0
+    assert main(["export-summary", "-o", str(nested / "summary.xlsx")]) == 0
+    assert main(["template", "-o", str(nested / "template.xlsx")]) == 0
+    assert {p.name for p in nested.iterdir()} == {"one.xlsx", "summary.xlsx", "template.xlsx"}
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    capsys.readouterr()
+    assert main(["template", "-o", str(blocker / "template.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "无法写入文件" in err and "Traceback" not in err
+
+
 def test_inspectors_results_come_back_and_their_no_blocks_acceptance(demo_db, tmp_path, capsys):
     school = submitted_school(capsys)
     ids = [item["id"] for item in school["items"]]

@@ -7,10 +7,12 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from reformboard.context import AppContext
+from reformboard.errors import UserFacingError
 from tenants.principal import Principal, local_operator
 from tenants.submissions import CHINA_TIME
 
@@ -20,6 +22,16 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期 {text!r} 应写成 YYYY-MM-DD") from None
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write a file the user named with -o, making its folder if need be; a path that cannot be written
+    is a message, not a traceback."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise UserFacingError(f"无法写入文件 {path}：{exc.strerror or exc}") from None
 
 
 def today() -> date:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from loaders.province_summary import province_summary
 from loaders.verification_sheet import verification_batch, verification_sheet
-from reformboard.commands.common import iso_date, operator, today
+from reformboard.commands.common import iso_date, operator, today, write_output
 from reformboard.context import AppContext
 from reformboard.errors import UserFacingError
 from reformboard.exports import summary_rows, verification_inputs
@@ -57,7 +57,7 @@ def run_export(args: argparse.Namespace) -> int:
             data = verification_batch(rulebook, inputs.entries)
         audit(session, principal.username, "export", args.tenant, kind="verification_sheets",
               schools=len(inputs.entries))
-    args.output.write_bytes(data)
+    write_output(args.output, data)
     print(f"已导出 {len(inputs.entries)} 份验收核查表：{args.output}")
     for school in inputs.not_submitted:
         print(f"  未生成：{school.name}（{school.code}）尚无已接收的填报")
@@ -85,7 +85,7 @@ def run_summary(args: argparse.Namespace) -> int:
         rulebook = ctx.rulebook_for(campaign)
         rows = summary_rows(session, principal, rulebook, campaign, args.as_of or today())
         audit(session, principal.username, "export", None, kind="province_summary", schools=len(rows))
-    args.output.write_bytes(province_summary(rulebook, campaign, rows))
+    write_output(args.output, province_summary(rulebook, campaign, rows))
     print(f"已导出全省汇总表（{len(rows)} 所学校）：{args.output}")
     return 0
 

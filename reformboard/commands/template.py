@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from loaders.template import build_template
-from reformboard.commands.common import operator
+from reformboard.commands.common import operator, write_output
 from reformboard.context import AppContext
 
 
@@ -21,6 +21,6 @@ def run(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
     with ctx.transaction(operator()) as session:
         campaign = ctx.campaign(session, args.campaign)
-    args.output.write_bytes(build_template(ctx.rulebook_for(campaign), campaign))
+    write_output(args.output, build_template(ctx.rulebook_for(campaign), campaign))
     print(f"已生成填报模板：{args.output}（验收批次 {campaign.id}）")
     return 0

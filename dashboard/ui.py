@@ -24,7 +24,9 @@ from tenants.models import Submission
 from tenants.principal import Principal
 from tenants.rls import app_database_url
 from tenants.store import list_campaigns
-from tenants.submissions import CHINA_TIME
+from tenants.submissions import BACKFILLED as BACKFILLED  # re-exported for the pages
+from tenants.submissions import CHINA_TIME, received_text
+from tenants.submissions import china_time as china_time  # re-exported for the pages
 
 # Not "pages": Streamlit treats a folder of that name next to the entry script as the old automatic
 # multipage app, which runs any file in it by URL without app.py (no sign-in, no per-role page list).
@@ -154,15 +156,6 @@ def open_school(code: str) -> NoReturn:
     st.switch_page(SCHOOL_PAGE, query_params={SCHOOL_PARAM: code})
 
 
-def china_time(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
-
-
-BACKFILLED = "补录"
-
-
 def received(submission: Submission) -> str:
-    """When the board counts a submission received: its upload time, or a backfilled one's day, marked 补录."""
-    if submission.backfilled:
-        return f"{submission.received_at.astimezone(CHINA_TIME):%Y-%m-%d}（{BACKFILLED}）"
-    return china_time(submission.received_at)
+    """When the board counts a submission received, worded as on the sheets (tenants.submissions)."""
+    return received_text(submission)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Iterable, Sequence
 
 from openpyxl import Workbook
@@ -48,7 +48,7 @@ class SheetContext:
     as_of: date
     submission_id: str
     submission_sha256: str
-    uploaded_at: datetime
+    received: str  # when the board counts the submission received (tenants.submissions.received_text)
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _write_title_block(ws: Worksheet, ctx: SheetContext, assessment: SchoolAsses
         (f"数据截至：{ctx.as_of.isoformat()}", f"系统评分：{assessment.score:.1f} 分",
          f"系统结论：{assessment.verdict.value}"),
         (f"提交编号：{ctx.submission_id}", f"文件校验码：{ctx.submission_sha256[:12]}",
-         f"上传时间：{ctx.uploaded_at:%Y-%m-%d %H:%M}"),
+         f"收到时间：{ctx.received}"),
     )
     _merged(ws, 1, 1, v.LAST_COLUMN, title, v.TITLE_FONT, Alignment(horizontal="center", vertical="center"))
     ws.row_dimensions[1].height = 28

@@ -23,6 +23,7 @@ from tenants.access import require_tenants
 from tenants.models import School
 from tenants.principal import Principal
 from tenants.store import latest_accepted, list_schools, list_units, load_reports
+from tenants.submissions import received_text
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def verification_inputs(session: Session, principal: Principal, rulebook: Rulebo
             school_code=school.code, school_name=school.name, unit=units.get(school.unit_code, school.unit_code),
             campaign_id=campaign.id, campaign_name=campaign.name, as_of=as_of,
             submission_id=str(submission.id), submission_sha256=submission.sha256,
-            uploaded_at=submission.uploaded_at)
+            received=received_text(submission))
         assessment = assess(report, rulebook, campaign, as_of, tenant=school.code, school=school.name)
         entries.append(SheetEntry(context, report, assessment))
     return VerificationInputs(entries, missing)

@@ -27,6 +27,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, SessionTransa
 from tenants import rls
 from tenants.access import require_role
 from tenants.audit import audit
+from tenants.directory import parse_school_code, parse_unit_code
 from tenants.models import Base, School, Unit, chinese_enum, utcnow
 from tenants.passwords import WeakPassword, check_policy, hash_password, hash_with_salt, salt_of
 from tenants.principal import Principal, Role
@@ -105,6 +106,7 @@ def add_user(session: Session, username: str, role: Role, *, by: Principal, disp
     require_role(session, by, Role.PROVINCE_ADMIN, action="user_add")
     _require_account_writes(session)
     username = _valid_username(session, username)
+    tenant_code, unit_code = _typed_codes(tenant_code, unit_code)
     _check_attachment(session, role, tenant_code, unit_code)
     email = email.strip().lower() if email else None
     if password is None and email is None and oidc_subject is None:
@@ -218,6 +220,16 @@ def _valid_username(session: Session, username: str) -> str:
     if session.get(User, name) is not None:
         raise AccountError(f"用户名 {name} 已存在")
     return name
+
+
+def _typed_codes(tenant_code: str | None, unit_code: str | None) -> tuple[str | None, str | None]:
+    """The school and unit codes as stored (full-width digits made ASCII, blanks trimmed), as the
+    directory reads them."""
+    try:
+        return (parse_school_code(tenant_code) if tenant_code else None,
+                parse_unit_code(unit_code) if unit_code else None)
+    except ValueError as refused:
+        raise AccountError(str(refused)) from None
 
 
 def _check_attachment(session: Session, role: Role, tenant_code: str | None, unit_code: str | None) -> None:

@@ -20,6 +20,7 @@ from tenants.reports import insert_report
 
 # "As of a date" means up to the end of that day in China, where the schools and the board are.
 CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
+BACKFILLED = "补录"
 
 
 def record_submission(session: Session, *, tenant_code: str, campaign_id: str, filename: str, raw: bytes,
@@ -67,6 +68,20 @@ def _same_file(session: Session, tenant_code: str, campaign_id: str, sha256: str
 def start_of_day(day: date) -> datetime:
     """The first instant of `day` in China time."""
     return datetime.combine(day, time(), CHINA_TIME)
+
+
+def china_time(moment: datetime | None) -> str:
+    """A moment as the board shows it, to the minute in China time ("" for none)."""
+    return "" if moment is None else moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
+
+
+def received_text(submission: Submission) -> str:
+    """When the board counts a submission received, as every page, sheet and notice words it: a live
+    upload's time, or a backfilled one's received day marked 补录 (its upload time is not when the school
+    sent it)."""
+    if submission.backfilled:
+        return f"{submission.received_at.astimezone(CHINA_TIME):%Y-%m-%d}（{BACKFILLED}）"
+    return china_time(submission.received_at)
 
 
 def end_of_day(as_of: date) -> datetime:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from openpyxl import load_workbook
 from sqlalchemy import Engine, make_url, select, text
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from checks.engine import assess
 from checks.results import Verdict
 from checks.rulebook import load_rulebook
 from checks.schema import SchoolReport
+from loaders import verification
 from loaders.limits import Limits
 from loaders.template import fill_template
 from reformboard.cli import main
@@ -159,6 +161,26 @@ def test_ingest_refuses_a_future_day_with_a_chinese_message(board, tmp_path):
     with pytest.raises(UserFacingError, match="晚于今天（2020-10-25）"), make_sessionmaker(board).begin() as session:
         upload(session, local_operator("test"), workbook(tmp_path).read_bytes(), received_on=date(2020, 10, 26),
                now=now)
+
+
+def sheet_header(tmp_path: Path) -> str:
+    """The text above the table of the school's verification sheet, exported through the CLI."""
+    path = tmp_path / "核查表.xlsx"
+    assert main(["export-sheets", "--tenant", SCHOOL, "--as-of", "2020-10-31", "-o", str(path)]) == 0
+    sheet = load_workbook(path)[verification.SHEET]
+    return " ".join(str(sheet.cell(row, column).value) for row, column in verification.header_cells())
+
+
+def test_a_backfilled_submissions_sheet_shows_its_received_day_marked_backfilled(board, tmp_path):
+    assert main(["load", str(workbook(tmp_path)), "--received-on", RECEIVED.isoformat()]) == 0
+    assert "收到时间：2020-10-20（补录）" in sheet_header(tmp_path)
+
+
+def test_a_live_submissions_sheet_shows_its_upload_time_in_china_time(board, tmp_path):
+    with make_sessionmaker(board).begin() as session:
+        upload(session, local_operator("test"), workbook(tmp_path).read_bytes(),
+               now=datetime(2020, 10, 12, 17, 30, tzinfo=UTC))
+    assert "收到时间：2020-10-13 01:30" in sheet_header(tmp_path)  # 17:30 UTC is 01:30 the next day in China
 
 
 # --- the pages -----------------------------------------------------------------------------------

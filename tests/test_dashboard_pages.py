@@ -151,11 +151,12 @@ def bad_workbook() -> bytes:
     return filled_with(lambda wb: wb["会议记录"].__setitem__("B2", "去年九月"))
 
 
-def submit(board: Board, data: bytes, when: datetime = datetime(2020, 10, 20, 2, tzinfo=UTC)) -> None:
+def submit(board: Board, data: bytes, when: datetime = datetime(2020, 10, 20, 2, tzinfo=UTC),
+           received_on: date | None = None) -> None:
     with make_sessionmaker(board.engine).begin() as session:
         ingest(session, data=data, filename="wust.xlsx", principal=local_operator("test"), campaign=CAMPAIGN,
-               rulebook=RULEBOOK,
-               limits=Settings.from_env().limits(), target_tenant=WUST, now=when)
+               rulebook=RULEBOOK, limits=Settings.from_env().limits(), target_tenant=WUST, now=when,
+               received_on=received_on)
 
 
 # --- 上传填报 -----------------------------------------------------------------------------------------
@@ -202,8 +203,14 @@ class TestUpload:
         submit(board, good_workbook())
         at = open_page("upload", board.principal("wust"))
         at.file_uploader[0].upload("再次上传.xlsx", good_workbook()).run()
-        assert "此前已于 2020-10-20 10:00 上传并收到" in texts(at)
+        assert "此前已收到（收到时间：2020-10-20 10:00；" in texts(at)  # China time of the 02:00 UTC upload
         assert not [b for b in at.button if b.label.startswith("确认提交")]
+
+    def test_a_reupload_of_a_backfilled_file_names_its_received_day(self, board):
+        submit(board, good_workbook(), received_on=date(2020, 10, 12))
+        at = open_page("upload", board.principal("wust"))
+        at.file_uploader[0].upload("再次上传.xlsx", good_workbook()).run()
+        assert "此前已收到（收到时间：2020-10-12（补录）；" in texts(at)
 
     def test_the_province_administrator_uploads_for_a_chosen_school(self, board):
         at = open_page("upload", board.principal("admin"))

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tenants import store
+from tenants.accounts import get_user
 from tenants.models import School, Unit, UnitKind
 from tests.conftest import Directory
 from tests.fixtures.cli import school_list
@@ -67,6 +68,51 @@ def test_a_full_width_unit_code_is_stored_in_ascii_and_its_twin_refused(reformbo
     assert session.get(Unit, "4403").name == "深圳市团委"
     code, _, err = reformboard("tenant", "add-unit", "４４０１", "又一个团委", "--kind", "地市团委")
     assert code == 1 and f"单位代码 {directory.unit} 已存在" in err
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_a_school_added_under_a_full_width_unit_code_is_filed_under_the_unit(reformboard, session: Session,
+                                                                            directory: Directory):
+    code, out, _ = reformboard("tenant", "add", "4144010600", "广州新大学",
+                               "--unit", directory.unit.translate(FULL_WIDTH))
+
+    assert code == 0 and "主管单位：广州市团委" in out
+    assert session.get(School, "4144010600").unit_code == directory.unit
+
+
+def test_a_units_schools_are_listed_by_its_full_width_code(reformboard, directory: Directory):
+    code, out, _ = reformboard("tenant", "list", "--unit", directory.unit.translate(FULL_WIDTH))
+
+    assert code == 0 and f"{directory.school}\t广州示范大学" in out
+
+
+@pytest.mark.parametrize("attachment", ["--tenant", "--unit"])
+def test_an_account_attached_by_a_full_width_code_is_stored_in_ascii(reformboard, session: Session,
+                                                                     directory: Directory, attachment):
+    role, ascii_code = ("school", directory.school) if attachment == "--tenant" else ("unit", directory.unit)
+    code, out, _ = reformboard("user", "add", "new.user", "--role", role, attachment,
+                               ascii_code.translate(FULL_WIDTH), "--password-stdin", stdin="correct horse battery\n")
+
+    assert code == 0 and f"，{ascii_code}）" in out
+    user = get_user(session, "new.user")
+    assert (user.tenant_code or user.unit_code) == ascii_code
+
+
+@pytest.mark.parametrize(("attachment", "typed", "refusal"), [
+    ("--tenant", "４１４４０", "学校标识码应为10位数字，收到“４１４４０”"),
+    ("--unit", "４４０１號", "单位代码应为 1–20 位字母或数字，收到“４４０１號”"),
+])
+def test_an_account_attached_by_a_malformed_code_is_refused_in_chinese(reformboard, session: Session,
+                                                                       directory: Directory, attachment, typed,
+                                                                       refusal):
+    role = "school" if attachment == "--tenant" else "unit"
+    code, _, err = reformboard("user", "add", "new.user", "--role", role, attachment, typed, "--password-stdin",
+                               stdin="correct horse battery\n")
+
+    assert code == 1 and refusal in err
+    assert get_user(session, "new.user") is None
 
 
 def test_an_imported_list_with_a_bad_name_is_refused_row_by_row(reformboard, session: Session,

@@ -114,7 +114,7 @@ def test_the_header_names_school_unit_campaign_score_verdict_and_submission(shee
     header = " ".join(str(sheet.cell(row, column).value) for row, column in v.header_cells()[:10])
     for expected in ("武汉科技大学（4142010488）", "主管单位：省直机关团工委", "2020年广东省高校学生会（研究生会）深化改革",
                      "数据截至：2020-10-31", "系统评分：78.5 分", "系统结论：限期整改", "提交编号：42",
-                     "文件校验码：3f2a9c0d1e4b", "上传时间：2020-10-12 09:30"):
+                     "文件校验码：3f2a9c0d1e4b", "收到时间：2020-10-12 09:30"):
         assert expected in header
     assert "3f2a9c0d1e4b5" not in header  # the digest is shortened to 12 characters
 

@@ -137,7 +137,7 @@ def _preview(ctx: AppContext, principal: Principal, school: School, campaign: Ca
         annotated = _annotated(data, outcome.problems, ctx)
         status.update(label="核验完成", state="complete")
     preview = Preview(school.code, sha256, received_on, filename, outcome, annotated,
-                      ui.china_time(earlier.uploaded_at) if earlier else "")
+                      ui.received(earlier) if earlier else "")
     st.session_state[PREVIEW_KEY] = preview
     return preview
 
@@ -155,7 +155,7 @@ def _show_preview(preview: Preview) -> None:
     outcome = preview.outcome
     st.subheader("第三步：核对预览结果")
     if preview.already_received:
-        st.info(f"该文件此前已于 {preview.already_received} 上传并收到（内容完全相同），无需重复提交。",
+        st.info(f"该文件此前已收到（收到时间：{preview.already_received}；内容完全相同），无需重复提交。",
                 icon=":material/done_all:")
     errors = sum(1 for p in outcome.problems if p.is_error)
     if outcome.accepted:

@@ -71,12 +71,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_add(args: argparse.Namespace) -> int:
     code = _refused_as_user_error(parse_school_code, args.code)
+    unit_code = _refused_as_user_error(parse_unit_code, args.unit)
     school_type = _school_type(args.type)
     with operator_transaction() as (session, operator):
         require_role(session, operator, Role.PROVINCE_ADMIN, action="tenant_add")
         if get_school(session, code) is not None:
             raise UserFacingError(f"学校标识码 {code} 已存在")
-        unit = _unit(session, args.unit)
+        unit = _unit(session, unit_code)
         entry = Entry(code, args.name.strip(), unit.code, school_type)
         school = _refused_as_user_error(_add_school, session, operator, entry)
         print(f"已添加学校 {school.code} {school.name}（主管单位：{unit.name}）")
@@ -99,12 +100,13 @@ LIST_HEADER = ("学校标识码", "学校名称", "主管单位", "学校类型"
 
 
 def run_list(args: argparse.Namespace) -> int:
+    unit_code = _refused_as_user_error(parse_unit_code, args.unit) if args.unit else None
     with operator_transaction() as (session, _operator):
         unit_names = {unit.code: unit.name for unit in list_units(session)}
-        if args.unit and args.unit not in unit_names:
-            raise UserFacingError(f"找不到单位代码为 {args.unit} 的单位")
+        if unit_code and unit_code not in unit_names:
+            raise UserFacingError(f"找不到单位代码为 {unit_code} 的单位")
         rows = [(s.code, s.name, unit_names[s.unit_code], s.school_type, "在册" if s.active else "已停用")
-                for s in list_schools(session, args.unit)]
+                for s in list_schools(session, unit_code)]
     print("\t".join(LIST_HEADER))
     for row in rows:
         print("\t".join(for_terminal(value) for value in row))

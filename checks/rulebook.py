@@ -301,6 +301,8 @@ class _Parser:
         for check in checks:
             if check not in rules:
                 raise self.fail(f"{where}checks", f"未定义的核验规则 {check!r} (no [rules.{check}])")
+            if self.kinds[rules[check].kind].check is None:
+                raise self.fail(f"{where}checks", f"{check} 由系统对每个子项自动核验，不必也不能列在子项的 checks 中")
         if "due_with" in raw:
             other = seen.get(raw["due_with"])
             if other is None:

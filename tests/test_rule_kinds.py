@@ -61,6 +61,8 @@ def changed(old: str, new: str) -> str:
     (changed("max_failed = 0\n", 'max_failed = 0\nscope = "学生会"\n'), "rules.no_failed_courses.scope",
      "no_failed_courses 种类不接受范围限定"),
     (changed('due = "2020-06"\n', 'due = "2020-02-30"\n'), "tasks[0].items[1].due", "应写成 YYYY-MM"),
+    (changed('checks = ["mobilisation_meeting"]', 'checks = ["completion_date"]'), "tasks[0].items[1].checks",
+     "completion_date 由系统对每个子项自动核验，不必也不能列在子项的 checks 中"),
 ])
 def test_a_check_that_does_not_fit_its_kind_is_refused_at_load_naming_file_and_key(tmp_path, text, key, message):
     path = write(tmp_path, text)

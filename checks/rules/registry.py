@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from checks.deadlines import COMPLETION_DATE_RULE
-from checks.results import Finding
-from checks.rulebook import RuleSpec, Rulebook, RulebookError
+from checks.rulebook import Rulebook, RulebookError
 from checks.rules import congress, eligibility, leadership, meetings, sizes
-from checks.rules.context import RuleContext
 from checks.rules.kinds import RuleKind
-from checks.schema import SchoolReport
-
-Rule = Callable[[SchoolReport, RuleSpec, RuleContext], list[Finding]]
 
 # Every item's completion date; the engine runs it itself, for every item.
-COMPLETION_DATE = RuleKind(COMPLETION_DATE_RULE, "已完成的子项填写了完成日期（引擎对每个子项自动核验，子项不必列出）",
+COMPLETION_DATE = RuleKind(COMPLETION_DATE_RULE, "已完成的子项填写了完成日期（系统对每个子项自动核验，子项的 checks 中不列出）",
                            (), (), None)
 
 RULES: Mapping[str, RuleKind] = {

@@ -44,7 +44,7 @@ class Param:
     type: ParamType
     meaning: str
     unit: str = ""
-    default: Any = REQUIRED
+    default: Any = REQUIRED  # None: optional, left out of the check's params when the rulebook omits it
 
     @property
     def required(self) -> bool:

@@ -93,7 +93,8 @@ def _assess_item(item: Item, report: ItemReport | None, ctx: RuleContext | None,
     findings = completion_date_findings(report, due, as_of, rulebook.rules[COMPLETION_DATE_RULE])
     if ctx is not None:
         for rule_id in item.checks:
-            findings += [timed(f, due, as_of) for f in RULES[rule_id](ctx.report, ctx.rulebook.rules[rule_id], ctx)]
+            spec = ctx.rulebook.rules[rule_id]
+            findings += [timed(f, due, as_of) for f in RULES[spec.kind](ctx.report, spec, ctx.scoped(spec.scope))]
     state = deadline_state(report, due, as_of, evidenced_on(findings))
     status = report.status if report else None
     completed_on = report.completed_on if report else None

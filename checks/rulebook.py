@@ -15,11 +15,15 @@ from typing import Any, Mapping
 
 from checks.campaign import Campaign
 from checks.results import Severity
+from checks.rules.kinds import RuleKind
 from checks.schema import ItemStatus, Role
 
 RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
 DEFAULT_RULEBOOK = "guangdong-2020"
 _DUE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # YYYY-MM (by the month's end) or YYYY-MM-DD
+
+
+_CHECK_KEYS = ("label", "severity", "kind", "scope")  # a check's own keys; the rest are its kind's parameters
 
 
 class RulebookError(ValueError):
@@ -28,10 +32,18 @@ class RulebookError(ValueError):
 
 @dataclass(frozen=True)
 class RuleSpec:
-    id: str
+    """One check of the rulebook: a rule kind with its parameters and scope, under its own id."""
+
+    id: str  # the [rules.*] table's name, which items and clauses cite
     label: str
     severity: Severity  # what a breach of this rule counts as
-    params: Mapping[str, Any]
+    params: Mapping[str, Any]  # validated against the kind's declaration, defaults filled in
+    kind: str = ""  # the rule kind (Python rule) it runs; the id when not given
+    scope: str = ""  # the organisations it is limited to (学生会 / 研究生会); empty for all
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", self.id)
 
     def param(self, name: str) -> Any:
         return self.params[name]
@@ -135,11 +147,21 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def rulebook_path(name_or_path: str | Path) -> Path:
+    """A rulebook's file: a path as given, or an id's file in checks/rulebooks/."""
+    path = Path(name_or_path)
+    return path if path.suffix == ".toml" else RULEBOOK_DIR / f"{name_or_path}.toml"
+
+
+def available_rulebooks() -> tuple[Path, ...]:
+    return tuple(sorted(RULEBOOK_DIR.glob("*.toml")))
+
+
 def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> Rulebook:
     """Load a rulebook by id (a file in checks/rulebooks/) or by path."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        path = RULEBOOK_DIR / f"{name_or_path}.toml"
+    from checks.rules.registry import KINDS  # the rules import this module for RuleSpec
+
+    path = rulebook_path(name_or_path)
     try:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
@@ -147,14 +169,15 @@ def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> Rulebook:
         raise RulebookError(f"{path}: 找不到规则文件 (rulebook file not found)") from None
     except tomllib.TOMLDecodeError as exc:
         raise RulebookError(f"{path}: TOML 格式错误 (invalid TOML): {exc}") from None
-    return _Parser(path).rulebook(raw)
+    return _Parser(path, KINDS).rulebook(raw)
 
 
 class _Parser:
     """Turns the raw TOML into a Rulebook, naming file and key on every problem."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, kinds: Mapping[str, RuleKind]) -> None:
         self.path = path
+        self.kinds = kinds
 
     def fail(self, key: str, problem: str) -> RulebookError:
         return RulebookError(f"{self.path}: {key}: {problem}")
@@ -199,19 +222,55 @@ class _Parser:
         )
 
     def rules(self, raw: Mapping[str, Any]) -> dict[str, RuleSpec]:
-        rules = {}
-        for rule_id, body in raw.items():
-            where = f"rules.{rule_id}."
-            if not isinstance(body, dict):
-                raise self.fail(f"rules.{rule_id}", "应为一个表 (must be a table)")
-            params = {k: v for k, v in body.items() if k not in ("label", "severity")}
-            rules[rule_id] = RuleSpec(
-                id=rule_id,
-                label=self.get(body, "label", where, str),
-                severity=self.severity(self.get(body, "severity", where, str), f"{where}severity"),
-                params=params,
-            )
-        return rules
+        return {check_id: self.rule(check_id, body) for check_id, body in raw.items()}
+
+    def rule(self, check_id: str, body: Any) -> RuleSpec:
+        """One check: its kind must exist, and its parameters and scope be the ones the kind declares."""
+        where = f"rules.{check_id}."
+        if not isinstance(body, dict):
+            raise self.fail(f"rules.{check_id}", "应为一个表 (must be a table)")
+        kind_name = body.get("kind", check_id)
+        kind = self.kinds.get(kind_name) if isinstance(kind_name, str) else None
+        if kind is None:
+            raise self.fail(f"{where}kind" if "kind" in body else f"rules.{check_id}",
+                            f"未知的核验种类 {kind_name!r}（可用的种类见 docs/rule-kinds.md）")
+        if check_id != kind_name and check_id in self.kinds:
+            raise self.fail(f"rules.{check_id}", f"编号与核验种类 {check_id} 同名，却是 {kind_name} 种类；请另取编号")
+        return RuleSpec(
+            id=check_id,
+            label=self.get(body, "label", where, str),
+            severity=self.severity(self.get(body, "severity", where, str), f"{where}severity"),
+            params=self.params(kind, {k: v for k, v in body.items() if k not in _CHECK_KEYS}, where),
+            kind=kind_name,
+            scope=self.scope(kind, body.get("scope", ""), f"{where}scope"),
+        )
+
+    def params(self, kind: RuleKind, given: Mapping[str, Any], where: str) -> dict[str, Any]:
+        declared = {param.name: param for param in kind.all_params}
+        for name in given:
+            if name not in declared:
+                known = "、".join(declared) if kind.params else "无"
+                raise self.fail(f"{where}{name}", f"{kind.name} 种类没有参数 {name!r}（它的参数：{known}）")
+        params = {}
+        for name, param in declared.items():
+            if name not in given:
+                if param.required:
+                    raise self.fail(f"{where}{name}", f"缺少参数 {name}（{param.meaning}），{kind.name} 种类必须填写")
+                if param.default is not None:  # an optional one without a default stays unset
+                    params[name] = param.default
+            elif not param.type.accepts(given[name]):
+                raise self.fail(f"{where}{name}", f"参数 {name} 应为{param.type.name}，现为 {given[name]!r}")
+            else:
+                params[name] = given[name]
+        return params
+
+    def scope(self, kind: RuleKind, scope: Any, key: str) -> str:
+        if scope == "":
+            return ""
+        if scope not in kind.scopes:
+            accepted = f"只接受 {'、'.join(kind.scopes)}" if kind.scopes else "不接受范围限定"
+            raise self.fail(key, f"{kind.name} 种类{accepted}，不能限定为 {scope!r}")
+        return scope
 
     def tasks(self, raw: list[Any], rules: Mapping[str, RuleSpec]) -> tuple[Task, ...]:
         tasks: list[Task] = []
@@ -242,6 +301,8 @@ class _Parser:
         for check in checks:
             if check not in rules:
                 raise self.fail(f"{where}checks", f"未定义的核验规则 {check!r} (no [rules.{check}])")
+            if self.kinds[rules[check].kind].check is None:
+                raise self.fail(f"{where}checks", f"{check} 由系统对每个子项自动核验，不必也不能列在子项的 checks 中")
         if "due_with" in raw:
             other = seen.get(raw["due_with"])
             if other is None:

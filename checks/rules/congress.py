@@ -22,11 +22,14 @@ from checks.rules.common import (
     unverifiable,
     with_passes,
 )
+from checks.rules.kinds import INTEGER, ORG_SCOPES, Param, RATIO, rule_kind
 from checks.rules.context import CONGRESS_OF, RuleContext
 from checks.schema import Meeting, MeetingKind, Organisation, SchoolReport
 
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"
 
+@rule_kind("校级学生（研究生）代表大会在规定间隔内召开",
+           Param("max_interval_months", INTEGER, "两次大会最长间隔", "个月"), scopes=ORG_SCOPES)
 def congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
@@ -35,6 +38,8 @@ def congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> l
             for org in ctx.school_orgs]
 
 
+@rule_kind("最近一次代表大会的代表名额不低于所联系学生人数的比例",
+           Param("min_ratio", RATIO, "比例下限，如 0.01 即 1%"), scopes=ORG_SCOPES)
 def congress_delegate_ratio(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     ratio = spec.param("min_ratio")
 
@@ -53,6 +58,7 @@ def congress_delegate_ratio(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
     return _per_latest_congress(spec, ctx, judge)
 
 
+@rule_kind("最近一次代表大会的代表名额覆盖全部学院（系）", scopes=ORG_SCOPES)
 def congress_college_coverage(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     colleges = len(report.school.colleges)
 
@@ -69,6 +75,8 @@ def congress_college_coverage(report: SchoolReport, spec: RuleSpec, ctx: RuleCon
     return _per_latest_congress(spec, ctx, judge)
 
 
+@rule_kind("最近一次代表大会中非学生干部代表的比例不低于下限",
+           Param("min_ratio", RATIO, "比例下限，如 0.6 即 60%"), scopes=ORG_SCOPES)
 def non_cadre_delegates(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     ratio = spec.param("min_ratio")
 
@@ -84,14 +92,20 @@ def non_cadre_delegates(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) 
     return _per_latest_congress(spec, ctx, judge)
 
 
+@rule_kind("最近一次代表大会选举结果经同级党委批准", scopes=ORG_SCOPES)
 def election_approved(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return _per_latest_congress(spec, ctx, _dated_step(spec, ctx, lambda m: m.approved_on, "经同级党委批准"))
 
 
+@rule_kind("最近一次代表大会选举结果报上级学联备案", scopes=ORG_SCOPES)
 def election_filed(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return _per_latest_congress(spec, ctx, _dated_step(spec, ctx, lambda m: m.filed_on, "报上级学联备案"))
 
 
+@rule_kind("学院（系）学生代表大会在规定间隔内召开；可设全体学生大会代替代表大会的人数门槛",
+           Param("max_interval_months", INTEGER, "两次大会最长间隔", "个月"),
+           Param("assembly_threshold", INTEGER, "所联系学生少于此数的学院（系）可以全体学生大会代替代表大会；不设则不允许",
+                 "人", default=None), scopes=ORG_SCOPES)
 def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Where the rulebook sets assembly_threshold, colleges with fewer students linked may hold an
     all-student assembly instead; without it, only a congress counts."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, islice, repeat
@@ -75,6 +76,16 @@ class RuleContext:
         for meeting in sorted([m for m in report.meetings if m.held_on <= as_of], key=_held_on):
             self._meetings[meeting.kind].append(meeting)
         self._congresses: dict[str, list[Meeting]] = {}
+
+    def scoped(self, scope: str) -> RuleContext:
+        """The context seen by a check limited to one kind of organisation (学生会 / 研究生会): the same
+        counts and caches, only the organisations it goes through differ."""
+        if not scope:
+            return self
+        limited = copy(self)
+        limited.school_orgs = tuple(org for org in self.school_orgs if org.kind == scope)
+        limited.college_orgs = tuple(org for org in self.college_orgs if org.kind == scope)
+        return limited
 
     def roster(self, organisation: str) -> Roster:
         """The rows of a school-level organisation sorted by role (empty for any other)."""

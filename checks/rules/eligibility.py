@@ -15,6 +15,7 @@ from typing import Any
 from checks.results import Finding
 from checks.rulebook import RuleSpec
 from checks.rules.common import at_least, breach, passed, percent, unverifiable, with_passes
+from checks.rules.kinds import INTEGER, NUMBER, ORG_SCOPES, Param, RATIO, TEXTS, rule_kind
 from checks.rules.context import RuleContext
 from checks.schema import Political, SchoolReport
 
@@ -22,6 +23,8 @@ NO_ROSTER = "未填写工作人员名单，无法核验"
 LEAGUE = Political.LEAGUE
 
 
+@rule_kind("工作人员的政治面貌属于允许的几种",
+           Param("allowed", TEXTS, "允许的政治面貌，如“中共党员”“共青团员”"))
 def political_status(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     allowed = frozenset(spec.param("allowed"))
     return _column_findings(
@@ -30,6 +33,8 @@ def political_status(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
         passed_what="政治面貌均符合要求")
 
 
+@rule_kind("工作人员学习成绩综合排名在本专业前若干百分比以内",
+           Param("max_percent", NUMBER, "排名须在本专业前多少以内", "%"))
 def academic_rank(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     limit = spec.param("max_percent")
     return _column_findings(
@@ -38,6 +43,7 @@ def academic_rank(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
         passed_what=f"学习成绩综合排名均在本专业前 {limit}% 以内")
 
 
+@rule_kind("工作人员不及格课程不超过上限", Param("max_failed", INTEGER, "不及格课程数上限", "门"))
 def no_failed_courses(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     limit = spec.param("max_failed")
     return _column_findings(
@@ -46,11 +52,13 @@ def no_failed_courses(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) ->
         passed_what=f"不及格课程均不超过 {limit} 门")
 
 
+@rule_kind("工作人员均参加过党团课教育和业务培训")
 def staff_trained(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return _column_findings(spec, ctx, ("trained",), _is_false, missing_what="是否参加党团课教育和业务培训",
                             failing_what="未参加党团课教育和业务培训", passed_what="均参加了党团课教育和业务培训")
 
 
+@rule_kind("共青团员工作人员均在智慧团建系统报到")
 def zhtj_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Only League members must register; people of unknown status are left to political_status."""
     return _column_findings(
@@ -60,11 +68,14 @@ def zhtj_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> l
         passed_what="均已在智慧团建报到", who="名共青团员工作人员")
 
 
+@rule_kind("工作人员均在“i志愿”系统注册")
 def ivolunteer_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return _column_findings(spec, ctx, ("ivolunteer_registered",), _is_false, missing_what="是否在i志愿注册",
                             failing_what="未在“i志愿”系统注册", passed_what="均已在“i志愿”系统注册")
 
 
+@rule_kind("校级组织工作人员中有学院（系）组织任职经历的比例不低于下限",
+           Param("min_ratio", RATIO, "比例下限，如 0.5 即 50%"), scopes=ORG_SCOPES)
 def college_experience_ratio(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Decided even with gaps when the known answers settle it either way."""
     if not ctx.school_orgs:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from checks.results import Finding
 from checks.rulebook import RuleSpec
 from checks.rules.common import breach, passed, unverifiable, with_passes
+from checks.rules.kinds import ORG_SCOPES, rule_kind
 from checks.rules.context import RuleContext
 from checks.schema import SchoolReport
 
 
+@rule_kind("校级组织实行主席团轮值", scopes=ORG_SCOPES)
 def rotating_chair(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, "未填写校级学生会（研究生会）组织，无法核验")]
@@ -24,6 +26,7 @@ def rotating_chair(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> li
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
+@rule_kind("已明确指导学生会（研究生会）的校团委专职副书记")
 def deputy_secretary(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     name = report.school.deputy_secretary.strip()
     if name:

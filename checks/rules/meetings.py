@@ -30,27 +30,35 @@ from checks.rules.common import (
     with_passes,
     within_months,
 )
+from checks.rules.kinds import INTEGER, MONTHS, ORG_SCOPES, Param, rule_kind
 from checks.rules.context import RuleContext
 from checks.schema import MeetingKind, SchoolReport
 
 
+@rule_kind("举办过校级改革动员会或培训会")
 def mobilisation_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return [_held(spec, ctx, (MeetingKind.MOBILISATION, MeetingKind.TRAINING), "改革动员会或培训会")]
 
 
+@rule_kind("举办过全员培训")
 def training_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return [_held(spec, ctx, (MeetingKind.TRAINING,), MeetingKind.TRAINING.value)]
 
 
+@rule_kind("召开过相关部门工作联席会议")
 def joint_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return [_held(spec, ctx, (MeetingKind.JOINT_MEETING,), "相关部门工作联席会议")]
 
 
+@rule_kind("学校党委在规定间隔内听取过学生会（研究生会）工作汇报",
+           Param("max_interval_months", INTEGER, "两次听取之间最长间隔", "个月"))
 def party_hearing(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return [recency(spec, ctx.meetings(MeetingKind.PARTY_HEARING), ctx.as_of,
                     spec.param("max_interval_months"), "学校党委听取学生会（研究生会）工作汇报")]
 
 
+@rule_kind("校级组织在规定间隔内听取过全部学院（系）组织的工作报告",
+           Param("max_interval_months", INTEGER, "两次听取之间最长间隔", "个月"))
 def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     months = spec.param("max_interval_months")
     held = ctx.meetings(MeetingKind.COLLEGE_REPORTS)
@@ -71,6 +79,8 @@ def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
                    recent)]
 
 
+@rule_kind("主席团成员和工作部门负责人每学期述职",
+           Param("semester_start_months", MONTHS, "各学期开始的月份，如 [2, 8]"), scopes=ORG_SCOPES)
 def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, "未填写校级学生会（研究生会）组织，无法核验")]

@@ -1,20 +1,20 @@
-"""Rule id (as the rulebook names it) -> the function that checks it."""
+"""Rule kinds by name: the rulebook's checks name a kind and give its parameters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from checks.deadlines import COMPLETION_DATE_RULE
-from checks.results import Finding
-from checks.rulebook import RuleSpec, Rulebook, RulebookError
+from checks.rulebook import Rulebook, RulebookError
 from checks.rules import congress, eligibility, leadership, meetings, sizes
-from checks.rules.context import RuleContext
-from checks.schema import SchoolReport
+from checks.rules.kinds import RuleKind
 
-Rule = Callable[[SchoolReport, RuleSpec, RuleContext], list[Finding]]
+# Every item's completion date; the engine runs it itself, for every item.
+COMPLETION_DATE = RuleKind(COMPLETION_DATE_RULE, "已完成的子项填写了完成日期（系统对每个子项自动核验，子项的 checks 中不列出）",
+                           (), (), None)
 
-RULES: Mapping[str, Rule] = {
-    rule.__name__: rule
+RULES: Mapping[str, RuleKind] = {
+    rule.name: rule
     for rule in (
         sizes.school_staff_size, sizes.school_presidium_size, sizes.department_count,
         sizes.department_heads, sizes.department_members, sizes.college_staff_size,
@@ -31,6 +31,9 @@ RULES: Mapping[str, Rule] = {
     )
 }
 
+# What a rulebook's [rules.*] tables may name as their kind.
+KINDS: Mapping[str, RuleKind] = {COMPLETION_DATE_RULE: COMPLETION_DATE, **RULES}
+
 
 class UnimplementedRuleError(RulebookError):
     """The rulebook names a check this version of the engine cannot run."""
@@ -42,6 +45,6 @@ def require_implemented(rulebook: Rulebook) -> None:
             f"规则文件 {rulebook.id}: 缺少 [rules.{COMPLETION_DATE_RULE}]（已完成子项须填写完成日期的核验）")
     for item in rulebook.items:
         for rule_id in item.checks:
-            if rule_id not in RULES:
+            if rulebook.rules[rule_id].kind not in RULES:
                 raise UnimplementedRuleError(
                     f"规则文件 {rulebook.id}: 子项 {item.id} 的核验规则 {rule_id!r} 尚未实现 (no implementation)")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from checks.results import Finding
 from checks.rulebook import RuleSpec
 from checks.rules.common import attention, breach, listing, unverifiable, with_passes
+from checks.rules.kinds import INTEGER, ORG_SCOPES, Param, rule_kind
 from checks.rules.context import Roster, RuleContext
 from checks.schema import Organisation, SchoolReport, StaffMember
 
@@ -19,6 +20,9 @@ NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核�
 NO_COLLEGE_ORGS = "未填写院级学生会（研究生会）组织，无法核验"
 
 
+@rule_kind("校级组织工作人员人数：不超过一般人数即符合；超过一般人数、不超过上限时须学校说明原因；超过上限不符合",
+           Param("typical", INTEGER, "一般人数，不超过即符合", "人"),
+           Param("max", INTEGER, "上限，超过即不符合", "人"), scopes=ORG_SCOPES)
 def school_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Up to `typical` (一般为40人左右) always fits; up to `max` when the school declares a reason the
     text allows (学生人数较多、分校区较多); above `max` never (原则上不超过60人)."""
@@ -46,6 +50,8 @@ def school_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) ->
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
+@rule_kind("校级组织主席团成员人数不超过上限", Param("max", INTEGER, "主席团成员人数上限", "人"),
+           scopes=ORG_SCOPES)
 def school_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
@@ -63,6 +69,8 @@ def school_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
+@rule_kind("校级组织工作部门数量不超过上限", Param("max", INTEGER, "工作部门数量上限", "个"),
+           scopes=ORG_SCOPES)
 def department_count(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
@@ -80,6 +88,9 @@ def department_count(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
+@rule_kind("校级组织每个工作部门的负责人人数在范围内",
+           Param("min", INTEGER, "每个部门负责人人数下限", "人"),
+           Param("max", INTEGER, "每个部门负责人人数上限", "人"), scopes=ORG_SCOPES)
 def department_heads(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     low, high = spec.param("min"), spec.param("max")
     return _per_department(
@@ -88,6 +99,8 @@ def department_heads(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
         pass_text=lambda counts: f" {len(counts)} 个工作部门各有 {low} 至 {high} 名负责人")
 
 
+@rule_kind("校级组织每个工作部门的工作人员（含负责人）不超过上限",
+           Param("max", INTEGER, "每个部门工作人员（含负责人）人数上限", "人"), scopes=ORG_SCOPES)
 def department_members(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """The whole department counts, heads included (see the rulebook)."""
     limit = spec.param("max")
@@ -119,6 +132,9 @@ def _per_department(spec: RuleSpec, ctx: RuleContext, count: Callable[[Roster, s
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
+@rule_kind("院级组织工作人员人数在范围内",
+           Param("min", INTEGER, "工作人员人数下限", "人"),
+           Param("max", INTEGER, "工作人员人数上限", "人"), scopes=ORG_SCOPES)
 def college_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.college_orgs:
         return [unverifiable(spec, NO_COLLEGE_ORGS)]
@@ -130,6 +146,8 @@ def college_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -
         missing_text="未填写工作人员名单")
 
 
+@rule_kind("院级组织主席团成员人数不超过上限", Param("max", INTEGER, "主席团成员人数上限", "人"),
+           scopes=ORG_SCOPES)
 def college_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.college_orgs:
         return [unverifiable(spec, NO_COLLEGE_ORGS)]
@@ -141,6 +159,7 @@ def college_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContex
         missing_text="未填写主席团成员名单或人数")
 
 
+@rule_kind("工作人员的职务只有主席团成员和工作部门成员（职务名称见规则文件 [titles]）")
 def no_other_titles(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not report.staff:
         return [unverifiable(spec, "未填写工作人员名单，无法核验")]

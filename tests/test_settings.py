@@ -22,7 +22,7 @@ class RecordingEnvironment(dict):
         super().__init__()
         self.asked: set[str] = set()
 
-    def get(self, name, default=None):  # noqa: ANN001, ANN201 — dict.get's own signature
+    def get(self, name: str, default: str | None = None) -> str | None:
         self.asked.add(name)
         return super().get(name, default)
 

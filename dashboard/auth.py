@@ -19,6 +19,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from reformboard.settings import Settings
 from tenants import db, rls
 from tenants.accounts import Outcome, User, authenticate, find_sso_user, get_user, principal_for
 from tenants.audit import audit
@@ -47,7 +48,12 @@ def clock() -> datetime:
 
 def app_engine() -> Engine:
     """The dashboard's engine, connected as the app role (see tenants.rls), one per process."""
-    return _engine_for(rls.app_database_url().render_as_string(hide_password=False))
+    return _engine_for(app_url())
+
+
+def app_url() -> str:
+    """The URL the board connects with (Settings.board_database_url), in full: engines are cached by it."""
+    return db.database_url(Settings.from_env().board_database_url).render_as_string(hide_password=False)
 
 
 @st.cache_resource(show_spinner=False)

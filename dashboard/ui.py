@@ -16,13 +16,12 @@ import streamlit as st
 
 from checks.campaign import Campaign
 from checks.results import Severity, Verdict
-from dashboard.auth import app_engine, current_principal, logout
+from dashboard.auth import app_engine, app_url, current_principal, logout
 from reformboard.context import AppContext
 from reformboard.settings import Settings
 from tenants.access import AccessDenied, scoped_transaction
 from tenants.models import Submission
 from tenants.principal import Principal
-from tenants.rls import app_database_url
 from tenants.store import list_campaigns
 from tenants.submissions import BACKFILLED as BACKFILLED  # re-exported for the pages
 from tenants.submissions import CHINA_TIME, received_text
@@ -67,7 +66,7 @@ def _context_for(url: str) -> AppContext:
 def app_context() -> AppContext:
     """One context per database, shared by every session, on the sign-in's engine: the board connects
     as the application's database role when one is configured (see tenants.rls)."""
-    return _context_for(app_database_url().render_as_string(hide_password=False))
+    return _context_for(app_url())
 
 
 def today() -> date:

@@ -1,29 +1,49 @@
-"""Settings read from the environment, with the embedded defaults a fresh machine needs."""
+"""Settings read from the environment, with the embedded defaults a fresh machine needs.
+
+This is the only module that reads the environment: tenants/, loaders/ and dashboard/ are given the values
+(tests/test_settings.py checks that, and that README's 环境变量 table lists exactly ENVIRONMENT).
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from checks.rulebook import DEFAULT_RULEBOOK
 from loaders.limits import MB, Limits
 
+DATABASE_URL = "REFORMBOARD_DATABASE_URL"
+APP_DATABASE_URL = "REFORMBOARD_APP_DATABASE_URL"
+RULEBOOK = "REFORMBOARD_RULEBOOK"
+MAX_UPLOAD_MB = "REFORMBOARD_MAX_UPLOAD_MB"
+MAX_ROSTER_ROWS = "REFORMBOARD_MAX_ROSTER_ROWS"
+# Every environment variable ReformBoard reads.
+ENVIRONMENT = (DATABASE_URL, APP_DATABASE_URL, RULEBOOK, MAX_UPLOAD_MB, MAX_ROSTER_ROWS)
+
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str | None  # None: the embedded SQLite file under ./data/
+    database_url: str | None  # None: the embedded SQLite file under ./data/ (tenants.db.DEFAULT_SQLITE_PATH)
+    app_database_url: str | None  # the PostgreSQL app role the board connects as (see tenants.rls)
     rulebook: str
     max_upload_mb: int
     max_roster_rows: int
 
     @classmethod
-    def from_env(cls) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         return cls(
-            database_url=os.environ.get("REFORMBOARD_DATABASE_URL") or None,
-            rulebook=os.environ.get("REFORMBOARD_RULEBOOK", DEFAULT_RULEBOOK),
-            max_upload_mb=int(os.environ.get("REFORMBOARD_MAX_UPLOAD_MB", "20")),
-            max_roster_rows=int(os.environ.get("REFORMBOARD_MAX_ROSTER_ROWS", "20000")),
+            database_url=environ.get(DATABASE_URL) or None,
+            app_database_url=environ.get(APP_DATABASE_URL) or None,
+            rulebook=environ.get(RULEBOOK, DEFAULT_RULEBOOK),
+            max_upload_mb=int(environ.get(MAX_UPLOAD_MB, "20")),
+            max_roster_rows=int(environ.get(MAX_ROSTER_ROWS, "20000")),
         )
+
+    @property
+    def board_database_url(self) -> str | None:
+        """The URL the dashboard connects with: the app role's, else the one database URL there is."""
+        return self.app_database_url or self.database_url
 
     def limits(self) -> Limits:
         """The loader's limits, as configured for this deployment."""

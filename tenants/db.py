@@ -1,13 +1,12 @@
 """Which database ReformBoard uses, how to connect to it, and how to bring its schema up to date.
 
-SQLite (a file under ./data) is the embedded default; PostgreSQL is for production. The URL comes from
-REFORMBOARD_DATABASE_URL. A database that cannot be used raises DatabaseUnavailable, whose message is
+SQLite (a file under ./data) is the embedded default; PostgreSQL is for production. The caller gives the
+URL (reformboard.settings reads it from the environment). A database that cannot be used raises DatabaseUnavailable, whose message is
 one line (Chinese first) that the CLI prints as is.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,6 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-URL_ENV = "REFORMBOARD_DATABASE_URL"
 DEFAULT_SQLITE_PATH = Path("data") / "reformboard.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 PG_CONNECT_TIMEOUT_SECONDS = 10
@@ -61,8 +59,8 @@ def _reason(error: BaseException) -> str:
 
 
 def database_url(url: str | URL | None = None) -> URL:
-    """The URL to use: the one given, else $REFORMBOARD_DATABASE_URL, else the default SQLite file."""
-    text = url if url is not None else os.environ.get(URL_ENV) or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    """The URL to use: the one given, else the default SQLite file."""
+    text = url if url is not None else f"sqlite:///{DEFAULT_SQLITE_PATH}"
     try:
         parsed = make_url(text)
     except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number

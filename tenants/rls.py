@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -66,9 +65,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from tenants.db import DatabaseUnavailable, database_url
+from tenants.db import DatabaseUnavailable
 
-APP_URL_ENV = "REFORMBOARD_APP_DATABASE_URL"
 SCOPE, ACTOR, SIGNATURE = "app.scope", "app.actor", "app.scope_signature"
 ALL = "all"
 KEY_ITERATIONS = 600_000  # derived once per process and password (about 0.15 s)
@@ -107,11 +105,6 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
 # Migration 0004's SECURITY DEFINER functions: the only ways the app role changes an account.
 APP_FUNCTIONS = ("account_salt(text)", "account_check_password(text, text, timestamptz, integer, timestamptz)",
                  "account_disable(text)")
-
-
-def app_database_url() -> URL:
-    """The URL the dashboard connects with: the app role's, else the one database URL there is."""
-    return database_url(os.environ.get(APP_URL_ENV) or None)
 
 
 def set_scope(executor: Session | Connection, actor: str, tenant_codes: Iterable[str] | None) -> None:

@@ -7,10 +7,11 @@ from openpyxl import load_workbook
 
 from loaders.annotate import LIST_SHEET, annotate
 from loaders.workbook import read_workbook
+from tests.fixtures.corpus import foreign_corpus
 from tests.fixtures.workbooks import TODAY, filled_with, rulebook
 
 DATA = Path(__file__).parent / "data"
-CORPUS = Path("/work/shared/corpus/foreign")
+CORPUS = foreign_corpus()
 
 
 def annotated(data: bytes):

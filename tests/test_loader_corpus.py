@@ -2,15 +2,15 @@
 read into problems or refused cleanly: never an exception, a hang or runaway memory."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from loaders.limits import Limits
 from loaders.workbook import read_workbook
+from tests.fixtures.corpus import foreign_corpus
 from tests.fixtures.workbooks import TODAY, rulebook
 
-CORPUS = Path("/work/shared/corpus/foreign")
+CORPUS = foreign_corpus()
 FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name != "SOURCES.md")
 BOUNDED = Limits(child_seconds=20)
 

@@ -2,7 +2,6 @@
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -11,10 +10,11 @@ from loaders.limits import Limits
 from loaders.problems import ProblemSeverity
 from loaders.sniff import UNREADABLE, Format, sniff
 from loaders.workbook import read_grids, read_workbook
+from tests.fixtures.corpus import foreign_corpus
 from tests.fixtures.workbooks import (TODAY, far_corner_workbook, filled, large_sheet, rulebook,
                                      workbook_bytes, zip_bomb)
 
-CORPUS = Path("/work/shared/corpus/foreign")
+CORPUS = foreign_corpus()
 
 
 def refusal(data: bytes, limits: Limits = Limits()) -> str:

@@ -4,7 +4,6 @@ first run create the province administrator whose password is printed once."""
 from __future__ import annotations
 
 import argparse
-import os
 
 from reformboard.commands.common import operator
 from reformboard.context import AppContext, rulebook_named
@@ -21,8 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
     db.migrate(ctx.engine)
-    if ctx.engine.dialect.name == "postgresql" and os.environ.get(rls.APP_URL_ENV):
-        rls.ensure_app_role(ctx.engine, rls.app_database_url())
+    if ctx.engine.dialect.name == "postgresql" and ctx.settings.app_database_url:
+        rls.ensure_app_role(ctx.engine, db.database_url(ctx.settings.app_database_url))
     rulebook = rulebook_named(ctx.settings.rulebook)
     with ctx.transaction(operator(), writes=True) as session:
         ensure_campaign(session, rulebook.campaign)

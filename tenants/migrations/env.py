@@ -28,8 +28,8 @@ def run_online() -> None:
     if connection is not None:
         run(connection)
         return
-    # Invoked from the alembic command line: use $REFORMBOARD_DATABASE_URL (or the default SQLite file).
-    engine = make_engine()
+    # Invoked from the alembic command line: the database given with -x url=... (else the default SQLite file).
+    engine = make_engine(context.get_x_argument(as_dictionary=True).get("url") or None)
     try:
         with engine.connect() as own_connection:
             run(own_connection)

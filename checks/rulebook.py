@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from checks.campaign import Campaign
+from checks.errors import DomainError
 from checks.results import Severity
 from checks.schema import ItemStatus, Role
 
@@ -22,7 +23,7 @@ DEFAULT_RULEBOOK = "guangdong-2020"
 _DUE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # YYYY-MM (by the month's end) or YYYY-MM-DD
 
 
-class RulebookError(ValueError):
+class RulebookError(DomainError, ValueError):
     """A rulebook that cannot be used; the message names the file and the key."""
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, ForeignKey, case, event, false, func, null
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, SessionTransaction, mapped_column
 
+from checks.errors import DomainError
 from tenants import rls
 from tenants.access import require_role
 from tenants.audit import audit
@@ -54,7 +55,7 @@ _ACTOR_LENGTH = 64  # an unknown name typed at the login form is kept, cut to th
 _PENDING_SLEEP = "accounts.pending_sleep"  # session.info key: the wait a refused login owes
 
 
-class AccountError(ValueError):
+class AccountError(DomainError, ValueError):
     """A refused account change; str() is a Chinese sentence for the user."""
 
 

@@ -20,6 +20,8 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from checks.errors import DomainError
+
 URL_ENV = "REFORMBOARD_DATABASE_URL"
 DEFAULT_SQLITE_PATH = Path("data") / "reformboard.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -31,7 +33,7 @@ _WRITES = "reformboard_writes"  # execution option: this transaction will write
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*@")  # for URLs too broken to parse
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(DomainError):
     """The database cannot be used; str() is a one-line message fit for a user."""
 
     @classmethod

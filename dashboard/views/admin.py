@@ -29,14 +29,12 @@ AUDIT_DAYS = 30  # the date range the log opens with
 NOT_SET = ""
 
 
+@ui.page_frame
 def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, Role.PROVINCE_ADMIN, action="view_admin")
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        require_role(session, principal, Role.PROVINCE_ADMIN, action="view_admin")
     st.title("管理")
     campaigns, directory, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
     with campaigns:

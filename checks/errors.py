@@ -10,3 +10,7 @@ class DomainError(Exception):
     page frame shows it with st.error and the CLI prints it and exits with exit_code; never a traceback."""
 
     exit_code = 1  # the CLI's "the work was refused or failed" (2 is argparse's usage error)
+
+
+class NotFound(DomainError, LookupError):
+    """A record the user named (a campaign, a submission, a reminder) does not exist."""

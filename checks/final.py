@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from checks.deadlines import effective_status
 from checks.engine import conclude, item_credit
+from checks.errors import DomainError
 from checks.results import Finding, ItemAssessment, OnsiteResult, SchoolAssessment, Verdict
 from checks.rulebook import Rulebook
 from checks.rules.common import cn_date
@@ -18,7 +19,7 @@ from checks.rules.common import cn_date
 ONSITE_RULE = "onsite"
 
 
-class OnsiteError(ValueError):
+class OnsiteError(DomainError, ValueError):
     """On-site results that cannot be combined; the message says which and why, in Chinese."""
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from checks.campaign import Campaign
+from checks.errors import DomainError
 from checks.results import Severity
 from checks.rules.kinds import RuleKind
 from checks.schema import ItemStatus, Role
@@ -26,7 +27,7 @@ _DUE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # YYYY-MM (by the mont
 _CHECK_KEYS = ("label", "severity", "kind", "scope")  # a check's own keys; the rest are its kind's parameters
 
 
-class RulebookError(ValueError):
+class RulebookError(DomainError, ValueError):
     """A rulebook that cannot be used; the message names the file and the key."""
 
 

@@ -10,7 +10,6 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.auth import current_principal, login_page
-from tenants.db import DatabaseUnavailable
 from tenants.principal import Role
 
 BOARD = ("board.py", "验收总览", ":material/dashboard:")
@@ -36,19 +35,17 @@ def pages_for(role: Role) -> list[st.Page]:
             for n, (file, title, icon) in enumerate(PAGES_BY_ROLE[role])]
 
 
+@ui.page_frame  # a database that cannot be reached while signing in shows its message, like any refusal
 def main() -> None:
     st.set_page_config(page_title="高校学生会（研究生会）深化改革验收看板", page_icon=":material/fact_check:",
                        layout="wide")
-    try:
-        principal = current_principal()
-        if principal is None:
-            st.navigation([st.Page(login_page, title="登录", icon=":material/login:")]).run()
-            return
-        page = st.navigation(pages_for(principal.role))
-        ui.sidebar(principal)
-        page.run()
-    except DatabaseUnavailable as unavailable:
-        st.error(f"看板暂时无法读取数据库，请稍后再试或联系管理员。\n\n{ui.literal(unavailable)}")
+    principal = current_principal()
+    if principal is None:
+        st.navigation([st.Page(login_page, title="登录", icon=":material/login:")]).run()
+        return
+    page = st.navigation(pages_for(principal.role))
+    ui.sidebar(principal)
+    page.run()  # each page runs in its own frame (ui.page_frame on its render)
 
 
 main()

@@ -1,5 +1,5 @@
 """What every page shares: the app context, who is signed in, the current campaign and board date, and
-small widgets (verdict badges, empty states, access refusals).
+small widgets (verdict badges, empty states), and the page frame that shows any refusal the project raises.
 
 The sidebar (drawn by app.py on every run) owns the campaign and date selectors; pages only read them
 through current_campaign() and current_as_of(), so all pages show the same campaign on the same day.
@@ -7,7 +7,9 @@ through current_campaign() and current_as_of(), so all pages show the same campa
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -15,11 +17,12 @@ from typing import NoReturn
 import streamlit as st
 
 from checks.campaign import Campaign
+from checks.errors import DomainError
 from checks.results import Severity, Verdict
 from dashboard.auth import app_engine, app_url, current_principal, logout
 from reformboard.context import AppContext
 from reformboard.settings import Settings
-from tenants.access import AccessDenied, scoped_transaction
+from tenants.access import scoped_transaction
 from tenants.models import Submission
 from tenants.principal import Principal
 from tenants.store import list_campaigns
@@ -145,10 +148,17 @@ def empty_state(message: str) -> None:
     st.info(message, icon=":material/lightbulb:")
 
 
-def refuse(error: AccessDenied) -> NoReturn:
-    """Show an access refusal, and nothing else of the page."""
-    st.error(literal(error) or "您没有权限查看该内容。", icon=":material/block:")
-    st.stop()
+def page_frame(render: Callable[[], None]) -> Callable[[], None]:
+    """The frame around each page (and around app.py's sign-in and sidebar): a DomainError raised anywhere
+    in it ends the page with its Chinese message, never a traceback. Anything else is a bug and keeps
+    Streamlit's own report; st.stop() and st.rerun() are not errors and pass through."""
+    @functools.wraps(render)
+    def framed() -> None:
+        try:
+            render()
+        except DomainError as refused:
+            st.error(literal(refused), icon=":material/error:")
+    return framed
 
 
 def open_school(code: str) -> NoReturn:

@@ -16,10 +16,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from checks.errors import DomainError
 from loaders.layout import Column, Kind
 
 
-class BadValue(ValueError):
+class BadValue(DomainError, ValueError):
     """A value that cannot be read; the message says what is expected."""
 
 

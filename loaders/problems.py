@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from checks.errors import DomainError
+
 
 class ProblemSeverity(StrEnum):
     ERROR = "错误"  # the file is rejected until it is fixed
@@ -39,7 +41,7 @@ def note(message: str, *, sheet: str = "", cell: str = "", field: str = "", valu
     return Problem(ProblemSeverity.NOTE, sheet, cell, field, value, message)
 
 
-class Refusal(Exception):
+class Refusal(DomainError):
     """The file cannot be read at all; carries the one problem that says why."""
 
     def __init__(self, message: str) -> None:

@@ -1,6 +1,7 @@
 """`reformboard`: the command line. Each subcommand lives in reformboard/commands/.
 
-Exit codes: 0 success, 1 the work was refused or failed (message on stderr), 2 usage errors.
+Exit codes: 0 success, 2 usage errors; a refusal (any checks.errors.DomainError) prints its Chinese message on
+stderr and exits with the error's exit_code (1).
 """
 
 from __future__ import annotations
@@ -8,15 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from checks.rulebook import RulebookError
+from checks.errors import DomainError
 from reformboard.commands import COMMANDS
-from reformboard.errors import UserFacingError
-from tenants.access import AccessDenied
-from tenants.accounts import AccountError
-from tenants.db import DatabaseUnavailable
-
-# Failures whose message is written for the user: printed on one line, no traceback.
-EXPECTED_FAILURES = (UserFacingError, DatabaseUnavailable, RulebookError, AccessDenied, AccountError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,9 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except EXPECTED_FAILURES as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 1
+    except DomainError as refused:  # its message is written for the user: one line, no traceback
+        print(f"错误：{refused}", file=sys.stderr)
+        return refused.exit_code
 
 
 if __name__ == "__main__":

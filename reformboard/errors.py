@@ -1,5 +1,7 @@
-"""Errors whose message is written for the person at the keyboard (no traceback is shown)."""
+"""The CLI's and the wiring's own refusals (a file that cannot be written, a school that does not exist)."""
+
+from checks.errors import DomainError
 
 
-class UserFacingError(Exception):
-    """Raised with a one-line Chinese message; the CLI prints it and exits 1."""
+class UserFacingError(DomainError):
+    """Raised with a one-line Chinese message by reformboard/ and the pages it serves."""

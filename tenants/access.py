@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
+from checks.errors import DomainError
 from tenants import rls
 from tenants.audit import audit
 from tenants.db import make_sessionmaker
@@ -31,7 +32,7 @@ _PENDING = "tenants.access.pending_denials"  # session.info key: refusals waitin
 _SHOWN_CODE_LENGTH = 20  # a code typed into a URL is echoed in the message, but not at any length
 
 
-class AccessDenied(Exception):
+class AccessDenied(DomainError):
     """The principal may not do this; str() is a Chinese sentence fit for the user."""
 
 

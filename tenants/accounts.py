@@ -24,10 +24,11 @@ from sqlalchemy import ColumnElement, ForeignKey, case, event, false, func, null
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, SessionTransaction, mapped_column
 
+from checks.errors import DomainError
 from tenants import rls
 from tenants.access import require_role
 from tenants.audit import audit
-from tenants.directory import parse_school_code, parse_unit_code
+from tenants.directory import DirectoryError, parse_school_code, parse_unit_code
 from tenants.models import Base, School, Unit, chinese_enum, utcnow
 from tenants.passwords import WeakPassword, check_policy, hash_password, hash_with_salt, salt_of
 from tenants.principal import Principal, Role
@@ -54,7 +55,7 @@ _ACTOR_LENGTH = 64  # an unknown name typed at the login form is kept, cut to th
 _PENDING_SLEEP = "accounts.pending_sleep"  # session.info key: the wait a refused login owes
 
 
-class AccountError(ValueError):
+class AccountError(DomainError, ValueError):
     """A refused account change; str() is a Chinese sentence for the user."""
 
 
@@ -228,23 +229,23 @@ def _typed_codes(tenant_code: str | None, unit_code: str | None) -> tuple[str | 
     try:
         return (parse_school_code(tenant_code) if tenant_code else None,
                 parse_unit_code(unit_code) if unit_code else None)
-    except ValueError as refused:
+    except DirectoryError as refused:
         raise AccountError(str(refused)) from None
 
 
 def _check_attachment(session: Session, role: Role, tenant_code: str | None, unit_code: str | None) -> None:
     if role is Role.SCHOOL:
         if not tenant_code or unit_code:
-            raise AccountError("学校团委账号须指定所属学校（--tenant），且不能指定单位")
+            raise AccountError("学校团委账号须指定所属学校，且不能指定单位")
         if session.get(School, tenant_code) is None:
             raise AccountError(f"找不到学校标识码为 {tenant_code} 的学校，请先添加该学校")
     elif role is Role.UNIT:
         if not unit_code or tenant_code:
-            raise AccountError("地市团委/省直机关团工委账号须指定所属单位（--unit），且不能指定学校")
+            raise AccountError("地市团委/省直机关团工委账号须指定所属单位，且不能指定学校")
         if session.get(Unit, unit_code) is None:
             raise AccountError(f"找不到单位代码为 {unit_code} 的单位，请先添加该单位")
     elif tenant_code or unit_code:
-        raise AccountError(f"{role.label}账号不属于某个学校或单位，请不要指定 --tenant 或 --unit")
+        raise AccountError(f"{role.label}账号不属于某个学校或单位，请不要指定学校或单位")
 
 
 def _check_identity_free(session: Session, email: str | None, oidc_subject: str | None) -> None:

@@ -19,6 +19,8 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
+from checks.errors import DomainError
+
 DEFAULT_SQLITE_PATH = Path("data") / "reformboard.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 PG_CONNECT_TIMEOUT_SECONDS = 10
@@ -29,7 +31,7 @@ _WRITES = "reformboard_writes"  # execution option: this transaction will write
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*@")  # for URLs too broken to parse
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailable(DomainError):
     """The database cannot be used; str() is a one-line message fit for a user."""
 
     @classmethod

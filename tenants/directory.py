@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
+from checks.errors import DomainError, NotFound
 from tenants.models import CampaignRow, School, Unit, UnitKind
 from textsafety import for_terminal, name_problem
 
@@ -18,35 +19,39 @@ SCHOOL_CODE = re.compile(r"[0-9]{10}")  # ASCII digits: \d would also take full-
 UNIT_CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
 
 
+class DirectoryError(DomainError, ValueError):
+    """A code or name that cannot be stored (malformed, or already taken); str() says which, in Chinese."""
+
+
 def parse_school_code(typed: str) -> str:
-    """A school code as stored: full-width digits made ASCII; ValueError (Chinese) unless 10 digits."""
+    """A school code as stored: full-width digits made ASCII; DirectoryError unless 10 digits."""
     code = unicodedata.normalize("NFKC", typed).strip()
     if not SCHOOL_CODE.fullmatch(code):
-        raise ValueError(f"学校标识码应为10位数字，收到“{for_terminal(typed)}”")
+        raise DirectoryError(f"学校标识码应为10位数字，收到“{for_terminal(typed)}”")
     return code
 
 
 def parse_unit_code(typed: str) -> str:
     code = unicodedata.normalize("NFKC", typed).strip()
     if not UNIT_CODE.fullmatch(code):
-        raise ValueError(f"单位代码应为 1–20 位字母或数字，收到“{for_terminal(typed)}”")
+        raise DirectoryError(f"单位代码应为 1–20 位字母或数字，收到“{for_terminal(typed)}”")
     return code
 
 
 def checked_name(typed: str, label: str) -> str:
-    """A school or unit name as stored, without surrounding blanks; ValueError (Chinese) when it holds
+    """A school or unit name as stored, without surrounding blanks; DirectoryError when it holds
     control or direction-changing characters, or is empty or too long."""
     name = typed.strip()
     problem = name_problem(name, label)
     if problem:
-        raise ValueError(problem)
+        raise DirectoryError(problem)
     return name
 
 
 def add_unit(session: Session, code: str, name: str, kind: UnitKind) -> Unit:
     code, name = parse_unit_code(code), checked_name(name, "单位名称")
     if session.get(Unit, code) is not None:
-        raise ValueError(f"单位代码 {code} 已存在")
+        raise DirectoryError(f"单位代码 {code} 已存在")
     unit = Unit(code=code, name=name, kind=kind)
     _add_referable(session, unit)
     return unit
@@ -55,7 +60,7 @@ def add_unit(session: Session, code: str, name: str, kind: UnitKind) -> Unit:
 def add_school(session: Session, code: str, name: str, unit_code: str, school_type: str = "") -> School:
     code, name = parse_school_code(code), checked_name(name, "学校名称")
     if session.get(School, code) is not None:
-        raise ValueError(f"学校标识码 {code} 已存在")
+        raise DirectoryError(f"学校标识码 {code} 已存在")
     school = School(code=code, name=name, unit_code=unit_code, school_type=school_type)
     _add_referable(session, school)
     return school
@@ -99,7 +104,7 @@ def set_deadline_overrides(session: Session, campaign_id: str, overrides: Mappin
     """Replace the campaign's per-item deadline overrides (item id -> due date)."""
     row = session.get(CampaignRow, campaign_id)
     if row is None:
-        raise LookupError(f"找不到验收批次 {campaign_id}")
+        raise NotFound(f"找不到验收批次 {campaign_id}")
     row.deadline_overrides = _iso_dates(overrides)
     return _campaign(row)
 

@@ -9,6 +9,8 @@ from importlib import resources
 from argon2 import PasswordHasher, Type
 from argon2.low_level import hash_secret
 
+from checks.errors import DomainError
+
 # Long enough that an offline guess at an argon2 hash is hopeless; short enough for a cadre to type.
 MIN_PASSWORD_LENGTH = 10
 
@@ -18,7 +20,7 @@ _hasher = PasswordHasher()
 _DECOY_HASH = _hasher.hash("decoy password, never anyone's")
 
 
-class WeakPassword(ValueError):
+class WeakPassword(DomainError, ValueError):
     """str() says in Chinese what the password lacks."""
 
 

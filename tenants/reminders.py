@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checks.errors import NotFound
 from tenants.models import Reminder, utcnow
 
 
@@ -25,7 +26,7 @@ def mark_reminder_sent(session: Session, reminder_id: int, *, sent_by: str,
     """Record that the reminder went out; the first sending is the one kept."""
     reminder = session.get(Reminder, reminder_id)
     if reminder is None:
-        raise LookupError(f"提醒 {reminder_id} 不存在")
+        raise NotFound(f"提醒 {reminder_id} 不存在")
     if reminder.sent_at is None:
         reminder.sent_at = sent_at or utcnow()
         reminder.sent_by = sent_by

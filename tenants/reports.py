@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Column, Result, insert, select
 from sqlalchemy.orm import Session
 
+from checks.errors import NotFound
 from checks.schema import ItemReport, Meeting, Organisation, SchoolInfo, SchoolReport, StaffMember
 from tenants.access import require_tenant
 from tenants.models import (Base, ReportItem, ReportMeeting, ReportOrganisation, ReportRecord, ReportSchool,
@@ -86,6 +87,6 @@ def load_report(session: Session, principal: Principal, submission_id: int) -> S
     (AccessDenied, audited)."""
     submission = session.get(Submission, submission_id)
     if submission is None or not submission.accepted:
-        raise LookupError(f"提交记录 {submission_id} 没有已接收的报表数据")
+        raise NotFound(f"提交记录 {submission_id} 没有已接收的报表数据")
     require_tenant(session, principal, submission.tenant_code, "view_report")
     return load_reports(session, [submission_id])[submission_id]  # an accepted one is stored with its rows

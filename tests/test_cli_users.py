@@ -37,7 +37,7 @@ def test_a_school_account_without_its_school_is_refused(reformboard, session: Se
                                stdin=PASSWORD)
 
     assert code == 1
-    assert "学校团委账号须指定所属学校（--tenant）" in err
+    assert "学校团委账号须指定所属学校，且不能指定单位" in err
     assert get_user(session, "gz.school") is None
 
 

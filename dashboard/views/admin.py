@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.deadlines import due_date
+from checks.errors import DomainError
 from dashboard import data, ui
 from reformboard.context import AppContext
 from tenants import store
-from tenants.access import AccessDenied, require_role, scoped_transaction
-from tenants.accounts import (ACCOUNT_WRITES_REFUSED, AccountError, add_user, disable_user, list_users,
+from tenants.access import require_role, scoped_transaction
+from tenants.accounts import (ACCOUNT_WRITES_REFUSED, add_user, disable_user, list_users,
                               may_write_accounts)
 from tenants.models import UnitKind
 from tenants.principal import Principal, Role
@@ -29,14 +30,12 @@ AUDIT_DAYS = 30  # the date range the log opens with
 NOT_SET = ""
 
 
+@ui.page_frame
 def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, Role.PROVINCE_ADMIN, action="view_admin")
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        require_role(session, principal, Role.PROVINCE_ADMIN, action="view_admin")
     st.title("管理")
     campaigns, directory, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
     with campaigns:
@@ -55,7 +54,7 @@ def _write(ctx: AppContext, principal: Principal, action: str, change: Callable[
         with scoped_transaction(ctx.engine, principal) as session:
             require_role(session, principal, Role.PROVINCE_ADMIN, action=action)
             message = change(session)
-    except (AccessDenied, AccountError, ValueError) as refused:
+    except DomainError as refused:  # the page stays, with the refusal where the change was asked for
         st.error(ui.literal(refused), icon=":material/error:")
         return
     data.forget()
@@ -165,7 +164,7 @@ def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str]) ->
 
 
 def _add_unit(session: Session, principal: Principal, code: str, name: str, kind: UnitKind) -> str:
-    unit = store.add_unit(session, code, name, kind)  # ValueError (Chinese) on a bad code or name
+    unit = store.add_unit(session, code, name, kind)  # DirectoryError on a bad code or name
     store.audit(session, principal.username, "unit_added", None, unit=unit.code, name=unit.name, kind=kind)
     return f"已添加主管单位：{unit.name}（{unit.code}）。"
 
@@ -189,7 +188,7 @@ def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str
 
 
 def _add_school(session: Session, principal: Principal, code: str, name: str, unit: str, school_type: str) -> str:
-    school = store.add_school(session, code, name, unit, school_type)  # ValueError (Chinese) on a bad code or name
+    school = store.add_school(session, code, name, unit, school_type)  # DirectoryError on a bad code or name
     store.audit(session, principal.username, "school_added", school.code, name=school.name, unit=unit)
     return f"已添加学校：{school.name}（{school.code}）。"
 

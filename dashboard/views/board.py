@@ -15,7 +15,7 @@ from checks.deadlines import due_by_and_later_in_month
 from checks.results import Verdict
 from checks.rulebook import Rulebook
 from dashboard import charts, data, ui
-from tenants.access import AccessDenied, require_role, scoped_transaction
+from tenants.access import require_role, scoped_transaction
 from tenants.principal import Principal, Role
 
 BOARD_ROLES = (Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.UNIT)
@@ -42,14 +42,12 @@ COLUMNS = {  # in display order; the code last, as it is for searching more than
 }
 
 
+@ui.page_frame
 def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, *BOARD_ROLES, action="view_board")
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        require_role(session, principal, *BOARD_ROLES, action="view_board")
     campaign = ui.require_campaign()
     as_of = ui.current_as_of()
     st.title("验收总览")

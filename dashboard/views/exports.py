@@ -12,6 +12,7 @@ from datetime import date
 import streamlit as st
 
 from checks.campaign import Campaign
+from checks.errors import DomainError
 from checks.rulebook import Rulebook
 from dashboard import ui
 from dashboard.views.upload import XLSX_MIME, problem_table
@@ -20,7 +21,7 @@ from loaders.verification_sheet import sheet_file_name, verification_batch, veri
 from reformboard.context import AppContext
 from reformboard.exports import summary_rows, verification_inputs
 from reformboard.inspections import load_inspection
-from tenants.access import AccessDenied, require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import School
 from tenants.principal import Principal, Role
 from tenants.store import audit, list_units
@@ -48,16 +49,14 @@ class Page:
     as_of: date
 
 
+@ui.page_frame
 def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, *EXPORT_ROLES, action="view_exports")
-            schools = visible_tenants(session, principal)
-            units = {u.code: u.name for u in list_units(session)}
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        require_role(session, principal, *EXPORT_ROLES, action="view_exports")
+        schools = visible_tenants(session, principal)
+        units = {u.code: u.name for u in list_units(session)}
     campaign = ui.require_campaign()
     page = Page(ctx, principal, campaign, ctx.rulebook_for(campaign), ui.current_as_of())
     st.title("导出核查表")
@@ -108,16 +107,13 @@ def _single_sheet(page: Page, schools: list[School]) -> None:
 
 
 def _sheet(page: Page, code: str) -> Export | None:
-    try:
-        with scoped_transaction(page.ctx.engine, page.principal) as session:
-            school = require_tenant(session, page.principal, code, "export")
-            entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of,
-                                          [code]).entries
-            entry = entries[0] if entries else None
-            if entry is not None:
-                _audit_export(session, page, code, "verification_sheet", submission=entry.context.submission_id)
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(page.ctx.engine, page.principal) as session:
+        school = require_tenant(session, page.principal, code, "export")
+        entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of,
+                                      [code]).entries
+        entry = entries[0] if entries else None
+        if entry is not None:
+            _audit_export(session, page, code, "verification_sheet", submission=entry.context.submission_id)
     if entry is None:
         st.warning(f"{ui.literal(school.name)}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
         return None
@@ -165,13 +161,10 @@ def _summary(page: Page, codes: list[str]) -> None:
 
 
 def _summary_file(page: Page, codes: list[str]) -> Export:
-    try:
-        with scoped_transaction(page.ctx.engine, page.principal) as session:
-            require_role(session, page.principal, Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, action="export")
-            rows = summary_rows(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
-            _audit_export(session, page, None, "province_summary", schools=len(rows))
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(page.ctx.engine, page.principal) as session:
+        require_role(session, page.principal, Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, action="export")
+        rows = summary_rows(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
+        _audit_export(session, page, None, "province_summary", schools=len(rows))
     data = province_summary(page.rulebook, page.campaign, rows)
     return Export(data, f"{page.campaign.name}验收情况汇总表_{page.as_of.isoformat()}.xlsx", XLSX_MIME)
 
@@ -188,8 +181,8 @@ def _inspections(page: Page) -> None:
         with st.spinner("正在读取核查表…"), scoped_transaction(page.ctx.engine, page.principal) as session:
             outcome = load_inspection(session, upload.getvalue(), principal=page.principal,
                                       campaign=page.campaign, limits=page.ctx.settings.limits())
-    except AccessDenied as denied:
-        st.error(ui.literal(denied), icon=":material/block:")
+    except DomainError as refused:  # the rest of the page (the other exports) stays usable
+        st.error(ui.literal(refused), icon=":material/error:")
         return
     result = outcome.result
     if not result.accepted:

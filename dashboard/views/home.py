@@ -13,7 +13,7 @@ from checks.results import SchoolAssessment, Verdict
 from dashboard import ui
 from reformboard.board import assess_schools
 from reformboard.reminders import DEFAULT_DUE_SOON_DAYS, DueItem, school_due
-from tenants.access import AccessDenied, require_role, require_tenant, scoped_transaction
+from tenants.access import require_role, require_tenant, scoped_transaction
 from tenants.models import Reminder
 from tenants.principal import Role
 from tenants.store import reminders_for
@@ -21,20 +21,18 @@ from tenants.store import reminders_for
 UPLOAD_PAGE = ui.PAGES / "upload.py"
 
 
+@ui.page_frame
 def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
     campaign = ui.require_campaign()
     as_of = ui.current_as_of()
     rulebook = ctx.rulebook_for(campaign)
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, Role.SCHOOL, action="view_home")
-            school = require_tenant(session, principal, principal.tenant_code or "", "view_home")
-            [assessment] = assess_schools(session, principal, rulebook, campaign, as_of, [school.code])
-            received = [r for r in reminders_for(session, school.code, campaign.id) if r.sent_at is not None]
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        require_role(session, principal, Role.SCHOOL, action="view_home")
+        school = require_tenant(session, principal, principal.tenant_code or "", "view_home")
+        [assessment] = assess_schools(session, principal, rulebook, campaign, as_of, [school.code])
+        received = [r for r in reminders_for(session, school.code, campaign.id) if r.sent_at is not None]
     st.title(ui.literal(school.name))
     st.caption(f"{ui.literal(campaign.name)} · 统计日期 {as_of:%Y-%m-%d}")
     due = school_due(assessment, rulebook, DEFAULT_DUE_SOON_DAYS)

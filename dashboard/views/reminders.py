@@ -20,7 +20,7 @@ from reformboard.board import assess_schools
 from reformboard.context import AppContext
 from reformboard.reminders import (DEFAULT_DUE_SOON_DAYS, Escalation, SchoolDue, escalations, notice_file_name,
                                    notice_title, reminder_notice, school_due)
-from tenants.access import AccessDenied, require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import Reminder
 from tenants.principal import Principal, Role
 from tenants.store import audit, create_reminder, list_units, mark_reminder_sent, reminders_for
@@ -32,16 +32,14 @@ TEXT_MIME = "text/plain"
 TEXT_ENCODING = "utf-8-sig"
 
 
+@ui.page_frame
 def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, *READ_ROLES, action="view_reminders")
-            schools = {s.code: s.unit_code for s in visible_tenants(session, principal)}
-            units = {u.code: u.name for u in list_units(session) if u.code in set(schools.values())}
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        require_role(session, principal, *READ_ROLES, action="view_reminders")
+        schools = {s.code: s.unit_code for s in visible_tenants(session, principal)}
+        units = {u.code: u.name for u in list_units(session) if u.code in set(schools.values())}
     campaign = ui.require_campaign()
     as_of = ui.current_as_of()
     rulebook = ctx.rulebook_for(campaign)
@@ -170,21 +168,18 @@ def _history(reminders: Sequence[Reminder]) -> None:
 def _mark_sent(ctx: AppContext, principal: Principal, campaign: Campaign, dues: Sequence[SchoolDue],
                notices: dict[str, str]) -> None:
     """Record each notice as drafted and sent now, by the signed-in administrator, and audit it."""
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, Role.PROVINCE_ADMIN, action="reminder_sent")
-            for due in dues:  # every check before the first write (see tenants.access)
-                require_tenant(session, principal, due.tenant, "reminder_sent", write=True)
-            for due in dues:
-                reminder = create_reminder(session, tenant_code=due.tenant, campaign_id=campaign.id,
-                                           as_of=due.as_of, items=due.item_ids, text=notices[due.tenant],
-                                           created_by=principal.username)
-                session.flush()  # assigns the id
-                mark_reminder_sent(session, reminder.id, sent_by=principal.username)
-                audit(session, principal.username, "reminder_sent", due.tenant, reminder_id=reminder.id,
-                      as_of=due.as_of, items=due.item_ids)
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        require_role(session, principal, Role.PROVINCE_ADMIN, action="reminder_sent")
+        for due in dues:  # every check before the first write (see tenants.access)
+            require_tenant(session, principal, due.tenant, "reminder_sent", write=True)
+        for due in dues:
+            reminder = create_reminder(session, tenant_code=due.tenant, campaign_id=campaign.id,
+                                       as_of=due.as_of, items=due.item_ids, text=notices[due.tenant],
+                                       created_by=principal.username)
+            session.flush()  # assigns the id
+            mark_reminder_sent(session, reminder.id, sent_by=principal.username)
+            audit(session, principal.username, "reminder_sent", due.tenant, reminder_id=reminder.id,
+                  as_of=due.as_of, items=due.item_ids)
     st.rerun()
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.deadlines import deadline_wording
+from checks.errors import DomainError
 from checks.results import (DeadlineState, ItemAssessment, OnsiteResult, SchoolAssessment, Severity, Verdict,
                             VerdictOverride)
 from checks.rulebook import Rulebook
@@ -26,10 +27,8 @@ from dashboard import data, ui
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
 from reformboard.diff import ReportDiff, diff_reports
-from reformboard.errors import UserFacingError
 from reformboard.overrides import override_verdict
-from tenants.access import (AccessDenied, can_see_names, require_tenant, scoped_transaction,
-                            visible_tenants)
+from tenants.access import can_see_names, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import School, Submission, Unit
 from tenants.principal import Principal, Role
 from tenants.store import audit, history, load_report, overrides_for
@@ -69,6 +68,7 @@ class Detail:
         return [s for s in self.submissions if s.accepted]
 
 
+@ui.page_frame
 def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
@@ -78,12 +78,9 @@ def render() -> None:
     code = _chosen_school(ctx, principal)
     if code is None:
         return
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            school = require_tenant(session, principal, code, "view_school")
-            detail = _load(session, principal, ctx.rulebook_for(campaign), campaign, as_of, school)
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        school = require_tenant(session, principal, code, "view_school")
+        detail = _load(session, principal, ctx.rulebook_for(campaign), campaign, as_of, school)
     names = can_see_names(principal, code)
     if decided := st.session_state.pop(DECIDED, None):
         st.success(decided, icon=":material/check_circle:")
@@ -210,7 +207,7 @@ def _decide(ctx: AppContext, principal: Principal, campaign: Campaign, code: str
     try:
         with scoped_transaction(ctx.engine, principal) as session:
             override_verdict(session, principal, campaign, code, verdict, reason)
-    except (UserFacingError, AccessDenied) as refused:
+    except DomainError as refused:  # the page stays, with the refusal above the form
         st.error(ui.literal(refused), icon=":material/error:")
         return
     del st.session_state[REASON]  # the next decision needs its own reason

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from checks.campaign import Campaign
+from checks.errors import DomainError
 from checks.results import DeadlineState, SchoolAssessment
 from checks.rulebook import Rulebook
 from dashboard import ui
@@ -20,9 +21,8 @@ from loaders.annotate import annotate
 from loaders.problems import Problem, Refusal
 from loaders.template import build_template
 from reformboard.context import AppContext
-from reformboard.errors import UserFacingError
 from reformboard.ingest import IngestOutcome, ingest
-from tenants.access import AccessDenied, require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import School
 from tenants.principal import Principal, Role
 from tenants.store import history
@@ -50,16 +50,14 @@ class Preview:
     already_received: str  # when a byte-identical file was received before, else ""
 
 
+@ui.page_frame
 def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
     campaign = ui.require_campaign()
-    try:
-        with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, *UPLOAD_ROLES, action="upload")
-            school = _target_school(session, principal)
-    except AccessDenied as denied:
-        ui.refuse(denied)
+    with scoped_transaction(ctx.engine, principal) as session:
+        require_role(session, principal, *UPLOAD_ROLES, action="upload")
+        school = _target_school(session, principal)
     rulebook = ctx.rulebook_for(campaign)
     st.title("上传填报")
     st.caption(f"{ui.literal(school.name)}（{school.code}） · {ui.literal(campaign.name)}")
@@ -129,9 +127,9 @@ def _preview(ctx: AppContext, principal: Principal, school: School, campaign: Ca
                                  target_tenant=school.code, dry_run=True, received_on=received_on)
                 earlier = next((s for s in history(session, principal, school.code, campaign.id)
                                 if s.sha256 == sha256), None)
-        except (UserFacingError, AccessDenied) as refused:
+        except DomainError as refused:  # the status box must say it failed before the page stops
             status.update(label="无法核验", state="error")
-            st.error(ui.literal(str(refused)), icon=":material/error:")
+            st.error(ui.literal(refused), icon=":material/error:")
             st.stop()
         status.update(label="正在生成标注问题的文件副本…")
         annotated = _annotated(data, outcome.problems, ctx)
@@ -190,17 +188,11 @@ def problem_table(problems: list[Problem]) -> pd.DataFrame:
 def _submit(ctx: AppContext, principal: Principal, school: School, campaign: Campaign, rulebook: Rulebook,
             filename: str, data: bytes, received_on: date | None) -> None:
     """The real ingest, in a transaction of its own; the page then reruns showing its outcome."""
-    try:
-        with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal, writes=True) as session:
-            require_tenant(session, principal, school.code, "upload", write=True)
-            outcome = ingest(session, data=data, filename=filename, principal=principal,
-                             campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
-                             target_tenant=school.code, received_on=received_on)
-    except AccessDenied as denied:
-        ui.refuse(denied)
-    except UserFacingError as refused:
-        st.error(str(refused), icon=":material/error:")
-        st.stop()
+    with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal, writes=True) as session:
+        require_tenant(session, principal, school.code, "upload", write=True)
+        outcome = ingest(session, data=data, filename=filename, principal=principal,
+                         campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
+                         target_tenant=school.code, received_on=received_on)
     st.session_state[RESULT_KEY] = (school.code, outcome)
     st.session_state.pop(PREVIEW_KEY, None)
     st.session_state.pop(RECEIVED_KEY, None)  # the next file is a live upload unless a day is given again

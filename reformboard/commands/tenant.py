@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -34,7 +32,6 @@ from tenants.store import add_school, add_unit, get_school, list_schools, list_u
 from textsafety import for_terminal, name_problem
 
 SCHOOL_TYPES = SCHOOL.column("school_type").choices
-T = TypeVar("T")
 DIRECTORY = Sheet("学校名单", columns=(
     replace(SCHOOL.column("code"), synonyms=(*SCHOOL.column("code").synonyms, "院校代码", "学校编码")),
     replace(SCHOOL.column("name"), synonyms=(*SCHOOL.column("name").synonyms, "院校名称")),
@@ -70,8 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    code = _refused_as_user_error(parse_school_code, args.code)
-    unit_code = _refused_as_user_error(parse_unit_code, args.unit)
+    code = parse_school_code(args.code)
+    unit_code = parse_unit_code(args.unit)
     school_type = _school_type(args.type)
     with operator_transaction() as (session, operator):
         require_role(session, operator, Role.PROVINCE_ADMIN, action="tenant_add")
@@ -79,18 +76,18 @@ def run_add(args: argparse.Namespace) -> int:
             raise UserFacingError(f"学校标识码 {code} 已存在")
         unit = _unit(session, unit_code)
         entry = Entry(code, args.name.strip(), unit.code, school_type)
-        school = _refused_as_user_error(_add_school, session, operator, entry)
+        school = _add_school(session, operator, entry)
         print(f"已添加学校 {school.code} {school.name}（主管单位：{unit.name}）")
     return 0
 
 
 def run_add_unit(args: argparse.Namespace) -> int:
-    code = _refused_as_user_error(parse_unit_code, args.code)
+    code = parse_unit_code(args.code)
     with operator_transaction() as (session, operator):
         require_role(session, operator, Role.PROVINCE_ADMIN, action="unit_add")
         if session.get(Unit, code) is not None:
             raise UserFacingError(f"单位代码 {code} 已存在")
-        unit = _refused_as_user_error(add_unit, session, code, args.name, UnitKind(args.kind))
+        unit = add_unit(session, code, args.name, UnitKind(args.kind))
         audit(session, operator.username, "unit_added", code=unit.code, name=unit.name, kind=unit.kind)
         print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind.value}）")
     return 0
@@ -100,7 +97,7 @@ LIST_HEADER = ("学校标识码", "学校名称", "主管单位", "学校类型"
 
 
 def run_list(args: argparse.Namespace) -> int:
-    unit_code = _refused_as_user_error(parse_unit_code, args.unit) if args.unit else None
+    unit_code = parse_unit_code(args.unit) if args.unit else None
     with operator_transaction() as (session, _operator):
         unit_names = {unit.code: unit.name for unit in list_units(session)}
         if unit_code and unit_code not in unit_names:
@@ -232,14 +229,6 @@ def _update_school(session: Session, operator: Principal, school: School, entry:
     if changes:
         audit(session, operator.username, "tenant_updated", school.code, **changes)
     return bool(changes)
-
-
-def _refused_as_user_error(change: Callable[..., T], *args: object) -> T:
-    """change(*args), its ValueError (the directory's Chinese refusal) turned into the CLI's."""
-    try:
-        return change(*args)
-    except ValueError as refused:
-        raise UserFacingError(str(refused)) from None
 
 
 def _school_type(text: str) -> str:

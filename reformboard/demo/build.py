@@ -12,7 +12,7 @@ from reformboard.demo.dates import demo_campaign, due_dates
 from reformboard.demo.history import Timeline, submissions, upload_days
 from reformboard.demo.limits import Limits
 from reformboard.demo.meetings import MeetingPlanner
-from reformboard.demo.model import Demo, DemoSubmission
+from reformboard.demo.model import Demo, DemoError, DemoSubmission
 from reformboard.demo.people import name_pool
 from reformboard.demo.profiles import Profile, Tier, deal_profiles
 from reformboard.demo.progress import ItemPlanner
@@ -51,9 +51,9 @@ def build_demo(schools: int = 40, seed: int = 7, *, today: date, rulebook: Ruleb
 
 def _check(schools: int, roster_scale: float) -> None:
     if not 1 <= schools <= MAX_SCHOOLS:
-        raise ValueError(f"演示学校数量应在 1 至 {MAX_SCHOOLS} 之间，收到 {schools}")
+        raise DemoError(f"演示学校数量应在 1 至 {MAX_SCHOOLS} 之间，收到 {schools}")
     if not 0 < roster_scale <= MAX_ROSTER_SCALE:
-        raise ValueError(f"名单规模倍数应大于 0 且不超过 {MAX_ROSTER_SCALE}，收到 {roster_scale}")
+        raise DemoError(f"名单规模倍数应大于 0 且不超过 {MAX_ROSTER_SCALE}，收到 {roster_scale}")
 
 
 class _World:

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from checks.campaign import Campaign
+from checks.errors import DomainError
 from checks.schema import SchoolInfo, SchoolReport
+
+
+class DemoError(DomainError, ValueError):
+    """A demo province that cannot be built as asked (too many schools, a size out of range)."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from checks.schema import SchoolInfo
 from loaders.layout import STAFF_INCREASE_REASONS
-from reformboard.demo.model import DemoUnit
+from reformboard.demo.model import DemoError, DemoUnit
 from reformboard.demo.vocabulary import (
     ACADEMIC_COLLEGES, APPLIED_COLLEGES, CITIES, INDEPENDENT_BRANDS, PROVINCIAL_PLACES, PROVINCIAL_UNIT,
     UNIT_WEIGHTS, UNIVERSITY_DISCIPLINES, VOCATIONAL_DISCIPLINES,
@@ -64,7 +64,7 @@ class SchoolNamer:
             if name not in self.used:
                 self.used.add(name)
                 return name
-        raise ValueError(f"演示数据中{region.unit.name}下的{school_type}学校名称已用尽，请减少学校数量")
+        raise DemoError(f"演示数据中{region.unit.name}下的{school_type}学校名称已用尽，请减少学校数量")
 
     def _candidates(self, region: Region, school_type: str) -> list[str]:
         """Popped from the end: the last tier is the least preferred, so it goes first in the list."""

@@ -19,7 +19,7 @@ from tenants.accounts import Outcome, add_user, authenticate
 from tenants.metadata import METADATA
 from tenants.models import AuditEntry, Submission
 from tenants.principal import Principal, Role
-from tenants.store import audit, audit_entries, record_submission
+from tenants.store import audit_entries, record_submission
 from tests.conftest import Directory, PROVINCE
 
 ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
@@ -29,16 +29,6 @@ PROTECTED = {"submissions", "report_school", "report_items", "report_organisatio
 ADMIN = Principal("chief", Role.PROVINCE_ADMIN)
 
 
-@pytest.fixture
-def uploads(session: Session, directory: Directory) -> Directory:
-    """One submission from each of the two schools, stored by the owner."""
-    for code in (directory.school, directory.other_school):
-        record_submission(session, tenant_code=code, campaign_id=directory.campaign.id, filename=f"{code}.xlsx",
-                          raw=code.encode(), uploader="owner", uploaded_at=datetime(2026, 11, 1, tzinfo=UTC),
-                          report=None, problems=[])
-        audit(session, "owner", "upload", code)
-    session.commit()
-    return directory
 
 
 def school_of(code: str) -> Principal:

@@ -73,6 +73,15 @@ def write(tmp_path: Path, text: str) -> Path:
     (('severity = "需关注"    # "一般为20至30人"', 'severity = "严重"'), "rules.college_staff_size.severity"),
     (('[rules.school_staff_size]\nlabel = "校级学生会（研究生会）工作人员规模"\n',
       '[rules.school_staff_size]\n'), "rules.school_staff_size.label"),
+    # day-level deadlines, their sources and the clauses quoted from the annex
+    (('due = "2020-06-10"', 'due = "2020-06-31"'), "tasks[0].items[0].due"),
+    (('due = "2020-06-10"', 'due = "2020/06/10"'), "tasks[0].items[0].due"),
+    (('due_source = "通知正文 三、材料报送"\n', ""), "tasks[0].items[0].due_source"),
+    (('{ text = "以学期为一个轮值周期"', '{ text = "以月为一个轮值周期"'), "tasks[1].items[0].clauses[2].text"),
+    (('{ text = "并经同级党委批准", checks = ["election_approved"] }',
+      '{ text = "并经同级党委批准", checks = ["joint_meeting"] }'), "tasks[5].items[1].clauses[2].checks"),
+    (('{ text = "并经同级党委批准", checks = ["election_approved"] }', '{ text = "并经同级党委批准" }'),
+     "tasks[5].items[1].clauses[2]"),
 ])
 def test_malformed_rulebook_names_the_file_and_the_key(tmp_path, change, key):
     old, new = change

@@ -5,7 +5,6 @@ PostgreSQL only (SQLite has no roles); the app role comes from tests/fixtures/ap
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,7 +17,7 @@ from tenants import rls
 from tenants.access import scoped_transaction
 from tenants.accounts import add_user
 from tenants.principal import Principal, Role, local_operator
-from tenants.store import audit, audit_entries, record_submission
+from tenants.store import audit, audit_entries
 from tests.conftest import PROVINCE, Directory
 from tests.test_login_page import APP as LOGIN_APP
 from tests.test_login_page import PASSWORD, sign_in
@@ -26,16 +25,6 @@ from tests.test_login_page import PASSWORD, sign_in
 ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
 
-@pytest.fixture
-def uploads(session: Session, directory: Directory) -> Directory:
-    """One submission and one audit entry for each of the two schools, stored by the owner."""
-    for code in (directory.school, directory.other_school):
-        record_submission(session, tenant_code=code, campaign_id=directory.campaign.id, filename=f"{code}.xlsx",
-                          raw=code.encode(), uploader="owner", uploaded_at=datetime(2026, 11, 1, tzinfo=UTC),
-                          report=None, problems=[])
-        audit(session, "owner", "upload", code)
-    session.commit()
-    return directory
 
 
 def rows_seen(connection: Connection) -> tuple[int, int]:

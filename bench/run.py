@@ -29,7 +29,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, delete, func, select, text
@@ -430,7 +429,7 @@ def exporting(province: Province, codes: list[str], runs: int) -> float:
         context = SheetContext(
             school_code=code, school_name=report.school.name, unit=report.school.unit, campaign_id=campaign.id,
             campaign_name=campaign.name, as_of=day, submission_id="1", submission_sha256="0" * 64,
-            uploaded_at=datetime.now(timezone.utc))
+            received=day.isoformat())
         entries.append(SheetEntry(context, report, assess(report, province.rulebook, campaign, day)))
     return median_seconds(lambda: verification_batch(province.rulebook, entries), runs)
 

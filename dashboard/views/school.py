@@ -21,7 +21,7 @@ from checks.campaign import Campaign
 from checks.deadlines import deadline_wording
 from checks.errors import DomainError
 from checks.results import (DeadlineState, ItemAssessment, OnsiteResult, SchoolAssessment, Severity, Verdict,
-                            VerdictOverride)
+                            VerdictOverride, severity_rank)
 from checks.rulebook import Rulebook
 from dashboard import data, ui
 from reformboard.board import Standing, standings
@@ -34,7 +34,6 @@ from tenants.principal import Principal, Role
 from tenants.store import audit, history, load_report, overrides_for
 from tenants.submissions import end_of_day
 
-SEVERITY_ORDER = [Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE, Severity.OK]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITEM_COLUMNS = {
     "子项": st.column_config.TextColumn("子项", width=50),
@@ -258,7 +257,7 @@ def _item_rows(rulebook: Rulebook, items: list[ItemAssessment], onsite: Mapping[
 
 def _findings(items: list[ItemAssessment]) -> None:
     findings = sorted(((i.item_id, f) for i in items for f in i.findings),
-                      key=lambda pair: SEVERITY_ORDER.index(pair[1].severity))
+                      key=lambda pair: severity_rank(pair[1].severity))
     if not findings:
         st.caption("本任务没有自动核验结论。")
         return

@@ -15,7 +15,7 @@ from checks.campaign import Campaign
 from checks.errors import DomainError
 from checks.rulebook import Rulebook
 from dashboard import ui
-from dashboard.views.upload import XLSX_MIME, problem_table
+from dashboard.views.upload import XLSX_MIME
 from loaders.province_summary import province_summary
 from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
 from reformboard.context import AppContext
@@ -193,7 +193,7 @@ def _inspections(page: Page) -> None:
     else:
         st.info("这份核查表此前已经上传并保存，本次未重复保存。", icon=":material/done_all:")
     if result.problems:
-        st.dataframe(problem_table(list(result.problems)), hide_index=True, width="stretch")
+        st.dataframe(ui.problem_table(result.problems), hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ from checks.errors import DomainError
 from checks.results import (DeadlineState, ItemAssessment, OnsiteResult, SchoolAssessment, Severity, Verdict,
                             VerdictOverride, severity_rank)
 from checks.rulebook import Rulebook
+from checks.serialize import load
 from dashboard import data, ui
+from loaders.problems import Problem
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
 from reformboard.diff import ReportDiff, diff_reports
@@ -298,13 +300,10 @@ def _history(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
 
 
 def _problems(submission: Submission, names: bool) -> None:
-    rows = [{"程度": p.get("severity", ""), "位置": "!".join(x for x in (p.get("sheet"), p.get("cell")) if x),
-             "栏目": p.get("field", ""), "填写内容": p.get("value", ""), "说明": p.get("message", "")}
-            for p in submission.problems]
-    if not rows:
+    if not submission.problems:
         st.caption("没有记录到具体问题。")
         return
-    frame = pd.DataFrame(rows)
+    frame = ui.problem_table(load(Problem, p) for p in submission.problems)
     st.dataframe(frame if names else frame.drop(columns=["填写内容"]), hide_index=True)
 
 

@@ -34,7 +34,6 @@ PREVIEW_KEY = "upload.preview"
 RESULT_KEY = "upload.result"
 RECEIVED_KEY = "upload.received_on"
 ROUND_KEY = "upload.round"  # a new uploader widget, hence an empty one, after each submission
-PROBLEM_COLUMNS = ["严重程度", "工作表", "单元格", "字段", "填写内容", "修改建议"]
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,7 @@ def _show_preview(preview: Preview) -> None:
                  "请按下表修改后重新上传；如仍提交，系统将把它记录为未通过核验的提交（连同问题清单），"
                  "不计入验收评估。", icon=":material/error:")
     if outcome.problems:
-        st.dataframe(problem_table(outcome.problems), hide_index=True, width="stretch")
+        st.dataframe(ui.problem_table(outcome.problems), hide_index=True, width="stretch")
     if preview.annotated:
         st.download_button("下载标注了问题的文件副本", data=preview.annotated, mime=XLSX_MIME,
                            file_name=f"问题标注_{preview.filename.rsplit('.', 1)[0]}.xlsx",
@@ -176,11 +175,6 @@ def _problem_count(outcome: IngestOutcome) -> str:
         return "未发现问题。"
     more = f"，另有 {outcome.more_problems} 处未列出" if outcome.more_problems else ""
     return f"共发现 {len(outcome.problems)} 处问题{more}。"
-
-
-def problem_table(problems: list[Problem]) -> pd.DataFrame:
-    rows = [[p.severity.value, p.sheet, p.cell, p.field, p.value, p.message] for p in problems]
-    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
 # --- confirming -----------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ SEVERITY_COLORS = {
     Severity.OK: "green",
 }
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_COLUMNS = ["严重程度", "工作表", "单元格", "字段", "填写内容", "修改建议"]
 
 

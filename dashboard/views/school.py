@@ -36,7 +36,6 @@ from tenants.principal import Principal, Role
 from tenants.store import audit, history, load_report, overrides_for
 from tenants.submissions import end_of_day
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITEM_COLUMNS = {
     "子项": st.column_config.TextColumn("子项", width=50),
     "完成时限": st.column_config.DateColumn("完成时限", format="YYYY-MM-DD", width=100),
@@ -312,7 +311,7 @@ def _download(ctx: AppContext, principal: Principal, detail: Detail) -> None:
     chosen = st.selectbox("下载原始文件", list(options), format_func=lambda sid: _label(options[sid]))
     submission = options[chosen]
     st.download_button("下载所选文件", data=_raw_file(ctx, principal, detail.school.code, submission.id),
-                       file_name=submission.filename, mime=XLSX, on_click="ignore",
+                       file_name=submission.filename, mime=ui.XLSX_MIME, on_click="ignore",
                        icon=":material/download:")
 
 

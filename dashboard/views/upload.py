@@ -29,7 +29,6 @@ from tenants.store import history
 
 UPLOAD_ROLES = (Role.SCHOOL, Role.PROVINCE_ADMIN)
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_KEY = "upload.preview"
 RESULT_KEY = "upload.result"
 RECEIVED_KEY = "upload.received_on"
@@ -100,7 +99,7 @@ def _received_on(principal: Principal) -> date | None:
 def _template_download(rulebook: Rulebook, campaign: Campaign) -> None:
     st.subheader("第一步：下载填报模板")
     st.download_button("下载空白填报模板", data=_template(rulebook, campaign),
-                       file_name=f"{campaign.name}填报模板.xlsx", mime=XLSX_MIME, icon=":material/download:")
+                       file_name=f"{campaign.name}填报模板.xlsx", mime=ui.XLSX_MIME, icon=":material/download:")
     st.subheader("第二步：上传填写好的文件")
 
 
@@ -165,7 +164,7 @@ def _show_preview(preview: Preview) -> None:
     if outcome.problems:
         st.dataframe(ui.problem_table(outcome.problems), hide_index=True, width="stretch")
     if preview.annotated:
-        st.download_button("下载标注了问题的文件副本", data=preview.annotated, mime=XLSX_MIME,
+        st.download_button("下载标注了问题的文件副本", data=preview.annotated, mime=ui.XLSX_MIME,
                            file_name=f"问题标注_{preview.filename.rsplit('.', 1)[0]}.xlsx",
                            icon=":material/download:")
 

@@ -66,6 +66,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEM_COLUMNS = ["严重程度", "工作表", "单元格", "字段", "填写内容", "修改建议"]
 
 
+def no_schools_in_scope(campaign: Campaign) -> str:
+    return f"您的范围内还没有登记学校。请联系{campaign.contact_office}核对学校名单。"
+
+
 def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
     """The reader's problems with a workbook, as the upload, school and export pages list them."""
     rows = [[p.severity.value, p.sheet, p.cell, p.field, p.value, p.message] for p in problems]

@@ -75,7 +75,7 @@ def render() -> None:
     campaign = ui.require_campaign()
     as_of = ui.current_as_of()
     st.title("学校详情")
-    code = _chosen_school(ctx, principal)
+    code = _chosen_school(ctx, principal, campaign)
     if code is None:
         return
     with scoped_transaction(ctx.engine, principal) as session:
@@ -96,7 +96,7 @@ def render() -> None:
         _changes(ctx, principal, detail, names)
 
 
-def _chosen_school(ctx: AppContext, principal: Principal) -> str | None:
+def _chosen_school(ctx: AppContext, principal: Principal, campaign: Campaign) -> str | None:
     """The school to show: a school user's own (or the one its URL names, which access then refuses);
     for other roles the URL's school or a pick among the visible schools."""
     requested = st.query_params.get(ui.SCHOOL_PARAM)
@@ -107,7 +107,7 @@ def _chosen_school(ctx: AppContext, principal: Principal) -> str | None:
     if requested and requested not in schools:
         return requested  # outside the scope or unknown: require_tenant refuses it, and audits
     if not schools:
-        ui.empty_state("您的范围内还没有登记学校。请联系团省委学校部核对学校名单。")
+        ui.empty_state(ui.no_schools_in_scope(campaign))
         return None
     codes = list(schools)
     picker, _ = st.columns([1, 1])

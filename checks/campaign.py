@@ -15,3 +15,8 @@ class Campaign:
     acceptance_on: date  # on-site acceptance (逐校验收) starts
     deadline_overrides: dict[str, date] = field(default_factory=dict)  # item id -> due date
     contact: str = ""
+
+    @property
+    def contact_office(self) -> str:
+        """Whom a school asks about this campaign, named in the messages it reads."""
+        return self.contact or "上级团组织"

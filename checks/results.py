@@ -23,6 +23,14 @@ class Severity(StrEnum):
     UNVERIFIABLE = "无法核验"
 
 
+# Worst first: how findings are listed everywhere and which one an item is marked by.
+SEVERITY_ORDER = (Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE, Severity.OK)
+
+
+def severity_rank(severity: Severity) -> int:
+    return SEVERITY_ORDER.index(severity)
+
+
 class DeadlineState(StrEnum):
     DONE = "已完成"
     DONE_LATE = "逾期完成"
@@ -82,9 +90,8 @@ class ItemAssessment:
 
     @property
     def worst(self) -> Severity | None:
-        order = (Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE, Severity.OK)
         present = {f.severity for f in self.findings}
-        return next((s for s in order if s in present), None)
+        return next((s for s in SEVERITY_ORDER if s in present), None)
 
 
 @dataclass(frozen=True)

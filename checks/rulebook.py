@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from checks.campaign import Campaign
 from checks.errors import DomainError
-from checks.results import Severity
+from checks.results import Severity, cn_date
 from checks.rules.kinds import RuleKind
 from checks.schema import ItemStatus, Role
 
@@ -349,7 +349,7 @@ class _Parser:
             day = date(year, month, int(day_text))
         except ValueError:  # no such month or day
             raise problem from None
-        return day, f"{year}年{month}月{day.day}日"
+        return day, cn_date(day)
 
     def titles(self, raw: Mapping[str, Any]) -> dict[str, Role]:
         titles = {}

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from reformboard.settings import Settings
 from tenants import db, rls
-from tenants.accounts import Outcome, User, authenticate, find_sso_user, get_user, principal_for
+from tenants.accounts import (DISABLED_MESSAGE, Outcome, User, authenticate, find_sso_user, get_user,
+                              principal_for)
 from tenants.audit import audit
 from tenants.models import utcnow
 from tenants.principal import Principal
@@ -37,7 +38,7 @@ _NOTICE = "auth.notice"  # said once on the login page (why the session ended)
 _SSO_REFUSED = "auth.sso_refused"  # the refusal for this SSO identity is audited once per session
 
 UNREGISTERED = "您的账号尚未在系统中登记，请联系团省委学校部开通"
-DISABLED = "该账号已停用，请联系团省委学校部"
+DISABLED = DISABLED_MESSAGE
 EXPIRED = f"您已超过 {SESSION_IDLE_MINUTES} 分钟未操作，请重新登录"
 CREDENTIALS_CHANGED = "您账号的密码、角色或所属学校/单位已变更，请重新登录"
 

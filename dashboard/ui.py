@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn
 
+import pandas as pd
 import streamlit as st
 
 from checks.campaign import Campaign
 from checks.errors import DomainError
 from checks.results import Severity, Verdict
 from dashboard.auth import app_engine, app_url, current_principal, logout
+from loaders.problems import Problem
 from reformboard.context import AppContext
 from reformboard.settings import Settings
 from tenants.access import scoped_transaction
@@ -59,6 +61,19 @@ SEVERITY_COLORS = {
     Severity.UNVERIFIABLE: "violet",
     Severity.OK: "green",
 }
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEM_COLUMNS = ["严重程度", "工作表", "单元格", "字段", "填写内容", "修改建议"]
+
+
+def no_schools_in_scope(campaign: Campaign) -> str:
+    return f"您的范围内还没有登记学校。请联系{campaign.contact_office}核对学校名单。"
+
+
+def problem_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """The reader's problems with a workbook, as the upload, school and export pages list them."""
+    rows = [[p.severity.value, p.sheet, p.cell, p.field, p.value, p.message] for p in problems]
+    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
 @st.cache_resource(show_spinner=False)

@@ -234,7 +234,7 @@ def _guide_lines(rulebook: Rulebook, campaign: Campaign) -> list[GuideLine]:
         heading("三、上传与核验"),
         *numbered(UPLOAD_RULES),
         heading("四、联系方式"),
-        paragraph("", f"如有疑问，请联系{campaign.contact or '上级团组织'}。"),
+        paragraph("", f"如有疑问，请联系{campaign.contact_office}。"),
     ]
 
 

@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.deadlines import deadline_wording
-from checks.results import Finding, ItemAssessment, SchoolAssessment, Severity
+from checks.results import ItemAssessment, SchoolAssessment, severity_rank
 from checks.rulebook import Item, Rulebook
 from checks.schema import SchoolReport
 from loaders import verification as v
@@ -33,7 +33,6 @@ from textsafety import NAME_BYTES_IN_FILE_NAME, file_name_part
 from textsafety.xlsx import append_row, header_footer_text, put
 
 _UNLOCKED = Protection(locked=False)
-_SEVERITY_ORDER = (Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE, Severity.OK)
 
 
 @dataclass(frozen=True)
@@ -174,12 +173,8 @@ def _evidence(report: SchoolReport, item_id: str) -> str:
 
 
 def _system_conclusion(assessed: ItemAssessment) -> str:
-    findings = sorted(assessed.findings, key=_severity_rank)
+    findings = sorted(assessed.findings, key=lambda f: severity_rank(f.severity))
     return "\n".join([assessed.state.value, *(f"{f.severity.value}：{f.text}" for f in findings)])
-
-
-def _severity_rank(finding: Finding) -> int:
-    return _SEVERITY_ORDER.index(finding.severity)
 
 
 def _write_item_row(ws: Worksheet, row: int, values: Sequence[str]) -> None:

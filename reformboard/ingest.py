@@ -58,7 +58,7 @@ def ingest(session: Session, *, data: bytes, filename: str, principal: Principal
         today = received_on  # the workbook is read and assessed as it stood the day it came in
     result = read_workbook(data, filename, rulebook, today=today, limits=limits)
     tenant_code = target_tenant or result.school_code
-    problems = [*result.problems, *_tenant_problems(session, result, target_tenant)]
+    problems = [*result.problems, *_tenant_problems(session, result, target_tenant, campaign)]
     report = None if _has_errors(problems) else result.report
     school = get_school(session, tenant_code) if tenant_code else None
     if school is not None:
@@ -99,7 +99,7 @@ def _has_errors(problems: list[Problem]) -> bool:
     return any(p.is_error for p in problems)
 
 
-def _tenant_problems(session: Session, result: LoadResult, target: str | None) -> list[Problem]:
+def _tenant_problems(session: Session, result: LoadResult, target: str | None, campaign: Campaign) -> list[Problem]:
     """The workbook must name a registered school, and the target school when there is one."""
     code = result.school_code
     where = dict(sheet=SCHOOL.name, cell=result.school_code_cell, field=SCHOOL.column("code").header,
@@ -111,5 +111,5 @@ def _tenant_problems(session: Session, result: LoadResult, target: str | None) -
                       "一所学校不能提交或覆盖另一所学校的数据，请核对后使用本校的填报文件。", **where)]
     if get_school(session, code) is None:
         return [error(f"学校标识码 {code} 不在本系统的学校名单中，请核对标识码；"
-                      "如确为新增学校，请联系团省委学校部登记。", **where)]
+                      f"如确为新增学校，请联系{campaign.contact_office}登记。", **where)]
     return []

@@ -264,6 +264,9 @@ def _existing(session: Session, username: str) -> User:
 
 # --- signing in ------------------------------------------------------------------------------------------
 
+# Said before any campaign is chosen, so it names the office itself rather than a campaign's contact.
+DISABLED_MESSAGE = "该账号已停用，请联系团省委学校部"
+
 
 class Outcome(StrEnum):
     SIGNED_IN = "signed_in"
@@ -285,7 +288,7 @@ class Login:
             Outcome.SIGNED_IN: "登录成功",
             Outcome.WRONG: "用户名或密码错误",
             Outcome.LOCKED: f"登录失败次数过多，请 {self.locked_minutes} 分钟后再试",
-            Outcome.DISABLED: "该账号已停用，请联系团省委学校部",
+            Outcome.DISABLED: DISABLED_MESSAGE,
         }[self.outcome]
 
 

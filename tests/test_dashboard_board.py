@@ -355,3 +355,19 @@ def test_on_the_acceptance_date_the_board_splits_the_months_deadlines_at_the_day
     assert set(later["时限来源"]) == {"附件"}
     assert due_by.set_index("子项").loc["1.4", "时限来源"] == "通知正文 三、材料报送"
     assert any("10月内稍后到期的子项" in m.value for m in at.markdown)
+
+
+def test_a_unit_without_schools_is_told_to_ask_the_campaigns_contact(world: World, tmp_path: Path,
+                                                                     sqlite_template: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "empty.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with make_sessionmaker(engine).begin() as session:
+        store.ensure_campaign(session, replace(CAMPAIGN, contact="某市团委学校部"))
+        store.add_unit(session, "4401", "广州市团委", UnitKind.CITY)
+        add_user(session, "gz", Role.UNIT, by=local_operator("test"), unit_code="4401", password=PASSWORD)
+    engine.dispose()
+    monkeypatch.setenv("REFORMBOARD_DATABASE_URL", f"sqlite:///{path}")
+    at = signed_in("gz")
+    assert any("请联系某市团委学校部核对学校名单" in info.value for info in at.info)

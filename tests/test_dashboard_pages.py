@@ -4,6 +4,7 @@ may (or may not) see them, on a small SQLite database.
 
 from __future__ import annotations
 
+import ast
 import io
 import zipfile
 from collections.abc import Iterator
@@ -446,3 +447,11 @@ class TestAdmin:
         assert "已保存" in texts(at)
         with make_sessionmaker(board.engine)() as session:
             assert store.audit_entries(session, PROVINCE, action="campaign_deadlines_changed")
+
+
+def test_no_page_borrows_from_another_page() -> None:
+    """What pages share lives in dashboard/ui.py, not in whichever page wrote it first."""
+    borrowed = {(page.name, node.module) for page in ui.PAGES.glob("*.py")
+                for node in ast.walk(ast.parse(page.read_text(encoding="utf-8")))
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dashboard.views")}
+    assert borrowed == set()

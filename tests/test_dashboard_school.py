@@ -84,8 +84,9 @@ def test_the_history_lists_every_upload_and_a_rejected_ones_problems(world: Worl
     history = next(df.value for df in at.dataframe if "上传时间" in df.value.columns)
     assert list(history["文件名"]) == ["填错了.xlsx", "第二次.xlsx", "第一次.xlsx"]
     assert list(history["结果"]) == ["未接收", "已接收", "已接收"]
-    problems = next(df.value for df in at.dataframe if "说明" in df.value.columns)
-    assert list(problems["说明"]) == ["学号应为数字，请改正后重新上传"]
+    problems = next(df.value for df in at.dataframe if "修改建议" in df.value.columns)
+    assert list(problems.columns) == ui.PROBLEM_COLUMNS  # the table the upload page shows
+    assert list(problems["修改建议"]) == ["学号应为数字，请改正后重新上传"]
     assert list(problems["填写内容"]) == ["张三"]
 
 

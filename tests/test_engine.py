@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from checks.engine import assess, decide_verdict, item_credit
-from checks.results import DeadlineState, Finding, Severity, Verdict
+from checks.results import SEVERITY_ORDER, DeadlineState, Finding, ItemAssessment, Severity, Verdict
 from checks.rulebook import RuleSpec
 from checks.rules.registry import UnimplementedRuleError
 from checks.schema import ItemReport, ItemStatus, MeetingKind
@@ -266,3 +266,10 @@ def test_a_recurring_requirement_is_late_when_its_unbroken_run_began_after_the_d
     assert assessment.item("9.2").state is state
     [finding] = findings_of(assessment, "party_hearing")
     assert ("逾期完成" in finding.message) is (state is DeadlineState.DONE_LATE)
+
+
+def test_one_severity_order_ranks_every_severity_and_marks_the_item():
+    assert sorted(SEVERITY_ORDER) == sorted(Severity)  # a new severity must be given its place
+    findings = tuple(Finding("r", s, str(s)) for s in reversed(SEVERITY_ORDER))
+    item = ItemAssessment("1.1", "1", None, DeadlineState.ONGOING, None, None, "", findings, 0.0)
+    assert item.worst is SEVERITY_ORDER[0]

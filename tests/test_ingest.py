@@ -42,3 +42,12 @@ def test_nobody_but_the_school_and_the_province_admin_uploads_for_it(session, di
     with pytest.raises(AccessDenied):
         upload(session, someone, workbook_for(directory.school))
     assert session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def test_an_unregistered_school_is_told_to_ask_the_campaigns_contact(session, directory):
+    campaign = replace(RULEBOOK.campaign, contact="某市团委学校部")
+    admin = Principal("admin", Role.PROVINCE_ADMIN)
+    outcome = ingest(session, data=workbook_for("4199999999"), filename="填报.xlsx", principal=admin,
+                     campaign=campaign, rulebook=RULEBOOK, limits=Limits(), target_tenant=None)
+    [refusal] = [p for p in outcome.problems if p.is_error]
+    assert "4199999999" in refusal.message and "请联系某市团委学校部登记" in refusal.message

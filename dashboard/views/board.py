@@ -54,7 +54,7 @@ def render() -> None:
     st.caption(f"{ui.literal(campaign.name)} · 看板日期 {as_of:%Y-%m-%d}（按当日结束时各校最新的有效提交计算）")
     board = data.board(ctx, principal, campaign, as_of)
     if board.schools.empty:
-        ui.empty_state(_no_schools_hint(principal))
+        ui.empty_state(_no_schools_hint(principal, campaign))
         return
     shown = _filtered(board.schools)
     _key_figures(shown)
@@ -175,10 +175,10 @@ def _heatmap(tasks: pd.DataFrame, shown: pd.DataFrame) -> None:
     st.altair_chart(charts.task_heatmap(by_score), width="stretch")
 
 
-def _no_schools_hint(principal: Principal) -> str:
+def _no_schools_hint(principal: Principal, campaign: Campaign) -> str:
     if principal.role is Role.PROVINCE_ADMIN:
         return "还没有登记学校。请在“管理”页登记主管单位和学校，或在服务器上运行 reformboard demo 生成演示数据。"
-    return "您的范围内还没有登记学校。请联系团省委学校部核对学校名单。"
+    return ui.no_schools_in_scope(campaign)
 
 
 def _no_submissions_hint(principal: Principal) -> str:

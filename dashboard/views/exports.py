@@ -15,7 +15,6 @@ from checks.campaign import Campaign
 from checks.errors import DomainError
 from checks.rulebook import Rulebook
 from dashboard import ui
-from dashboard.views.upload import XLSX_MIME, problem_table
 from loaders.province_summary import province_summary
 from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
 from reformboard.context import AppContext
@@ -118,7 +117,7 @@ def _sheet(page: Page, code: str) -> Export | None:
         st.warning(f"{ui.literal(school.name)}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
         return None
     data = verification_sheet(entry.context, page.rulebook, entry.report, entry.assessment)
-    return Export(data, sheet_file_name(entry.context), XLSX_MIME)
+    return Export(data, sheet_file_name(entry.context), ui.XLSX_MIME)
 
 
 # --- every school in scope --------------------------------------------------------------------------
@@ -166,7 +165,7 @@ def _summary_file(page: Page, codes: list[str]) -> Export:
         rows = summary_rows(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
         _audit_export(session, page, None, "province_summary", schools=len(rows))
     data = province_summary(page.rulebook, page.campaign, rows)
-    return Export(data, f"{page.campaign.name}验收情况汇总表_{page.as_of.isoformat()}.xlsx", XLSX_MIME)
+    return Export(data, f"{page.campaign.name}验收情况汇总表_{page.as_of.isoformat()}.xlsx", ui.XLSX_MIME)
 
 
 # --- inspectors' sheets back in -----------------------------------------------------------------------
@@ -193,7 +192,7 @@ def _inspections(page: Page) -> None:
     else:
         st.info("这份核查表此前已经上传并保存，本次未重复保存。", icon=":material/done_all:")
     if result.problems:
-        st.dataframe(problem_table(list(result.problems)), hide_index=True, width="stretch")
+        st.dataframe(ui.problem_table(result.problems), hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":

@@ -21,9 +21,11 @@ from checks.campaign import Campaign
 from checks.deadlines import deadline_wording
 from checks.errors import DomainError
 from checks.results import (DeadlineState, ItemAssessment, OnsiteResult, SchoolAssessment, Severity, Verdict,
-                            VerdictOverride)
+                            VerdictOverride, severity_rank)
 from checks.rulebook import Rulebook
+from checks.serialize import load
 from dashboard import data, ui
+from loaders.problems import Problem
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
 from reformboard.diff import ReportDiff, diff_reports
@@ -34,8 +36,6 @@ from tenants.principal import Principal, Role
 from tenants.store import audit, history, load_report, overrides_for
 from tenants.submissions import end_of_day
 
-SEVERITY_ORDER = [Severity.VIOLATION, Severity.ATTENTION, Severity.UNVERIFIABLE, Severity.OK]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITEM_COLUMNS = {
     "子项": st.column_config.TextColumn("子项", width=50),
     "完成时限": st.column_config.DateColumn("完成时限", format="YYYY-MM-DD", width=100),
@@ -75,7 +75,7 @@ def render() -> None:
     campaign = ui.require_campaign()
     as_of = ui.current_as_of()
     st.title("学校详情")
-    code = _chosen_school(ctx, principal)
+    code = _chosen_school(ctx, principal, campaign)
     if code is None:
         return
     with scoped_transaction(ctx.engine, principal) as session:
@@ -96,7 +96,7 @@ def render() -> None:
         _changes(ctx, principal, detail, names)
 
 
-def _chosen_school(ctx: AppContext, principal: Principal) -> str | None:
+def _chosen_school(ctx: AppContext, principal: Principal, campaign: Campaign) -> str | None:
     """The school to show: a school user's own (or the one its URL names, which access then refuses);
     for other roles the URL's school or a pick among the visible schools."""
     requested = st.query_params.get(ui.SCHOOL_PARAM)
@@ -107,7 +107,7 @@ def _chosen_school(ctx: AppContext, principal: Principal) -> str | None:
     if requested and requested not in schools:
         return requested  # outside the scope or unknown: require_tenant refuses it, and audits
     if not schools:
-        ui.empty_state("您的范围内还没有登记学校。请联系团省委学校部核对学校名单。")
+        ui.empty_state(ui.no_schools_in_scope(campaign))
         return None
     codes = list(schools)
     picker, _ = st.columns([1, 1])
@@ -258,7 +258,7 @@ def _item_rows(rulebook: Rulebook, items: list[ItemAssessment], onsite: Mapping[
 
 def _findings(items: list[ItemAssessment]) -> None:
     findings = sorted(((i.item_id, f) for i in items for f in i.findings),
-                      key=lambda pair: SEVERITY_ORDER.index(pair[1].severity))
+                      key=lambda pair: severity_rank(pair[1].severity))
     if not findings:
         st.caption("本任务没有自动核验结论。")
         return
@@ -299,13 +299,10 @@ def _history(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
 
 
 def _problems(submission: Submission, names: bool) -> None:
-    rows = [{"程度": p.get("severity", ""), "位置": "!".join(x for x in (p.get("sheet"), p.get("cell")) if x),
-             "栏目": p.get("field", ""), "填写内容": p.get("value", ""), "说明": p.get("message", "")}
-            for p in submission.problems]
-    if not rows:
+    if not submission.problems:
         st.caption("没有记录到具体问题。")
         return
-    frame = pd.DataFrame(rows)
+    frame = ui.problem_table(load(Problem, p) for p in submission.problems)
     st.dataframe(frame if names else frame.drop(columns=["填写内容"]), hide_index=True)
 
 
@@ -314,7 +311,7 @@ def _download(ctx: AppContext, principal: Principal, detail: Detail) -> None:
     chosen = st.selectbox("下载原始文件", list(options), format_func=lambda sid: _label(options[sid]))
     submission = options[chosen]
     st.download_button("下载所选文件", data=_raw_file(ctx, principal, detail.school.code, submission.id),
-                       file_name=submission.filename, mime=XLSX, on_click="ignore",
+                       file_name=submission.filename, mime=ui.XLSX_MIME, on_click="ignore",
                        icon=":material/download:")
 
 

@@ -29,12 +29,10 @@ from tenants.store import history
 
 UPLOAD_ROLES = (Role.SCHOOL, Role.PROVINCE_ADMIN)
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_KEY = "upload.preview"
 RESULT_KEY = "upload.result"
 RECEIVED_KEY = "upload.received_on"
 ROUND_KEY = "upload.round"  # a new uploader widget, hence an empty one, after each submission
-PROBLEM_COLUMNS = ["严重程度", "工作表", "单元格", "字段", "填写内容", "修改建议"]
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ def _received_on(principal: Principal) -> date | None:
 def _template_download(rulebook: Rulebook, campaign: Campaign) -> None:
     st.subheader("第一步：下载填报模板")
     st.download_button("下载空白填报模板", data=_template(rulebook, campaign),
-                       file_name=f"{campaign.name}填报模板.xlsx", mime=XLSX_MIME, icon=":material/download:")
+                       file_name=f"{campaign.name}填报模板.xlsx", mime=ui.XLSX_MIME, icon=":material/download:")
     st.subheader("第二步：上传填写好的文件")
 
 
@@ -164,9 +162,9 @@ def _show_preview(preview: Preview) -> None:
                  "请按下表修改后重新上传；如仍提交，系统将把它记录为未通过核验的提交（连同问题清单），"
                  "不计入验收评估。", icon=":material/error:")
     if outcome.problems:
-        st.dataframe(problem_table(outcome.problems), hide_index=True, width="stretch")
+        st.dataframe(ui.problem_table(outcome.problems), hide_index=True, width="stretch")
     if preview.annotated:
-        st.download_button("下载标注了问题的文件副本", data=preview.annotated, mime=XLSX_MIME,
+        st.download_button("下载标注了问题的文件副本", data=preview.annotated, mime=ui.XLSX_MIME,
                            file_name=f"问题标注_{preview.filename.rsplit('.', 1)[0]}.xlsx",
                            icon=":material/download:")
 
@@ -176,11 +174,6 @@ def _problem_count(outcome: IngestOutcome) -> str:
         return "未发现问题。"
     more = f"，另有 {outcome.more_problems} 处未列出" if outcome.more_problems else ""
     return f"共发现 {len(outcome.problems)} 处问题{more}。"
-
-
-def problem_table(problems: list[Problem]) -> pd.DataFrame:
-    rows = [[p.severity.value, p.sheet, p.cell, p.field, p.value, p.message] for p in problems]
-    return pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
 
 
 # --- confirming -----------------------------------------------------------------------------------

@@ -19,25 +19,16 @@ from tenants.accounts import (LOCK_AFTER_FAILURES, MAX_DELAY_SECONDS, AccountErr
                               add_user, authenticate, disable_user, get_user, list_users, set_password)
 from tenants.db import make_sessionmaker
 from tenants.passwords import WeakPassword, check_policy, common_passwords
-from tenants.principal import Principal, Role, local_operator
+from tenants.principal import Principal, Role
 from tests.conftest import Directory
-from tests.test_accounts import FakeClock, RecordedSleep
+from tests.test_accounts import ADMIN, PASSWORD, FakeClock, RecordedSleep
 from tests.test_login_page import SIGNED_IN, shown, sign_in
 
 # Fixtures of other modules, imported for pytest to find ("as": re-exported, not unused).
+from tests.test_accounts import school_user as school_user  # isort: skip
 from tests.test_login_page import app as app, clock as clock  # isort: skip
 
-ADMIN = local_operator("tester")
-PASSWORD = "correct horse battery"
 GUESSES = 40
-
-
-@pytest.fixture
-def school_user(session: Session, directory: Directory) -> User:
-    user = add_user(session, "gz.school", Role.SCHOOL, by=ADMIN, display_name="王老师",
-                    tenant_code=directory.school, password=PASSWORD)
-    session.commit()
-    return user
 
 
 def guess_in_parallel(engine: Engine, username: str, count: int) -> list[Login]:

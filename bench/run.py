@@ -47,14 +47,14 @@ from reformboard.ingest import ingest
 from reformboard.settings import Settings
 from tenants import db
 from tenants.models import AuditEntry, Base, Submission
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 
 CACHE = Path("/tmp/rbbench")
 PG_SERVER = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 SEED = 7
 UPLOADS_PER_TRANSACTION = 500  # populating: the demo command commits each upload, which is far slower
-VIEWER = Principal(username="bench", role=Role.PROVINCE_VIEWER)
-ADMIN = Principal(username="bench", role=Role.PROVINCE_ADMIN)
+VIEWER = Principal(username="bench", role=UserRole.PROVINCE_VIEWER)
+ADMIN = Principal(username="bench", role=UserRole.PROVINCE_ADMIN)
 MB = 1024 * 1024
 
 

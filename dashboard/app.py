@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.auth import current_principal, login_page
-from tenants.principal import Role
+from tenants.principal import UserRole
 
 BOARD = ("board.py", "验收总览", ":material/dashboard:")
 SCHOOL = ("school.py", "学校详情", ":material/school:")
@@ -22,14 +22,14 @@ HOME = ("home.py", "首页", ":material/home:")
 
 # The first page of each list is where the role lands.
 PAGES_BY_ROLE = {
-    Role.PROVINCE_ADMIN: (BOARD, SCHOOL, UPLOAD, REMINDERS, EXPORTS, ADMIN),
-    Role.PROVINCE_VIEWER: (BOARD, SCHOOL, REMINDERS, EXPORTS),
-    Role.UNIT: (BOARD, SCHOOL, REMINDERS, EXPORTS),
-    Role.SCHOOL: (HOME, SCHOOL, UPLOAD, EXPORTS),
+    UserRole.PROVINCE_ADMIN: (BOARD, SCHOOL, UPLOAD, REMINDERS, EXPORTS, ADMIN),
+    UserRole.PROVINCE_VIEWER: (BOARD, SCHOOL, REMINDERS, EXPORTS),
+    UserRole.UNIT: (BOARD, SCHOOL, REMINDERS, EXPORTS),
+    UserRole.SCHOOL: (HOME, SCHOOL, UPLOAD, EXPORTS),
 }
 
 
-def pages_for(role: Role) -> list[st.Page]:
+def pages_for(role: UserRole) -> list[st.Page]:
     return [st.Page(ui.PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"),
                     default=n == 0)
             for n, (file, title, icon) in enumerate(PAGES_BY_ROLE[role])]

@@ -21,10 +21,9 @@ from sqlalchemy.orm import Session
 
 from reformboard.settings import Settings
 from tenants import db, rls
-from tenants.accounts import (DISABLED_MESSAGE, Outcome, User, authenticate, find_sso_user, get_user,
-                              principal_for)
+from tenants.accounts import DISABLED_MESSAGE, Outcome, authenticate, find_sso_user, get_user, principal_for
 from tenants.audit import audit
-from tenants.models import utcnow
+from tenants.models import User, utcnow
 from tenants.principal import Principal
 
 # Long enough for a cadre to read a school's findings, short enough that a shared office computer left

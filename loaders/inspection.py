@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.results import OnsiteResult
 from checks.rulebook import RulebookError, load_rulebook
-from loaders import verification as v
+from loaders import verification
 from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error, note
 from loaders.sniff import Format, sniff
@@ -31,8 +31,8 @@ from textsafety import has_unsafe, strip_unsafe
 
 NOT_OURS = "这不是本系统导出的验收核查表，请在看板上导出该校的验收核查表，填写后再上传。"
 _DATE_TEXT = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
-_RESULT_FIELD = v.COLUMNS[v.RESULT_COLUMN - 1].header
-_NOTE_FIELD = v.COLUMNS[v.NOTE_COLUMN - 1].header
+_RESULT_FIELD = verification.COLUMNS[verification.RESULT_COLUMN - 1].header
+_NOTE_FIELD = verification.COLUMNS[verification.NOTE_COLUMN - 1].header
 
 
 @dataclass(frozen=True)
@@ -99,25 +99,25 @@ def _open(data: bytes, limits: Limits) -> tuple[Worksheet, _Meta, tuple[str, ...
         wb = load_workbook(io.BytesIO(data))
     except Exception:  # a damaged file reaches us in many shapes; the user needs one message
         raise Refusal("文件无法作为 Excel 工作簿打开（文件可能已损坏），请重新导出核查表填写后上传。") from None
-    if v.SHEET not in wb.sheetnames:
-        raise Refusal(f"文件中没有“{v.SHEET}”工作表。" + NOT_OURS)
-    if v.META_SHEET not in wb.sheetnames:
-        raise Refusal(f"文件缺少系统隐藏的校验信息（{v.META_SHEET}），无法确认核查表的来源。" + NOT_OURS)
-    meta = _meta(wb[v.META_SHEET])
-    if meta["format"] != v.META_FORMAT:
+    if verification.SHEET not in wb.sheetnames:
+        raise Refusal(f"文件中没有“{verification.SHEET}”工作表。" + NOT_OURS)
+    if verification.META_SHEET not in wb.sheetnames:
+        raise Refusal(f"文件缺少系统隐藏的校验信息（{verification.META_SHEET}），无法确认核查表的来源。" + NOT_OURS)
+    meta = _meta(wb[verification.META_SHEET])
+    if meta["format"] != verification.META_FORMAT:
         raise Refusal("核查表的校验信息无法识别（格式不符）。" + NOT_OURS)
-    if meta["version"] != v.META_VERSION:
+    if meta["version"] != verification.META_VERSION:
         raise Refusal("这份核查表由旧版本系统导出，缺少与提交绑定的校验信息。请在看板上重新导出该校的核查表，"
                       "把现场核查结论填入新表后上传。")
-    _check_provenance(wb[v.SHEET], meta)
-    return wb[v.SHEET], meta, _onsite_words(meta["rulebook_id"])
+    _check_provenance(wb[verification.SHEET], meta)
+    return wb[verification.SHEET], meta, _onsite_words(meta["rulebook_id"])
 
 
 def _check_provenance(ws: Worksheet, meta: _Meta) -> None:
     """The metadata is as written, and names the school and submission the printed title block names."""
     printed = _exported_for(ws)
     if not meta.intact:
-        raise Refusal(f"核查表隐藏的校验信息（{v.META_SHEET}）被改动，无法确认它属于哪所学校的哪次提交。"
+        raise Refusal(f"核查表隐藏的校验信息（{verification.META_SHEET}）被改动，无法确认它属于哪所学校的哪次提交。"
                       f"表头写明这份核查表是为{printed} 导出的，只能记入该校；请使用系统导出的原表填写后上传。")
     claimed = f"{meta['school_name']}（{meta['school_code']}）的提交 {meta['submission_id']}"
     if printed != claimed:
@@ -128,7 +128,7 @@ def _check_provenance(ws: Worksheet, meta: _Meta) -> None:
 def _exported_for(ws: Worksheet) -> str:
     """The school and submission the sheet's title block names, as printed ("学校：…" less its label)."""
     school, submission = (_text(ws.cell(*fact).value).partition("：")[2]
-                          for fact in (v.SCHOOL_FACT, v.SUBMISSION_FACT))
+                          for fact in (verification.SCHOOL_FACT, verification.SUBMISSION_FACT))
     return f"{school or '（未写明学校）'}的提交 {submission or '（未写明编号）'}"
 
 
@@ -145,11 +145,11 @@ def _meta(ws: Worksheet) -> _Meta:
     facts: dict[str, str] = {}
     items: list[tuple[str, str]] = []
     for key, value, *rest in rows:
-        if key == v.META_ITEM:
+        if key == verification.META_ITEM:
             items.append((_text(value), _text(rest[0])))
         elif key:
             facts[str(key)] = _text(value)
-    return _Meta(facts, tuple(items), intact=facts.get(v.META_DIGEST) == v.meta_digest(rows))
+    return _Meta(facts, tuple(items), intact=facts.get(verification.META_DIGEST) == verification.meta_digest(rows))
 
 
 def _identity_problems(meta: _Meta, expected: Expected) -> list[Problem]:
@@ -171,25 +171,25 @@ def _integrity_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
     if order:
         return order
     problems = []
-    if v.header_digest(ws) != meta["header_digest"]:
+    if verification.header_digest(ws) != meta["header_digest"]:
         problems.append(error("表头（学校、批次、评分等信息或列标题）被改动，请使用系统导出的原表填写。",
-                              sheet=v.SHEET, cell=f"A1:{get_column_letter(v.LAST_COLUMN)}{v.HEADER_ROW}"))
+                              sheet=verification.SHEET, cell=f"A1:{get_column_letter(verification.LAST_COLUMN)}{verification.HEADER_ROW}"))
     for index, (item_id, expected_digest) in enumerate(meta.items):
-        row = v.item_row(index)
-        if v.row_digest(ws, row) != expected_digest:
+        row = verification.item_row(index)
+        if verification.row_digest(ws, row) != expected_digest:
             problems.append(error(
                 f"第 {row}–{row + 1} 行（子项 {item_id}）中不可修改的内容（编号、内容、时限、自报情况、佐证材料、"
                 "系统核验结论或现场核查要点）被改动，请使用系统导出的原表，只填写“现场核查结论”和“核查说明”。",
-                sheet=v.SHEET, cell=f"A{row}:{get_column_letter(v.LAST_COLUMN)}{row + 1}"))
+                sheet=verification.SHEET, cell=f"A{row}:{get_column_letter(verification.LAST_COLUMN)}{row + 1}"))
     return problems
 
 
 def _order_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
     expected_ids = [item_id for item_id, _ in meta.items]
-    anywhere = [_text(ws.cell(row, v.ID_COLUMN).value) for row in range(v.FIRST_ITEM_ROW, ws.max_row + 1)]
+    anywhere = [_text(ws.cell(row, verification.ID_COLUMN).value) for row in range(verification.FIRST_ITEM_ROW, ws.max_row + 1)]
     missing = [item_id for item_id in expected_ids if item_id not in anywhere]
-    in_place = anywhere[::v.ROWS_PER_ITEM]  # the items' rows; the checklist rows between hold no id
-    mismatch = next(((v.item_row(n), want, got) for n, (want, got)
+    in_place = anywhere[::verification.ROWS_PER_ITEM]  # the items' rows; the checklist rows between hold no id
+    mismatch = next(((verification.item_row(n), want, got) for n, (want, got)
                      in enumerate(zip(expected_ids, in_place)) if want != got), None)
     if missing:
         message = f"子项 {'、'.join(missing)} 所在的行被删除"
@@ -200,12 +200,12 @@ def _order_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
         message = "表格中插入或删除了行（“核查人”签名栏不在原位置）"
     else:
         return []
-    return [error(message + "。请使用系统导出的原表，不要增删或调换行。", sheet=v.SHEET)]
+    return [error(message + "。请使用系统导出的原表，不要增删或调换行。", sheet=verification.SHEET)]
 
 
 def _signature_in_place(ws: Worksheet, item_count: int) -> bool:
-    label_column, _ = v.SIGNATURE_CELLS[0]
-    return _text(ws.cell(v.signature_row(item_count), label_column).value) == v.INSPECTORS_LABEL.strip()
+    label_column, _ = verification.SIGNATURE_CELLS[0]
+    return _text(ws.cell(verification.signature_row(item_count), label_column).value) == verification.INSPECTORS_LABEL.strip()
 
 
 # --- the inspectors' cells ------------------------------------------------------------------------
@@ -214,10 +214,10 @@ def _results(ws: Worksheet, meta: _Meta, words: tuple[str, ...], inspectors: str
              inspected_on: date | None, problems: list[Problem]) -> dict[str, OnsiteResult]:
     results: dict[str, OnsiteResult] = {}
     for index, (item_id, _) in enumerate(meta.items):
-        row = v.item_row(index)
-        word = _text(ws.cell(row, v.RESULT_COLUMN).value)
-        remark = _typed(ws, f"{get_column_letter(v.NOTE_COLUMN)}{row}", _NOTE_FIELD, problems)
-        where = {"sheet": v.SHEET, "cell": f"{get_column_letter(v.RESULT_COLUMN)}{row}", "field": _RESULT_FIELD}
+        row = verification.item_row(index)
+        word = _text(ws.cell(row, verification.RESULT_COLUMN).value)
+        remark = _typed(ws, f"{get_column_letter(verification.NOTE_COLUMN)}{row}", _NOTE_FIELD, problems)
+        where = {"sheet": verification.SHEET, "cell": f"{get_column_letter(verification.RESULT_COLUMN)}{row}", "field": _RESULT_FIELD}
         if not word and remark:
             problems.append(note(f"子项 {item_id} 填写了核查说明但未选择现场核查结论，按未核查处理。", **where))
         elif word and word not in words:
@@ -231,9 +231,9 @@ def _results(ws: Worksheet, meta: _Meta, words: tuple[str, ...], inspectors: str
 def _check_complete(results: Mapping[str, OnsiteResult], inspectors: str, item_count: int,
                     problems: list[Problem]) -> None:
     if not results and not any(p.is_error for p in problems):
-        problems.append(error("核查表中没有任何现场核查结论，请至少填写一项后再上传。", sheet=v.SHEET))
+        problems.append(error("核查表中没有任何现场核查结论，请至少填写一项后再上传。", sheet=verification.SHEET))
     if results and not inspectors:
-        problems.append(error("请在表格下方“核查人”处填写核查人姓名。", sheet=v.SHEET,
+        problems.append(error("请在表格下方“核查人”处填写核查人姓名。", sheet=verification.SHEET,
                               cell=_signature_cell(item_count, 0), field="核查人"))
 
 
@@ -244,15 +244,15 @@ def _signature(ws: Worksheet, item_count: int, problems: list[Problem]) -> tuple
     inspected_on = _as_date(raw_date)
     if raw_date not in (None, "") and inspected_on is None:
         problems.append(error(f"核查日期“{raw_date}”无法识别，请写成 2020-10-20 这样的日期。",
-                              sheet=v.SHEET, cell=date_cell, field="日期", value=str(raw_date)))
+                              sheet=verification.SHEET, cell=date_cell, field="日期", value=str(raw_date)))
     elif inspected_on is None:
-        problems.append(note("未填写核查日期。", sheet=v.SHEET, cell=date_cell, field="日期"))
+        problems.append(note("未填写核查日期。", sheet=verification.SHEET, cell=date_cell, field="日期"))
     return inspectors, inspected_on
 
 
 def _signature_cell(item_count: int, which: int) -> str:
-    _, fill_column = v.SIGNATURE_CELLS[which]
-    return f"{get_column_letter(fill_column)}{v.signature_row(item_count)}"
+    _, fill_column = verification.SIGNATURE_CELLS[which]
+    return f"{get_column_letter(fill_column)}{verification.signature_row(item_count)}"
 
 
 def _as_date(value: object) -> date | None:
@@ -274,7 +274,7 @@ def _typed(ws: Worksheet, cell: str, field_name: str, problems: list[Problem]) -
     text = _text(ws[cell].value)
     if not has_unsafe(text):
         return text
-    problems.append(note(STRIPPED.format(header=field_name), sheet=v.SHEET, cell=cell, field=field_name))
+    problems.append(note(STRIPPED.format(header=field_name), sheet=verification.SHEET, cell=cell, field=field_name))
     return strip_unsafe(text).strip()
 
 

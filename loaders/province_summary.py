@@ -23,7 +23,7 @@ from checks.campaign import Campaign
 from checks.deadlines import due_date
 from checks.results import DeadlineState, SchoolAssessment, Severity, Verdict
 from checks.rulebook import Item, Rulebook
-from loaders import verification as v
+from loaders import verification
 from loaders.xlsx_style import FONT_NAME, row_height, setup_print
 from textsafety.xlsx import append_row, put
 
@@ -91,7 +91,7 @@ def _schools_sheet(ws: Worksheet, rulebook: Rulebook, campaign: Campaign, rows: 
     verdict_columns = [len(leading) + len(items) + 2] + ([len(columns)] if with_final else [])
     for column in verdict_columns:
         _colour_words(ws, column, column, last_row, {k.value: c for k, c in _VERDICT_COLOURS.items()})
-    v.set_widths(ws, [width for _, width in columns])
+    verification.set_widths(ws, [width for _, width in columns])
     setup_print(ws, sum(width for _, width in columns), title_rows=f"{_TITLE_ROWS}:{_TITLE_ROWS}")
     ws.freeze_panes = ws.cell(_TITLE_ROWS + 1, len(leading) + 1)
 
@@ -121,7 +121,7 @@ def _style_body(ws: Worksheet, first_row: int, last_row: int, column_count: int,
                 left_aligned: tuple[int, ...] = ()) -> None:
     for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=column_count):
         for cell in row:
-            cell.font, cell.border = _SMALL, v.BORDER
+            cell.font, cell.border = _SMALL, verification.BORDER
             horizontal = "left" if cell.column in left_aligned else "center"
             cell.alignment = Alignment(vertical="center", horizontal=horizontal, wrap_text=True)
 
@@ -144,7 +144,7 @@ def _counts_sheet(ws: Worksheet, campaign: Campaign, rows: Sequence[SummaryRow])
     columns = [("主管单位", 20), ("学校数", 8), ("平均分", 8)] + [(f"系统：{vd.value}", 10) for vd in verdicts] \
         + [("已现场验收", 10)] + [(f"现场：{vd.value}", 10) for vd in finals]
     _title(ws, f"{campaign.name}验收情况统计", "按结论统计（全省）", len(columns))
-    ws.cell(2, 1).font = v.BOLD_FONT
+    ws.cell(2, 1).font = verification.BOLD_FONT
     _header_row(ws, _TITLE_ROWS, [("结论", 20), ("系统核验（校数）", 8), ("现场验收（校数）", 8)])
     system = Counter(r.verdict for r in rows)
     final = Counter(r.final_verdict for r in rows if r.final_verdict)
@@ -152,7 +152,7 @@ def _counts_sheet(ws: Worksheet, campaign: Campaign, rows: Sequence[SummaryRow])
         append_row(ws, [vd.value, system[vd], final[vd] if vd in finals else None])
     append_row(ws, ["合计", len(rows), sum(final.values())])
     by_unit_row = ws.max_row + 2
-    put(ws, by_unit_row, 1, "按主管单位统计").font = v.BOLD_FONT
+    put(ws, by_unit_row, 1, "按主管单位统计").font = verification.BOLD_FONT
     _header_row(ws, by_unit_row + 1, columns)
     for unit in sorted({r.unit for r in rows}):
         append_row(ws, _unit_values(unit, [r for r in rows if r.unit == unit], verdicts, finals))
@@ -161,7 +161,7 @@ def _counts_sheet(ws: Worksheet, campaign: Campaign, rows: Sequence[SummaryRow])
     _style_body(ws, by_unit_row + 2, ws.max_row, len(columns))
     for (cell,) in ws.iter_rows(min_row=by_unit_row + 2, min_col=3, max_col=3):
         cell.number_format = "0.0"  # average score
-    v.set_widths(ws, [width for _, width in columns])
+    verification.set_widths(ws, [width for _, width in columns])
     setup_print(ws, sum(width for _, width in columns), title_rows=None)
 
 
@@ -177,7 +177,7 @@ def _unit_values(unit: str, rows: Sequence[SummaryRow], verdicts: list[Verdict],
 # --- shared pieces --------------------------------------------------------------------------------
 
 def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
-    for row, (text, font) in enumerate(((title, v.TITLE_FONT), (subtitle, _SMALL)), start=1):
+    for row, (text, font) in enumerate(((title, verification.TITLE_FONT), (subtitle, _SMALL)), start=1):
         cell = put(ws, row, 1, text)
         cell.font, cell.alignment = font, Alignment(horizontal="center" if row == 1 else "left",
                                                     vertical="center")
@@ -188,5 +188,5 @@ def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
 def _header_row(ws: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> None:
     for n, (header, _) in enumerate(columns, start=1):
         cell = put(ws, row, n, header)
-        cell.font, cell.fill, cell.border, cell.alignment = _SMALL, v.HEADER_FILL, v.BORDER, v.WRAP_CENTER
+        cell.font, cell.fill, cell.border, cell.alignment = _SMALL, verification.HEADER_FILL, verification.BORDER, verification.WRAP_CENTER
     ws.row_dimensions[row].height = row_height(list(columns))

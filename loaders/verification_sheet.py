@@ -27,7 +27,7 @@ from checks.deadlines import deadline_wording
 from checks.results import ItemAssessment, SchoolAssessment, severity_rank
 from checks.rulebook import Item, Rulebook
 from checks.schema import SchoolReport
-from loaders import verification as v
+from loaders import verification
 from loaders.xlsx_style import LINE_HEIGHT, row_height, setup_print
 from textsafety import NAME_BYTES_IN_FILE_NAME, file_name_part
 from textsafety.xlsx import append_row, header_footer_text, put
@@ -64,11 +64,11 @@ def verification_sheet(ctx: SheetContext, rulebook: Rulebook, report: SchoolRepo
     """The .xlsx verification sheet of one school."""
     wb = Workbook()
     ws = wb.active
-    ws.title = v.SHEET
+    ws.title = verification.SHEET
     _write_title_block(ws, ctx, assessment)
     items = rulebook.items
     for index, item in enumerate(items):
-        row = v.item_row(index)
+        row = verification.item_row(index)
         _write_item_row(ws, row, _item_row(item, report, assessment.item(item.id)))
         _write_checklist(ws, row + 1, item)
     _add_result_dropdown(ws, rulebook, len(items))
@@ -113,17 +113,17 @@ def _write_title_block(ws: Worksheet, ctx: SheetContext, assessment: SchoolAsses
         (f"提交编号：{ctx.submission_id}", f"文件校验码：{ctx.submission_sha256[:12]}",
          f"收到时间：{ctx.received}"),
     )
-    _merged(ws, 1, 1, v.LAST_COLUMN, title, v.TITLE_FONT, Alignment(horizontal="center", vertical="center"))
+    _merged(ws, 1, 1, verification.LAST_COLUMN, title, verification.TITLE_FONT, Alignment(horizontal="center", vertical="center"))
     ws.row_dimensions[1].height = 28
     for row, line in enumerate(facts, start=2):
-        for (first, last), text in zip(v.FACT_SPANS, line):
-            _merged(ws, row, first, last, text, v.BODY_FONT, Alignment(vertical="center", wrap_text=True))
+        for (first, last), text in zip(verification.FACT_SPANS, line):
+            _merged(ws, row, first, last, text, verification.BODY_FONT, Alignment(vertical="center", wrap_text=True))
         ws.row_dimensions[row].height = row_height(
-            [(text, _span_width(first, last)) for (first, last), text in zip(v.FACT_SPANS, line)])
-    for n, column in enumerate(v.COLUMNS, start=1):
-        cell = put(ws, v.HEADER_ROW, n, column.header)
-        cell.font, cell.fill, cell.border, cell.alignment = v.BOLD_FONT, v.HEADER_FILL, v.BORDER, v.WRAP_CENTER
-    ws.row_dimensions[v.HEADER_ROW].height = row_height([(c.header, c.width) for c in v.COLUMNS])
+            [(text, _span_width(first, last)) for (first, last), text in zip(verification.FACT_SPANS, line)])
+    for n, column in enumerate(verification.COLUMNS, start=1):
+        cell = put(ws, verification.HEADER_ROW, n, column.header)
+        cell.font, cell.fill, cell.border, cell.alignment = verification.BOLD_FONT, verification.HEADER_FILL, verification.BORDER, verification.WRAP_CENTER
+    ws.row_dimensions[verification.HEADER_ROW].height = row_height([(c.header, c.width) for c in verification.COLUMNS])
 
 
 def _merged(ws: Worksheet, row: int, first: int, last: int, text: str, font, alignment: Alignment) -> None:
@@ -138,7 +138,7 @@ def _span_width(first: int, last: int) -> float:
 
 
 def _widths() -> list[float]:
-    return [c.width for c in v.COLUMNS]
+    return [c.width for c in verification.COLUMNS]
 
 
 # --- item rows ------------------------------------------------------------------------------------
@@ -180,11 +180,11 @@ def _system_conclusion(assessed: ItemAssessment) -> str:
 def _write_item_row(ws: Worksheet, row: int, values: Sequence[str]) -> None:
     for n, value in enumerate(values, start=1):
         cell = put(ws, row, n, value or None)
-        cell.font, cell.border, cell.alignment = v.BODY_FONT, v.BORDER, v.WRAP_TOP
-    ws.cell(row, v.ID_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
-    for n in (v.RESULT_COLUMN, v.NOTE_COLUMN):
+        cell.font, cell.border, cell.alignment = verification.BODY_FONT, verification.BORDER, verification.WRAP_TOP
+    ws.cell(row, verification.ID_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
+    for n in (verification.RESULT_COLUMN, verification.NOTE_COLUMN):
         _inspector_cell(ws.cell(row, n))
-    ws.cell(row, v.RESULT_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
+    ws.cell(row, verification.RESULT_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
     room_to_write = 3 * LINE_HEIGHT  # the inspectors write by hand on the printed sheet
     ws.row_dimensions[row].height = max(room_to_write, row_height(list(zip(values, _widths()))))
 
@@ -193,22 +193,22 @@ def _checklist_text(item: Item) -> str:
     """The item's on-site check points, one box to tick each: the clause quoted, then what to look at."""
     points = item.onsite_points
     if not points:
-        return v.CHECKLIST_NONE
-    return "\n".join([v.CHECKLIST_TITLE, *(f"□ {p.text}——{p.onsite}" for p in points)])
+        return verification.CHECKLIST_NONE
+    return "\n".join([verification.CHECKLIST_TITLE, *(f"□ {p.text}——{p.onsite}" for p in points)])
 
 
 def _write_checklist(ws: Worksheet, row: int, item: Item) -> None:
     text = _checklist_text(item)
-    _merged(ws, row, v.CHECKLIST_COLUMN, v.LAST_COLUMN, text, v.BODY_FONT, v.WRAP_TOP)
-    for column in range(1, v.LAST_COLUMN + 1):
-        ws.cell(row, column).border = v.BORDER
-    ws.row_dimensions[row].height = row_height([(text, _span_width(v.CHECKLIST_COLUMN, v.LAST_COLUMN))])
+    _merged(ws, row, verification.CHECKLIST_COLUMN, verification.LAST_COLUMN, text, verification.BODY_FONT, verification.WRAP_TOP)
+    for column in range(1, verification.LAST_COLUMN + 1):
+        ws.cell(row, column).border = verification.BORDER
+    ws.row_dimensions[row].height = row_height([(text, _span_width(verification.CHECKLIST_COLUMN, verification.LAST_COLUMN))])
 
 
 def _inspector_cell(cell: Cell) -> None:
     cell.protection = _UNLOCKED
-    cell.fill = v.INSPECTOR_FILL
-    cell.font, cell.border, cell.alignment = v.BODY_FONT, v.BORDER, v.WRAP_TOP
+    cell.fill = verification.INSPECTOR_FILL
+    cell.font, cell.border, cell.alignment = verification.BODY_FONT, verification.BORDER, verification.WRAP_TOP
 
 
 def _add_result_dropdown(ws: Worksheet, rulebook: Rulebook, item_count: int) -> None:
@@ -218,24 +218,24 @@ def _add_result_dropdown(ws: Worksheet, rulebook: Rulebook, item_count: int) -> 
         showErrorMessage=True, errorTitle="现场核查结论无效", error=f"请从下拉列表中选择：{'、'.join(words)}",
         showInputMessage=True, promptTitle="现场核查结论", prompt=f"选择 {'、'.join(words)}；未核查的留空",
     )
-    column = get_column_letter(v.RESULT_COLUMN)
+    column = get_column_letter(verification.RESULT_COLUMN)
     for index in range(item_count):
-        validation.add(f"{column}{v.item_row(index)}")
+        validation.add(f"{column}{verification.item_row(index)}")
     ws.add_data_validation(validation)
 
 
 # --- signature line, print setup, metadata -------------------------------------------------------
 
 def _write_signature(ws: Worksheet, item_count: int) -> int:
-    row = v.signature_row(item_count)
-    labels = (v.INSPECTORS_LABEL, v.SCHOOL_HEAD_LABEL, v.DATE_LABEL)
-    for (label_column, fill_column), label in zip(v.SIGNATURE_CELLS, labels):
+    row = verification.signature_row(item_count)
+    labels = (verification.INSPECTORS_LABEL, verification.SCHOOL_HEAD_LABEL, verification.DATE_LABEL)
+    for (label_column, fill_column), label in zip(verification.SIGNATURE_CELLS, labels):
         cell = put(ws, row, label_column, label)
-        cell.font, cell.alignment = v.BOLD_FONT, Alignment(horizontal="right", vertical="center")
-        ws.cell(row, fill_column).border = v.UNDERLINE
+        cell.font, cell.alignment = verification.BOLD_FONT, Alignment(horizontal="right", vertical="center")
+        ws.cell(row, fill_column).border = verification.UNDERLINE
     inspectors, when = _signature_fill_cells(ws, row)
     for cell in (inspectors, when):
-        cell.protection, cell.font = _UNLOCKED, v.BODY_FONT
+        cell.protection, cell.font = _UNLOCKED, verification.BODY_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center")
     # several names need more room than one column
     ws.merge_cells(start_row=row, start_column=inspectors.column, end_row=row, end_column=inspectors.column + 1)
@@ -255,26 +255,26 @@ def _add_date_validation(ws: Worksheet, cell: Cell) -> None:
 
 def _signature_fill_cells(ws: Worksheet, row: int) -> tuple[Cell, Cell]:
     """The two fillable cells of the signature line: 核查人 and 日期."""
-    (_, inspectors), _, (_, when) = v.SIGNATURE_CELLS
+    (_, inspectors), _, (_, when) = verification.SIGNATURE_CELLS
     return ws.cell(row, inspectors), ws.cell(row, when)
 
 
 def _finish_for_print(ws: Worksheet, ctx: SheetContext, last_row: int) -> None:
-    v.set_widths(ws, _widths())
-    setup_print(ws, sum(_widths()), title_rows=f"{v.HEADER_ROW}:{v.HEADER_ROW}")
+    verification.set_widths(ws, _widths())
+    setup_print(ws, sum(_widths()), title_rows=f"{verification.HEADER_ROW}:{verification.HEADER_ROW}")
     ws.oddHeader.center.text = header_footer_text(f"{ctx.school_name}（{ctx.school_code}）验收核查表")
-    ws.print_area = f"A1:{get_column_letter(v.LAST_COLUMN)}{last_row}"
-    ws.freeze_panes = ws.cell(v.FIRST_ITEM_ROW, 1)
+    ws.print_area = f"A1:{get_column_letter(verification.LAST_COLUMN)}{last_row}"
+    ws.freeze_panes = ws.cell(verification.FIRST_ITEM_ROW, 1)
 
 
 def _write_meta(wb: Workbook, ctx: SheetContext, rulebook: Rulebook, item_ids: list[str]) -> None:
     """What the reader needs to recognise the sheet, with digests of the locked cells as written."""
-    ws = wb[v.SHEET]
-    meta = wb.create_sheet(v.META_SHEET)
+    ws = wb[verification.SHEET]
+    meta = wb.create_sheet(verification.META_SHEET)
     meta.sheet_state = "veryHidden"
     facts = {
-        "format": v.META_FORMAT,
-        "version": v.META_VERSION,
+        "format": verification.META_FORMAT,
+        "version": verification.META_VERSION,
         "school_code": ctx.school_code,
         "school_name": ctx.school_name,
         "campaign_id": ctx.campaign_id,
@@ -282,14 +282,14 @@ def _write_meta(wb: Workbook, ctx: SheetContext, rulebook: Rulebook, item_ids: l
         "submission_id": ctx.submission_id,
         "submission_sha256": ctx.submission_sha256,
         "as_of": ctx.as_of.isoformat(),
-        "header_digest": v.header_digest(ws),
+        "header_digest": verification.header_digest(ws),
     }
     for key, value in facts.items():
         append_row(meta, [key, value])
     for index, item_id in enumerate(item_ids):
-        append_row(meta, [v.META_ITEM, item_id, v.row_digest(ws, v.item_row(index))])
+        append_row(meta, [verification.META_ITEM, item_id, verification.row_digest(ws, verification.item_row(index))])
     # over the rows as stored, so the reader recomputes it from exactly what it reads back
-    append_row(meta, [v.META_DIGEST, v.meta_digest(meta.iter_rows(values_only=True))])
+    append_row(meta, [verification.META_DIGEST, verification.meta_digest(meta.iter_rows(values_only=True))])
     meta.protection.sheet = True
 
 
@@ -316,11 +316,11 @@ def _index_workbook(listed: Sequence[tuple[SheetEntry, str]]) -> bytes:
                    assessment.verdict.value, name])
     for row in ws.iter_rows():
         for cell in row:
-            cell.font, cell.border, cell.alignment = v.BODY_FONT, v.BORDER, Alignment(vertical="center")
+            cell.font, cell.border, cell.alignment = verification.BODY_FONT, verification.BORDER, Alignment(vertical="center")
     for cell in ws[1]:
-        cell.font, cell.fill, cell.alignment = v.BOLD_FONT, v.HEADER_FILL, v.WRAP_CENTER
+        cell.font, cell.fill, cell.alignment = verification.BOLD_FONT, verification.HEADER_FILL, verification.WRAP_CENTER
     widths = [width for _, width in _INDEX_COLUMNS]
-    v.set_widths(ws, widths)
+    verification.set_widths(ws, widths)
     setup_print(ws, sum(widths))
     ws.freeze_panes = "A2"
     return _to_bytes(wb)

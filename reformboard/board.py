@@ -21,7 +21,7 @@ from checks.rulebook import Rulebook
 from reformboard.bulk import cycle_collection_paused
 from reformboard.overrides import verdict_in_force
 from tenants.access import require_tenants
-from tenants.models import School, Submission
+from tenants.models import Tenant, Submission
 from tenants.principal import Principal
 from tenants.store import (end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for,
                            overrides_for)
@@ -33,7 +33,7 @@ Memo = MutableMapping[int, SchoolAssessment]  # submission id -> its assessment 
 class Standing:
     """A school's assessment with what the on-site inspectors found, and the verdict that stands."""
 
-    school: School
+    school: Tenant
     submission: Submission | None  # the accepted submission assessed; None when there is none yet
     assessment: SchoolAssessment
     onsite: Mapping[str, OnsiteResult]  # item id -> the inspectors' latest result; empty until inspected
@@ -71,7 +71,7 @@ def assess_schools(session: Session, principal: Principal, rulebook: Rulebook, c
 
 
 def _assess_latest(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
-                   schools: list[School], latest: Mapping[str, Submission], memo: Memo) -> dict[str, SchoolAssessment]:
+                   schools: list[Tenant], latest: Mapping[str, Submission], memo: Memo) -> dict[str, SchoolAssessment]:
     """Per school code, the assessment of its latest accepted submission; reads only reports not in `memo`."""
     names = {s.code: s.name for s in schools}
     missing = {sub.id: sub.tenant_code for sub in latest.values() if sub.id not in memo}

@@ -20,7 +20,7 @@ from loaders.province_summary import SummaryRow
 from loaders.verification_sheet import SheetContext, SheetEntry
 from reformboard.board import standings
 from tenants.access import require_tenants
-from tenants.models import School
+from tenants.models import Tenant
 from tenants.principal import Principal
 from tenants.store import latest_accepted, list_schools, list_units, load_reports
 from tenants.submissions import received_text
@@ -29,7 +29,7 @@ from tenants.submissions import received_text
 @dataclass(frozen=True)
 class VerificationInputs:
     entries: list[SheetEntry]  # one per school with an accepted submission, in school-code order
-    not_submitted: list[School]  # schools in scope without one: no sheet can be made for them
+    not_submitted: list[Tenant]  # schools in scope without one: no sheet can be made for them
 
 
 def verification_inputs(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign,
@@ -75,7 +75,7 @@ def summary_rows(session: Session, principal: Principal, rulebook: Rulebook, cam
     return rows
 
 
-def _schools(session: Session, tenant_codes: Collection[str] | None) -> list[School]:
+def _schools(session: Session, tenant_codes: Collection[str] | None) -> list[Tenant]:
     return [s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes]
 
 

@@ -28,7 +28,7 @@ from loaders.workbook import LoadResult, read_workbook
 from reformboard.bulk import cycle_collection_paused
 from reformboard.errors import UserFacingError
 from tenants.access import require_role, require_tenant
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tenants.store import audit, get_school, record_submission, save_assessment
 from tenants.submissions import CHINA_TIME
 
@@ -86,7 +86,7 @@ def ingest(session: Session, *, data: bytes, filename: str, principal: Principal
 def _check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date,
                     today: date) -> None:
     """Only a province administrator backfills, and only to a day within the campaign so far."""
-    require_role(session, principal, Role.PROVINCE_ADMIN, action="backfill")
+    require_role(session, principal, UserRole.PROVINCE_ADMIN, action="backfill")
     if received_on > today:
         raise UserFacingError(f"收到日期 {received_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），"
                               "不能补录尚未收到的文件；请填写实际收到文件的日期。")

@@ -11,8 +11,8 @@ from loaders.inspection import Expected, InspectionResult, read_inspection
 from loaders.limits import Limits
 from loaders.problems import Problem, error
 from tenants.access import require_role, require_tenant
-from tenants.models import School, Submission
-from tenants.principal import Principal, Role
+from tenants.models import Tenant, Submission
+from tenants.principal import Principal, UserRole
 from tenants.store import audit, get_school, save_onsite_results
 
 
@@ -27,7 +27,7 @@ def load_inspection(session: Session, data: bytes, *, principal: Principal, camp
     """Store the on-site results of one sheet (in the caller's transaction) unless it is refused.
 
     Only the province administrator records inspections; AccessDenied (audited) otherwise."""
-    require_role(session, principal, Role.PROVINCE_ADMIN, action="inspection_load")
+    require_role(session, principal, UserRole.PROVINCE_ADMIN, action="inspection_load")
     result = read_inspection(data, Expected(campaign_id=campaign.id), limits)
     if result.accepted and (unbound := _provenance_problem(session, result, campaign)):
         result = replace(result, results={}, problems=(*result.problems, unbound))
@@ -68,5 +68,5 @@ def _provenance_problem(session: Session, result: InspectionResult, campaign: Ca
     return None
 
 
-def _called(school: School | None) -> str:
+def _called(school: Tenant | None) -> str:
     return f"{school.name}（{school.code}）" if school else "（不在名单中的学校）"

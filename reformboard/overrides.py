@@ -12,7 +12,7 @@ from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverr
 from checks.rulebook import Rulebook
 from reformboard.errors import UserFacingError
 from tenants.access import require_role, require_tenant
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tenants.store import audit, record_override
 
 MIN_REASON_CHARS = 5  # a reason is a sentence someone can check later, not "ok"
@@ -30,7 +30,7 @@ def verdict_in_force(assessment: SchoolAssessment, onsite: Mapping[str, OnsiteRe
 def override_verdict(session: Session, principal: Principal, campaign: Campaign, tenant_code: str,
                      verdict: Verdict | None, reason: str) -> None:
     """Replace the school's verdict (None withdraws an override) in the caller's transaction."""
-    require_role(session, principal, Role.PROVINCE_ADMIN, action="verdict_override")
+    require_role(session, principal, UserRole.PROVINCE_ADMIN, action="verdict_override")
     require_tenant(session, principal, tenant_code, "verdict_override", write=True)
     reason = reason.strip()
     if len(reason) < MIN_REASON_CHARS:

@@ -24,8 +24,8 @@ from checks.errors import DomainError
 from tenants import rls
 from tenants.audit import audit
 from tenants.db import make_sessionmaker
-from tenants.models import School
-from tenants.principal import Principal, Role
+from tenants.models import Tenant
+from tenants.principal import Principal, UserRole
 
 DENIED = "permission_denied"
 _PENDING = "tenants.access.pending_denials"  # session.info key: refusals waiting for the transaction's end
@@ -40,12 +40,12 @@ class UnknownTenant(AccessDenied):
     """A province role named a school that does not exist."""
 
 
-def visible_tenants(session: Session, principal: Principal) -> list[School]:
-    query = select(School).where(School.active).order_by(School.code)
-    if principal.role is Role.UNIT:
-        query = query.where(School.unit_code == principal.unit_code)
-    elif principal.role is Role.SCHOOL:
-        query = query.where(School.code == principal.tenant_code)
+def visible_tenants(session: Session, principal: Principal) -> list[Tenant]:
+    query = select(Tenant).where(Tenant.active).order_by(Tenant.code)
+    if principal.role is UserRole.UNIT:
+        query = query.where(Tenant.unit_code == principal.unit_code)
+    elif principal.role is UserRole.SCHOOL:
+        query = query.where(Tenant.code == principal.tenant_code)
     return list(session.scalars(query))
 
 
@@ -54,9 +54,9 @@ def visible_codes(session: Session, principal: Principal) -> frozenset[str]:
 
 
 def require_tenant(session: Session, principal: Principal, tenant_code: str, action: str, *,
-                   write: bool = False) -> School:
+                   write: bool = False) -> Tenant:
     """The school, when the principal may read it (write=True: change it); else audit and refuse."""
-    school = session.get(School, tenant_code)
+    school = session.get(Tenant, tenant_code)
     if principal.is_province and school is None:
         raise UnknownTenant(f"找不到学校标识码为 {_shown(tenant_code)} 的学校")
     if school is None or not _may(principal, school, write):
@@ -66,7 +66,7 @@ def require_tenant(session: Session, principal: Principal, tenant_code: str, act
     return school
 
 
-def require_role(session: Session, principal: Principal, *roles: Role, action: str) -> None:
+def require_role(session: Session, principal: Principal, *roles: UserRole, action: str) -> None:
     """Refuse (audited) unless the principal holds one of `roles`."""
     if principal.role not in roles:
         _audit_apart(session, principal, None, attempted=action)
@@ -90,7 +90,7 @@ def require_tenants(session: Session, principal: Principal, tenant_codes: Collec
 
 def can_see_names(principal: Principal, tenant_code: str) -> bool:
     """Students' names and numbers: the owning school and the province only; a unit sees figures."""
-    return principal.is_province or (principal.role is Role.SCHOOL and principal.tenant_code == tenant_code)
+    return principal.is_province or (principal.role is UserRole.SCHOOL and principal.tenant_code == tenant_code)
 
 
 @contextmanager
@@ -105,12 +105,12 @@ def scoped_transaction(engine: Engine, principal: Principal, *, writes: bool = F
         yield session
 
 
-def _may(principal: Principal, school: School, write: bool) -> bool:
-    if principal.role is Role.PROVINCE_ADMIN:
+def _may(principal: Principal, school: Tenant, write: bool) -> bool:
+    if principal.role is UserRole.PROVINCE_ADMIN:
         return True
-    if principal.role is Role.PROVINCE_VIEWER:
+    if principal.role is UserRole.PROVINCE_VIEWER:
         return not write
-    if principal.role is Role.UNIT:
+    if principal.role is UserRole.UNIT:
         return not write and school.active and school.unit_code == principal.unit_code
     return school.active and school.code == principal.tenant_code
 

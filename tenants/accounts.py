@@ -20,18 +20,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, ForeignKey, case, event, false, func, null, select, text, update
+from sqlalchemy import ColumnElement, case, event, false, func, null, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
 
 from checks.errors import DomainError
 from tenants import rls
 from tenants.access import require_role
 from tenants.audit import audit
 from tenants.directory import DirectoryError, parse_school_code, parse_unit_code
-from tenants.models import Base, School, Unit, chinese_enum, utcnow
+from tenants.models import Tenant, Unit, UnknownLogin, User, utcnow
 from tenants.passwords import WeakPassword, check_policy, hash_password, hash_with_salt, salt_of
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 
 Clock = Callable[[], datetime]
 _Column = ColumnElement | InstrumentedAttribute  # a column of users or of unknown_logins
@@ -59,52 +59,19 @@ class AccountError(DomainError, ValueError):
     """A refused account change; str() is a Chinese sentence for the user."""
 
 
-class User(Base):
-    __tablename__ = "users"
-
-    username: Mapped[str] = mapped_column(primary_key=True)
-    display_name: Mapped[str] = mapped_column(default="")
-    role: Mapped[Role] = mapped_column(chinese_enum(Role))
-    tenant_code: Mapped[str | None] = mapped_column(ForeignKey("tenants.code"))  # Role.SCHOOL
-    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))  # Role.UNIT
-    # None: signs in through SSO only. Never loaded with the account (reading it raises).
-    password_hash: Mapped[str | None] = mapped_column(deferred=True, deferred_raiseload=True)
-    oidc_subject: Mapped[str | None] = mapped_column(unique=True)
-    email: Mapped[str | None] = mapped_column(unique=True)  # lower case
-    active: Mapped[bool] = mapped_column(default=True)
-    failed_attempts: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
-    last_login_at: Mapped[datetime | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Raised by the database whenever password, role, school, unit or active changes (migration 0004):
-    # a signed-in session whose version differs has ended.
-    credential_version: Mapped[int] = mapped_column(default=0)
-
-
-class UnknownLogin(Base):
-    """Failures at a name no account has, counted like an account's so that the login form answers,
-    waits and locks alike for both and tells no one which names exist."""
-
-    __tablename__ = "unknown_logins"
-
-    username: Mapped[str] = mapped_column(primary_key=True)
-    failed_attempts: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
-
-
 def principal_for(user: User) -> Principal:
-    return Principal(username=user.username, role=Role(user.role), tenant_code=user.tenant_code,
+    return Principal(username=user.username, role=UserRole(user.role), tenant_code=user.tenant_code,
                      unit_code=user.unit_code, display_name=user.display_name)
 
 
 # --- managing accounts -----------------------------------------------------------------------------------
 
 
-def add_user(session: Session, username: str, role: Role, *, by: Principal, display_name: str = "",
+def add_user(session: Session, username: str, role: UserRole, *, by: Principal, display_name: str = "",
              tenant_code: str | None = None, unit_code: str | None = None, password: str | None = None,
              email: str | None = None, oidc_subject: str | None = None) -> User:
     """A new account; a school account needs its school, a unit account its unit."""
-    require_role(session, by, Role.PROVINCE_ADMIN, action="user_add")
+    require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_add")
     _require_account_writes(session)
     username = _valid_username(session, username)
     tenant_code, unit_code = _typed_codes(tenant_code, unit_code)
@@ -126,7 +93,7 @@ def add_user(session: Session, username: str, role: Role, *, by: Principal, disp
 def set_password(session: Session, username: str, password: str, *, by: Principal) -> User:
     """A new password (a user may change their own); it also lifts a lock and ends the user's sessions."""
     if by.username != username:
-        require_role(session, by, Role.PROVINCE_ADMIN, action="user_passwd")
+        require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_passwd")
     _require_account_writes(session)
     user = _existing(session, username)
     user.password_hash = _hash(password, user.username)
@@ -137,7 +104,7 @@ def set_password(session: Session, username: str, password: str, *, by: Principa
 
 
 def disable_user(session: Session, username: str, *, by: Principal) -> User:
-    require_role(session, by, Role.PROVINCE_ADMIN, action="user_disable")
+    require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_disable")
     if username == by.username:
         raise AccountError("不能停用自己正在使用的账号")
     user = _existing(session, username)
@@ -152,7 +119,7 @@ def disable_user(session: Session, username: str, *, by: Principal) -> User:
 
 def list_users(session: Session, *, by: Principal) -> list[User]:
     """Every account (without its password hash), for the province administrator only."""
-    require_role(session, by, Role.PROVINCE_ADMIN, action="user_list")
+    require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_list")
     return list(session.scalars(select(User).order_by(User.role, User.username)))
 
 
@@ -176,12 +143,12 @@ def bootstrap_admin(session: Session) -> str | None:
 
     Returns None when a province administrator already exists (the password is never shown again).
     """
-    if session.scalar(select(User.username).where(User.role == Role.PROVINCE_ADMIN).limit(1)):
+    if session.scalar(select(User.username).where(User.role == UserRole.PROVINCE_ADMIN).limit(1)):
         return None
     if get_user(session, BOOTSTRAP_USERNAME) is not None:
         raise AccountError(f"用户名 {BOOTSTRAP_USERNAME} 已被占用，请用 reformboard user add 创建省级管理员")
     password = secrets.token_urlsafe(16)
-    session.add(User(username=BOOTSTRAP_USERNAME, display_name="省级管理员", role=Role.PROVINCE_ADMIN,
+    session.add(User(username=BOOTSTRAP_USERNAME, display_name="省级管理员", role=UserRole.PROVINCE_ADMIN,
                      password_hash=hash_password(password)))
     session.flush()
     audit(session, "system", "admin_bootstrapped", username=BOOTSTRAP_USERNAME)
@@ -233,13 +200,13 @@ def _typed_codes(tenant_code: str | None, unit_code: str | None) -> tuple[str | 
         raise AccountError(str(refused)) from None
 
 
-def _check_attachment(session: Session, role: Role, tenant_code: str | None, unit_code: str | None) -> None:
-    if role is Role.SCHOOL:
+def _check_attachment(session: Session, role: UserRole, tenant_code: str | None, unit_code: str | None) -> None:
+    if role is UserRole.SCHOOL:
         if not tenant_code or unit_code:
             raise AccountError("学校团委账号须指定所属学校，且不能指定单位")
-        if session.get(School, tenant_code) is None:
+        if session.get(Tenant, tenant_code) is None:
             raise AccountError(f"找不到学校标识码为 {tenant_code} 的学校，请先添加该学校")
-    elif role is Role.UNIT:
+    elif role is UserRole.UNIT:
         if not unit_code or tenant_code:
             raise AccountError("地市团委/省直机关团工委账号须指定所属单位，且不能指定学校")
         if session.get(Unit, unit_code) is None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from checks.results import DeadlineState, OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.serialize import dump, load
-from tenants.models import Assessment, OnsiteResultRow, VerdictOverride as OverrideRow, utcnow
+from tenants.models import Assessment, OnsiteResultRow, VerdictOverrideRow, utcnow
 from tenants.queries import latest_per_tenant
 
 
@@ -78,7 +78,7 @@ def onsite_results_for(session: Session, campaign_id: str,
 def record_override(session: Session, *, tenant_code: str, campaign_id: str, verdict: Verdict | None,
                     reason: str, decided_by: str, decided_at: datetime | None = None) -> None:
     """Record a verdict override (None withdraws the one in force); earlier decisions stay on record."""
-    session.add(OverrideRow(tenant_code=tenant_code, campaign_id=campaign_id, verdict=verdict, reason=reason,
+    session.add(VerdictOverrideRow(tenant_code=tenant_code, campaign_id=campaign_id, verdict=verdict, reason=reason,
                             decided_by=decided_by, decided_at=decided_at or utcnow()))
 
 
@@ -86,11 +86,11 @@ def overrides_for(session: Session, campaign_id: str, tenant_codes: Iterable[str
                   before: datetime | None = None) -> dict[str, VerdictOverride]:
     """school code -> the override in force (the latest decision made before `before`, unless it
     withdrew the override)."""
-    conditions = [OverrideRow.campaign_id == campaign_id]
+    conditions = [VerdictOverrideRow.campaign_id == campaign_id]
     if before is not None:
-        conditions.append(OverrideRow.decided_at < before)
-    latest = latest_per_tenant(session, OverrideRow, *conditions,
-                               newest_first=(OverrideRow.decided_at.desc(), OverrideRow.id.desc()),
+        conditions.append(VerdictOverrideRow.decided_at < before)
+    latest = latest_per_tenant(session, VerdictOverrideRow, *conditions,
+                               newest_first=(VerdictOverrideRow.decided_at.desc(), VerdictOverrideRow.id.desc()),
                                tenant_codes=tenant_codes)
     return {code: VerdictOverride(row.verdict, row.reason, row.decided_by, row.decided_at)
             for code, row in latest.items() if row.verdict is not None}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.errors import DomainError, NotFound
-from tenants.models import CampaignRow, School, Unit, UnitKind
+from tenants.models import CampaignRow, Tenant, Unit, UnitKind
 from textsafety import for_terminal, name_problem
 
 SCHOOL_CODE = re.compile(r"[0-9]{10}")  # ASCII digits: \d would also take full-width ones
@@ -57,16 +57,16 @@ def add_unit(session: Session, code: str, name: str, kind: UnitKind) -> Unit:
     return unit
 
 
-def add_school(session: Session, code: str, name: str, unit_code: str, school_type: str = "") -> School:
+def add_school(session: Session, code: str, name: str, unit_code: str, school_type: str = "") -> Tenant:
     code, name = parse_school_code(code), checked_name(name, "学校名称")
-    if session.get(School, code) is not None:
+    if session.get(Tenant, code) is not None:
         raise DirectoryError(f"学校标识码 {code} 已存在")
-    school = School(code=code, name=name, unit_code=unit_code, school_type=school_type)
+    school = Tenant(code=code, name=name, unit_code=unit_code, school_type=school_type)
     _add_referable(session, school)
     return school
 
 
-def _add_referable(session: Session, row: Unit | School | CampaignRow) -> None:
+def _add_referable(session: Session, row: Unit | Tenant | CampaignRow) -> None:
     # The models declare no relationships, so the unit of work cannot tell that a school must be
     # inserted after its unit: insert each parent row now.
     session.add(row)
@@ -77,15 +77,15 @@ def list_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).order_by(Unit.code)))
 
 
-def list_schools(session: Session, unit_code: str | None = None) -> list[School]:
-    query = select(School).order_by(School.code)
+def list_schools(session: Session, unit_code: str | None = None) -> list[Tenant]:
+    query = select(Tenant).order_by(Tenant.code)
     if unit_code is not None:
-        query = query.where(School.unit_code == unit_code)
+        query = query.where(Tenant.unit_code == unit_code)
     return list(session.scalars(query))
 
 
-def get_school(session: Session, code: str) -> School | None:
-    return session.get(School, code)
+def get_school(session: Session, code: str) -> Tenant | None:
+    return session.get(Tenant, code)
 
 
 def ensure_campaign(session: Session, campaign: Campaign) -> Campaign:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from checks.results import Verdict
 from checks.schema import ItemStatus, Level, MeetingKind, OrgKind, Political
+from tenants.principal import UserRole
 
 # Named constraints keep future (batch) migrations on SQLite able to drop and alter them.
 NAMING_CONVENTION = {
@@ -78,7 +79,7 @@ class Unit(Base):
     kind: Mapped[UnitKind] = mapped_column(chinese_enum(UnitKind))
 
 
-class School(Base):
+class Tenant(Base):
     """A tenant: one university, keyed by its 10-digit national school code."""
 
     __tablename__ = "tenants"
@@ -282,7 +283,7 @@ class OnsiteResultRow(Base):
     source_sha256: Mapped[str] = mapped_column(String(64))
 
 
-class VerdictOverride(Base):
+class VerdictOverrideRow(Base):
     """A province administrator's decision replacing a school's verdict, with the reason recorded.
 
     The latest row per school and campaign is in force; a row with no verdict withdraws the override."""
@@ -343,3 +344,36 @@ class ScopeKey(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(default="")
+    role: Mapped[UserRole] = mapped_column(chinese_enum(UserRole))
+    tenant_code: Mapped[str | None] = mapped_column(ForeignKey("tenants.code"))  # UserRole.SCHOOL
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))  # UserRole.UNIT
+    # None: signs in through SSO only. Never loaded with the account (reading it raises).
+    password_hash: Mapped[str | None] = mapped_column(deferred=True, deferred_raiseload=True)
+    oidc_subject: Mapped[str | None] = mapped_column(unique=True)
+    email: Mapped[str | None] = mapped_column(unique=True)  # lower case
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised by the database whenever password, role, school, unit or active changes (migration 0004):
+    # a signed-in session whose version differs has ended.
+    credential_version: Mapped[int] = mapped_column(default=0)
+
+
+class UnknownLogin(Base):
+    """Failures at a name no account has, counted like an account's so that the login form answers,
+    waits and locks alike for both and tells no one which names exist."""
+
+    __tablename__ = "unknown_logins"
+
+    username: Mapped[str] = mapped_column(primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-class Role(StrEnum):
+class UserRole(StrEnum):
     PROVINCE_ADMIN = "province-admin"
     PROVINCE_VIEWER = "province-viewer"
     UNIT = "unit"  # a city League committee or 省直机关团工委: read-only, its own schools
@@ -18,26 +18,26 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.PROVINCE_ADMIN: "省级管理员",
-    Role.PROVINCE_VIEWER: "省级查看",
-    Role.UNIT: "地市团委/省直机关团工委",
-    Role.SCHOOL: "学校团委",
+    UserRole.PROVINCE_ADMIN: "省级管理员",
+    UserRole.PROVINCE_VIEWER: "省级查看",
+    UserRole.UNIT: "地市团委/省直机关团工委",
+    UserRole.SCHOOL: "学校团委",
 }
 
 
 @dataclass(frozen=True)
 class Principal:
     username: str
-    role: Role
-    tenant_code: str | None = None  # for Role.SCHOOL
-    unit_code: str | None = None  # for Role.UNIT
+    role: UserRole
+    tenant_code: str | None = None  # for UserRole.SCHOOL
+    unit_code: str | None = None  # for UserRole.UNIT
     display_name: str = ""
 
     @property
     def is_province(self) -> bool:
-        return self.role in (Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER)
+        return self.role in (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER)
 
 
 # The CLI acts as the local operator: whoever can run commands on the server already holds the database.
 def local_operator(name: str) -> Principal:
-    return Principal(username=f"cli:{name}", role=Role.PROVINCE_ADMIN, display_name="本机操作员")
+    return Principal(username=f"cli:{name}", role=UserRole.PROVINCE_ADMIN, display_name="本机操作员")

@@ -8,9 +8,9 @@ from typing import TypeVar
 from sqlalchemy import ColumnElement, UnaryExpression, func, select
 from sqlalchemy.orm import Session
 
-from tenants.models import Assessment, Submission, VerdictOverride
+from tenants.models import Assessment, Submission, VerdictOverrideRow
 
-PerTenant = TypeVar("PerTenant", Submission, Assessment, VerdictOverride)
+PerTenant = TypeVar("PerTenant", Submission, Assessment, VerdictOverrideRow)
 
 
 def latest_per_tenant(session: Session, model: type[PerTenant], *conditions: ColumnElement[bool],

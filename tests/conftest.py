@@ -38,7 +38,7 @@ from checks.rulebook import load_rulebook
 from tenants import store
 from tenants.db import DatabaseUnavailable, database_url, make_engine, make_sessionmaker, migrate
 from tenants.models import UnitKind
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 
 # Fixtures shared by several test modules, registered here rather than imported into each.
 pytest_plugins = ["tests.fixtures.cli", "tests.fixtures.browser", "tests.fixtures.app_role"]
@@ -47,7 +47,7 @@ PG_ADMIN_ENV = "REFORMBOARD_TEST_PG"
 DEFAULT_PG_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ["sqlite", "postgresql"]
 # Whom tests read as when they look at what was stored (the store's read functions take a principal).
-PROVINCE = Principal("test-province", Role.PROVINCE_ADMIN)
+PROVINCE = Principal("test-province", UserRole.PROVINCE_ADMIN)
 
 
 class PostgresServer:

@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from tenants.access import (AccessDenied, UnknownTenant, can_see_names, require_role, require_tenant,
                             scoped_transaction, visible_codes, visible_tenants)
-from tenants.models import AuditEntry, School, UnitKind
-from tenants.principal import Principal, Role
+from tenants.models import AuditEntry, Tenant, UnitKind
+from tenants.principal import Principal, UserRole
 from tenants.store import add_school, add_unit, audit_entries
 from tests.conftest import Directory, PROVINCE
 
@@ -26,15 +26,15 @@ def province(session: Session, directory: Directory) -> Directory:
 
 
 def school_of(d: Directory) -> Principal:
-    return Principal("gz.school", Role.SCHOOL, tenant_code=d.school)
+    return Principal("gz.school", UserRole.SCHOOL, tenant_code=d.school)
 
 
 def unit_of(d: Directory) -> Principal:
-    return Principal("gz.unit", Role.UNIT, unit_code=d.unit)
+    return Principal("gz.unit", UserRole.UNIT, unit_code=d.unit)
 
 
-ADMIN = Principal("chief", Role.PROVINCE_ADMIN)
-VIEWER = Principal("viewer", Role.PROVINCE_VIEWER)
+ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
+VIEWER = Principal("viewer", UserRole.PROVINCE_VIEWER)
 
 
 def denials(engine: Engine) -> list[AuditEntry]:
@@ -62,7 +62,7 @@ def test_a_school_sees_only_itself(session: Session, province: Directory) -> Non
 
 
 def test_a_deactivated_school_leaves_its_unit_and_itself_blind(session: Session, province: Directory) -> None:
-    session.get(School, province.school).active = False
+    session.get(Tenant, province.school).active = False
     session.commit()
 
     assert visible_codes(session, unit_of(province)) == {province.other_school}
@@ -134,12 +134,12 @@ def test_a_refusal_after_a_write_in_the_same_transaction_is_audited_and_the_writ
         engine: Engine, province: Directory) -> None:
     me = school_of(province)
     with pytest.raises(AccessDenied), scoped_transaction(engine, me) as session:
-        session.get(School, province.school).name = "改名大学"
+        session.get(Tenant, province.school).name = "改名大学"
         session.flush()
         require_tenant(session, me, province.other_school, "upload", write=True)
 
     with Session(engine) as fresh:
-        assert fresh.get(School, province.school).name == "广州示范大学"
+        assert fresh.get(Tenant, province.school).name == "广州示范大学"
     assert [e.detail["attempted"] for e in denials(engine)] == ["upload"]
 
 
@@ -161,13 +161,13 @@ def test_a_refusal_echoes_no_more_than_a_code(session: Session, province: Direct
     assert str(refused.value) == f"您没有权限查看学校 {'x' * 20} 的数据"
 
 
-@pytest.mark.parametrize("principal", [VIEWER, Principal("gz.unit", Role.UNIT, unit_code="4401"),
-                                       Principal("gz.school", Role.SCHOOL, tenant_code="4144010558")],
+@pytest.mark.parametrize("principal", [VIEWER, Principal("gz.unit", UserRole.UNIT, unit_code="4401"),
+                                       Principal("gz.school", UserRole.SCHOOL, tenant_code="4144010558")],
                          ids=["viewer", "unit", "school"])
 def test_role_only_actions_are_refused_and_audited(engine: Engine, session: Session, province: Directory,
                                                   principal: Principal) -> None:
     with pytest.raises(AccessDenied, match=f"您的角色（{principal.role.label}）无权进行此项操作"):
-        require_role(session, principal, Role.PROVINCE_ADMIN, action="override_verdict")
+        require_role(session, principal, UserRole.PROVINCE_ADMIN, action="override_verdict")
     session.rollback()
 
     [entry] = denials(engine)
@@ -176,7 +176,7 @@ def test_role_only_actions_are_refused_and_audited(engine: Engine, session: Sess
 
 
 def test_a_role_held_passes_without_a_trace(engine: Engine, session: Session, province: Directory) -> None:
-    require_role(session, ADMIN, Role.PROVINCE_ADMIN, action="override_verdict")
+    require_role(session, ADMIN, UserRole.PROVINCE_ADMIN, action="override_verdict")
     session.rollback()
 
     assert denials(engine) == []
@@ -187,10 +187,10 @@ def test_a_role_held_passes_without_a_trace(engine: Engine, session: Session, pr
 
 def test_a_scoped_transaction_commits_its_work(engine: Engine, province: Directory) -> None:
     with scoped_transaction(engine, ADMIN) as session:
-        session.get(School, province.school).school_type = "独立学院"
+        session.get(Tenant, province.school).school_type = "独立学院"
 
     with Session(engine) as fresh:
-        assert fresh.get(School, province.school).school_type == "独立学院"
+        assert fresh.get(Tenant, province.school).school_type == "独立学院"
 
 
 @pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
@@ -204,4 +204,4 @@ def test_on_postgresql_the_scope_is_set_for_the_transaction_only(engine: Engine,
         assert scope(session) == "all"
     with Session(engine) as unscoped:
         assert scope(unscoped) in {None, ""}
-        assert unscoped.scalar(select(School.code).limit(1))  # the directory itself stays readable
+        assert unscoped.scalar(select(Tenant.code).limit(1))  # the directory itself stays readable

@@ -8,12 +8,27 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tenants.access import AccessDenied
-from tenants.accounts import (FREE_FAILURES, LOCK_AFTER_FAILURES, LOCK_MINUTES, AccountError, Outcome, User,
-                              add_user, authenticate, bootstrap_admin, delay_after, disable_user,
-                              find_sso_user, get_user, list_users, principal_for, set_password)
-from tenants.principal import Principal, Role, local_operator
+from tenants.accounts import (
+    FREE_FAILURES,
+    LOCK_AFTER_FAILURES,
+    LOCK_MINUTES,
+    AccountError,
+    Outcome,
+    add_user,
+    authenticate,
+    bootstrap_admin,
+    delay_after,
+    disable_user,
+    find_sso_user,
+    get_user,
+    list_users,
+    principal_for,
+    set_password,
+)
+from tenants.models import User
+from tenants.principal import Principal, UserRole, local_operator
 from tenants.store import audit_entries
-from tests.conftest import Directory, PROVINCE
+from tests.conftest import PROVINCE, Directory
 
 PASSWORD = "correct horse battery"
 ADMIN = local_operator("tester")
@@ -50,7 +65,7 @@ def sleep() -> RecordedSleep:
 
 @pytest.fixture
 def school_user(session: Session, directory: Directory) -> User:
-    user = add_user(session, "gz.school", Role.SCHOOL, by=ADMIN, display_name="王老师",
+    user = add_user(session, "gz.school", UserRole.SCHOOL, by=ADMIN, display_name="王老师",
                     tenant_code=directory.school, password=PASSWORD)
     session.commit()
     return user
@@ -67,49 +82,49 @@ def login(session: Session, password: str, clock: FakeClock, sleep: RecordedSlee
 
 def test_a_school_account_belongs_to_an_existing_school(session: Session, directory: Directory) -> None:
     with pytest.raises(AccountError, match="须指定所属学校"):
-        add_user(session, "a.school", Role.SCHOOL, by=ADMIN, password=PASSWORD)
+        add_user(session, "a.school", UserRole.SCHOOL, by=ADMIN, password=PASSWORD)
     with pytest.raises(AccountError, match="找不到学校标识码为 4144019999 的学校"):
-        add_user(session, "a.school", Role.SCHOOL, by=ADMIN, tenant_code="4144019999", password=PASSWORD)
+        add_user(session, "a.school", UserRole.SCHOOL, by=ADMIN, tenant_code="4144019999", password=PASSWORD)
 
 
 def test_a_unit_account_belongs_to_an_existing_unit(session: Session, directory: Directory) -> None:
     with pytest.raises(AccountError, match="须指定所属单位"):
-        add_user(session, "a.unit", Role.UNIT, by=ADMIN, tenant_code=directory.school, password=PASSWORD)
-    user = add_user(session, "a.unit", Role.UNIT, by=ADMIN, unit_code=directory.unit, password=PASSWORD)
+        add_user(session, "a.unit", UserRole.UNIT, by=ADMIN, tenant_code=directory.school, password=PASSWORD)
+    user = add_user(session, "a.unit", UserRole.UNIT, by=ADMIN, unit_code=directory.unit, password=PASSWORD)
 
-    assert principal_for(user) == Principal("a.unit", Role.UNIT, unit_code=directory.unit)
+    assert principal_for(user) == Principal("a.unit", UserRole.UNIT, unit_code=directory.unit)
 
 
 def test_a_province_account_belongs_to_no_school(session: Session, directory: Directory) -> None:
     with pytest.raises(AccountError, match="不属于某个学校或单位"):
-        add_user(session, "viewer", Role.PROVINCE_VIEWER, by=ADMIN, unit_code=directory.unit, password=PASSWORD)
+        add_user(session, "viewer", UserRole.PROVINCE_VIEWER, by=ADMIN, unit_code=directory.unit, password=PASSWORD)
 
 
 def test_usernames_are_unique_and_compared_in_lower_case(session: Session, school_user: User) -> None:
     with pytest.raises(AccountError, match="用户名 gz.school 已存在"):
-        add_user(session, "GZ.School", Role.PROVINCE_VIEWER, by=ADMIN, password=PASSWORD)
+        add_user(session, "GZ.School", UserRole.PROVINCE_VIEWER, by=ADMIN, password=PASSWORD)
 
 
 def test_a_malformed_username_is_refused(session: Session) -> None:
     with pytest.raises(AccountError, match="用户名“张 三”无效"):
-        add_user(session, "张 三", Role.PROVINCE_VIEWER, by=ADMIN, password=PASSWORD)
+        add_user(session, "张 三", UserRole.PROVINCE_VIEWER, by=ADMIN, password=PASSWORD)
 
 
 def test_an_account_with_no_way_to_sign_in_is_refused(session: Session) -> None:
     with pytest.raises(AccountError, match="无法登录"):
-        add_user(session, "nobody", Role.PROVINCE_VIEWER, by=ADMIN)
+        add_user(session, "nobody", UserRole.PROVINCE_VIEWER, by=ADMIN)
 
 
 def test_a_short_password_is_refused(session: Session) -> None:
     with pytest.raises(AccountError, match="密码至少需要 10 个字符"):
-        add_user(session, "viewer", Role.PROVINCE_VIEWER, by=ADMIN, password="123456")
+        add_user(session, "viewer", UserRole.PROVINCE_VIEWER, by=ADMIN, password="123456")
 
 
 def test_only_the_province_administrator_adds_accounts(session: Session, directory: Directory) -> None:
-    viewer = Principal("viewer", Role.PROVINCE_VIEWER)
+    viewer = Principal("viewer", UserRole.PROVINCE_VIEWER)
 
     with pytest.raises(AccessDenied):
-        add_user(session, "sneaky", Role.PROVINCE_ADMIN, by=viewer, password=PASSWORD)
+        add_user(session, "sneaky", UserRole.PROVINCE_ADMIN, by=viewer, password=PASSWORD)
 
     assert get_user(session, "sneaky") is None
     [denial] = audit_entries(session, PROVINCE, action="permission_denied")
@@ -130,7 +145,7 @@ def test_adding_an_account_is_audited_without_the_password(session: Session, sch
 
 
 def test_list_users_shows_every_account(session: Session, school_user: User) -> None:
-    add_user(session, "viewer", Role.PROVINCE_VIEWER, by=ADMIN, password=PASSWORD)
+    add_user(session, "viewer", UserRole.PROVINCE_VIEWER, by=ADMIN, password=PASSWORD)
 
     assert [user.username for user in list_users(session, by=ADMIN)] == ["viewer", "gz.school"]
 
@@ -146,11 +161,11 @@ def test_the_first_administrator_gets_a_random_password_shown_once(session: Sess
     assert password and len(password) >= 20
     assert login(session, password, clock, sleep, username="admin").outcome is Outcome.SIGNED_IN
     assert bootstrap_admin(session) is None
-    assert [u.username for u in list_users(session, by=ADMIN) if u.role is Role.PROVINCE_ADMIN] == ["admin"]
+    assert [u.username for u in list_users(session, by=ADMIN) if u.role is UserRole.PROVINCE_ADMIN] == ["admin"]
 
 
 def test_no_administrator_is_bootstrapped_when_one_exists(session: Session) -> None:
-    add_user(session, "chief", Role.PROVINCE_ADMIN, by=ADMIN, password=PASSWORD)
+    add_user(session, "chief", UserRole.PROVINCE_ADMIN, by=ADMIN, password=PASSWORD)
 
     assert bootstrap_admin(session) is None
     assert get_user(session, "admin") is None
@@ -171,7 +186,7 @@ def test_the_right_password_signs_in_and_is_audited(session: Session, school_use
     result = login(session, PASSWORD, clock, sleep)
 
     assert result.outcome is Outcome.SIGNED_IN
-    assert principal_for(result.user) == Principal("gz.school", Role.SCHOOL, tenant_code=school_user.tenant_code,
+    assert principal_for(result.user) == Principal("gz.school", UserRole.SCHOOL, tenant_code=school_user.tenant_code,
                                                    display_name="王老师")
     assert get_user(session, "gz.school").last_login_at == clock.now
     assert [e.actor for e in audit_entries(session, PROVINCE, action="login")] == ["gz.school"]
@@ -260,7 +275,7 @@ def test_a_disabled_account_cannot_sign_in(session: Session, school_user: User, 
 
 def test_an_sso_only_account_has_no_password_to_guess(session: Session, clock: FakeClock,
                                                       sleep: RecordedSleep) -> None:
-    add_user(session, "sso.user", Role.PROVINCE_VIEWER, by=ADMIN, email="SSO@Example.edu.cn")
+    add_user(session, "sso.user", UserRole.PROVINCE_VIEWER, by=ADMIN, email="SSO@Example.edu.cn")
     session.commit()
 
     assert login(session, "", clock, sleep, username="sso.user").outcome is Outcome.WRONG
@@ -295,14 +310,14 @@ def test_a_new_password_lifts_the_lock(session: Session, school_user: User, cloc
 def test_users_change_their_own_password_but_not_others(session: Session, school_user: User) -> None:
     me = principal_for(school_user)
     set_password(session, "gz.school", "my own new secret", by=me)
-    add_user(session, "viewer", Role.PROVINCE_VIEWER, by=ADMIN, password=PASSWORD)
+    add_user(session, "viewer", UserRole.PROVINCE_VIEWER, by=ADMIN, password=PASSWORD)
 
     with pytest.raises(AccessDenied):
         set_password(session, "viewer", "taken over now", by=me)
 
 
 def test_no_one_disables_their_own_account(session: Session) -> None:
-    chief = add_user(session, "chief", Role.PROVINCE_ADMIN, by=ADMIN, password=PASSWORD)
+    chief = add_user(session, "chief", UserRole.PROVINCE_ADMIN, by=ADMIN, password=PASSWORD)
 
     with pytest.raises(AccountError, match="不能停用自己"):
         disable_user(session, "chief", by=principal_for(chief))
@@ -312,9 +327,9 @@ def test_no_one_disables_their_own_account(session: Session) -> None:
 
 
 def test_an_sso_identity_maps_by_subject_first_then_by_email(session: Session) -> None:
-    by_subject = add_user(session, "li", Role.PROVINCE_VIEWER, by=ADMIN, oidc_subject="sub-li",
+    by_subject = add_user(session, "li", UserRole.PROVINCE_VIEWER, by=ADMIN, oidc_subject="sub-li",
                           email="li@example.edu.cn")
-    by_email = add_user(session, "wang", Role.PROVINCE_VIEWER, by=ADMIN, email="Wang@Example.edu.cn")
+    by_email = add_user(session, "wang", UserRole.PROVINCE_VIEWER, by=ADMIN, email="Wang@Example.edu.cn")
 
     assert find_sso_user(session, "sub-li", "wang@example.edu.cn") is by_subject
     assert find_sso_user(session, "sub-unknown", "WANG@example.edu.cn") is by_email
@@ -323,7 +338,7 @@ def test_an_sso_identity_maps_by_subject_first_then_by_email(session: Session) -
 
 
 def test_an_sso_identity_belongs_to_one_account(session: Session) -> None:
-    add_user(session, "li", Role.PROVINCE_VIEWER, by=ADMIN, email="li@example.edu.cn")
+    add_user(session, "li", UserRole.PROVINCE_VIEWER, by=ADMIN, email="li@example.edu.cn")
 
     with pytest.raises(AccountError, match="邮箱 li@example.edu.cn 已被其他账号使用"):
-        add_user(session, "li2", Role.PROVINCE_VIEWER, by=ADMIN, email="LI@example.edu.cn")
+        add_user(session, "li2", UserRole.PROVINCE_VIEWER, by=ADMIN, email="LI@example.edu.cn")

@@ -31,7 +31,7 @@ from tenants.access import DENIED, AccessDenied
 from tenants.accounts import add_user, get_user, principal_for
 from tenants.db import alembic_config, make_engine, make_sessionmaker, migrate
 from tenants.models import Submission, UnitKind
-from tenants.principal import Principal, Role, local_operator
+from tenants.principal import Principal, UserRole, local_operator
 from tenants.submissions import CHINA_TIME, start_of_day
 from tests.conftest import PROVINCE
 from tests.fixtures.cli import score_json
@@ -69,8 +69,8 @@ def board(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
         store.add_school(session, SCHOOL, "广州示范大学", "4401", "本科")
         store.ensure_campaign(session, CAMPAIGN)
         operator = local_operator("test")
-        add_user(session, "admin", Role.PROVINCE_ADMIN, by=operator, email="admin@example.cn")
-        add_user(session, "school", Role.SCHOOL, by=operator, email="school@example.cn", tenant_code=SCHOOL)
+        add_user(session, "admin", UserRole.PROVINCE_ADMIN, by=operator, email="admin@example.cn")
+        add_user(session, "school", UserRole.SCHOOL, by=operator, email="school@example.cn", tenant_code=SCHOOL)
     yield engine
     engine.dispose()
 
@@ -147,7 +147,7 @@ def upload(session: Session, principal: Principal, data: bytes, *, received_on: 
 
 
 def test_only_a_province_administrator_backfills(board, tmp_path):
-    school_user = Principal("school", Role.SCHOOL, tenant_code=SCHOOL)
+    school_user = Principal("school", UserRole.SCHOOL, tenant_code=SCHOOL)
     with pytest.raises(AccessDenied), make_sessionmaker(board).begin() as session:
         upload(session, school_user, workbook(tmp_path).read_bytes(), received_on=RECEIVED)
     assert stored(board) == []

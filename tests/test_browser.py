@@ -26,7 +26,7 @@ from reformboard.board import assess_schools
 from reformboard.context import AppContext
 from reformboard.settings import Settings
 from tenants.accounts import add_user
-from tenants.principal import Role, local_operator
+from tenants.principal import UserRole, local_operator
 from tenants.store import list_schools
 from tenants.submissions import CHINA_TIME
 from tests.fixtures.browser import PASSWORD, REPO, VIEWPORT, WAIT_MS, log_in, serve
@@ -69,8 +69,8 @@ def _seed(env: dict[str, str], folder: Path) -> tuple[str, str, Path, Verdict]:
         reports = {code: _report_for(code, names[code]) for code in names}
         after = {code: assess(reports[code], rulebook, campaign, today).verdict for code in names}
         code = next(c for c in sorted(names) if before[c] is not after[c])
-        add_user(session, "province.admin", Role.PROVINCE_ADMIN, by=operator, password=PASSWORD)
-        add_user(session, "school", Role.SCHOOL, by=operator, tenant_code=code, password=PASSWORD)
+        add_user(session, "province.admin", UserRole.PROVINCE_ADMIN, by=operator, password=PASSWORD)
+        add_user(session, "school", UserRole.SCHOOL, by=operator, tenant_code=code, password=PASSWORD)
     workbook = folder / "本校填报.xlsx"
     workbook.write_bytes(fill_template(reports[code], rulebook, campaign))
     ctx.engine.dispose()

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import openpyxl
 
-from loaders import verification as v
+from loaders import verification
 from reformboard.cli import main
 from tests.fixtures.cli import score_json
 
@@ -16,12 +16,12 @@ from tests.fixtures.cli import score_json
 def fill_inspection(sheet: bytes, results: dict[str, str], rulebook_ids: list[str]) -> bytes:
     """Write the inspectors' words into the exported sheet as an inspector would."""
     wb = openpyxl.load_workbook(io.BytesIO(sheet))
-    ws = wb[v.SHEET]
+    ws = wb[verification.SHEET]
     for item_id, word in results.items():
-        row = v.item_row(rulebook_ids.index(item_id))
-        ws.cell(row, v.RESULT_COLUMN, word)
-        ws.cell(row, v.NOTE_COLUMN, "现场查阅原始材料")
-    signature = v.signature_row(len(rulebook_ids))
+        row = verification.item_row(rulebook_ids.index(item_id))
+        ws.cell(row, verification.RESULT_COLUMN, word)
+        ws.cell(row, verification.NOTE_COLUMN, "现场查阅原始材料")
+    signature = verification.signature_row(len(rulebook_ids))
     ws[f"C{signature}"], ws[f"H{signature}"] = "张伟、李娜", datetime(2026, 11, 20)
     out = io.BytesIO()
     wb.save(out)
@@ -36,7 +36,7 @@ def test_export_one_school_a_unit_and_the_province(demo_db, tmp_path, capsys):
     school = submitted_school(capsys)
     one = tmp_path / "one.xlsx"
     assert main(["export-sheets", "--tenant", school["tenant"], "-o", str(one)]) == 0
-    assert openpyxl.load_workbook(one)[v.SHEET].cell(v.FIRST_ITEM_ROW, 1).value == "1.1"
+    assert openpyxl.load_workbook(one)[verification.SHEET].cell(verification.FIRST_ITEM_ROW, 1).value == "1.1"
     batch = tmp_path / "all.zip"
     assert main(["export-sheets", "--all", "-o", str(batch)]) == 0
     names = zipfile.ZipFile(batch).namelist()

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tenants.accounts import Outcome, authenticate, get_user
-from tenants.models import School
+from tenants.models import Tenant
 from tenants.store import audit_entries, list_schools
 from tests.conftest import PROVINCE, Directory
 from tests.fixtures.cli import school_list
@@ -113,7 +113,7 @@ def test_adding_a_unit_and_a_school(reformboard, session: Session, db_url: str) 
     code, out, _ = reformboard("tenant", "add", "4144030001", "深圳示范大学", "--unit", "4403", "--type", "高职")
 
     assert (code, out.strip()) == (0, "已添加学校 4144030001 深圳示范大学（主管单位：深圳市团委）")
-    assert session.get(School, "4144030001").school_type == "高职（专科）"
+    assert session.get(Tenant, "4144030001").school_type == "高职（专科）"
     assert {e.action for e in audit_entries(session, PROVINCE)} == {"unit_added", "tenant_added"}
 
 
@@ -192,7 +192,7 @@ def test_import_reports_every_bad_row_and_stores_nothing(reformboard, session: S
         "第 8 行：“学校类型”应为以下之一：本科、高职（专科）、独立学院、其他",
         "错误：学校名单中有 5 处问题（见上），未导入任何学校",
     ]
-    assert session.get(School, "4144010600") is None
+    assert session.get(Tenant, "4144010600") is None
 
 
 def test_import_of_a_file_without_a_school_list_exits_1(reformboard, directory: Directory,

@@ -31,7 +31,7 @@ from tenants import store
 from tenants.accounts import add_user
 from tenants.db import make_engine, make_sessionmaker
 from tenants.models import UnitKind
-from tenants.principal import Role, local_operator
+from tenants.principal import UserRole, local_operator
 from tests.fixtures.reports import minimal_compliant_report
 from tests.fixtures.wust import wust_report
 
@@ -117,10 +117,10 @@ def build_world(url: str) -> None:
         _upload(session, FAILED, _report(FAILED, _not_started(wust_report())), date(2020, 9, 1), "进展.xlsx")
         _upload(session, OTHER, _report(OTHER, wust_report()), date(2020, 7, 20), "进展.xlsx")
         operator = local_operator("test")
-        add_user(session, "admin", Role.PROVINCE_ADMIN, by=operator, password=PASSWORD)
-        add_user(session, "viewer", Role.PROVINCE_VIEWER, by=operator, password=PASSWORD)
-        add_user(session, "gz", Role.UNIT, by=operator, unit_code="4401", password=PASSWORD)
-        add_user(session, "school1", Role.SCHOOL, by=operator, tenant_code=PASSING, password=PASSWORD)
+        add_user(session, "admin", UserRole.PROVINCE_ADMIN, by=operator, password=PASSWORD)
+        add_user(session, "viewer", UserRole.PROVINCE_VIEWER, by=operator, password=PASSWORD)
+        add_user(session, "gz", UserRole.UNIT, by=operator, unit_code="4401", password=PASSWORD)
+        add_user(session, "school1", UserRole.SCHOOL, by=operator, tenant_code=PASSING, password=PASSWORD)
     engine.dispose()
 
 
@@ -293,7 +293,7 @@ def test_an_empty_province_says_how_to_start(world: World, tmp_path: Path, sqlit
     engine = make_engine(f"sqlite:///{path}")
     with make_sessionmaker(engine).begin() as session:
         store.ensure_campaign(session, CAMPAIGN)
-        add_user(session, "admin", Role.PROVINCE_ADMIN, by=local_operator("test"), password=PASSWORD)
+        add_user(session, "admin", UserRole.PROVINCE_ADMIN, by=local_operator("test"), password=PASSWORD)
     engine.dispose()
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", f"sqlite:///{path}")
     at = signed_in("admin")
@@ -366,7 +366,7 @@ def test_a_unit_without_schools_is_told_to_ask_the_campaigns_contact(world: Worl
     with make_sessionmaker(engine).begin() as session:
         store.ensure_campaign(session, replace(CAMPAIGN, contact="某市团委学校部"))
         store.add_unit(session, "4401", "广州市团委", UnitKind.CITY)
-        add_user(session, "gz", Role.UNIT, by=local_operator("test"), unit_code="4401", password=PASSWORD)
+        add_user(session, "gz", UserRole.UNIT, by=local_operator("test"), unit_code="4401", password=PASSWORD)
     engine.dispose()
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", f"sqlite:///{path}")
     at = signed_in("gz")

@@ -31,7 +31,7 @@ from tenants import store
 from tenants.accounts import add_user, get_user, principal_for
 from tenants.db import make_engine, make_sessionmaker, migrate
 from tenants.models import AuditEntry, Reminder, Submission, UnitKind
-from tenants.principal import Principal, Role, local_operator
+from tenants.principal import Principal, UserRole, local_operator
 from tests.fixtures.workbooks import filled_with
 from tests.fixtures.wust import wust_report
 from tests.conftest import PROVINCE
@@ -75,10 +75,10 @@ def board(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Board]:
         store.add_school(session, FAR_AWAY, "深圳示范大学", "4402", "本科")
         store.ensure_campaign(session, CAMPAIGN)
         operator = local_operator("test")
-        for username, role, extra in (("admin", Role.PROVINCE_ADMIN, {}), ("viewer", Role.PROVINCE_VIEWER, {}),
-                                      ("gz", Role.UNIT, {"unit_code": "4401"}),
-                                      ("wust", Role.SCHOOL, {"tenant_code": WUST}),
-                                      ("neighbour", Role.SCHOOL, {"tenant_code": NEIGHBOUR})):
+        for username, role, extra in (("admin", UserRole.PROVINCE_ADMIN, {}), ("viewer", UserRole.PROVINCE_VIEWER, {}),
+                                      ("gz", UserRole.UNIT, {"unit_code": "4401"}),
+                                      ("wust", UserRole.SCHOOL, {"tenant_code": WUST}),
+                                      ("neighbour", UserRole.SCHOOL, {"tenant_code": NEIGHBOUR})):
             add_user(session, username, role, by=operator, email=f"{username}@example.cn", **extra)
     yield Board(engine)
     engine.dispose()

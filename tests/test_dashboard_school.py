@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from checks.results import Verdict
 from dashboard import ui
 from tenants.db import make_engine, make_sessionmaker
-from tenants.models import VerdictOverride
+from tenants.models import VerdictOverrideRow
 from tenants.store import audit_entries, overrides_for
 from tests.conftest import PROVINCE
 from tests.test_dashboard_board import (BOARD_DATE, CAMPAIGN, FAILED, INSPECTORS, NAMES, OTHER, PASSING,
@@ -204,7 +204,7 @@ def test_a_too_short_reason_is_refused_and_nothing_is_stored(world: World) -> No
     assert [e.value for e in at.error] == ["请填写改判理由（至少 5 个字），理由将记入审计日志"]
     assert badges(at)[:2] == [":red-badge[未通过]", ":red-badge[未通过]"]
     with world.transaction() as session:
-        assert session.scalar(select(func.count()).select_from(VerdictOverride)) == 0
+        assert session.scalar(select(func.count()).select_from(VerdictOverrideRow)) == 0
 
 
 @pytest.mark.parametrize("username, code", [("viewer", FAILED), ("gz", FAILED), ("school1", None)])

@@ -22,7 +22,7 @@ from dashboard import ui
 from reformboard.cli import main
 from tenants.accounts import add_user, get_user, principal_for
 from tenants.db import make_engine, make_sessionmaker, migrate
-from tenants.principal import Role, local_operator
+from tenants.principal import UserRole, local_operator
 
 ROOT = Path(__file__).parents[1]
 PACKAGES = ("checks", "loaders", "tenants", "reformboard", "textsafety", "dashboard")
@@ -196,7 +196,7 @@ def test_a_page_whose_campaign_has_a_broken_rulebook_shows_its_message(tmp_path,
     monkeypatch.delenv("REFORMBOARD_APP_DATABASE_URL", raising=False)
     engine = make_engine(url)
     with make_sessionmaker(engine).begin() as session:
-        add_user(session, "admin", Role.PROVINCE_ADMIN, by=local_operator("test"), email="admin@example.cn")
+        add_user(session, "admin", UserRole.PROVINCE_ADMIN, by=local_operator("test"), email="admin@example.cn")
         admin = principal_for(get_user(session, "admin"))
     engine.dispose()
     broken = tmp_path / "broken.toml"

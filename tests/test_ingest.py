@@ -13,7 +13,7 @@ from loaders.template import fill_template
 from reformboard.ingest import ingest
 from tenants.access import AccessDenied
 from tenants.models import Submission
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tests.fixtures.wust import wust_report
 
 RULEBOOK = load_rulebook()
@@ -30,15 +30,15 @@ def upload(session, principal: Principal, data: bytes, target: str | None = None
 
 
 def test_a_school_uploads_its_own_workbook(session, directory):
-    own = Principal("own", Role.SCHOOL, tenant_code=directory.school)
+    own = Principal("own", UserRole.SCHOOL, tenant_code=directory.school)
     outcome = upload(session, own, workbook_for(directory.school))
     assert outcome.accepted and outcome.created and outcome.tenant_code == directory.school
 
 
-@pytest.mark.parametrize("role", [Role.SCHOOL, Role.UNIT, Role.PROVINCE_VIEWER])
+@pytest.mark.parametrize("role", [UserRole.SCHOOL, UserRole.UNIT, UserRole.PROVINCE_VIEWER])
 def test_nobody_but_the_school_and_the_province_admin_uploads_for_it(session, directory, role):
-    someone = Principal("someone", role, tenant_code=directory.other_school if role is Role.SCHOOL else None,
-                        unit_code=directory.unit if role is Role.UNIT else None)
+    someone = Principal("someone", role, tenant_code=directory.other_school if role is UserRole.SCHOOL else None,
+                        unit_code=directory.unit if role is UserRole.UNIT else None)
     with pytest.raises(AccessDenied):
         upload(session, someone, workbook_for(directory.school))
     assert session.scalar(select(func.count()).select_from(Submission)) == 0
@@ -46,7 +46,7 @@ def test_nobody_but_the_school_and_the_province_admin_uploads_for_it(session, di
 
 def test_an_unregistered_school_is_told_to_ask_the_campaigns_contact(session, directory):
     campaign = replace(RULEBOOK.campaign, contact="某市团委学校部")
-    admin = Principal("admin", Role.PROVINCE_ADMIN)
+    admin = Principal("admin", UserRole.PROVINCE_ADMIN)
     outcome = ingest(session, data=workbook_for("4199999999"), filename="填报.xlsx", principal=admin,
                      campaign=campaign, rulebook=RULEBOOK, limits=Limits(), target_tenant=None)
     [refusal] = [p for p in outcome.problems if p.is_error]

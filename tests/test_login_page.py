@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
 from tenants.accounts import add_user, disable_user, get_user
-from tenants.principal import Role, local_operator
+from tenants.principal import UserRole, local_operator
 from tenants.store import audit_entries
 from tests.conftest import Directory, PROVINCE
 from tests.test_accounts import FakeClock
@@ -45,7 +45,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 def app(db_url: str, monkeypatch: pytest.MonkeyPatch, session: Session, directory: Directory,
         clock: FakeClock) -> AppTest:
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", db_url)
-    add_user(session, "gz.school", Role.SCHOOL, by=ADMIN, display_name="王老师", tenant_code=directory.school,
+    add_user(session, "gz.school", UserRole.SCHOOL, by=ADMIN, display_name="王老师", tenant_code=directory.school,
              password=PASSWORD)
     session.commit()
     return AppTest.from_string(APP, default_timeout=30).run()

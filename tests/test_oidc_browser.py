@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy.orm import Session
 
 from tenants.accounts import add_user
-from tenants.principal import Role, local_operator
+from tenants.principal import UserRole, local_operator
 from tenants.store import audit_entries
 from tests.conftest import Directory, PROVINCE
 
@@ -75,10 +75,10 @@ class Board:
 
 @pytest.fixture
 def accounts(session: Session, directory: Directory) -> Directory:
-    add_user(session, "zhang", Role.SCHOOL, by=ADMIN, display_name="张老师", tenant_code=directory.school,
+    add_user(session, "zhang", UserRole.SCHOOL, by=ADMIN, display_name="张老师", tenant_code=directory.school,
              oidc_subject="zhang-001")
-    add_user(session, "li", Role.PROVINCE_VIEWER, by=ADMIN, display_name="李处长", email="li@example.edu.cn")
-    add_user(session, "gz.unit", Role.UNIT, by=ADMIN, display_name="广州市团委", unit_code=directory.unit,
+    add_user(session, "li", UserRole.PROVINCE_VIEWER, by=ADMIN, display_name="李处长", email="li@example.edu.cn")
+    add_user(session, "gz.unit", UserRole.UNIT, by=ADMIN, display_name="广州市团委", unit_code=directory.unit,
              password=PASSWORD)
     session.commit()
     return directory

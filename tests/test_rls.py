@@ -18,7 +18,7 @@ from tenants.access import AccessDenied, require_tenant, scoped_transaction
 from tenants.accounts import Outcome, add_user, authenticate
 from tenants.metadata import METADATA
 from tenants.models import AuditEntry, Submission
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tenants.store import audit_entries, record_submission
 from tests.conftest import Directory, PROVINCE
 
@@ -26,13 +26,13 @@ ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
 PROTECTED = {"submissions", "report_school", "report_items", "report_organisations", "report_staff",
              "report_meetings", "assessments", "onsite_results", "reminders", "audit_log", "verdict_overrides"}
-ADMIN = Principal("chief", Role.PROVINCE_ADMIN)
+ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
 
 
 
 
 def school_of(code: str) -> Principal:
-    return Principal(f"user-{code}", Role.SCHOOL, tenant_code=code)
+    return Principal(f"user-{code}", UserRole.SCHOOL, tenant_code=code)
 
 
 def raw_tenant_codes(app: Engine, table: str, tenant_ids: str | None) -> list[str]:
@@ -72,7 +72,7 @@ def test_scoped_transactions_see_their_principals_schools(app: Engine, uploads: 
             return list(session.scalars(select(Submission.tenant_code).order_by(Submission.tenant_code)))
 
     assert submitted(school_of(uploads.school)) == [uploads.school]
-    assert submitted(Principal("gz.unit", Role.UNIT, unit_code=uploads.unit)) == sorted(
+    assert submitted(Principal("gz.unit", UserRole.UNIT, unit_code=uploads.unit)) == sorted(
         [uploads.school, uploads.other_school])
     assert submitted(ADMIN) == sorted([uploads.school, uploads.other_school])
 
@@ -129,7 +129,7 @@ def test_a_refusal_is_logged_outside_the_scope_but_read_only_by_the_province(app
 @ON_POSTGRESQL
 def test_signing_in_as_the_app_role_is_audited_before_any_scope_exists(app: Engine, session: Session,
                                                                        directory: Directory) -> None:
-    add_user(session, "gz.school", Role.SCHOOL, by=ADMIN, tenant_code=directory.school,
+    add_user(session, "gz.school", UserRole.SCHOOL, by=ADMIN, tenant_code=directory.school,
              password="correct horse battery")
     session.commit()
 

@@ -15,11 +15,22 @@ from streamlit.testing.v1 import AppTest
 
 from tenants import accounts
 from tenants.access import AccessDenied
-from tenants.accounts import (LOCK_AFTER_FAILURES, MAX_DELAY_SECONDS, AccountError, Login, UnknownLogin, User,
-                              add_user, authenticate, disable_user, get_user, list_users, set_password)
+from tenants.accounts import (
+    LOCK_AFTER_FAILURES,
+    MAX_DELAY_SECONDS,
+    AccountError,
+    Login,
+    add_user,
+    authenticate,
+    disable_user,
+    get_user,
+    list_users,
+    set_password,
+)
 from tenants.db import make_sessionmaker
+from tenants.models import UnknownLogin, User
 from tenants.passwords import WeakPassword, check_policy, common_passwords
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tests.conftest import Directory
 from tests.test_accounts import ADMIN, PASSWORD, FakeClock, RecordedSleep
 from tests.test_login_page import SIGNED_IN, shown, sign_in
@@ -148,7 +159,7 @@ def test_the_cli_and_the_accounts_module_give_the_same_message(reformboard, sess
     code, _, err = reformboard("user", "add", "viewer", "--role", "province-viewer", "--password-stdin",
                                stdin="password12\n")
     with pytest.raises(AccountError) as refused:  # what the 管理 page shows
-        add_user(session, "viewer", Role.PROVINCE_VIEWER, by=ADMIN, password="password12")
+        add_user(session, "viewer", UserRole.PROVINCE_VIEWER, by=ADMIN, password="password12")
 
     assert (code, err.strip()) == (1, f"错误：{refused.value}")
     assert str(refused.value) == "该密码过于常见，容易被猜中，请换一个"
@@ -176,7 +187,7 @@ def test_a_credential_change_raises_the_version(session: Session, school_user: U
     elif change == "disabled":
         disable_user(session, "gz.school", by=ADMIN)
     else:  # no function changes these yet: an edit straight in the database counts too
-        values = {"role": Role.PROVINCE_VIEWER, "tenant_code": None} if change == "role" else {
+        values = {"role": UserRole.PROVINCE_VIEWER, "tenant_code": None} if change == "role" else {
             "tenant_code": directory.other_school}
         session.execute(update(User).where(User.username == "gz.school").values(**values))
     session.commit()
@@ -201,7 +212,7 @@ def test_a_credential_change_ends_a_signed_in_session(app: AppTest, session: Ses
     if change == "password":
         set_password(session, "gz.school", "a brand new secret", by=ADMIN)
     else:
-        values = {"role": Role.PROVINCE_VIEWER, "tenant_code": None} if change == "role" else {
+        values = {"role": UserRole.PROVINCE_VIEWER, "tenant_code": None} if change == "role" else {
             "tenant_code": directory.other_school}
         session.execute(update(User).where(User.username == "gz.school").values(**values))
     session.commit()
@@ -216,7 +227,7 @@ def test_a_credential_change_ends_a_signed_in_session(app: AppTest, session: Ses
 
 def test_only_the_province_administrator_lists_accounts(session: Session, school_user: User) -> None:
     with pytest.raises(AccessDenied):
-        list_users(session, by=Principal("viewer", Role.PROVINCE_VIEWER))
+        list_users(session, by=Principal("viewer", UserRole.PROVINCE_VIEWER))
 
 
 def test_listed_accounts_carry_no_password_hash(session: Session, school_user: User) -> None:

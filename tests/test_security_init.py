@@ -21,11 +21,11 @@ from reformboard.cli import main
 from tenants.access import scoped_transaction
 from tenants.db import make_engine
 from tenants.models import AuditEntry, Submission, UnitKind
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tenants.store import add_school, add_unit, audit, record_submission
 from tests.conftest import PostgresServer
 
-CHIEF = Principal("chief", Role.PROVINCE_ADMIN)
+CHIEF = Principal("chief", UserRole.PROVINCE_ADMIN)
 
 
 @dataclass(frozen=True)

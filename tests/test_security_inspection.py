@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checks.rulebook import load_rulebook
-from loaders import verification as v
+from loaders import verification
 from loaders.template import fill_template
 from loaders.verification_sheet import verification_sheet
 from reformboard.cli import main
@@ -27,7 +27,7 @@ from reformboard.ingest import ingest
 from reformboard.inspections import InspectionOutcome, load_inspection
 from reformboard.settings import Settings
 from tenants.models import OnsiteResultRow, Submission
-from tenants.principal import Principal, Role, local_operator
+from tenants.principal import Principal, UserRole, local_operator
 from tests.conftest import PROVINCE, Directory
 from tests.fixtures.cli import score_json
 from tests.fixtures.reports import minimal_compliant_report
@@ -35,7 +35,7 @@ from tests.fixtures.reports import minimal_compliant_report
 RULEBOOK = load_rulebook()
 IDS = [item.id for item in RULEBOOK.items]
 AS_OF = date(2020, 11, 1)
-ADMIN = Principal(username="province.admin", role=Role.PROVINCE_ADMIN)
+ADMIN = Principal(username="province.admin", role=UserRole.PROVINCE_ADMIN)
 A_NAME, B_NAME = "广州示范大学", "广州职业技术学院"  # the directory fixture's two schools
 
 
@@ -62,10 +62,10 @@ def filled_sheet(session: Session, code: str, edit=None) -> bytes:
     [entry] = verification_inputs(session, PROVINCE, RULEBOOK, RULEBOOK.campaign, AS_OF, [code]).entries
     wb = openpyxl.load_workbook(io.BytesIO(verification_sheet(entry.context, RULEBOOK, entry.report,
                                                               entry.assessment)))
-    ws = wb[v.SHEET]
+    ws = wb[verification.SHEET]
     for item_id, word in (("1.1", "符合"), ("3.1", "不符合")):
-        ws.cell(v.item_row(IDS.index(item_id)), v.RESULT_COLUMN, word)
-    signature = v.signature_row(len(IDS))
+        ws.cell(verification.item_row(IDS.index(item_id)), verification.RESULT_COLUMN, word)
+    signature = verification.signature_row(len(IDS))
     ws[f"C{signature}"], ws[f"H{signature}"] = "张伟、李娜", datetime(2020, 11, 20)
     if edit:
         edit(wb)
@@ -77,16 +77,16 @@ def filled_sheet(session: Session, code: str, edit=None) -> bytes:
 def tamper(wb: openpyxl.Workbook, *, digests: bool, reprint: bool = False, **facts: str) -> None:
     """Overwrite facts of the hidden _meta sheet. A forger who read the code also reprints the title block
     to match (reprint) and recomputes the header digest and the metadata's own digest (digests)."""
-    meta, ws = wb[v.META_SHEET], wb[v.SHEET]
+    meta, ws = wb[verification.META_SHEET], wb[verification.SHEET]
     cells = {key.value: value for key, value in meta.iter_rows(min_col=1, max_col=2)}
     for key, value in facts.items():
         cells[key].value = value
     if reprint:
-        ws.cell(*v.SCHOOL_FACT).value = f"学校：{cells['school_name'].value}（{cells['school_code'].value}）"
-        ws.cell(*v.SUBMISSION_FACT).value = f"提交编号：{cells['submission_id'].value}"
-        cells["header_digest"].value = v.header_digest(ws)
+        ws.cell(*verification.SCHOOL_FACT).value = f"学校：{cells['school_name'].value}（{cells['school_code'].value}）"
+        ws.cell(*verification.SUBMISSION_FACT).value = f"提交编号：{cells['submission_id'].value}"
+        cells["header_digest"].value = verification.header_digest(ws)
     if digests:
-        cells[v.META_DIGEST].value = v.meta_digest(meta.iter_rows(min_col=1, max_col=3, values_only=True))
+        cells[verification.META_DIGEST].value = verification.meta_digest(meta.iter_rows(min_col=1, max_col=3, values_only=True))
 
 
 def load(session: Session, data: bytes) -> InspectionOutcome:
@@ -174,8 +174,8 @@ def test_load_inspection_refuses_a_sheet_whose_metadata_names_another_school(dem
     exported = tmp_path / "sheet.xlsx"
     assert main(["export-sheets", "--tenant", school["tenant"], "-o", str(exported)]) == 0
     wb = openpyxl.load_workbook(exported)
-    wb[v.SHEET].cell(v.FIRST_ITEM_ROW, v.RESULT_COLUMN, "符合")
-    wb[v.SHEET][f"C{v.signature_row(len(IDS))}"] = "张伟"
+    wb[verification.SHEET].cell(verification.FIRST_ITEM_ROW, verification.RESULT_COLUMN, "符合")
+    wb[verification.SHEET][f"C{verification.signature_row(len(IDS))}"] = "张伟"
     tamper(wb, digests=False, school_code=other["tenant"], school_name=other["school"])
     tampered = tmp_path / "tampered.xlsx"
     wb.save(tampered)

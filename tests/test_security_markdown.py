@@ -28,8 +28,8 @@ from reformboard.ingest import ingest
 from reformboard.overrides import override_verdict
 from reformboard.settings import Settings
 from tenants.accounts import add_user
-from tenants.models import School
-from tenants.principal import Principal, Role, local_operator
+from tenants.models import Tenant
+from tenants.principal import Principal, UserRole, local_operator
 from tenants.store import save_onsite_results
 from tests.conftest import Directory
 from tests.fixtures.browser import PASSWORD, WAIT_MS, log_in, serve
@@ -71,12 +71,12 @@ def _upload(session: Session, code: str, data: bytes, filename: str, day: int) -
 def hostile(session: Session, directory: Directory) -> str:
     """School A renamed, uploads, an override and on-site results all carrying HOSTILE; its code."""
     code = directory.school
-    session.get(School, code).name = SCHOOL_NAME
+    session.get(Tenant, code).name = SCHOOL_NAME
     _upload(session, code, fill_template(hostile_report(code), RULEBOOK, RULEBOOK.campaign), FILE_NAME, 30)
     _upload(session, code, b"not a workbook", REJECTED_FILE_NAME, 29)
     operator = local_operator("test")
-    add_user(session, ADMIN, Role.PROVINCE_ADMIN, by=operator, display_name=HOSTILE, password=PASSWORD)
-    admin = Principal(username=ADMIN, role=Role.PROVINCE_ADMIN)
+    add_user(session, ADMIN, UserRole.PROVINCE_ADMIN, by=operator, display_name=HOSTILE, password=PASSWORD)
+    admin = Principal(username=ADMIN, role=UserRole.PROVINCE_ADMIN)
     override_verdict(session, admin, RULEBOOK.campaign, code, Verdict.PASSED, REASON)
     save_onsite_results(session, tenant_code=code, campaign_id=RULEBOOK.campaign.id, submission_id=None,
                         results=[OnsiteResult("1.1", "符合", HOSTILE, INSPECTORS, date(2020, 11, 2))],

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tenants import store
 from tenants.accounts import get_user
-from tenants.models import School, Unit, UnitKind
+from tenants.models import Tenant, Unit, UnitKind
 from tests.conftest import Directory
 from tests.fixtures.cli import school_list
 
@@ -30,7 +30,7 @@ def test_a_bad_school_name_is_refused_with_a_message_and_nothing_stored(reformbo
     code, _, err = reformboard("tenant", "add", "4144010600", name, "--unit", directory.unit)
 
     assert code == 1 and refusal in err
-    assert session.get(School, "4144010600") is None
+    assert session.get(Tenant, "4144010600") is None
 
 
 @pytest.mark.parametrize(("name", "refusal"), BAD_NAMES)
@@ -42,14 +42,14 @@ def test_a_bad_unit_name_is_refused_by_the_store_the_cli_and_the_admin_page_shar
 
 def test_a_name_of_100_characters_is_accepted(reformboard, session: Session, directory: Directory):
     assert reformboard("tenant", "add", "4144010600", "广" * 100, "--unit", directory.unit)[0] == 0
-    assert session.get(School, "4144010600").name == "广" * 100
+    assert session.get(Tenant, "4144010600").name == "广" * 100
 
 
 def test_a_full_width_school_code_is_stored_in_ascii_digits(reformboard, session: Session, directory: Directory):
     code, out, _ = reformboard("tenant", "add", "４１４４０１０６００", "广州新大学", "--unit", directory.unit)
 
     assert code == 0 and "4144010600" in out
-    assert session.scalars(select(School.code).where(School.name == "广州新大学")).all() == ["4144010600"]
+    assert session.scalars(select(Tenant.code).where(Tenant.name == "广州新大学")).all() == ["4144010600"]
 
 
 def test_the_full_width_twin_of_a_code_on_record_is_refused(reformboard, session: Session, directory: Directory):
@@ -59,7 +59,7 @@ def test_the_full_width_twin_of_a_code_on_record_is_refused(reformboard, session
     assert code == 1 and f"学校标识码 {directory.school} 已存在" in err
     with pytest.raises(ValueError, match="已存在"):
         store.add_school(session, twin, "另一所大学", directory.unit)  # the admin page's way in
-    assert session.scalars(select(School.code).where(School.name == "另一所大学")).all() == []
+    assert session.scalars(select(Tenant.code).where(Tenant.name == "另一所大学")).all() == []
 
 
 def test_a_full_width_unit_code_is_stored_in_ascii_and_its_twin_refused(reformboard, session: Session,
@@ -79,7 +79,7 @@ def test_a_school_added_under_a_full_width_unit_code_is_filed_under_the_unit(ref
                                "--unit", directory.unit.translate(FULL_WIDTH))
 
     assert code == 0 and "主管单位：广州市团委" in out
-    assert session.get(School, "4144010600").unit_code == directory.unit
+    assert session.get(Tenant, "4144010600").unit_code == directory.unit
 
 
 def test_a_units_schools_are_listed_by_its_full_width_code(reformboard, directory: Directory):
@@ -124,11 +124,11 @@ def test_an_imported_list_with_a_bad_name_is_refused_row_by_row(reformboard, ses
     code, _, err = reformboard("tenant", "import", str(path))
 
     assert code == 1 and "第 4 行：学校名称中含有控制字符或改变文字方向的不可见字符" in err
-    assert session.get(School, "4144010600") is None
+    assert session.get(Tenant, "4144010600") is None
 
 
 def test_tenant_list_shows_a_stored_escape_sequence_as_text(reformboard, session: Session, directory: Directory):
-    session.get(School, directory.school).name = "广州\x1b[2J大学"  # as an older version could store it
+    session.get(Tenant, directory.school).name = "广州\x1b[2J大学"  # as an older version could store it
     session.commit()
 
     code, out, _ = reformboard("tenant", "list")

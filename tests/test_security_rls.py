@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from tenants import rls
 from tenants.access import scoped_transaction
 from tenants.accounts import add_user
-from tenants.principal import Principal, Role, local_operator
+from tenants.principal import Principal, UserRole, local_operator
 from tenants.store import audit, audit_entries
 from tests.conftest import PROVINCE, Directory
 from tests.test_login_page import APP as LOGIN_APP
@@ -33,7 +33,7 @@ def rows_seen(connection: Connection) -> tuple[int, int]:
 
 
 def school_of(code: str) -> Principal:
-    return Principal(f"user-{code}", Role.SCHOOL, tenant_code=code)
+    return Principal(f"user-{code}", UserRole.SCHOOL, tenant_code=code)
 
 
 @ON_POSTGRESQL
@@ -86,7 +86,7 @@ def test_the_app_role_appends_audit_entries_in_its_signed_users_name(app: Engine
     with scoped_transaction(app, me) as session:
         audit(session, me.username, "viewed", uploads.school)
 
-    with scoped_transaction(app, Principal("chief", Role.PROVINCE_ADMIN)) as session:
+    with scoped_transaction(app, Principal("chief", UserRole.PROVINCE_ADMIN)) as session:
         assert session.scalar(text("SELECT actor FROM audit_log WHERE action = 'viewed'")) == me.username
 
 
@@ -120,7 +120,7 @@ def test_the_board_as_the_app_role_audits_a_sign_in_and_a_sign_out(
         app_url: URL, db_url: str, session: Session, directory: Directory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", db_url)
     monkeypatch.setenv("REFORMBOARD_APP_DATABASE_URL", app_url.render_as_string(hide_password=False))
-    add_user(session, "gz.school", Role.SCHOOL, by=local_operator("tester"), tenant_code=directory.school,
+    add_user(session, "gz.school", UserRole.SCHOOL, by=local_operator("tester"), tenant_code=directory.school,
              password=PASSWORD)
     session.commit()
     board = AppTest.from_string(LOGIN_APP, default_timeout=30).run()

@@ -17,7 +17,7 @@ from reformboard.board import standings
 from reformboard.exports import verification_inputs
 from tenants.access import AccessDenied
 from tenants.models import Submission
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tenants.store import audit, audit_entries, history, load_report, record_submission
 from tests.conftest import PROVINCE, Directory
 from tests.fixtures.reports import minimal_compliant_report
@@ -40,7 +40,7 @@ def accepted(session: Session, directory: Directory) -> dict[str, Submission]:
 
 
 def school_of(code: str) -> Principal:
-    return Principal(f"user-{code}", Role.SCHOOL, tenant_code=code)
+    return Principal(f"user-{code}", UserRole.SCHOOL, tenant_code=code)
 
 
 def refusals(session: Session) -> list[tuple[str, str | None]]:
@@ -103,7 +103,7 @@ def test_the_audit_log_is_read_within_the_scope(session: Session, directory: Dir
 
 def test_a_unit_sees_its_own_schools_only(session: Session, directory: Directory,
                                           accepted: dict[str, Submission]) -> None:
-    elsewhere = Principal("sz.unit", Role.UNIT, unit_code="4403")
+    elsewhere = Principal("sz.unit", UserRole.UNIT, unit_code="4403")
 
     with pytest.raises(AccessDenied):
         load_report(session, elsewhere, accepted[directory.school].id)

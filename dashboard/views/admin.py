@@ -22,7 +22,7 @@ from tenants.access import require_role, scoped_transaction
 from tenants.accounts import (ACCOUNT_WRITES_REFUSED, add_user, disable_user, list_users,
                               may_write_accounts)
 from tenants.models import UnitKind
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tenants.submissions import CHINA_TIME, end_of_day
 
 AUDIT_LIMIT = 1000  # newest entries shown; narrow the filters to see older ones
@@ -35,7 +35,7 @@ def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, Role.PROVINCE_ADMIN, action="view_admin")
+        require_role(session, principal, UserRole.PROVINCE_ADMIN, action="view_admin")
     st.title("管理")
     campaigns, directory, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
     with campaigns:
@@ -52,7 +52,7 @@ def _write(ctx: AppContext, principal: Principal, action: str, change: Callable[
     """Run one change in its own transaction after the role check; show its message or the refusal."""
     try:
         with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, Role.PROVINCE_ADMIN, action=action)
+            require_role(session, principal, UserRole.PROVINCE_ADMIN, action=action)
             message = change(session)
     except DomainError as refused:  # the page stays, with the refusal where the change was asked for
         st.error(ui.literal(refused), icon=":material/error:")
@@ -201,7 +201,7 @@ def _users(ctx: AppContext, principal: Principal) -> None:
         may_add = may_write_accounts(session)
         schools = {s.code: s.name for s in store.list_schools(session)}
         units = {u.code: u.name for u in store.list_units(session)}
-    rows = [[u.username, u.display_name, Role(u.role).label, schools.get(u.tenant_code or "", ""),
+    rows = [[u.username, u.display_name, UserRole(u.role).label, schools.get(u.tenant_code or "", ""),
              units.get(u.unit_code or "", ""), "启用" if u.active else "已停用", ui.china_time(u.last_login_at)]
             for u in users]
     st.dataframe(pd.DataFrame(rows, columns=["用户名", "姓名", "角色", "学校", "单位", "状态", "最近登录"]),
@@ -222,7 +222,7 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
         st.markdown("**添加用户**")
         username = st.text_input("用户名（字母、数字和 . _ @ -）")
         display_name = st.text_input("姓名或单位名称")
-        role = st.selectbox("角色", list(Role), format_func=lambda r: r.label)
+        role = st.selectbox("角色", list(UserRole), format_func=lambda r: r.label)
         school = st.selectbox("所属学校（学校团委账号）", [NOT_SET, *schools],
                               format_func=lambda c: f"{schools[c]}（{c}）" if c else "—")
         unit = st.selectbox("所属单位（地市团委/省直机关团工委账号）", [NOT_SET, *units],
@@ -236,7 +236,7 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
         tenant_code=school or None, unit_code=unit or None, password=password or None, email=email or None))
 
 
-def _add_user(session: Session, principal: Principal, username: str, role: Role, **fields: str | None) -> str:
+def _add_user(session: Session, principal: Principal, username: str, role: UserRole, **fields: str | None) -> str:
     user = add_user(session, username, role, by=principal, **fields)
     return f"已添加用户 {user.username}（{role.label}）。"
 

@@ -16,9 +16,9 @@ from checks.results import Verdict
 from checks.rulebook import Rulebook
 from dashboard import charts, data, ui
 from tenants.access import require_role, scoped_transaction
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 
-BOARD_ROLES = (Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.UNIT)
+BOARD_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
 HEATMAP_ROWS = 50  # beyond this the heatmap shows the lowest-scoring schools only
 TABLE_HEIGHT = 420  # st.dataframe virtualises its rows: 3,000 schools scroll inside this
 SORTS = {
@@ -176,13 +176,13 @@ def _heatmap(tasks: pd.DataFrame, shown: pd.DataFrame) -> None:
 
 
 def _no_schools_hint(principal: Principal, campaign: Campaign) -> str:
-    if principal.role is Role.PROVINCE_ADMIN:
+    if principal.role is UserRole.PROVINCE_ADMIN:
         return "还没有登记学校。请在“管理”页登记主管单位和学校，或在服务器上运行 reformboard demo 生成演示数据。"
     return ui.no_schools_in_scope(campaign)
 
 
 def _no_submissions_hint(principal: Principal) -> str:
-    if principal.role is Role.PROVINCE_ADMIN:
+    if principal.role is UserRole.PROVINCE_ADMIN:
         return "尚无学校提交。请先在“上传填报”页下载填报模板，分发各校填写后上传。"
     return "尚无学校提交。请督促所属学校下载填报模板，填写后上传。"
 

@@ -21,11 +21,11 @@ from reformboard.context import AppContext
 from reformboard.exports import summary_rows, verification_inputs
 from reformboard.inspections import load_inspection
 from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
-from tenants.models import School
-from tenants.principal import Principal, Role
+from tenants.models import Tenant
+from tenants.principal import Principal, UserRole
 from tenants.store import audit, list_units
 
-EXPORT_ROLES = tuple(Role)
+EXPORT_ROLES = tuple(UserRole)
 ALL_UNITS = ""
 FILES_KEY = "exports.files"
 
@@ -64,11 +64,11 @@ def render() -> None:
         ui.empty_state("您的范围内还没有学校。")
         return
     _single_sheet(page, schools)
-    if principal.role is not Role.SCHOOL:
+    if principal.role is not UserRole.SCHOOL:
         _batch(page, schools, units)
     if principal.is_province:
         _summary(page, [s.code for s in schools])
-    if principal.role is Role.PROVINCE_ADMIN:
+    if principal.role is UserRole.PROVINCE_ADMIN:
         _inspections(page)
 
 
@@ -94,7 +94,7 @@ def _audit_export(session, page: Page, tenant_code: str | None, kind: str, **det
 
 # --- one school -------------------------------------------------------------------------------------
 
-def _single_sheet(page: Page, schools: list[School]) -> None:
+def _single_sheet(page: Page, schools: list[Tenant]) -> None:
     st.subheader("单校验收核查表（.xlsx）")
     by_code = {s.code: s for s in schools}
     if len(by_code) == 1:
@@ -122,7 +122,7 @@ def _sheet(page: Page, code: str) -> Export | None:
 
 # --- every school in scope --------------------------------------------------------------------------
 
-def _batch(page: Page, schools: list[School], units: dict[str, str]) -> None:
+def _batch(page: Page, schools: list[Tenant], units: dict[str, str]) -> None:
     st.subheader("批量导出核查表（.zip）")
     unit = ALL_UNITS
     if page.principal.is_province:
@@ -161,7 +161,7 @@ def _summary(page: Page, codes: list[str]) -> None:
 
 def _summary_file(page: Page, codes: list[str]) -> Export:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
-        require_role(session, page.principal, Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, action="export")
+        require_role(session, page.principal, UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, action="export")
         rows = summary_rows(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
         _audit_export(session, page, None, "province_summary", schools=len(rows))
     data = province_summary(page.rulebook, page.campaign, rows)

@@ -15,7 +15,7 @@ from reformboard.board import assess_schools
 from reformboard.reminders import DEFAULT_DUE_SOON_DAYS, DueItem, school_due
 from tenants.access import require_role, require_tenant, scoped_transaction
 from tenants.models import Reminder
-from tenants.principal import Role
+from tenants.principal import UserRole
 from tenants.store import reminders_for
 
 UPLOAD_PAGE = ui.PAGES / "upload.py"
@@ -29,7 +29,7 @@ def render() -> None:
     as_of = ui.current_as_of()
     rulebook = ctx.rulebook_for(campaign)
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, Role.SCHOOL, action="view_home")
+        require_role(session, principal, UserRole.SCHOOL, action="view_home")
         school = require_tenant(session, principal, principal.tenant_code or "", "view_home")
         [assessment] = assess_schools(session, principal, rulebook, campaign, as_of, [school.code])
         received = [r for r in reminders_for(session, school.code, campaign.id) if r.sent_at is not None]

@@ -22,10 +22,10 @@ from reformboard.reminders import (DEFAULT_DUE_SOON_DAYS, Escalation, SchoolDue,
                                    notice_title, reminder_notice, school_due)
 from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import Reminder
-from tenants.principal import Principal, Role
+from tenants.principal import Principal, UserRole
 from tenants.store import audit, create_reminder, list_units, mark_reminder_sent, reminders_for
 
-READ_ROLES = (Role.PROVINCE_ADMIN, Role.PROVINCE_VIEWER, Role.UNIT)
+READ_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
 ALL_UNITS = ""
 TEXT_MIME = "text/plain"
 # Older Windows Notepad and WPS guess GBK for UTF-8 text without a byte-order mark.
@@ -116,7 +116,7 @@ def _batch(ctx: AppContext, principal: Principal, campaign: Campaign, pending: S
                              file_name=f"提醒函_{as_of.isoformat()}.zip", mime="application/zip",
                              icon=":material/folder_zip:", key="reminders.zip")
     unsent = [due for due in pending if _already_sent(due, sent.get(due.tenant, [])) is None]
-    if principal.role is Role.PROVINCE_ADMIN and unsent:
+    if principal.role is UserRole.PROVINCE_ADMIN and unsent:
         if mark.button(f"将尚未登记的 {len(unsent)} 份全部登记为已发送", key="reminders.mark_all"):
             _mark_sent(ctx, principal, campaign, unsent, notices)
 
@@ -142,7 +142,7 @@ def _school_section(ctx: AppContext, principal: Principal, campaign: Campaign, d
         already = _already_sent(due, reminders)
         if already is not None:
             mark.success(f"本提醒函已于 {ui.china_time(already.sent_at)} 由 {ui.literal(already.sent_by)} 登记发送")
-        elif principal.role is Role.PROVINCE_ADMIN and mark.button(
+        elif principal.role is UserRole.PROVINCE_ADMIN and mark.button(
                 "登记为已发送", key=f"reminders.mark.{due.tenant}", icon=":material/mark_email_read:"):
             _mark_sent(ctx, principal, campaign, [due], {due.tenant: notice})
         _history(reminders)
@@ -169,7 +169,7 @@ def _mark_sent(ctx: AppContext, principal: Principal, campaign: Campaign, dues: 
                notices: dict[str, str]) -> None:
     """Record each notice as drafted and sent now, by the signed-in administrator, and audit it."""
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, Role.PROVINCE_ADMIN, action="reminder_sent")
+        require_role(session, principal, UserRole.PROVINCE_ADMIN, action="reminder_sent")
         for due in dues:  # every check before the first write (see tenants.access)
             require_tenant(session, principal, due.tenant, "reminder_sent", write=True)
         for due in dues:

@@ -31,8 +31,8 @@ from reformboard.context import AppContext
 from reformboard.diff import ReportDiff, diff_reports
 from reformboard.overrides import override_verdict
 from tenants.access import can_see_names, require_tenant, scoped_transaction, visible_tenants
-from tenants.models import School, Submission, Unit
-from tenants.principal import Principal, Role
+from tenants.models import Tenant, Submission, Unit
+from tenants.principal import Principal, UserRole
 from tenants.store import audit, history, load_report, overrides_for
 from tenants.submissions import end_of_day
 
@@ -52,7 +52,7 @@ REASON = "school.override.reason"
 
 @dataclass(frozen=True)
 class Detail:
-    school: School
+    school: Tenant
     unit: str
     standing: Standing  # on the board date
     override_now: VerdictOverride | None  # in force today: what the administrator's form changes
@@ -85,7 +85,7 @@ def render() -> None:
     if decided := st.session_state.pop(DECIDED, None):
         st.success(decided, icon=":material/check_circle:")
     _header(detail, principal)
-    if principal.role is Role.PROVINCE_ADMIN:
+    if principal.role is UserRole.PROVINCE_ADMIN:
         _override_form(ctx, principal, campaign, detail)
     tasks, submissions, changes = st.tabs(["任务与子项", "提交记录", "前后对比"])
     with tasks:
@@ -100,7 +100,7 @@ def _chosen_school(ctx: AppContext, principal: Principal, campaign: Campaign) ->
     """The school to show: a school user's own (or the one its URL names, which access then refuses);
     for other roles the URL's school or a pick among the visible schools."""
     requested = st.query_params.get(ui.SCHOOL_PARAM)
-    if principal.role is Role.SCHOOL:
+    if principal.role is UserRole.SCHOOL:
         return requested or principal.tenant_code
     with scoped_transaction(ctx.engine, principal) as session:
         schools = {s.code: s.name for s in visible_tenants(session, principal)}
@@ -118,7 +118,7 @@ def _chosen_school(ctx: AppContext, principal: Principal, campaign: Campaign) ->
 
 
 def _load(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
-          school: School) -> Detail:
+          school: Tenant) -> Detail:
     [standing] = standings(session, principal, rulebook, campaign, as_of, [school.code])
     override_now = overrides_for(session, campaign.id, [school.code]).get(school.code)
     everything = history(session, principal, school.code, campaign.id)
@@ -177,7 +177,7 @@ def _override_note(override: VerdictOverride) -> str:
 
 
 def _not_submitted_hint(principal: Principal) -> str:
-    if principal.role is Role.SCHOOL:
+    if principal.role is UserRole.SCHOOL:
         return "截至看板日期，本校还没有被接收的填报文件。请在“上传填报”页下载模板，按说明填写后上传。"
     return "截至看板日期，该校还没有被接收的填报文件，各子项按未填报计。可在“提醒督办”页提醒该校填报。"
 

@@ -23,11 +23,11 @@ from loaders.template import build_template
 from reformboard.context import AppContext
 from reformboard.ingest import IngestOutcome, ingest
 from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
-from tenants.models import School
-from tenants.principal import Principal, Role
+from tenants.models import Tenant
+from tenants.principal import Principal, UserRole
 from tenants.store import history
 
-UPLOAD_ROLES = (Role.SCHOOL, Role.PROVINCE_ADMIN)
+UPLOAD_ROLES = (UserRole.SCHOOL, UserRole.PROVINCE_ADMIN)
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
 PREVIEW_KEY = "upload.preview"
 RESULT_KEY = "upload.result"
@@ -73,9 +73,9 @@ def render() -> None:
         _submit(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue(), received_on)
 
 
-def _target_school(session, principal: Principal) -> School:
+def _target_school(session, principal: Principal) -> Tenant:
     """A school its own; the province administrator the school chosen here."""
-    if principal.role is Role.SCHOOL:
+    if principal.role is UserRole.SCHOOL:
         return require_tenant(session, principal, principal.tenant_code or "", "upload", write=True)
     schools = {s.code: s for s in visible_tenants(session, principal)}
     if not schools:
@@ -88,7 +88,7 @@ def _target_school(session, principal: Principal) -> School:
 
 def _received_on(principal: Principal) -> date | None:
     """The province administrator's backfill date; nobody else is offered the field."""
-    if principal.role is not Role.PROVINCE_ADMIN:
+    if principal.role is not UserRole.PROVINCE_ADMIN:
         return None
     return st.date_input("补录：实际收到日期（仅用于此前通过邮件或纸质报送的文件，现场上传请留空）", value=None,
                          key=RECEIVED_KEY, format="YYYY-MM-DD",
@@ -110,7 +110,7 @@ def _template(_rulebook: Rulebook, campaign: Campaign) -> bytes:
 
 # --- the dry run --------------------------------------------------------------------------------
 
-def _preview(ctx: AppContext, principal: Principal, school: School, campaign: Campaign, rulebook: Rulebook,
+def _preview(ctx: AppContext, principal: Principal, school: Tenant, campaign: Campaign, rulebook: Rulebook,
              filename: str, data: bytes, received_on: date | None) -> Preview:
     sha256 = hashlib.sha256(data).hexdigest()
     kept: Preview | None = st.session_state.get(PREVIEW_KEY)
@@ -178,7 +178,7 @@ def _problem_count(outcome: IngestOutcome) -> str:
 
 # --- confirming -----------------------------------------------------------------------------------
 
-def _submit(ctx: AppContext, principal: Principal, school: School, campaign: Campaign, rulebook: Rulebook,
+def _submit(ctx: AppContext, principal: Principal, school: Tenant, campaign: Campaign, rulebook: Rulebook,
             filename: str, data: bytes, received_on: date | None) -> None:
     """The real ingest, in a transaction of its own; the page then reruns showing its outcome."""
     with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal, writes=True) as session:
@@ -193,7 +193,7 @@ def _submit(ctx: AppContext, principal: Principal, school: School, campaign: Cam
     st.rerun()
 
 
-def _show_result(school: School) -> None:
+def _show_result(school: Tenant) -> None:
     kept = st.session_state.get(RESULT_KEY)
     if kept is None or kept[0] != school.code:
         return

@@ -26,8 +26,8 @@ from reformboard.errors import UserFacingError
 from tenants.access import require_role
 from tenants.audit import audit
 from tenants.directory import SCHOOL_CODE, parse_school_code, parse_unit_code
-from tenants.models import School, Unit, UnitKind
-from tenants.principal import Principal, Role
+from tenants.models import Tenant, Unit, UnitKind
+from tenants.principal import Principal, UserRole
 from tenants.store import add_school, add_unit, get_school, list_schools, list_units
 from textsafety import for_terminal, name_problem
 
@@ -71,7 +71,7 @@ def run_add(args: argparse.Namespace) -> int:
     unit_code = parse_unit_code(args.unit)
     school_type = _school_type(args.type)
     with operator_transaction() as (session, operator):
-        require_role(session, operator, Role.PROVINCE_ADMIN, action="tenant_add")
+        require_role(session, operator, UserRole.PROVINCE_ADMIN, action="tenant_add")
         if get_school(session, code) is not None:
             raise UserFacingError(f"学校标识码 {code} 已存在")
         unit = _unit(session, unit_code)
@@ -84,7 +84,7 @@ def run_add(args: argparse.Namespace) -> int:
 def run_add_unit(args: argparse.Namespace) -> int:
     code = parse_unit_code(args.code)
     with operator_transaction() as (session, operator):
-        require_role(session, operator, Role.PROVINCE_ADMIN, action="unit_add")
+        require_role(session, operator, UserRole.PROVINCE_ADMIN, action="unit_add")
         if session.get(Unit, code) is not None:
             raise UserFacingError(f"单位代码 {code} 已存在")
         unit = add_unit(session, code, args.name, UnitKind(args.kind))
@@ -124,7 +124,7 @@ class Entry:
 def run_import(args: argparse.Namespace) -> int:
     grid = _directory_grid(args.file)
     with operator_transaction() as (session, operator):
-        require_role(session, operator, Role.PROVINCE_ADMIN, action="tenant_import")
+        require_role(session, operator, UserRole.PROVINCE_ADMIN, action="tenant_import")
         entries, problems = read_directory(grid, list_units(session))
         if problems:
             for problem in problems:
@@ -214,14 +214,14 @@ def _apply(session: Session, operator: Principal, entries: list[Entry]) -> tuple
     return added, updated
 
 
-def _add_school(session: Session, operator: Principal, entry: Entry) -> School:
+def _add_school(session: Session, operator: Principal, entry: Entry) -> Tenant:
     school = add_school(session, entry.code, entry.name, entry.unit_code, entry.school_type or "")
     audit(session, operator.username, "tenant_added", school.code, name=school.name, unit=school.unit_code,
           school_type=school.school_type)
     return school
 
 
-def _update_school(session: Session, operator: Principal, school: School, entry: Entry) -> bool:
+def _update_school(session: Session, operator: Principal, school: Tenant, entry: Entry) -> bool:
     changes = {field: getattr(entry, field) for field in ("name", "unit_code", "school_type")
                if getattr(entry, field) is not None and getattr(school, field) != getattr(entry, field)}
     for field, value in changes.items():

@@ -12,8 +12,9 @@ import sys
 
 from reformboard.commands.common import operator_transaction
 from reformboard.errors import UserFacingError
-from tenants.accounts import User, add_user, disable_user, list_users, set_password
-from tenants.principal import Role
+from tenants.accounts import add_user, disable_user, list_users, set_password
+from tenants.models import User
+from tenants.principal import UserRole
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     add = actions.add_parser("add", help="添加账号")
     add.add_argument("username", metavar="用户名")
-    add.add_argument("--role", required=True, choices=[role.value for role in Role],
+    add.add_argument("--role", required=True, choices=[role.value for role in UserRole],
                      help="province-admin 省级管理员, province-viewer 省级查看, unit 地市团委/省直机关团工委, "
                           "school 学校团委")
     where = add.add_mutually_exclusive_group()
@@ -51,10 +52,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_add(args: argparse.Namespace) -> int:
     password = read_password() if args.password_stdin else None
     with operator_transaction() as (session, operator):
-        user = add_user(session, args.username, Role(args.role), by=operator, display_name=args.display_name,
+        user = add_user(session, args.username, UserRole(args.role), by=operator, display_name=args.display_name,
                         tenant_code=args.tenant, unit_code=args.unit, password=password, email=args.email,
                         oidc_subject=args.oidc_subject)
-        print(f"已添加账号 {user.username}（{Role(user.role).label}{_attachment(user)}）")
+        print(f"已添加账号 {user.username}（{UserRole(user.role).label}{_attachment(user)}）")
     return 0
 
 
@@ -95,7 +96,7 @@ def read_password() -> str:
 
 def _list_row(user: User) -> tuple[str, ...]:
     last_login = user.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if user.last_login_at else "从未登录"
-    return (user.username, user.display_name, Role(user.role).label, user.tenant_code or user.unit_code or "",
+    return (user.username, user.display_name, UserRole(user.role).label, user.tenant_code or user.unit_code or "",
             "启用" if user.active else "停用", last_login)
 
 

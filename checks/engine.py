@@ -8,8 +8,15 @@ from collections.abc import Iterable
 from datetime import date
 
 from checks.campaign import Campaign
-from checks.deadlines import (COMPLETION_DATE_RULE, completion_date_findings, deadline_state, due_date,
-                              effective_status, evidenced_on, timed)
+from checks.deadlines import (
+    COMPLETION_DATE_RULE,
+    completion_date_findings,
+    deadline_state,
+    due_date,
+    effective_status,
+    evidenced_on,
+    timed,
+)
 from checks.results import (
     DeadlineState,
     Finding,

@@ -8,7 +8,6 @@ from enum import StrEnum
 
 from checks.schema import ItemStatus
 
-
 EARLY_WARNING = "到期前须整改"
 
 

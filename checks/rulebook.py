@@ -8,10 +8,11 @@ from __future__ import annotations
 import calendar
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from checks.campaign import Campaign
 from checks.errors import DomainError

@@ -29,8 +29,7 @@ from checks.rulebook import Rulebook
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
 from tenants.access import scoped_transaction, visible_codes
-from tenants.models import Assessment, OnsiteResultRow, Tenant, Submission
-from tenants.models import VerdictOverrideRow
+from tenants.models import Assessment, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow
 from tenants.principal import Principal
 from tenants.store import list_units
 from tenants.submissions import CHINA_TIME
@@ -93,7 +92,7 @@ def _board(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campai
     # Real datetime columns show a missing upload or deadline as blank, not "None".
     frame["last_upload"] = pd.to_datetime(frame["last_upload"])
     frame["next_deadline"] = pd.to_datetime(frame["next_deadline"])
-    names = dict(zip(frame["code"], frame["name"]))
+    names = dict(zip(frame["code"], frame["name"], strict=False))
     return Board(
         schools=frame,
         tasks=pd.DataFrame([{"code": a.tenant, "name": names[a.tenant], "task": f"{t.task_id} {t.name}",

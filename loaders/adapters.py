@@ -8,7 +8,7 @@ still point at the cell the school filled in.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from loaders.cells import parse_text
 from loaders.grid import Grid

@@ -81,7 +81,7 @@ def _problem_list(workbook: Workbook, marks: Marks, preface: str) -> None:
         where = f"{where_sheet}!{cell}" if cell else where_sheet or "整个文件"
         append_row(sheet, [severity, where, message])
         sheet.cell(sheet.max_row, 1).fill = PatternFill("solid", fgColor=_FILLS[ProblemSeverity(severity)])
-    for letter, width in zip("ABC", (8, 22, 90)):
+    for letter, width in zip("ABC", (8, 22, 90), strict=False):
         sheet.column_dimensions[letter].width = width
     workbook.active = 0
 

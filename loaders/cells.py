@@ -9,12 +9,13 @@ school should see (a month read as its last day) comes back as Noted, saying wha
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as dt
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from checks.errors import DomainError
 from loaders.layout import Column, Kind
@@ -75,7 +76,7 @@ def parse_code(value: Any) -> str:
     """Identifiers (school codes, student numbers) as text, never "2019001.0" or "2.019E+09"."""
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return value  # the common case, typed as text as the template asks: nothing to normalise
-    if isinstance(value, bool) or isinstance(value, (dt.date, dt.datetime)):
+    if isinstance(value, (bool, dt.date, dt.datetime)):
         raise BadValue("应为编号（数字或字母），请按文本格式填写")
     if isinstance(value, float):
         if not value.is_integer():

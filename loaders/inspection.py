@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Mapping
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -25,8 +25,8 @@ from checks.rulebook import RulebookError, load_rulebook
 from loaders import verification
 from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error, note
-from loaders.sniff import Format, sniff
 from loaders.sheets import STRIPPED
+from loaders.sniff import Format, sniff
 from textsafety import has_unsafe, strip_unsafe
 
 NOT_OURS = "这不是本系统导出的验收核查表，请在看板上导出该校的验收核查表，填写后再上传。"
@@ -190,7 +190,7 @@ def _order_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
     missing = [item_id for item_id in expected_ids if item_id not in anywhere]
     in_place = anywhere[::verification.ROWS_PER_ITEM]  # the items' rows; the checklist rows between hold no id
     mismatch = next(((verification.item_row(n), want, got) for n, (want, got)
-                     in enumerate(zip(expected_ids, in_place)) if want != got), None)
+                     in enumerate(zip(expected_ids, in_place, strict=False)) if want != got), None)
     if missing:
         message = f"子项 {'、'.join(missing)} 所在的行被删除"
     elif mismatch:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule

@@ -40,7 +40,7 @@ def read(data: bytes, max_rows: int, max_cells: int) -> tuple[str, object]:
             sheets.append(sheet)
     except calamine.PasswordError:
         return "password", None
-    except Exception as exc:  # noqa: BLE001 - any failure to parse is the same refusal
+    except Exception as exc:  # any failure to parse is the same refusal
         return "unreadable", type(exc).__name__
     return "ok", sheets
 

@@ -65,7 +65,7 @@ def run_isolated(module: str, data: bytes, limits: Limits, args: list[str], extr
 def _answer(stdout: bytes) -> list[RawSheet]:
     try:
         verdict, payload = _SafeUnpickler(io.BytesIO(stdout)).load()
-    except Exception:  # noqa: BLE001 - whatever the child wrote, it is not an answer
+    except Exception:  # whatever the child wrote, it is not an answer
         raise Refusal(UNREADABLE) from None
     if verdict == "password":
         raise Refusal(PASSWORD)

@@ -7,8 +7,8 @@ table (注/说明/备注 …) ends it, summary rows (合计 …) and columns we 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from loaders.cells import BadValue, Noted, clean, is_empty, parser_for, shown

@@ -8,7 +8,7 @@ One writer serves both: `build_template` writes it empty, `fill_template` writes
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum
 from io import BytesIO
 
@@ -24,8 +24,21 @@ from checks.deadlines import deadline_wording, due_date
 from checks.results import cn_date
 from checks.rulebook import Item, Rulebook
 from checks.schema import SchoolReport
-from loaders.layout import (DATA_SHEETS, GUIDE_SHEET, ITEMS, MEETINGS, META_SHEET, ORGANISATIONS,
-                            SCHOOL, STAFF, TEMPLATE_VERSION, YES_NO, Column, Kind, Sheet)
+from loaders.layout import (
+    DATA_SHEETS,
+    GUIDE_SHEET,
+    ITEMS,
+    MEETINGS,
+    META_SHEET,
+    ORGANISATIONS,
+    SCHOOL,
+    STAFF,
+    TEMPLATE_VERSION,
+    YES_NO,
+    Column,
+    Kind,
+    Sheet,
+)
 from loaders.problems import ProblemSeverity
 from loaders.xlsx_style import STYLES, register_styles, row_height, setup_print, style_column
 from textsafety.xlsx import append_row, new_cell
@@ -151,7 +164,7 @@ def _write_table(sheet: Worksheet, layout: Sheet, rows: Sequence[Row], spare_row
     columns = layout.columns
     styles = [_style_of(c) for c in columns]
     last_row = 1 + len(rows) + spare_rows
-    for index, (column, style) in enumerate(zip(columns, styles), start=1):
+    for index, (column, style) in enumerate(zip(columns, styles, strict=False), start=1):
         letter = get_column_letter(index)
         style_column(sheet.column_dimensions[letter], style, column.width)
         if not column.locked:
@@ -166,8 +179,8 @@ def _write_table(sheet: Worksheet, layout: Sheet, rows: Sequence[Row], spare_row
     for number, row in enumerate(rows, start=2):
         values = [_excel_value(row[c.field]) for c in columns]
         sheet.row_dimensions[number].height = row_height(
-            [(v, c.width) for v, c in zip(values, columns) if isinstance(v, str)])
-        sheet.append([_cell(sheet, v, s) for v, s in zip(values, styles)])
+            [(v, c.width) for v, c in zip(values, columns, strict=False) if isinstance(v, str)])
+        sheet.append([_cell(sheet, v, s) for v, s in zip(values, styles, strict=False)])
 
 
 def _header_style(column: Column) -> str:
@@ -190,7 +203,7 @@ def _write_form(sheet: Worksheet, layout: Sheet, record: object | None) -> None:
         value = _excel_value(getattr(record, column.field)) if record else None
         hint = _prompt(column)
         texts = (column.header, value if isinstance(value, str) else "", hint)
-        sheet.row_dimensions[number].height = row_height(list(zip(texts, widths)))
+        sheet.row_dimensions[number].height = row_height(list(zip(texts, widths, strict=False)))
         sheet.append([_cell(sheet, column.header, STYLES.label), _cell(sheet, value, _style_of(column)),
                       _cell(sheet, hint or None, STYLES.hint)])
 
@@ -245,15 +258,15 @@ def _write_guide(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign) -> No
     _protect(sheet)
     for number, (cells, style) in enumerate(_guide_lines(rulebook, campaign), start=1):
         sheet.row_dimensions[number].height = (
-            TITLE_HEIGHT if style == STYLES.title else row_height(list(zip(cells, GUIDE_WIDTHS))[1:]))
+            TITLE_HEIGHT if style == STYLES.title else row_height(list(zip(cells, GUIDE_WIDTHS, strict=False))[1:]))
         sheet.append([_cell(sheet, value or None, style) for value in cells])
 
 
 def _write_meta(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign) -> None:
     """Hidden key/value rows that let the reader tell which template and campaign a file came from."""
     sheet.sheet_state = "veryHidden"
-    generated_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    for key, value in zip(META_KEYS, (TEMPLATE_VERSION, rulebook.id, campaign.id, generated_at)):
+    generated_at = datetime.now(UTC).isoformat(timespec="seconds")
+    for key, value in zip(META_KEYS, (TEMPLATE_VERSION, rulebook.id, campaign.id, generated_at), strict=False):
         append_row(sheet, [key, value])
 
 

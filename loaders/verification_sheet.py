@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -116,10 +116,10 @@ def _write_title_block(ws: Worksheet, ctx: SheetContext, assessment: SchoolAsses
     _merged(ws, 1, 1, verification.LAST_COLUMN, title, verification.TITLE_FONT, Alignment(horizontal="center", vertical="center"))
     ws.row_dimensions[1].height = 28
     for row, line in enumerate(facts, start=2):
-        for (first, last), text in zip(verification.FACT_SPANS, line):
+        for (first, last), text in zip(verification.FACT_SPANS, line, strict=False):
             _merged(ws, row, first, last, text, verification.BODY_FONT, Alignment(vertical="center", wrap_text=True))
         ws.row_dimensions[row].height = row_height(
-            [(text, _span_width(first, last)) for (first, last), text in zip(verification.FACT_SPANS, line)])
+            [(text, _span_width(first, last)) for (first, last), text in zip(verification.FACT_SPANS, line, strict=False)])
     for n, column in enumerate(verification.COLUMNS, start=1):
         cell = put(ws, verification.HEADER_ROW, n, column.header)
         cell.font, cell.fill, cell.border, cell.alignment = verification.BOLD_FONT, verification.HEADER_FILL, verification.BORDER, verification.WRAP_CENTER
@@ -186,7 +186,7 @@ def _write_item_row(ws: Worksheet, row: int, values: Sequence[str]) -> None:
         _inspector_cell(ws.cell(row, n))
     ws.cell(row, verification.RESULT_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
     room_to_write = 3 * LINE_HEIGHT  # the inspectors write by hand on the printed sheet
-    ws.row_dimensions[row].height = max(room_to_write, row_height(list(zip(values, _widths()))))
+    ws.row_dimensions[row].height = max(room_to_write, row_height(list(zip(values, _widths(), strict=False))))
 
 
 def _checklist_text(item: Item) -> str:
@@ -229,7 +229,7 @@ def _add_result_dropdown(ws: Worksheet, rulebook: Rulebook, item_count: int) -> 
 def _write_signature(ws: Worksheet, item_count: int) -> int:
     row = verification.signature_row(item_count)
     labels = (verification.INSPECTORS_LABEL, verification.SCHOOL_HEAD_LABEL, verification.DATE_LABEL)
-    for (label_column, fill_column), label in zip(verification.SIGNATURE_CELLS, labels):
+    for (label_column, fill_column), label in zip(verification.SIGNATURE_CELLS, labels, strict=False):
         cell = put(ws, row, label_column, label)
         cell.font, cell.alignment = verification.BOLD_FONT, Alignment(horizontal="right", vertical="center")
         ws.cell(row, fill_column).border = verification.UNDERLINE

@@ -13,18 +13,29 @@ from enum import StrEnum
 from typing import Any
 
 from checks.rulebook import Rulebook
-from checks.schema import (ItemReport, ItemStatus, Level, Meeting, MeetingKind, Organisation, OrgKind,
-                           Political, SchoolInfo, SchoolReport, StaffMember)
+from checks.schema import (
+    ItemReport,
+    ItemStatus,
+    Level,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrgKind,
+    Political,
+    SchoolInfo,
+    SchoolReport,
+    StaffMember,
+)
 from loaders.adapters import adapt
 from loaders.cells import squeeze
 from loaders.crosscheck import Tables, crosscheck, is_school_code
+from loaders.formulas import uncalculated_formulas
 from loaders.grid import Grid, column_letters
 from loaders.layout import DATA_SHEETS, ITEMS, MEETINGS, ORGANISATIONS, SCHOOL, STAFF, Sheet
 from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error
 from loaders.sandbox import RawSheet, read_sheets
 from loaders.sheets import SheetReader
-from loaders.formulas import uncalculated_formulas
 from loaders.sniff import Format, sniff
 
 __all__ = ["Limits", "LoadResult", "read_workbook", "read_grids"]

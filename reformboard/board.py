@@ -21,10 +21,9 @@ from checks.rulebook import Rulebook
 from reformboard.bulk import cycle_collection_paused
 from reformboard.overrides import verdict_in_force
 from tenants.access import require_tenants
-from tenants.models import Tenant, Submission
+from tenants.models import Submission, Tenant
 from tenants.principal import Principal
-from tenants.store import (end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for,
-                           overrides_for)
+from tenants.store import end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for, overrides_for
 
 Memo = MutableMapping[int, SchoolAssessment]  # submission id -> its assessment on one date, one campaign
 

@@ -12,7 +12,7 @@ on the board as of that day; the upload time is kept beside it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -22,8 +22,8 @@ from checks.results import SchoolAssessment
 from checks.rulebook import Rulebook
 from checks.serialize import dump
 from loaders.layout import SCHOOL
-from loaders.problems import Problem, error
 from loaders.limits import Limits
+from loaders.problems import Problem, error
 from loaders.workbook import LoadResult, read_workbook
 from reformboard.bulk import cycle_collection_paused
 from reformboard.errors import UserFacingError
@@ -51,7 +51,7 @@ def ingest(session: Session, *, data: bytes, filename: str, principal: Principal
            rulebook: Rulebook, limits: Limits, target_tenant: str | None = None, dry_run: bool = False,
            now: datetime | None = None, received_on: date | None = None) -> IngestOutcome:
     """`received_on`: backfill the workbook as received that day (province administrators only)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     today = now.astimezone(CHINA_TIME).date()  # schools and deadlines live on China's calendar
     if received_on is not None:
         _check_backfill(session, principal, campaign, received_on, today)

@@ -11,7 +11,7 @@ from loaders.inspection import Expected, InspectionResult, read_inspection
 from loaders.limits import Limits
 from loaders.problems import Problem, error
 from tenants.access import require_role, require_tenant
-from tenants.models import Tenant, Submission
+from tenants.models import Submission, Tenant
 from tenants.principal import Principal, UserRole
 from tenants.store import audit, get_school, save_onsite_results
 

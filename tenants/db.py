@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -107,7 +108,7 @@ def _ensure_sqlite_folder(url: URL) -> None:
             raise DatabaseUnavailable.unreachable(url, exc) from None
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 — DBAPI objects are untyped
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:  # DBAPI objects are untyped
     # Let SQLAlchemy, not pysqlite, decide where transactions begin, so DDL (migrations) and
     # savepoints are transactional too (the SQLAlchemy documentation's pysqlite recipe).
     dbapi_connection.isolation_level = None

@@ -18,8 +18,16 @@ from sqlalchemy.orm import Session
 from checks.errors import NotFound
 from checks.schema import ItemReport, Meeting, Organisation, SchoolInfo, SchoolReport, StaffMember
 from tenants.access import require_tenant
-from tenants.models import (Base, ReportItem, ReportMeeting, ReportOrganisation, ReportRecord, ReportSchool,
-                            ReportStaff, Submission)
+from tenants.models import (
+    Base,
+    ReportItem,
+    ReportMeeting,
+    ReportOrganisation,
+    ReportRecord,
+    ReportSchool,
+    ReportStaff,
+    Submission,
+)
 from tenants.principal import Principal
 
 # SchoolReport attribute -> (record dataclass, table model), in the order of SchoolReport's fields.

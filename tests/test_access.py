@@ -6,12 +6,20 @@ import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
-from tenants.access import (AccessDenied, UnknownTenant, can_see_names, require_role, require_tenant,
-                            scoped_transaction, visible_codes, visible_tenants)
+from tenants.access import (
+    AccessDenied,
+    UnknownTenant,
+    can_see_names,
+    require_role,
+    require_tenant,
+    scoped_transaction,
+    visible_codes,
+    visible_tenants,
+)
 from tenants.models import AuditEntry, Tenant, UnitKind
 from tenants.principal import Principal, UserRole
 from tenants.store import add_school, add_unit, audit_entries
-from tests.conftest import Directory, PROVINCE
+from tests.conftest import PROVINCE, Directory
 
 OTHER_UNIT, OTHER_UNIT_SCHOOL = "4403", "4144030001"
 

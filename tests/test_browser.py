@@ -29,9 +29,9 @@ from tenants.accounts import add_user
 from tenants.principal import UserRole, local_operator
 from tenants.store import list_schools
 from tenants.submissions import CHINA_TIME
+from tests.conftest import PROVINCE
 from tests.fixtures.browser import PASSWORD, REPO, VIEWPORT, WAIT_MS, log_in, serve
 from tests.fixtures.reports import minimal_compliant_report
-from tests.conftest import PROVINCE
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -32,9 +32,9 @@ from tenants.accounts import add_user, get_user, principal_for
 from tenants.db import make_engine, make_sessionmaker, migrate
 from tenants.models import AuditEntry, Reminder, Submission, UnitKind
 from tenants.principal import Principal, UserRole, local_operator
+from tests.conftest import PROVINCE
 from tests.fixtures.workbooks import filled_with
 from tests.fixtures.wust import wust_report
-from tests.conftest import PROVINCE
 
 PAGES = Path(ui.PAGES)
 APP = PAGES.parent / "app.py"

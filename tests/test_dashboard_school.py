@@ -21,8 +21,21 @@ from tenants.db import make_engine, make_sessionmaker
 from tenants.models import VerdictOverrideRow
 from tenants.store import audit_entries, overrides_for
 from tests.conftest import PROVINCE
-from tests.test_dashboard_board import (BOARD_DATE, CAMPAIGN, FAILED, INSPECTORS, NAMES, OTHER, PASSING,
-                                        RECTIFY, SCHOOL_PAGE, World, school_table, seeded_world, signed_in)
+from tests.test_dashboard_board import (
+    BOARD_DATE,
+    CAMPAIGN,
+    FAILED,
+    INSPECTORS,
+    NAMES,
+    OTHER,
+    PASSING,
+    RECTIFY,
+    SCHOOL_PAGE,
+    World,
+    school_table,
+    seeded_world,
+    signed_in,
+)
 
 REASON = "经现场复核，各项整改已于十月完成"
 
@@ -105,7 +118,7 @@ def test_what_changed_between_the_two_accepted_uploads(world: World) -> None:
     assert "5.3" in set(items["子项"])  # 推进中 in the first upload, 已完成 in the second
     figures = next(f for f in frames if "项目" in f.columns)
     assert "工作人员总数" in set(figures["项目"])
-    assert any("新增人员" == c.value for c in at.caption)
+    assert any(c.value == "新增人员" for c in at.caption)
     assert next(f for f in frames if "学号" in f.columns)["姓名"].str.len().gt(0).all()
 
 

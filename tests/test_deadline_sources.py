@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-
 from checks.deadlines import MOVED_BY_CAMPAIGN, deadline_wording, due_by_and_later_in_month, due_date
 from checks.engine import assess
 from checks.results import DeadlineState

@@ -108,7 +108,7 @@ def test_each_finding_takes_its_penalty_and_credit_never_goes_below_zero():
 def test_scores_add_up():
     assessment = assess_one(wust_report())
     credits = {item.item_id: item.credit for item in assessment.items}
-    for task, scored in zip(rulebook().tasks, assessment.tasks):
+    for task, scored in zip(rulebook().tasks, assessment.tasks, strict=False):
         assert scored.score == pytest.approx(task.weight * sum(credits[i.id] for i in task.items) / len(task.items))
     assert assessment.score == round(sum(t.score for t in assessment.tasks), 1)
 
@@ -185,7 +185,10 @@ def test_a_rule_breached_by_two_organisations_costs_the_item_one_penalty():
     once = [Finding("department_members", Severity.VIOLATION, "校学生会“宣传部”工作人员 9 人")]
     twice = once + [Finding("department_members", Severity.VIOLATION, "校研究生会“秘书部”工作人员 7 人")]
     other = once + [Finding("department_heads", Severity.VIOLATION, "校学生会“宣传部”负责人 1 人")]
-    credit = lambda findings: item_credit(DeadlineState.DONE, ItemStatus.DONE, findings, scoring)  # noqa: E731
+
+    def credit(findings: list[Finding]) -> float:
+        return item_credit(DeadlineState.DONE, ItemStatus.DONE, findings, scoring)
+
     assert credit(twice) == credit(once) == 1.0 - scoring.finding_penalty[Severity.VIOLATION]
     assert credit(other) == 1.0 - 2 * scoring.finding_penalty[Severity.VIOLATION]
 

@@ -4,8 +4,17 @@ from datetime import date, datetime
 
 import pytest
 
-from loaders.cells import (BadValue, parse_bool, parse_choice, parse_code, parse_date, parse_int, parse_list,
-                           parse_percent, parse_text)
+from loaders.cells import (
+    BadValue,
+    parse_bool,
+    parse_choice,
+    parse_code,
+    parse_date,
+    parse_int,
+    parse_list,
+    parse_percent,
+    parse_text,
+)
 from loaders.layout import ORGANISATIONS, SCHOOL, STAFF
 
 

@@ -11,8 +11,7 @@ from loaders.problems import ProblemSeverity
 from loaders.sniff import UNREADABLE, Format, sniff
 from loaders.workbook import read_grids, read_workbook
 from tests.fixtures.corpus import foreign_corpus
-from tests.fixtures.workbooks import (TODAY, far_corner_workbook, filled, large_sheet, rulebook,
-                                     workbook_bytes, zip_bomb)
+from tests.fixtures.workbooks import TODAY, far_corner_workbook, filled, large_sheet, rulebook, workbook_bytes, zip_bomb
 
 CORPUS = foreign_corpus()
 
@@ -29,7 +28,7 @@ def test_an_empty_file():
 
 
 @pytest.mark.parametrize("data", [
-    "姓名,学号,所在组织\n张三,2019001,校学生会\n".encode("utf-8"),
+    "姓名,学号,所在组织\n张三,2019001,校学生会\n".encode(),
     "姓名,学号\n张三,2019001\n".encode("gb18030"),
 ])
 def test_csv_renamed_xlsx(data):

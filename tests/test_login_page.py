@@ -12,7 +12,7 @@ from dashboard import auth
 from tenants.accounts import add_user, disable_user, get_user
 from tenants.principal import UserRole, local_operator
 from tenants.store import audit_entries
-from tests.conftest import Directory, PROVINCE
+from tests.conftest import PROVINCE, Directory
 from tests.test_accounts import FakeClock
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

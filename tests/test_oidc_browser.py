@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from tenants.accounts import add_user
 from tenants.principal import UserRole, local_operator
 from tenants.store import audit_entries
-from tests.conftest import Directory, PROVINCE
+from tests.conftest import PROVINCE, Directory
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)]
 

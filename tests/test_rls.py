@@ -20,7 +20,7 @@ from tenants.metadata import METADATA
 from tenants.models import AuditEntry, Submission
 from tenants.principal import Principal, UserRole
 from tenants.store import audit_entries, record_submission
-from tests.conftest import Directory, PROVINCE
+from tests.conftest import PROVINCE, Directory
 
 ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 

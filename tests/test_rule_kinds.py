@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from checks.engine import assess
+from checks.results import Severity
 from checks.rulebook import RULEBOOK_DIR, RulebookError, load_rulebook
 from checks.rules.registry import KINDS
-from checks.results import Severity
 from reformboard.cli import main
 from reformboard.rulebooks import reference
 from tests.fixtures.reports import AS_OF, GRADUATE_UNION, UNION, minimal_compliant_report

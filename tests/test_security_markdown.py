@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -64,7 +64,7 @@ def hostile_report(code: str) -> SchoolReport:
 def _upload(session: Session, code: str, data: bytes, filename: str, day: int) -> None:
     ingest(session, data=data, filename=filename, principal=local_operator("test"), campaign=RULEBOOK.campaign,
            rulebook=RULEBOOK, limits=Settings.from_env().limits(), target_tenant=code,
-           now=datetime(2020, 10, day, 2, tzinfo=timezone.utc))
+           now=datetime(2020, 10, day, 2, tzinfo=UTC))
 
 
 @pytest.fixture

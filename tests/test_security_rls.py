@@ -5,13 +5,12 @@ PostgreSQL only (SQLite has no roles); the app role comes from tests/fixtures/ap
 
 from __future__ import annotations
 
-
 import pytest
-from streamlit.testing.v1 import AppTest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from tenants import rls
 from tenants.access import scoped_transaction

@@ -3,6 +3,7 @@ with it: the port is free again and no board process is left behind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -72,8 +73,6 @@ def test_serve_stops_its_board_and_frees_the_port(stop: signal.Signals, tmp_path
         wait_until(lambda: not listening(port), STOP_SECONDS, "the port was not freed")
         assert serve.returncode == 0  # a stop that was asked for
     finally:
-        try:
-            os.killpg(serve.pid, signal.SIGKILL)  # only if the test failed: the group is empty otherwise
-        except ProcessLookupError:
-            pass
+        with contextlib.suppress(ProcessLookupError):  # only if the test failed: the group is empty otherwise
+            os.killpg(serve.pid, signal.SIGKILL)
         serve.wait()

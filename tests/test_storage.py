@@ -11,8 +11,19 @@ import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from checks.schema import (ItemReport, ItemStatus, Level, Meeting, MeetingKind, Organisation, OrgKind,
-                           Political, SchoolInfo, SchoolReport, StaffMember)
+from checks.schema import (
+    ItemReport,
+    ItemStatus,
+    Level,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrgKind,
+    Political,
+    SchoolInfo,
+    SchoolReport,
+    StaffMember,
+)
 from tenants import store
 from tenants.db import make_sessionmaker
 from tenants.models import ReportSchool, ReportStaff, Submission

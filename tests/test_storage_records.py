@@ -8,8 +8,16 @@ from datetime import UTC, date, datetime
 import pytest
 
 from checks.campaign import Campaign
-from checks.results import (DeadlineState, Finding, ItemAssessment, OnsiteResult, SchoolAssessment, Severity,
-                            TaskAssessment, Verdict)
+from checks.results import (
+    DeadlineState,
+    Finding,
+    ItemAssessment,
+    OnsiteResult,
+    SchoolAssessment,
+    Severity,
+    TaskAssessment,
+    Verdict,
+)
 from checks.schema import ItemStatus
 from tenants import store
 from tenants.models import UnitKind

@@ -14,10 +14,32 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.campaign import Campaign
 from checks.rulebook import Rulebook, load_rulebook
-from checks.schema import (ItemReport, ItemStatus, Level, Meeting, MeetingKind, Organisation, OrgKind,
-                           Political, SchoolInfo, SchoolReport, StaffMember)
-from loaders.layout import (DATA_SHEETS, GUIDE_SHEET, ITEMS, MEETINGS, META_SHEET, ORGANISATIONS,
-                            SCHOOL, STAFF, TEMPLATE_VERSION, Kind, Sheet)
+from checks.schema import (
+    ItemReport,
+    ItemStatus,
+    Level,
+    Meeting,
+    MeetingKind,
+    Organisation,
+    OrgKind,
+    Political,
+    SchoolInfo,
+    SchoolReport,
+    StaffMember,
+)
+from loaders.layout import (
+    DATA_SHEETS,
+    GUIDE_SHEET,
+    ITEMS,
+    MEETINGS,
+    META_SHEET,
+    ORGANISATIONS,
+    SCHOOL,
+    STAFF,
+    TEMPLATE_VERSION,
+    Kind,
+    Sheet,
+)
 from loaders.template import SPARE_ROWS, build_template, fill_template
 from loaders.workbook import read_workbook
 from tests.fixtures.wust import wust_report
@@ -125,7 +147,7 @@ def test_tables_carry_the_layout_headers_and_widths(template: Workbook, layout: 
 def test_school_form_has_one_row_per_field_with_its_hint(template: Workbook) -> None:
     rows = list(template[SCHOOL.name].iter_rows(min_row=2, values_only=True))
     assert [label for label, _, _ in rows] == [c.header for c in SCHOOL.columns]
-    for (_, value, hint), column in zip(rows, SCHOOL.columns):
+    for (_, value, hint), column in zip(rows, SCHOOL.columns, strict=False):
         assert value is None
         assert column.hint in (hint or "")
         assert ("必填" in (hint or "")) == column.required
@@ -138,7 +160,7 @@ def test_items_are_prefilled_with_all_27_sub_items_in_rulebook_order(
     sheet = template[ITEMS.name]
     rows = list(sheet.iter_rows(min_row=2, max_col=4, values_only=True))
     assert len(rows) == len(rulebook.items) == 27
-    for (item_id, task, content, _), item in zip(rows, rulebook.items):
+    for (item_id, task, content, _), item in zip(rows, rulebook.items, strict=False):
         assert (item_id, task, content) == (item.id, rulebook.task(item.task_id).name, item.content)
 
 
@@ -154,7 +176,7 @@ def test_items_sheet_is_protected_with_only_the_open_columns_editable(template: 
     sheet = template[ITEMS.name]
     assert sheet.protection.sheet
     for row in sheet.iter_rows(min_row=1, max_row=28):
-        for cell, column in zip(row, ITEMS.columns):
+        for cell, column in zip(row, ITEMS.columns, strict=False):
             expect_locked = column.locked or cell.row == 1
             assert cell.protection.locked == expect_locked, cell.coordinate
 

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 
 from loaders import verification
-from loaders.xlsx_style import lines_needed
 from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
+from loaders.xlsx_style import lines_needed
 from tests.fixtures.verification import FINDINGS, RULEBOOK, other_school_entry, wust_entry
 
 ITEM_COUNT = len(RULEBOOK.items)

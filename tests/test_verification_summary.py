@@ -44,7 +44,7 @@ def test_one_row_per_school_with_a_word_per_sub_item(workbook):
     assert header[4 + 27:] == ("得分", "系统结论", "不符合项", "现场验收结论")
     wust = rows[0]
     assert wust[:4] == (1, "4142010488", "武汉科技大学", "省直机关团工委")
-    states = dict(zip((h.split("\n")[0] for h in header[4:31]), wust[4:31]))
+    states = dict(zip((h.split("\n")[0] for h in header[4:31]), wust[4:31], strict=False))
     assert (states["1.1"], states["2.3"], states["7.4"]) == ("完", "续", "待")
     assert wust[31:] == (78.5, "限期整改", 1, "通过验收")
 

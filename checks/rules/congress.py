@@ -22,8 +22,8 @@ from checks.rules.common import (
     unverifiable,
     with_passes,
 )
-from checks.rules.kinds import INTEGER, ORG_SCOPES, Param, RATIO, rule_kind
 from checks.rules.context import CONGRESS_OF, RuleContext
+from checks.rules.kinds import INTEGER, ORG_SCOPES, RATIO, Param, rule_kind
 from checks.schema import Meeting, MeetingKind, Organisation, SchoolReport
 
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"

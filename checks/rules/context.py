@@ -103,7 +103,7 @@ class RuleContext:
     def title_counts(self, titles: set[str]) -> Counter[tuple[str, str]]:
         """How many staff of each organisation hold each of `titles`, in the order they first appear."""
         held = map(titles.__contains__, self._titles)
-        return Counter(compress(zip(self._organisations, self._titles), held))
+        return Counter(compress(zip(self._organisations, self._titles, strict=False), held))
 
     def column_values(self, columns: tuple[str, ...]) -> set[Any]:
         """The distinct values of roster `columns` (tuples of values when several)."""
@@ -125,7 +125,7 @@ class RuleContext:
 
     def rows_with(self, pairs: set[tuple[str, str]]) -> list[StaffMember]:
         """The first rows (as many as a finding cites) whose (organisation, title) is in `pairs`."""
-        held = map(pairs.__contains__, zip(self._organisations, self._titles))
+        held = map(pairs.__contains__, zip(self._organisations, self._titles, strict=False))
         return list(islice(compress(self.report.staff, held), MAX_SOURCES))
 
     def rows_holding(self, columns: tuple[str, ...], values: set[Any]) -> list[StaffMember]:

@@ -15,8 +15,8 @@ from typing import Any
 from checks.results import Finding
 from checks.rulebook import RuleSpec
 from checks.rules.common import at_least, breach, passed, percent, unverifiable, with_passes
-from checks.rules.kinds import INTEGER, NUMBER, ORG_SCOPES, Param, RATIO, TEXTS, rule_kind
 from checks.rules.context import RuleContext
+from checks.rules.kinds import INTEGER, NUMBER, ORG_SCOPES, RATIO, TEXTS, Param, rule_kind
 from checks.schema import Political, SchoolReport
 
 NO_ROSTER = "未填写工作人员名单，无法核验"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from checks.results import Finding
 from checks.rulebook import RuleSpec
 from checks.rules.common import breach, passed, unverifiable, with_passes
-from checks.rules.kinds import ORG_SCOPES, rule_kind
 from checks.rules.context import RuleContext
+from checks.rules.kinds import ORG_SCOPES, rule_kind
 from checks.schema import SchoolReport
 
 

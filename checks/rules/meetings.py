@@ -30,8 +30,8 @@ from checks.rules.common import (
     with_passes,
     within_months,
 )
-from checks.rules.kinds import INTEGER, MONTHS, ORG_SCOPES, Param, rule_kind
 from checks.rules.context import RuleContext
+from checks.rules.kinds import INTEGER, MONTHS, ORG_SCOPES, Param, rule_kind
 from checks.schema import MeetingKind, SchoolReport
 
 
@@ -124,7 +124,7 @@ def _semesters(campaign_start: date, as_of: date, start_months: tuple[int, ...])
     starts = [date(year, month, 1) for year in range(campaign_start.year - 1, as_of.year + 2)
               for month in start_months]
     first = max(s for s in starts if s <= min(campaign_start, as_of))
-    return tuple((s, e - timedelta(days=1)) for s, e in zip(starts, starts[1:]) if first <= s <= as_of)
+    return tuple((s, e - timedelta(days=1)) for s, e in zip(starts, starts[1:], strict=False) if first <= s <= as_of)
 
 
 def _named(semester_starts: list[date]) -> str:

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from checks.results import Finding
 from checks.rulebook import RuleSpec
 from checks.rules.common import attention, breach, listing, unverifiable, with_passes
-from checks.rules.kinds import INTEGER, ORG_SCOPES, Param, rule_kind
 from checks.rules.context import Roster, RuleContext
+from checks.rules.kinds import INTEGER, ORG_SCOPES, Param, rule_kind
 from checks.schema import Organisation, SchoolReport, StaffMember
 
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"

@@ -19,8 +19,7 @@ from dashboard import data, ui
 from reformboard.context import AppContext
 from tenants import store
 from tenants.access import require_role, scoped_transaction
-from tenants.accounts import (ACCOUNT_WRITES_REFUSED, add_user, disable_user, list_users,
-                              may_write_accounts)
+from tenants.accounts import ACCOUNT_WRITES_REFUSED, add_user, disable_user, list_users, may_write_accounts
 from tenants.models import UnitKind
 from tenants.principal import Principal, UserRole
 from tenants.submissions import CHINA_TIME, end_of_day

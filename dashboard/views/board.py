@@ -98,7 +98,7 @@ def _key_figures(shown: pd.DataFrame) -> None:
     ]
     by_verdict = [(str(v), int(verdicts.get(str(v), 0)), "按最终结论（含现场核查和改判）统计") for v in Verdict]
     for row in (scope, by_verdict):  # two rows of four: eight in one row cut the labels at 1366 px
-        for column, (label, value, help_text) in zip(st.columns(len(row)), row):
+        for column, (label, value, help_text) in zip(st.columns(len(row)), row, strict=False):
             column.metric(label, value, help=help_text, border=True)
 
 
@@ -147,7 +147,7 @@ DEADLINE_COLUMNS = {"item_id": "子项", "task": "任务", "due": "完成时限"
 def _due_this_month(deadlines: pd.DataFrame, as_of: date) -> None:
     """The sub-items due by the board date, next to those falling due later in its month: on the
     acceptance date some deadlines of the month have passed and others have not."""
-    due_by, later = due_by_and_later_in_month(dict(zip(deadlines["item_id"], deadlines["due"])), as_of)
+    due_by, later = due_by_and_later_in_month(dict(zip(deadlines["item_id"], deadlines["due"], strict=False)), as_of)
     by_date = deadlines.set_index("item_id", drop=False)
     passed, coming = st.columns(2)
     for column, ids, title, empty in (

@@ -18,8 +18,16 @@ from checks.results import SchoolAssessment
 from dashboard import data, ui
 from reformboard.board import assess_schools
 from reformboard.context import AppContext
-from reformboard.reminders import (DEFAULT_DUE_SOON_DAYS, Escalation, SchoolDue, escalations, notice_file_name,
-                                   notice_title, reminder_notice, school_due)
+from reformboard.reminders import (
+    DEFAULT_DUE_SOON_DAYS,
+    Escalation,
+    SchoolDue,
+    escalations,
+    notice_file_name,
+    notice_title,
+    reminder_notice,
+    school_due,
+)
 from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import Reminder
 from tenants.principal import Principal, UserRole
@@ -116,9 +124,9 @@ def _batch(ctx: AppContext, principal: Principal, campaign: Campaign, pending: S
                              file_name=f"提醒函_{as_of.isoformat()}.zip", mime="application/zip",
                              icon=":material/folder_zip:", key="reminders.zip")
     unsent = [due for due in pending if _already_sent(due, sent.get(due.tenant, [])) is None]
-    if principal.role is UserRole.PROVINCE_ADMIN and unsent:
-        if mark.button(f"将尚未登记的 {len(unsent)} 份全部登记为已发送", key="reminders.mark_all"):
-            _mark_sent(ctx, principal, campaign, unsent, notices)
+    if (principal.role is UserRole.PROVINCE_ADMIN and unsent
+            and mark.button(f"将尚未登记的 {len(unsent)} 份全部登记为已发送", key="reminders.mark_all")):
+        _mark_sent(ctx, principal, campaign, unsent, notices)
 
 
 def _zip(pending: Sequence[SchoolDue], notices: dict[str, str]) -> bytes:

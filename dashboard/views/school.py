@@ -20,8 +20,16 @@ from sqlalchemy.orm import Session
 from checks.campaign import Campaign
 from checks.deadlines import deadline_wording
 from checks.errors import DomainError
-from checks.results import (DeadlineState, ItemAssessment, OnsiteResult, SchoolAssessment, Severity, Verdict,
-                            VerdictOverride, severity_rank)
+from checks.results import (
+    DeadlineState,
+    ItemAssessment,
+    OnsiteResult,
+    SchoolAssessment,
+    Severity,
+    Verdict,
+    VerdictOverride,
+    severity_rank,
+)
 from checks.rulebook import Rulebook
 from checks.serialize import load
 from dashboard import data, ui
@@ -31,7 +39,7 @@ from reformboard.context import AppContext
 from reformboard.diff import ReportDiff, diff_reports
 from reformboard.overrides import override_verdict
 from tenants.access import can_see_names, require_tenant, scoped_transaction, visible_tenants
-from tenants.models import Tenant, Submission, Unit
+from tenants.models import Submission, Tenant, Unit
 from tenants.principal import Principal, UserRole
 from tenants.store import audit, history, load_report, overrides_for
 from tenants.submissions import end_of_day

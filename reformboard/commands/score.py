@@ -101,7 +101,7 @@ def print_table(found: list[Standing]) -> None:
     rows = [tuple(for_terminal(str(v)) for v in summary_row(s)) for s in found]
     widths = [max(_width(r[i]) for r in rows + [SUMMARY_HEADER]) for i in range(len(SUMMARY_HEADER))]
     for row in (SUMMARY_HEADER, *rows):
-        print("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths)))
+        print("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=False)))
 
 
 def _width(text: str) -> int:

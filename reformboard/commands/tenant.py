@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -193,7 +194,7 @@ def _entry(cells: dict[str, object], unit_by_key: dict[str, Unit]) -> Entry:
     return Entry(code, name, unit.code, school_type)
 
 
-def _read(label: str, parse, value: object) -> str:  # noqa: ANN001 — one of loaders.cells' parsers
+def _read(label: str, parse: Callable[[object], str], value: object) -> str:  # one of loaders.cells' parsers
     if is_empty(value):
         raise BadValue(f"“{label}”不能为空")
     try:

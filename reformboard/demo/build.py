@@ -40,7 +40,7 @@ def build_demo(schools: int = 40, seed: int = 7, *, today: date, rulebook: Ruleb
     profiles = deal_profiles(rng, schools, rulebook)
     infos: list[SchoolInfo] = []
     uploads: list[DemoSubmission] = []
-    for code, region, profile in zip(codes, placed, profiles):
+    for code, region, profile in zip(codes, placed, profiles, strict=False):
         school = make_school(rng, namer, region, code, names, roster_scale)
         history = world.history(school, profile, names) if profile.tier is not Tier.SILENT else []
         infos.append(history[-1].report.school if history else replace(school.info, deputy_secretary=""))

@@ -28,10 +28,10 @@ class DeadlineShift:
         dues = sorted(item.due for item in rulebook.items if item.due is not None)
         groups = [(due, len(list(same))) for due, same in groupby(dues)]
         phases = _phases([count for _, count in groups], past_limit=len(dues) / 3 + 1)
-        firsts = {phase: due for (due, _), phase in reversed(list(zip(groups, phases)))}
-        lasts = {phase: due for (due, _), phase in zip(groups, phases)}
+        firsts = {phase: due for (due, _), phase in reversed(list(zip(groups, phases, strict=False)))}
+        lasts = {phase: due for (due, _), phase in zip(groups, phases, strict=False)}
         self._moved: list[tuple[date, date]] = []  # (rulebook due, demo due), in order
-        for (due, _), phase in zip(groups, phases):
+        for (due, _), phase in zip(groups, phases, strict=False):
             if phase == _PAST:
                 moved = today + LAST_PAST_DUE - (lasts[_PAST] - due)
             else:
@@ -88,5 +88,5 @@ def semesters(start: date, end: date, start_months: list[int]) -> list[tuple[dat
     """School terms (first day, last day) that overlap [start, end]; terms begin in start_months."""
     months = sorted(start_months)
     firsts = [date(year, month, 1) for year in range(start.year - 1, end.year + 1) for month in months]
-    terms = [(first, following - timedelta(days=1)) for first, following in zip(firsts, firsts[1:])]
+    terms = [(first, following - timedelta(days=1)) for first, following in zip(firsts, firsts[1:], strict=False)]
     return [(first, last) for first, last in terms if last >= start and first <= end]

@@ -69,7 +69,7 @@ def submissions(rng: random.Random, timeline: Timeline, days: list[date]) -> lis
     listed = listed_college_orgs(rng, len(days), len(timeline.roster.rows_through) - 1)
     filename = rng.choice(FILENAMES)
     uploads = []
-    for number, (day, colleges) in enumerate(zip(days, listed)):
+    for number, (day, colleges) in enumerate(zip(days, listed, strict=False)):
         uploader = info.contact_name if rng.random() < 0.75 else timeline.school.teacher
         uploads.append(DemoSubmission(
             tenant_code=info.code,

@@ -14,7 +14,11 @@ from checks.rulebook import Rulebook
 from checks.schema import ItemReport, ItemStatus
 from reformboard.demo.profiles import Tier
 from reformboard.demo.vocabulary import (
-    EVIDENCE, GENERIC_EVIDENCE, NOT_APPLICABLE, PROGRESS_NOTES, WAITING_NOTES,
+    EVIDENCE,
+    GENERIC_EVIDENCE,
+    NOT_APPLICABLE,
+    PROGRESS_NOTES,
+    WAITING_NOTES,
 )
 
 LATE_NOTE = "受换届安排影响，延后完成"

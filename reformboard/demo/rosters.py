@@ -138,7 +138,7 @@ class RosterBuilder:
         if "department_members" in flaws:
             members[rng.randrange(count)] = limits.members_max + 3
         extra = rng.choice(EXTRA_TITLES) if "no_other_titles" in flaws else ""
-        return Shape(presidium, tuple(zip(rng.sample(pool, count), heads, members)), extra)
+        return Shape(presidium, tuple(zip(rng.sample(pool, count), heads, members, strict=False)), extra)
 
     def _college_shape(self, oversized: bool, crowded: bool) -> Shape:
         rng, limits = self.rng, self.limits
@@ -148,7 +148,7 @@ class RosterBuilder:
         target = (limits.college_staff_max + rng.randint(6, 10) if oversized
                   else rng.randint(limits.college_staff_min, limits.college_staff_max))
         members = distribute(rng, target - presidium - sum(heads), count, 1, limits.members_max)
-        return Shape(presidium, tuple(zip(rng.sample(COLLEGE_DEPARTMENTS, count), heads, members)))
+        return Shape(presidium, tuple(zip(rng.sample(COLLEGE_DEPARTMENTS, count), heads, members, strict=False)))
 
     def _organisation(self, name: str, level: Level, kind: OrgKind, linked: int, shape: Shape,
                       rotating: bool, row: int, college: str) -> Organisation:
@@ -171,7 +171,7 @@ class RosterBuilder:
             department = shape.departments[0][0] if shape.extra_title == "部长助理" else ""
             posts.append((shape.extra_title, department, middle, False))
         served = experience or [None] * len(posts)
-        for (title, department, year, leader), flag in zip(posts, served):
+        for (title, department, year, leader), flag in zip(posts, served, strict=False):
             self.rows.append(self._member(organisation, title, department, year, leader, graduate,
                                           home_college, flag))
 

@@ -85,10 +85,14 @@ def median_seconds(action: Callable[[], object], runs: int) -> float:
 
 def machine(pg_version: str | None) -> dict[str, object]:
     meminfo = Path("/proc/meminfo").read_text().split()
-    return {"nproc": len(os.sched_getaffinity(0)),
-            "ram_gb": round(int(meminfo[meminfo.index("MemTotal:") + 1]) / MB, 1),
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "postgresql": pg_version, "cpu": _cpu_model()}
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "ram_gb": round(int(meminfo[meminfo.index("MemTotal:") + 1]) / MB, 1),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": pg_version,
+        "cpu": _cpu_model(),
+    }
 
 
 def _cpu_model() -> str:
@@ -139,8 +143,11 @@ def roster(report: SchoolReport, rows: int) -> tuple:
     grown = []
     for n in range(rows):
         member, copy = staff[n % len(staff)], n // len(staff)
-        grown.append(member if copy == 0 else
-                     replace(member, student_no=f"{member.student_no}{copy:04d}", name=f"{member.name}{copy}"))
+        grown.append(
+            member
+            if copy == 0
+            else replace(member, student_no=f"{member.student_no}{copy:04d}", name=f"{member.name}{copy}")
+        )
     return tuple(grown)
 
 
@@ -159,7 +166,7 @@ def populate(url: str, province: Province) -> None:
     uploads = demo.submissions
     for start in range(0, len(uploads), UPLOADS_PER_TRANSACTION):
         with sessions.begin() as session:
-            for upload in uploads[start:start + UPLOADS_PER_TRANSACTION]:
+            for upload in uploads[start : start + UPLOADS_PER_TRANSACTION]:
                 store_upload(session, demo, upload, province.rulebook, workbooks=False)
     engine.dispose()
 
@@ -230,8 +237,15 @@ def ingest_file(ctx: AppContext, data: bytes, *, commit: bool, limits: Limits = 
     try:
         with ctx.transaction(ADMIN) as session:
             campaign = ctx.campaign(session)
-            outcome = ingest(session, data=data, filename="bench.xlsx", principal=ADMIN, campaign=campaign,
-                             rulebook=ctx.rulebook_for(campaign), limits=limits)
+            outcome = ingest(
+                session,
+                data=data,
+                filename="bench.xlsx",
+                principal=ADMIN,
+                campaign=campaign,
+                rulebook=ctx.rulebook_for(campaign),
+                limits=limits,
+            )
             if not commit:
                 raise _Undo(outcome.accepted)
     except _Undo as undo:
@@ -241,6 +255,7 @@ def ingest_file(ctx: AppContext, data: bytes, *, commit: bool, limits: Limits = 
 
 def ingest_batch(ctx: AppContext, files: list[bytes], runs: int) -> float:
     """Files per second, each file committed on its own as an upload would be; the median run."""
+
     def batch() -> None:
         for data in files:
             ingest_file(ctx, data, commit=True)
@@ -255,8 +270,10 @@ def ingest_batch(ctx: AppContext, files: list[bytes], runs: int) -> float:
 
 def _high_water(ctx: AppContext) -> tuple[int, int]:
     with ctx.transaction(ADMIN) as session:
-        return (session.scalar(select(func.coalesce(func.max(Submission.id), 0))),
-                session.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))))
+        return (
+            session.scalar(select(func.coalesce(func.max(Submission.id), 0))),
+            session.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))),
+        )
 
 
 def _forget_since(ctx: AppContext, submission_id: int, audit_id: int) -> None:
@@ -321,8 +338,9 @@ def _rss_bytes(pid: int) -> int:
 
 
 def run_child(*args: str) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-m", "bench.run", *args], capture_output=True,
-                          cwd=Path(__file__).parents[1])
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", *args], capture_output=True, cwd=Path(__file__).parents[1]
+    )
     if done.returncode != 0:
         raise RuntimeError(f"bench child {args[0]} failed:\n{done.stderr.decode()[-3000:]}")
     return json.loads(done.stdout.decode().strip().splitlines()[-1])
@@ -334,6 +352,7 @@ def run_child(*args: str) -> dict[str, object]:
 def board_child(url: str) -> None:
     """In a fresh process: the 验收总览 board's data twice, through the dashboard's own cache."""
     import logging
+
     logging.disable(logging.WARNING)  # st.cache_data outside Streamlit warns about the missing runtime
     from dashboard.data import board
 
@@ -375,13 +394,13 @@ def figures(plan: Plan, log: Callable[[str], None]) -> dict[str, object]:
     log(f"province: {plan.schools} schools, {len(province.demo.submissions)} uploads")
     big = province.workbook(codes[0], 10_000)
     file_600 = province.workbook(codes[1], 600)
-    batch = [province.workbook(code) for code in codes[2:2 + plan.batch]]
+    batch = [province.workbook(code) for code in codes[2 : 2 + plan.batch]]
     gc.collect()
     gc.freeze()  # the province held in memory for the bench is no app's garbage to scan again and again
     out: dict[str, object] = {"schools": plan.schools, "runs": plan.runs}
     out["raw_read_10k_s"] = median_seconds(lambda: raw_read(big), plan.runs + 2)
     out |= assessing(province, plan.runs)
-    out["export_150_s"] = exporting(province, codes[2:2 + plan.batch], plan.runs)
+    out["export_150_s"] = exporting(province, codes[2 : 2 + plan.batch], plan.runs)
     log("assessing and exporting measured")
     out["ingest_600_s"], out["batch_150_files_per_s"] = {}, {}
     out["board_3000_cold_ms"], out["board_3000_warm_ms"] = {}, {}
@@ -394,17 +413,18 @@ def figures(plan: Plan, log: Callable[[str], None]) -> dict[str, object]:
             if name == "sqlite":
                 if not ingest_file(ctx, big, commit=False):
                     raise RuntimeError("the 10,000-row workbook was not accepted")
-                out["ingest_10k_s"] = median_seconds(lambda ctx=ctx: ingest_file(ctx, big, commit=False),
-                                                     plan.runs + 2)
+                out["ingest_10k_s"] = median_seconds(lambda ctx=ctx: ingest_file(ctx, big, commit=False), plan.runs + 2)
                 out["ingest_10k_ratio"] = out["ingest_10k_s"] / out["raw_read_10k_s"]
                 if plan.big_file:
                     out |= hundred_thousand(ctx, province, codes[0], url, plan)
             out["ingest_600_s"][name] = median_seconds(
-                lambda ctx=ctx: ingest_file(ctx, file_600, commit=False), plan.runs + 2)
+                lambda ctx=ctx: ingest_file(ctx, file_600, commit=False), plan.runs + 2
+            )
             out["batch_150_files_per_s"][name] = ingest_batch(ctx, batch, plan.runs)
             ctx.engine.dispose()
             out["board_3000_cold_ms"][name], out["board_3000_warm_ms"][name] = board_figures(
-                url, plan.runs, plan.schools)
+                url, plan.runs, plan.schools
+            )
             log(f"{name}: measured")
     return out
 
@@ -417,8 +437,10 @@ def assessing(province: Province, runs: int) -> dict[str, float]:
         for report in reports:
             assess(report, rulebook, campaign, day)
 
-    return {"assess_3000_s": median_seconds(assess_all, runs),
-            "assess_rows_per_school": sum(len(r.staff) for r in reports) / len(reports)}
+    return {
+        "assess_3000_s": median_seconds(assess_all, runs),
+        "assess_rows_per_school": sum(len(r.staff) for r in reports) / len(reports),
+    }
 
 
 def exporting(province: Province, codes: list[str], runs: int) -> float:
@@ -427,9 +449,16 @@ def exporting(province: Province, codes: list[str], runs: int) -> float:
     for code in codes:
         report = province.latest[code]
         context = SheetContext(
-            school_code=code, school_name=report.school.name, unit=report.school.unit, campaign_id=campaign.id,
-            campaign_name=campaign.name, as_of=day, submission_id="1", submission_sha256="0" * 64,
-            received=day.isoformat())
+            school_code=code,
+            school_name=report.school.name,
+            unit=report.school.unit,
+            campaign_id=campaign.id,
+            campaign_name=campaign.name,
+            as_of=day,
+            submission_id="1",
+            submission_sha256="0" * 64,
+            received=day.isoformat(),
+        )
         entries.append(SheetEntry(context, report, assess(report, province.rulebook, campaign, day)))
     return median_seconds(lambda: verification_batch(province.rulebook, entries), runs)
 
@@ -441,13 +470,14 @@ def hundred_thousand(ctx: AppContext, province: Province, code: str, url: str, p
         raise RuntimeError("the 100,000-row workbook was accepted under the default limit")
     path = CACHE / "workbooks" / "100k-current.xlsx"
     path.write_bytes(data)
-    answers = [run_child("--big-file-child", url, str(path), "200000")
-               for _ in range(plan.runs)]
+    answers = [run_child("--big-file-child", url, str(path), "200000") for _ in range(plan.runs)]
     if not all(a["accepted"] for a in answers):
         raise RuntimeError("the 100,000-row workbook was not accepted with the limit raised")
-    return {"refuse_100k_s": refused,
-            "ingest_100k_s": statistics.median(a["seconds"] for a in answers),
-            "peak_rss_100k_mb": statistics.median(a["tree_mb"] for a in answers)}
+    return {
+        "refuse_100k_s": refused,
+        "ingest_100k_s": statistics.median(a["seconds"] for a in answers),
+        "peak_rss_100k_mb": statistics.median(a["tree_mb"] for a in answers),
+    }
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -475,8 +505,9 @@ def table(result: dict[str, object]) -> str:
             verdict = f"  target {target[1]}: not judged ({result.get('schools')} schools, not {FULL_SCALE})"
         elif target:
             checked = value.get("postgresql") if isinstance(value, dict) else value
-            verdict = f"  target {target[1]}: " + ("n/a" if checked is None else
-                                                   "met" if checked < target[0] else "MISSED")
+            verdict = f"  target {target[1]}: " + (
+                "n/a" if checked is None else "met" if checked < target[0] else "MISSED"
+            )
         lines.append(f"{key:28} {_shown(value)}{verdict}")
     return "\n".join(lines)
 
@@ -502,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
         big_file_child(url, path, int(rows))
         return 0
     plan = QUICK if args.quick else FULL
-    log = (lambda line: print(line, file=sys.stderr, flush=True))
+    log = lambda line: print(line, file=sys.stderr, flush=True)
     started = time.perf_counter()
     result = {"machine": machine(pg_version())} | figures(plan, log)
     result["bench_seconds"] = time.perf_counter() - started

@@ -62,8 +62,9 @@ def effective_status(status: ItemStatus | None, completed_on: date | None, as_of
     return status
 
 
-def deadline_state(report: ItemReport | None, due: date | None, as_of: date,
-                   evidenced_on: date | None = None) -> DeadlineState:
+def deadline_state(
+    report: ItemReport | None, due: date | None, as_of: date, evidenced_on: date | None = None
+) -> DeadlineState:
     """`evidenced_on`: the latest day an event in the data met one of the item's requirements."""
     status = report.status if report else None
     if status is _NOT_APPLICABLE:
@@ -78,14 +79,18 @@ def deadline_state(report: ItemReport | None, due: date | None, as_of: date,
     return DeadlineState.OVERDUE if as_of > due else DeadlineState.NOT_DUE
 
 
-def completion_date_findings(report: ItemReport | None, due: date | None, as_of: date,
-                             spec: RuleSpec) -> list[Finding]:
+def completion_date_findings(report: ItemReport | None, due: date | None, as_of: date, spec: RuleSpec) -> list[Finding]:
     """A finding when an item reported done lacks the date needed to tell whether it was on time."""
-    if (report is None or report.status is not _DONE or report.completed_on is not None
-            or due is None or as_of <= due):
+    if report is None or report.status is not _DONE or report.completed_on is not None or due is None or as_of <= due:
         return []
-    return [Finding(COMPLETION_DATE_RULE, spec.severity,
-                    "未填写完成日期，无法核验是否按期完成", (report.source,) if report.source else ())]
+    return [
+        Finding(
+            COMPLETION_DATE_RULE,
+            spec.severity,
+            "未填写完成日期，无法核验是否按期完成",
+            (report.source,) if report.source else (),
+        )
+    ]
 
 
 def timed(finding: Finding, due: date | None, as_of: date) -> Finding:

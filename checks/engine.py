@@ -31,35 +31,54 @@ from checks.rules.registry import RULES, require_implemented
 from checks.schema import ItemReport, ItemStatus, SchoolReport
 
 
-def assess(report: SchoolReport | None, rulebook: Rulebook, campaign: Campaign, as_of: date,
-           tenant: str = "", school: str = "") -> SchoolAssessment:
+def assess(
+    report: SchoolReport | None, rulebook: Rulebook, campaign: Campaign, as_of: date, tenant: str = "", school: str = ""
+) -> SchoolAssessment:
     require_implemented(rulebook)
     ctx = RuleContext(report, rulebook, campaign, as_of) if report else None
     reported = {i.item_id: i for i in report.items} if report else {}
-    items = tuple(_assess_item(item, reported.get(item.id), ctx, campaign, as_of, rulebook)
-                  for item in rulebook.items)
+    items = tuple(_assess_item(item, reported.get(item.id), ctx, campaign, as_of, rulebook) for item in rulebook.items)
     return conclude(
-        rulebook, items, submitted=report is not None, campaign_id=campaign.id, as_of=as_of,
+        rulebook,
+        items,
+        submitted=report is not None,
+        campaign_id=campaign.id,
+        as_of=as_of,
         tenant=tenant or (report.school.code if report else ""),
         school=school or (report.school.name if report else ""),
     )
 
 
-def conclude(rulebook: Rulebook, items: tuple[ItemAssessment, ...], *, submitted: bool,
-             tenant: str, school: str, campaign_id: str, as_of: date) -> SchoolAssessment:
+def conclude(
+    rulebook: Rulebook,
+    items: tuple[ItemAssessment, ...],
+    *,
+    submitted: bool,
+    tenant: str,
+    school: str,
+    campaign_id: str,
+    as_of: date,
+) -> SchoolAssessment:
     """Task scores, the total and the verdict from assessed items (shared with on-site results)."""
     credits = {i.item_id: i.credit for i in items}
     tasks = tuple(
-        TaskAssessment(task.id, task.name, task.weight,
-                       task.weight * sum(credits[i.id] for i in task.items) / len(task.items))
-        for task in rulebook.tasks if task.items
+        TaskAssessment(
+            task.id, task.name, task.weight, task.weight * sum(credits[i.id] for i in task.items) / len(task.items)
+        )
+        for task in rulebook.tasks
+        if task.items
     )
     score = round(sum(t.score for t in tasks), 1)
     findings = (f for item in items for f in item.findings)
     return SchoolAssessment(
-        tenant=tenant, school=school, campaign_id=campaign_id, as_of=as_of, score=score,
+        tenant=tenant,
+        school=school,
+        campaign_id=campaign_id,
+        as_of=as_of,
+        score=score,
         verdict=decide_verdict(score, findings, rulebook.verdict, submitted=submitted),
-        tasks=tasks, items=items,
+        tasks=tasks,
+        items=items,
     )
 
 
@@ -73,8 +92,9 @@ def decide_verdict(score: float, findings: Iterable[Finding], rules: VerdictRule
     return Verdict.RECTIFY
 
 
-def item_credit(state: DeadlineState, status: ItemStatus | None, findings: Iterable[Finding],
-                scoring: Scoring) -> float:
+def item_credit(
+    state: DeadlineState, status: ItemStatus | None, findings: Iterable[Finding], scoring: Scoring
+) -> float:
     """The share of the item earned: by deadline state (or reported status while not due / ongoing),
     less the penalties of its findings (early warnings cost nothing), never below zero. `status` is the
     effective one."""
@@ -94,8 +114,9 @@ def item_credit(state: DeadlineState, status: ItemStatus | None, findings: Itera
     return base * max(0.0, 1.0 - penalty)
 
 
-def _assess_item(item: Item, report: ItemReport | None, ctx: RuleContext | None, campaign: Campaign,
-                 as_of: date, rulebook: Rulebook) -> ItemAssessment:
+def _assess_item(
+    item: Item, report: ItemReport | None, ctx: RuleContext | None, campaign: Campaign, as_of: date, rulebook: Rulebook
+) -> ItemAssessment:
     due = due_date(item, campaign)
     findings = completion_date_findings(report, due, as_of, rulebook.rules[COMPLETION_DATE_RULE])
     if ctx is not None:
@@ -106,8 +127,13 @@ def _assess_item(item: Item, report: ItemReport | None, ctx: RuleContext | None,
     status = report.status if report else None
     completed_on = report.completed_on if report else None
     return ItemAssessment(
-        item_id=item.id, task_id=item.task_id, deadline=due, state=state, status=status,
-        completed_on=completed_on, evidence=report.evidence if report else "",
+        item_id=item.id,
+        task_id=item.task_id,
+        deadline=due,
+        state=state,
+        status=status,
+        completed_on=completed_on,
+        evidence=report.evidence if report else "",
         findings=tuple(findings),
         credit=item_credit(state, effective_status(status, completed_on, as_of), findings, rulebook.scoring),
     )

@@ -23,38 +23,46 @@ class OnsiteError(DomainError, ValueError):
     """On-site results that cannot be combined; the message says which and why, in Chinese."""
 
 
-def apply_onsite(assessment: SchoolAssessment, onsite: Mapping[str, OnsiteResult],
-                 rulebook: Rulebook) -> SchoolAssessment:
+def apply_onsite(
+    assessment: SchoolAssessment, onsite: Mapping[str, OnsiteResult], rulebook: Rulebook
+) -> SchoolAssessment:
     """The assessment with each on-site result added to its item and everything rescored."""
     _check(assessment, onsite, rulebook)
-    items = tuple(_with_onsite(item, onsite.get(item.item_id), assessment, rulebook)
-                  for item in assessment.items)
-    return conclude(rulebook, items, submitted=assessment.verdict is not Verdict.NOT_SUBMITTED,
-                    tenant=assessment.tenant, school=assessment.school,
-                    campaign_id=assessment.campaign_id, as_of=assessment.as_of)
+    items = tuple(_with_onsite(item, onsite.get(item.item_id), assessment, rulebook) for item in assessment.items)
+    return conclude(
+        rulebook,
+        items,
+        submitted=assessment.verdict is not Verdict.NOT_SUBMITTED,
+        tenant=assessment.tenant,
+        school=assessment.school,
+        campaign_id=assessment.campaign_id,
+        as_of=assessment.as_of,
+    )
 
 
-def final_verdict(assessment: SchoolAssessment, onsite: Mapping[str, OnsiteResult],
-                  rulebook: Rulebook) -> Verdict:
+def final_verdict(assessment: SchoolAssessment, onsite: Mapping[str, OnsiteResult], rulebook: Rulebook) -> Verdict:
     return apply_onsite(assessment, onsite, rulebook).verdict
 
 
 def onsite_finding(result: OnsiteResult, rulebook: Rulebook) -> Finding:
     when = cn_date(result.inspected_on) if result.inspected_on else ""
     details = "，".join(part for part in (result.inspectors, when) if part)
-    message = (f"现场核查结论“{result.result}”" + (f"：{result.note}" if result.note else "")
-               + (f"（{details}）" if details else ""))
+    message = (
+        f"现场核查结论“{result.result}”"
+        + (f"：{result.note}" if result.note else "")
+        + (f"（{details}）" if details else "")
+    )
     return Finding(ONSITE_RULE, rulebook.onsite_severity[result.result], message)
 
 
-def _with_onsite(item: ItemAssessment, result: OnsiteResult | None, assessment: SchoolAssessment,
-                 rulebook: Rulebook) -> ItemAssessment:
+def _with_onsite(
+    item: ItemAssessment, result: OnsiteResult | None, assessment: SchoolAssessment, rulebook: Rulebook
+) -> ItemAssessment:
     if result is None:
         return item
     findings = (*item.findings, onsite_finding(result, rulebook))
     status = effective_status(item.status, item.completed_on, assessment.as_of)
-    return replace(item, findings=findings,
-                   credit=item_credit(item.state, status, findings, rulebook.scoring))
+    return replace(item, findings=findings, credit=item_credit(item.state, status, findings, rulebook.scoring))
 
 
 def _check(assessment: SchoolAssessment, onsite: Mapping[str, OnsiteResult], rulebook: Rulebook) -> None:

@@ -234,8 +234,10 @@ class _Parser:
         kind_name = body.get("kind", check_id)
         kind = self.kinds.get(kind_name) if isinstance(kind_name, str) else None
         if kind is None:
-            raise self.fail(f"{where}kind" if "kind" in body else f"rules.{check_id}",
-                            f"未知的核验种类 {kind_name!r}（可用的种类见 docs/rule-kinds.md）")
+            raise self.fail(
+                f"{where}kind" if "kind" in body else f"rules.{check_id}",
+                f"未知的核验种类 {kind_name!r}（可用的种类见 docs/rule-kinds.md）",
+            )
         if check_id != kind_name and check_id in self.kinds:
             raise self.fail(f"rules.{check_id}", f"编号与核验种类 {check_id} 同名，却是 {kind_name} 种类；请另取编号")
         return RuleSpec(
@@ -285,17 +287,20 @@ class _Parser:
                 item = self.item(item_raw, f"{where}items[{m}].", task_id, rules, seen)
                 seen[item.id] = item
                 items.append(item)
-            tasks.append(Task(
-                id=task_id,
-                name=self.get(body, "name", where, str),
-                basis=self.get(body, "basis", where, str),
-                weight=float(self.get(body, "weight", where, (int, float))),
-                items=tuple(items),
-            ))
+            tasks.append(
+                Task(
+                    id=task_id,
+                    name=self.get(body, "name", where, str),
+                    basis=self.get(body, "basis", where, str),
+                    weight=float(self.get(body, "weight", where, (int, float))),
+                    items=tuple(items),
+                )
+            )
         return tuple(tasks)
 
-    def item(self, raw: Mapping[str, Any], where: str, task_id: str,
-             rules: Mapping[str, RuleSpec], seen: Mapping[str, Item]) -> Item:
+    def item(
+        self, raw: Mapping[str, Any], where: str, task_id: str, rules: Mapping[str, RuleSpec], seen: Mapping[str, Item]
+    ) -> Item:
         item_id = self.get(raw, "id", where, str)
         if not item_id.startswith(f"{task_id}.") or item_id in seen:
             raise self.fail(f"{where}id", f"编号 {item_id!r} 重复或不属于任务 {task_id}")
@@ -314,10 +319,19 @@ class _Parser:
             due, due_text = self.due(self.get(raw, "due", where, str), f"{where}due")
             due_source = self.get(raw, "due_source", where, str)
         content = self.get(raw, "content", where, str)
-        clauses = tuple(self.clause(body, f"{where}clauses[{n}].", content, checks)
-                        for n, body in enumerate(raw.get("clauses", [])))
-        return Item(id=item_id, task_id=task_id, content=content, due=due, due_text=due_text,
-                    due_source=due_source, checks=checks, clauses=clauses)
+        clauses = tuple(
+            self.clause(body, f"{where}clauses[{n}].", content, checks) for n, body in enumerate(raw.get("clauses", []))
+        )
+        return Item(
+            id=item_id,
+            task_id=task_id,
+            content=content,
+            due=due,
+            due_text=due_text,
+            due_source=due_source,
+            checks=checks,
+            clauses=clauses,
+        )
 
     def clause(self, raw: Any, where: str, content: str, item_checks: tuple[str, ...]) -> Clause:
         if not isinstance(raw, dict):
@@ -384,8 +398,9 @@ class _Parser:
     def verdict(self, raw: Mapping[str, Any]) -> VerdictRules:
         return VerdictRules(
             pass_min_score=float(self.get(raw, "pass_min_score", "verdict.", (int, float))),
-            blocking=frozenset(self.severity(s, "verdict.blocking")
-                               for s in self.get(raw, "blocking", "verdict.", list)),
+            blocking=frozenset(
+                self.severity(s, "verdict.blocking") for s in self.get(raw, "blocking", "verdict.", list)
+            ),
             fail_below_score=float(self.get(raw, "fail_below_score", "verdict.", (int, float))),
         )
 

@@ -146,4 +146,3 @@ class SchoolReport:
 
     def organisations_at(self, level: Level) -> tuple[Organisation, ...]:
         return tuple(o for o in self.organisations if o.level is level)
-

@@ -30,15 +30,17 @@ PAGES_BY_ROLE = {
 
 
 def pages_for(role: UserRole) -> list[st.Page]:
-    return [st.Page(ui.PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"),
-                    default=n == 0)
-            for n, (file, title, icon) in enumerate(PAGES_BY_ROLE[role])]
+    return [
+        st.Page(ui.PAGES / file, title=title, icon=icon, url_path=file.removesuffix(".py"), default=n == 0)
+        for n, (file, title, icon) in enumerate(PAGES_BY_ROLE[role])
+    ]
 
 
 @ui.page_frame  # a database that cannot be reached while signing in shows its message, like any refusal
 def main() -> None:
-    st.set_page_config(page_title="高校学生会（研究生会）深化改革验收看板", page_icon=":material/fact_check:",
-                       layout="wide")
+    st.set_page_config(
+        page_title="高校学生会（研究生会）深化改革验收看板", page_icon=":material/fact_check:", layout="wide"
+    )
     principal = current_principal()
     if principal is None:
         st.navigation([st.Page(login_page, title="登录", icon=":material/login:")]).run()

@@ -36,8 +36,22 @@ from tenants.submissions import CHINA_TIME
 
 DUE_SOON_DAYS = 14
 CACHE_TTL = timedelta(minutes=10)  # bounds how long a directory edit (a renamed school) can go unseen
-SCHOOL_COLUMNS = ["code", "name", "unit", "school_type", "last_upload", "uploader", "score", "system_verdict",
-                  "onsite", "verdict", "final", "overdue", "due_soon", "next_deadline"]
+SCHOOL_COLUMNS = [
+    "code",
+    "name",
+    "unit",
+    "school_type",
+    "last_upload",
+    "uploader",
+    "score",
+    "system_verdict",
+    "onsite",
+    "verdict",
+    "final",
+    "overdue",
+    "due_soon",
+    "next_deadline",
+]
 OVERRIDDEN = "（改判）"  # marks a final verdict that a province administrator decided
 
 
@@ -58,16 +72,19 @@ class Scope:
 
 
 def scope(ctx: AppContext, session: Session, principal: Principal, campaign_id: str) -> Scope:
-    return Scope(str(ctx.engine.url), tuple(sorted(visible_codes(session, principal))),
-                 data_version(session, campaign_id))
+    return Scope(
+        str(ctx.engine.url), tuple(sorted(visible_codes(session, principal))), data_version(session, campaign_id)
+    )
 
 
 def data_version(session: Session, campaign_id: str) -> tuple[int, ...]:
     """(number of schools, then the last id of the campaign's submissions, stored assessments, on-site
     results and verdict overrides), in one round trip: these rows are only ever added, never changed."""
     schools = select(func.count()).select_from(Tenant).scalar_subquery()
-    last_ids = [select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id)
-                .scalar_subquery() for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)]
+    last_ids = [
+        select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id).scalar_subquery()
+        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)
+    ]
     return tuple(int(n) for n in session.execute(select(schools, *last_ids)).one())
 
 
@@ -83,11 +100,17 @@ def _board(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campai
     rulebook = _ctx.rulebook_for(campaign)
     with scoped_transaction(_ctx.engine, _principal) as session:
         units = {u.code: u.name for u in list_units(session)}
-        found = standings(session, _principal, rulebook, campaign, as_of, key.codes,
-                          memo=assessment_memo(key.database, campaign, as_of))
+        found = standings(
+            session,
+            _principal,
+            rulebook,
+            campaign,
+            as_of,
+            key.codes,
+            memo=assessment_memo(key.database, campaign, as_of),
+        )
     assessments = [standing.assessment for standing in found]
-    rows = [school_row(standing, units.get(standing.school.unit_code, standing.school.unit_code))
-            for standing in found]
+    rows = [school_row(standing, units.get(standing.school.unit_code, standing.school.unit_code)) for standing in found]
     frame = pd.DataFrame(rows, columns=SCHOOL_COLUMNS)
     # Real datetime columns show a missing upload or deadline as blank, not "None".
     frame["last_upload"] = pd.to_datetime(frame["last_upload"])
@@ -95,11 +118,23 @@ def _board(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campai
     names = dict(zip(frame["code"], frame["name"], strict=False))
     return Board(
         schools=frame,
-        tasks=pd.DataFrame([{"code": a.tenant, "name": names[a.tenant], "task": f"{t.task_id} {t.name}",
-                             "share": t.score / t.weight if t.weight else 0.0}
-                            for a in assessments for t in a.tasks], columns=["code", "name", "task", "share"]),
-        items=pd.DataFrame([{"code": a.tenant, "item_id": i.item_id, "state": str(i.state)}
-                            for a in assessments for i in a.items], columns=["code", "item_id", "state"]),
+        tasks=pd.DataFrame(
+            [
+                {
+                    "code": a.tenant,
+                    "name": names[a.tenant],
+                    "task": f"{t.task_id} {t.name}",
+                    "share": t.score / t.weight if t.weight else 0.0,
+                }
+                for a in assessments
+                for t in a.tasks
+            ],
+            columns=["code", "name", "task", "share"],
+        ),
+        items=pd.DataFrame(
+            [{"code": a.tenant, "item_id": i.item_id, "state": str(i.state)} for a in assessments for i in a.items],
+            columns=["code", "item_id", "state"],
+        ),
     )
 
 
@@ -145,14 +180,19 @@ def progress(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: d
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _progress(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campaign,
-              as_of: date) -> pd.DataFrame:
+def _progress(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campaign, as_of: date) -> pd.DataFrame:
     # The verdict each upload earned on its day (stored at ingest): re-assessing every school for every
     # week would be exact but far too slow for a province.
-    query = (select(Assessment.tenant_code, Assessment.as_of, Assessment.verdict)
-             .where(Assessment.campaign_id == campaign.id, Assessment.submission_id.is_not(None),
-                    Assessment.as_of <= as_of, Assessment.tenant_code.in_(key.codes))
-             .order_by(Assessment.as_of, Assessment.computed_at, Assessment.id))
+    query = (
+        select(Assessment.tenant_code, Assessment.as_of, Assessment.verdict)
+        .where(
+            Assessment.campaign_id == campaign.id,
+            Assessment.submission_id.is_not(None),
+            Assessment.as_of <= as_of,
+            Assessment.tenant_code.in_(key.codes),
+        )
+        .order_by(Assessment.as_of, Assessment.computed_at, Assessment.id)
+    )
     with scoped_transaction(_ctx.engine, _principal) as session:
         stored = pd.DataFrame(session.execute(query).all(), columns=["code", "as_of", "verdict"])
     return weekly_verdicts(stored, len(key.codes), campaign.starts_on, as_of)
@@ -184,10 +224,20 @@ def deadlines(rulebook: Rulebook, campaign: Campaign, items: pd.DataFrame) -> pd
             due = due_date(item, campaign)
             if due is None:
                 continue  # ongoing items have no date to place
-            rows.append({"item_id": item.id, "task": f"{task.id} {task.name}", "content": item.content,
-                         "due": due, "source": deadline_wording(item, due)[1], "overdue": int(states.get((item.id, str(DeadlineState.OVERDUE)), 0)),
-                         "done": int(states.get((item.id, str(DeadlineState.DONE)), 0)
-                                     + states.get((item.id, str(DeadlineState.DONE_LATE)), 0))})
+            rows.append(
+                {
+                    "item_id": item.id,
+                    "task": f"{task.id} {task.name}",
+                    "content": item.content,
+                    "due": due,
+                    "source": deadline_wording(item, due)[1],
+                    "overdue": int(states.get((item.id, str(DeadlineState.OVERDUE)), 0)),
+                    "done": int(
+                        states.get((item.id, str(DeadlineState.DONE)), 0)
+                        + states.get((item.id, str(DeadlineState.DONE_LATE)), 0)
+                    ),
+                }
+            )
     return pd.DataFrame(rows, columns=["item_id", "task", "content", "due", "source", "overdue", "done"])
 
 

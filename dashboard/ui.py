@@ -106,9 +106,15 @@ def sidebar(principal: Principal) -> None:
         st.markdown(f"**{literal(principal.display_name or principal.username)}**")
         st.caption(f"{principal.role.label} · 账号 {literal(principal.username)}")
         _campaign_selector(principal)
-        st.date_input("看板日期", key=AS_OF_KEY, value=today(), min_value=EARLIEST, max_value=today(),
-                      format="YYYY-MM-DD",
-                      help="看板按所选日期当天结束时各校的最新有效提交计算，可查看任一历史日期的情况。")
+        st.date_input(
+            "看板日期",
+            key=AS_OF_KEY,
+            value=today(),
+            min_value=EARLIEST,
+            max_value=today(),
+            format="YYYY-MM-DD",
+            help="看板按所选日期当天结束时各校的最新有效提交计算，可查看任一历史日期的情况。",
+        )
         st.button("退出登录", on_click=logout, icon=":material/logout:")
 
 
@@ -167,12 +173,14 @@ def page_frame(render: Callable[[], None]) -> Callable[[], None]:
     """The frame around each page (and around app.py's sign-in and sidebar): a DomainError raised anywhere
     in it ends the page with its Chinese message, never a traceback. Anything else is a bug and keeps
     Streamlit's own report; st.stop() and st.rerun() are not errors and pass through."""
+
     @functools.wraps(render)
     def framed() -> None:
         try:
             render()
         except DomainError as refused:
             st.error(literal(refused), icon=":material/error:")
+
     return framed
 
 

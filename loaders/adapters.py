@@ -58,8 +58,12 @@ def adapt(grids: dict[str, Grid], problems: list[Problem]) -> str:
     """Bring the grids to the current layout; returns the version the file was written in."""
     version = template_version(grids)
     if version is None:
-        problems.append(note("文件中没有模板版本信息（可能不是从本系统下载的模板，或复制到了新文件中），"
-                             f"已按当前模板（第 {TEMPLATE_VERSION} 版）读取。建议从系统下载最新模板填报。"))
+        problems.append(
+            note(
+                "文件中没有模板版本信息（可能不是从本系统下载的模板，或复制到了新文件中），"
+                f"已按当前模板（第 {TEMPLATE_VERSION} 版）读取。建议从系统下载最新模板填报。"
+            )
+        )
         return TEMPLATE_VERSION
     if version == TEMPLATE_VERSION:
         return version
@@ -68,6 +72,10 @@ def adapt(grids: dict[str, Grid], problems: list[Problem]) -> str:
         problems.append(error(f"无法识别的模板版本“{version}”。请从系统重新下载最新模板，把内容复制过去后再上传。"))
         return version
     adapter(grids)
-    problems.append(note(f"这是旧版模板（第 {version} 版），已自动转换为当前模板（第 {TEMPLATE_VERSION} 版）读取。"
-                         "下次请使用最新模板。"))
+    problems.append(
+        note(
+            f"这是旧版模板（第 {version} 版），已自动转换为当前模板（第 {TEMPLATE_VERSION} 版）读取。"
+            "下次请使用最新模板。"
+        )
+    )
     return version

@@ -28,8 +28,10 @@ from textsafety.xlsx import append_row
 
 LIST_SHEET = "问题清单"
 _FILLS = {ProblemSeverity.ERROR: "FFC7CE", ProblemSeverity.NOTE: "FFEB9C"}
-_REBUILT = ("说明：原文件不是 .xlsx 格式，此文件根据原文件中的内容重新生成，只保留了单元格的值，"
-            "没有保留原来的格式。请在原文件中按下列位置修改后重新上传。")
+_REBUILT = (
+    "说明：原文件不是 .xlsx 格式，此文件根据原文件中的内容重新生成，只保留了单元格的值，"
+    "没有保留原来的格式。请在原文件中按下列位置修改后重新上传。"
+)
 Marks = list[tuple[str, str, str, str]]  # severity, sheet, cell, message
 
 
@@ -96,5 +98,3 @@ def _child(size: str, memory: str, seconds: str) -> bytes:
 
 if __name__ == "__main__":
     sys.stdout.buffer.write(_child(*sys.argv[1:4]))
-
-

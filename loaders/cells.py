@@ -148,8 +148,10 @@ _FULL = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(\s.*)?")
 _MONTH = re.compile(r"(\d{4})[-/.年](\d{1,2})月?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 # A second day after the first, as a congress over two days is written: 2020年10月17、18日, 2020.10.17-18.
-_DAYS = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*[、,，和及与至到~～—–-]\s*"
-                   r"(?:\d{4}[-/.年])?(?:\d{1,2}[-/.月])?\d{1,2}日?")
+_DAYS = re.compile(
+    r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?\s*[、,，和及与至到~～—–-]\s*"
+    r"(?:\d{4}[-/.年])?(?:\d{1,2}[-/.月])?\d{1,2}日?"
+)
 
 
 def parse_date(value: Any) -> dt.date | Noted:
@@ -178,8 +180,9 @@ def _date_from_text(text: str) -> dt.date | Noted:
     if re.fullmatch(r"\d{4}\.1", text):
         raise BadValue("“" + text + "”无法确定是1月还是10月，请写成完整日期，如 2020-10-31 或 2020年1月31日")
     if m := _DAYS.fullmatch(text):
-        raise BadValue(f"“{text}”写了不止一天；请只填第一天（{m[1]}年{int(m[2])}月{int(m[3])}日），"
-                       "其余日期写在“说明”（备注）栏")
+        raise BadValue(
+            f"“{text}”写了不止一天；请只填第一天（{m[1]}年{int(m[2])}月{int(m[3])}日），其余日期写在“说明”（备注）栏"
+        )
     try:
         if m := _FULL.fullmatch(text) or _COMPACT.fullmatch(text):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
@@ -192,8 +195,9 @@ def _date_from_text(text: str) -> dt.date | Noted:
 
 def _month_end(year: int, month: int) -> Noted:
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
-    return Noted(last, f"只填了年月（{year}年{month}月），已按该月最后一天 {last.isoformat()} 读取；"
-                       "如有确切日期，请填写完整日期")
+    return Noted(
+        last, f"只填了年月（{year}年{month}月），已按该月最后一天 {last.isoformat()} 读取；如有确切日期，请填写完整日期"
+    )
 
 
 # --- yes/no, choices, lists ---------------------------------------------------------------------
@@ -220,15 +224,36 @@ def parse_bool(value: Any) -> bool:
 
 # Variants people write for a closed-list word; applied only when the word is in the column's list.
 VARIANTS = {
-    "党员": "中共党员", "正式党员": "中共党员", "共产党员": "中共党员",
-    "预备党员": "中共预备党员", "团员": "共青团员", "共青团": "共青团员",
-    "学院级": "院级", "院系级": "院级", "二级学院": "院级", "学院": "院级", "院": "院级",
-    "学校级": "校级", "学校": "校级", "校": "校级",
-    "学代会": "学生代表大会", "研代会": "研究生代表大会",
-    "研会": "研究生会", "研究生会(研会)": "研究生会",
-    "完成": "已完成", "已经完成": "已完成", "进行中": "推进中", "正在推进": "推进中", "推进": "推进中",
-    "未开始": "未启动", "尚未启动": "未启动", "不涉及": "不适用", "无此项": "不适用",
-    "高职": "高职（专科）", "专科": "高职（专科）", "高职高专": "高职（专科）",
+    "党员": "中共党员",
+    "正式党员": "中共党员",
+    "共产党员": "中共党员",
+    "预备党员": "中共预备党员",
+    "团员": "共青团员",
+    "共青团": "共青团员",
+    "学院级": "院级",
+    "院系级": "院级",
+    "二级学院": "院级",
+    "学院": "院级",
+    "院": "院级",
+    "学校级": "校级",
+    "学校": "校级",
+    "校": "校级",
+    "学代会": "学生代表大会",
+    "研代会": "研究生代表大会",
+    "研会": "研究生会",
+    "研究生会(研会)": "研究生会",
+    "完成": "已完成",
+    "已经完成": "已完成",
+    "进行中": "推进中",
+    "正在推进": "推进中",
+    "推进": "推进中",
+    "未开始": "未启动",
+    "尚未启动": "未启动",
+    "不涉及": "不适用",
+    "无此项": "不适用",
+    "高职": "高职（专科）",
+    "专科": "高职（专科）",
+    "高职高专": "高职（专科）",
 }
 _VARIANTS = {squeeze(k): v for k, v in VARIANTS.items()}
 
@@ -266,6 +291,11 @@ def parser_for(column: Column) -> Callable[[Any], Any]:
 
 
 _PARSERS: dict[Kind, Callable[[Any], Any]] = {
-    Kind.TEXT: parse_text, Kind.CODE: parse_code, Kind.INT: parse_int, Kind.PERCENT: parse_percent,
-    Kind.DATE: parse_date, Kind.BOOL: parse_bool, Kind.LIST: parse_list,
+    Kind.TEXT: parse_text,
+    Kind.CODE: parse_code,
+    Kind.INT: parse_int,
+    Kind.PERCENT: parse_percent,
+    Kind.DATE: parse_date,
+    Kind.BOOL: parse_bool,
+    Kind.LIST: parse_list,
 }

@@ -40,8 +40,13 @@ def crosscheck(tables: Tables, rulebook: Rulebook, today: date) -> list[Problem]
 
 def _problem_at(row: Row, sheet: Sheet, field: str, value: object, message: str, *, fatal: bool = True) -> Problem:
     make = error if fatal else note
-    return make(message, sheet=row.sheet, cell=row.cells.get(field, ""), field=sheet.column(field).header,
-                value="" if value is None else str(value))
+    return make(
+        message,
+        sheet=row.sheet,
+        cell=row.cells.get(field, ""),
+        field=sheet.column(field).header,
+        value="" if value is None else str(value),
+    )
 
 
 def is_school_code(code: str | None) -> bool:
@@ -52,8 +57,11 @@ def _school_code(rows: list[Row], problems: list[Problem]) -> None:
     for row in rows:
         code = row.get("code")
         if code is not None and not is_school_code(code):
-            problems.append(_problem_at(row, SCHOOL, "code", code,
-                                        "学校标识码应为教育部公布的 10 位数字，如 4144010561，请核对后重填。"))
+            problems.append(
+                _problem_at(
+                    row, SCHOOL, "code", code, "学校标识码应为教育部公布的 10 位数字，如 4144010561，请核对后重填。"
+                )
+            )
 
 
 def _task_items(rows: list[Row] | None, rulebook: Rulebook, problems: list[Problem]) -> None:
@@ -66,19 +74,38 @@ def _task_items(rows: list[Row] | None, rulebook: Rulebook, problems: list[Probl
         if item_id is None:
             continue
         if item_id not in expected:
-            problems.append(_problem_at(row, ITEMS, "item_id", item_id,
-                                        f"没有编号为“{item_id}”的改革任务。编号应为任务列表中的 "
-                                        f"{expected[0]}–{expected[-1]}，请不要修改模板中的编号。"))
+            problems.append(
+                _problem_at(
+                    row,
+                    ITEMS,
+                    "item_id",
+                    item_id,
+                    f"没有编号为“{item_id}”的改革任务。编号应为任务列表中的 "
+                    f"{expected[0]}–{expected[-1]}，请不要修改模板中的编号。",
+                )
+            )
         elif item_id in seen:
-            problems.append(_problem_at(row, ITEMS, "item_id", item_id,
-                                        f"任务 {item_id} 重复填报（第一次在 {seen[item_id].cells['item_id']}），"
-                                        "每项任务只填一行，请删除重复行。"))
+            problems.append(
+                _problem_at(
+                    row,
+                    ITEMS,
+                    "item_id",
+                    item_id,
+                    f"任务 {item_id} 重复填报（第一次在 {seen[item_id].cells['item_id']}），"
+                    "每项任务只填一行，请删除重复行。",
+                )
+            )
         else:
             seen[item_id] = row
     missing = [i for i in expected if i not in seen]
     if missing:
-        problems.append(error(f"缺少以下任务的填报：{'、'.join(missing)}。请使用模板中的任务列表，每项任务填一行。",
-                              sheet=ITEMS.name, field=ITEMS.column("item_id").header))
+        problems.append(
+            error(
+                f"缺少以下任务的填报：{'、'.join(missing)}。请使用模板中的任务列表，每项任务填一行。",
+                sheet=ITEMS.name,
+                field=ITEMS.column("item_id").header,
+            )
+        )
 
 
 def _unique(rows: list[Row], sheet: Sheet, field: str, problems: list[Problem]) -> None:
@@ -89,16 +116,25 @@ def _unique(rows: list[Row], sheet: Sheet, field: str, problems: list[Problem]) 
         if value is None:
             continue
         if value in first:
-            problems.append(_problem_at(row, sheet, field, value,
-                                        f"{header}“{value}”重复（第一次出现在 {first[value].cells[field]}），"
-                                        "每个只能填一行，请删除或更正重复行。"))
+            problems.append(
+                _problem_at(
+                    row,
+                    sheet,
+                    field,
+                    value,
+                    f"{header}“{value}”重复（第一次出现在 {first[value].cells[field]}），"
+                    "每个只能填一行，请删除或更正重复行。",
+                )
+            )
         else:
             first[value] = row
 
 
 def _known_organisations(rows: list[Row], sheet: Sheet, names: dict[str, str], problems: list[Problem]) -> None:
-    canonical = {written: names.get(squeeze(written))  # a roster names few organisations, many times
-                 for written in {row.get("organisation") for row in rows} - {None}}
+    canonical = {
+        written: names.get(squeeze(written))  # a roster names few organisations, many times
+        for written in {row.get("organisation") for row in rows} - {None}
+    }
     for row in rows:
         written = row.get("organisation")
         if written is None:
@@ -106,32 +142,53 @@ def _known_organisations(rows: list[Row], sheet: Sheet, names: dict[str, str], p
         if canonical[written] is not None:
             row.values["organisation"] = canonical[written]
             continue
-        problems.append(_problem_at(row, sheet, "organisation", written,
-                                    f"组织“{written}”不在“{ORGANISATIONS.name}”表中。请填写与“{ORGANISATIONS.name}”"
-                                    "中组织名称完全一致的名称，或先在该表中添加这个组织。"))
+        problems.append(
+            _problem_at(
+                row,
+                sheet,
+                "organisation",
+                written,
+                f"组织“{written}”不在“{ORGANISATIONS.name}”表中。请填写与“{ORGANISATIONS.name}”"
+                "中组织名称完全一致的名称，或先在该表中添加这个组织。",
+            )
+        )
 
 
 def _presidium_sizes(orgs: list[Row], staff: list[Row], rulebook: Rulebook, problems: list[Problem]) -> None:
-    on_roster = Counter(r.get("organisation") for r in staff
-                        if r.get("title") and rulebook.role_of(r.get("title")) is Role.PRESIDIUM)
+    on_roster = Counter(
+        r.get("organisation") for r in staff if r.get("title") and rulebook.role_of(r.get("title")) is Role.PRESIDIUM
+    )
     for org in orgs:
         declared = org.get("presidium_size")
         if declared is None or declared == on_roster[org.get("name")]:
             continue
-        problems.append(_problem_at(
-            org, ORGANISATIONS, "presidium_size", declared,
-            f"“{org.get('name')}”填写的主席团人数为 {declared} 人，但“{STAFF.name}”中该组织的主席团成员为 "
-            f"{on_roster[org.get('name')]} 人。请核对两处是否一致（验收以名单为准）。", fatal=False))
+        problems.append(
+            _problem_at(
+                org,
+                ORGANISATIONS,
+                "presidium_size",
+                declared,
+                f"“{org.get('name')}”填写的主席团人数为 {declared} 人，但“{STAFF.name}”中该组织的主席团成员为 "
+                f"{on_roster[org.get('name')]} 人。请核对两处是否一致（验收以名单为准）。",
+                fatal=False,
+            )
+        )
 
 
 def _completion_dates(rows: list[Row], today: date, problems: list[Problem]) -> None:
     _not_future(rows, ITEMS, "completed_on", today, problems)
     for row in rows:
         if row.get("status") == ItemStatus.DONE and row.get("completed_on") is None:
-            problems.append(_problem_at(
-                row, ITEMS, "completed_on", None,
-                "状态为“已完成”但没有填写完成日期，系统无法核对是否按时完成，该项将记为“无法核验”。请补填完成日期。",
-                fatal=False))
+            problems.append(
+                _problem_at(
+                    row,
+                    ITEMS,
+                    "completed_on",
+                    None,
+                    "状态为“已完成”但没有填写完成日期，系统无法核对是否按时完成，该项将记为“无法核验”。请补填完成日期。",
+                    fatal=False,
+                )
+            )
 
 
 def _not_future(rows: list[Row], sheet: Sheet, field: str, today: date, problems: list[Problem]) -> None:
@@ -139,5 +196,12 @@ def _not_future(rows: list[Row], sheet: Sheet, field: str, today: date, problems
     for row in rows:
         day = row.get(field)
         if day is not None and day > today:
-            problems.append(_problem_at(row, sheet, field, day.isoformat(),
-                                        f"{header} {day:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），只能填写已经发生的日期。"))
+            problems.append(
+                _problem_at(
+                    row,
+                    sheet,
+                    field,
+                    day.isoformat(),
+                    f"{header} {day:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），只能填写已经发生的日期。",
+                )
+            )

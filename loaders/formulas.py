@@ -23,9 +23,13 @@ def uncalculated_formulas(data: bytes) -> dict[str, list[str]]:
     """Sheet name -> cell references ("F17") holding a formula with no cached result."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {name: cells for name, part in _sheet_parts(archive).items()
-                    if part in archive.namelist() and _mentions_formula(archive, part)
-                    and (cells := _cells_without_value(archive, part))}
+            return {
+                name: cells
+                for name, part in _sheet_parts(archive).items()
+                if part in archive.namelist()
+                and _mentions_formula(archive, part)
+                and (cells := _cells_without_value(archive, part))
+            }
     except (KeyError, ParseError, zipfile.BadZipFile):
         return {}  # an unusual package: the reader itself says what is wrong with the file
 
@@ -37,8 +41,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         for _, element in iterparse(rels):
             if element.tag == PACKAGE_RELS:
                 target = element.get("Target", "")
-                targets[element.get("Id")] = target.lstrip("/") if target.startswith("/") else \
-                    posixpath.normpath(posixpath.join("xl", target))
+                targets[element.get("Id")] = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                )
     sheets = {}
     with archive.open("xl/workbook.xml") as workbook:
         for _, element in iterparse(workbook):

@@ -40,7 +40,7 @@ class Grid:
         return ""
 
     def address(self, row: int, col: int) -> str:
-        """"F17": the cell as Excel names it."""
+        """ "F17": the cell as Excel names it."""
         origin = self.origins[col] if col < len(self.origins) else col
         return f"{column_letters(origin)}{row + 1}"
 
@@ -61,7 +61,7 @@ class Grid:
             if budget < 0:
                 return
             for r in range(top, bottom + 1):
-                self.rows[r][left:right + 1] = [anchor] * (right - left + 1)
+                self.rows[r][left : right + 1] = [anchor] * (right - left + 1)
 
 
 @functools.cache

@@ -85,12 +85,20 @@ def read_inspection(data: bytes, expected: Expected | None = None, limits: Limit
     _check_complete(results, inspectors, len(meta.items), problems)
     accepted = not any(p.is_error for p in problems)
     return InspectionResult(
-        sha256, tuple(problems), meta["school_code"], meta["campaign_id"], meta["submission_id"],
-        meta["submission_sha256"], inspectors, inspected_on, results if accepted else {},
+        sha256,
+        tuple(problems),
+        meta["school_code"],
+        meta["campaign_id"],
+        meta["submission_id"],
+        meta["submission_sha256"],
+        inspectors,
+        inspected_on,
+        results if accepted else {},
     )
 
 
 # --- opening and recognising the sheet ------------------------------------------------------------
+
 
 def _open(data: bytes, limits: Limits) -> tuple[Worksheet, _Meta, tuple[str, ...]]:
     if sniff(data, limits) is not Format.XLSX:
@@ -107,8 +115,10 @@ def _open(data: bytes, limits: Limits) -> tuple[Worksheet, _Meta, tuple[str, ...
     if meta["format"] != verification.META_FORMAT:
         raise Refusal("核查表的校验信息无法识别（格式不符）。" + NOT_OURS)
     if meta["version"] != verification.META_VERSION:
-        raise Refusal("这份核查表由旧版本系统导出，缺少与提交绑定的校验信息。请在看板上重新导出该校的核查表，"
-                      "把现场核查结论填入新表后上传。")
+        raise Refusal(
+            "这份核查表由旧版本系统导出，缺少与提交绑定的校验信息。请在看板上重新导出该校的核查表，"
+            "把现场核查结论填入新表后上传。"
+        )
     _check_provenance(wb[verification.SHEET], meta)
     return wb[verification.SHEET], meta, _onsite_words(meta["rulebook_id"])
 
@@ -117,18 +127,24 @@ def _check_provenance(ws: Worksheet, meta: _Meta) -> None:
     """The metadata is as written, and names the school and submission the printed title block names."""
     printed = _exported_for(ws)
     if not meta.intact:
-        raise Refusal(f"核查表隐藏的校验信息（{verification.META_SHEET}）被改动，无法确认它属于哪所学校的哪次提交。"
-                      f"表头写明这份核查表是为{printed} 导出的，只能记入该校；请使用系统导出的原表填写后上传。")
+        raise Refusal(
+            f"核查表隐藏的校验信息（{verification.META_SHEET}）被改动，无法确认它属于哪所学校的哪次提交。"
+            f"表头写明这份核查表是为{printed} 导出的，只能记入该校；请使用系统导出的原表填写后上传。"
+        )
     claimed = f"{meta['school_name']}（{meta['school_code']}）的提交 {meta['submission_id']}"
     if printed != claimed:
-        raise Refusal(f"核查表隐藏的校验信息与表头不一致：表头写明这份核查表是为{printed} 导出的，"
-                      f"隐藏信息却写{claimed}。只能记入表头所写的学校；请使用系统导出的原表填写后上传。")
+        raise Refusal(
+            f"核查表隐藏的校验信息与表头不一致：表头写明这份核查表是为{printed} 导出的，"
+            f"隐藏信息却写{claimed}。只能记入表头所写的学校；请使用系统导出的原表填写后上传。"
+        )
 
 
 def _exported_for(ws: Worksheet) -> str:
     """The school and submission the sheet's title block names, as printed ("学校：…" less its label)."""
-    school, submission = (_text(ws.cell(*fact).value).partition("：")[2]
-                          for fact in (verification.SCHOOL_FACT, verification.SUBMISSION_FACT))
+    school, submission = (
+        _text(ws.cell(*fact).value).partition("：")[2]
+        for fact in (verification.SCHOOL_FACT, verification.SUBMISSION_FACT)
+    )
     return f"{school or '（未写明学校）'}的提交 {submission or '（未写明编号）'}"
 
 
@@ -155,13 +171,21 @@ def _meta(ws: Worksheet) -> _Meta:
 def _identity_problems(meta: _Meta, expected: Expected) -> list[Problem]:
     problems = []
     if expected.school_code is not None and meta["school_code"] != expected.school_code:
-        problems.append(error(
-            f"这是{meta['school_name']}（{meta['school_code']}）的验收核查表，不是本校"
-            f"（{expected.school_code}）的，请上传本校的核查表。", value=meta["school_code"]))
+        problems.append(
+            error(
+                f"这是{meta['school_name']}（{meta['school_code']}）的验收核查表，不是本校"
+                f"（{expected.school_code}）的，请上传本校的核查表。",
+                value=meta["school_code"],
+            )
+        )
     if expected.campaign_id is not None and meta["campaign_id"] != expected.campaign_id:
-        problems.append(error(
-            f"这是验收批次“{meta['campaign_id']}”的核查表，不是当前批次“{expected.campaign_id}”的，"
-            "请导出当前批次的核查表填写。", value=meta["campaign_id"]))
+        problems.append(
+            error(
+                f"这是验收批次“{meta['campaign_id']}”的核查表，不是当前批次“{expected.campaign_id}”的，"
+                "请导出当前批次的核查表填写。",
+                value=meta["campaign_id"],
+            )
+        )
     return problems
 
 
@@ -172,25 +196,42 @@ def _integrity_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
         return order
     problems = []
     if verification.header_digest(ws) != meta["header_digest"]:
-        problems.append(error("表头（学校、批次、评分等信息或列标题）被改动，请使用系统导出的原表填写。",
-                              sheet=verification.SHEET, cell=f"A1:{get_column_letter(verification.LAST_COLUMN)}{verification.HEADER_ROW}"))
+        problems.append(
+            error(
+                "表头（学校、批次、评分等信息或列标题）被改动，请使用系统导出的原表填写。",
+                sheet=verification.SHEET,
+                cell=f"A1:{get_column_letter(verification.LAST_COLUMN)}{verification.HEADER_ROW}",
+            )
+        )
     for index, (item_id, expected_digest) in enumerate(meta.items):
         row = verification.item_row(index)
         if verification.row_digest(ws, row) != expected_digest:
-            problems.append(error(
-                f"第 {row}–{row + 1} 行（子项 {item_id}）中不可修改的内容（编号、内容、时限、自报情况、佐证材料、"
-                "系统核验结论或现场核查要点）被改动，请使用系统导出的原表，只填写“现场核查结论”和“核查说明”。",
-                sheet=verification.SHEET, cell=f"A{row}:{get_column_letter(verification.LAST_COLUMN)}{row + 1}"))
+            problems.append(
+                error(
+                    f"第 {row}–{row + 1} 行（子项 {item_id}）中不可修改的内容（编号、内容、时限、自报情况、佐证材料、"
+                    "系统核验结论或现场核查要点）被改动，请使用系统导出的原表，只填写“现场核查结论”和“核查说明”。",
+                    sheet=verification.SHEET,
+                    cell=f"A{row}:{get_column_letter(verification.LAST_COLUMN)}{row + 1}",
+                )
+            )
     return problems
 
 
 def _order_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
     expected_ids = [item_id for item_id, _ in meta.items]
-    anywhere = [_text(ws.cell(row, verification.ID_COLUMN).value) for row in range(verification.FIRST_ITEM_ROW, ws.max_row + 1)]
+    anywhere = [
+        _text(ws.cell(row, verification.ID_COLUMN).value) for row in range(verification.FIRST_ITEM_ROW, ws.max_row + 1)
+    ]
     missing = [item_id for item_id in expected_ids if item_id not in anywhere]
-    in_place = anywhere[::verification.ROWS_PER_ITEM]  # the items' rows; the checklist rows between hold no id
-    mismatch = next(((verification.item_row(n), want, got) for n, (want, got)
-                     in enumerate(zip(expected_ids, in_place, strict=False)) if want != got), None)
+    in_place = anywhere[:: verification.ROWS_PER_ITEM]  # the items' rows; the checklist rows between hold no id
+    mismatch = next(
+        (
+            (verification.item_row(n), want, got)
+            for n, (want, got) in enumerate(zip(expected_ids, in_place, strict=False))
+            if want != got
+        ),
+        None,
+    )
     if missing:
         message = f"子项 {'、'.join(missing)} 所在的行被删除"
     elif mismatch:
@@ -205,36 +246,62 @@ def _order_problems(ws: Worksheet, meta: _Meta) -> list[Problem]:
 
 def _signature_in_place(ws: Worksheet, item_count: int) -> bool:
     label_column, _ = verification.SIGNATURE_CELLS[0]
-    return _text(ws.cell(verification.signature_row(item_count), label_column).value) == verification.INSPECTORS_LABEL.strip()
+    return (
+        _text(ws.cell(verification.signature_row(item_count), label_column).value)
+        == verification.INSPECTORS_LABEL.strip()
+    )
 
 
 # --- the inspectors' cells ------------------------------------------------------------------------
 
-def _results(ws: Worksheet, meta: _Meta, words: tuple[str, ...], inspectors: str,
-             inspected_on: date | None, problems: list[Problem]) -> dict[str, OnsiteResult]:
+
+def _results(
+    ws: Worksheet,
+    meta: _Meta,
+    words: tuple[str, ...],
+    inspectors: str,
+    inspected_on: date | None,
+    problems: list[Problem],
+) -> dict[str, OnsiteResult]:
     results: dict[str, OnsiteResult] = {}
     for index, (item_id, _) in enumerate(meta.items):
         row = verification.item_row(index)
         word = _text(ws.cell(row, verification.RESULT_COLUMN).value)
         remark = _typed(ws, f"{get_column_letter(verification.NOTE_COLUMN)}{row}", _NOTE_FIELD, problems)
-        where = {"sheet": verification.SHEET, "cell": f"{get_column_letter(verification.RESULT_COLUMN)}{row}", "field": _RESULT_FIELD}
+        where = {
+            "sheet": verification.SHEET,
+            "cell": f"{get_column_letter(verification.RESULT_COLUMN)}{row}",
+            "field": _RESULT_FIELD,
+        }
         if not word and remark:
             problems.append(note(f"子项 {item_id} 填写了核查说明但未选择现场核查结论，按未核查处理。", **where))
         elif word and word not in words:
-            problems.append(error(f"子项 {item_id} 的现场核查结论“{word}”无法识别，只能填写："
-                                  f"{'、'.join(words)}（未核查的留空）。", value=word, **where))
+            problems.append(
+                error(
+                    f"子项 {item_id} 的现场核查结论“{word}”无法识别，只能填写：{'、'.join(words)}（未核查的留空）。",
+                    value=word,
+                    **where,
+                )
+            )
         elif word:
             results[item_id] = OnsiteResult(item_id, word, remark, inspectors, inspected_on)
     return results
 
 
-def _check_complete(results: Mapping[str, OnsiteResult], inspectors: str, item_count: int,
-                    problems: list[Problem]) -> None:
+def _check_complete(
+    results: Mapping[str, OnsiteResult], inspectors: str, item_count: int, problems: list[Problem]
+) -> None:
     if not results and not any(p.is_error for p in problems):
         problems.append(error("核查表中没有任何现场核查结论，请至少填写一项后再上传。", sheet=verification.SHEET))
     if results and not inspectors:
-        problems.append(error("请在表格下方“核查人”处填写核查人姓名。", sheet=verification.SHEET,
-                              cell=_signature_cell(item_count, 0), field="核查人"))
+        problems.append(
+            error(
+                "请在表格下方“核查人”处填写核查人姓名。",
+                sheet=verification.SHEET,
+                cell=_signature_cell(item_count, 0),
+                field="核查人",
+            )
+        )
 
 
 def _signature(ws: Worksheet, item_count: int, problems: list[Problem]) -> tuple[str, date | None]:
@@ -243,8 +310,15 @@ def _signature(ws: Worksheet, item_count: int, problems: list[Problem]) -> tuple
     raw_date = ws[date_cell].value
     inspected_on = _as_date(raw_date)
     if raw_date not in (None, "") and inspected_on is None:
-        problems.append(error(f"核查日期“{raw_date}”无法识别，请写成 2020-10-20 这样的日期。",
-                              sheet=verification.SHEET, cell=date_cell, field="日期", value=str(raw_date)))
+        problems.append(
+            error(
+                f"核查日期“{raw_date}”无法识别，请写成 2020-10-20 这样的日期。",
+                sheet=verification.SHEET,
+                cell=date_cell,
+                field="日期",
+                value=str(raw_date),
+            )
+        )
     elif inspected_on is None:
         problems.append(note("未填写核查日期。", sheet=verification.SHEET, cell=date_cell, field="日期"))
     return inspectors, inspected_on

@@ -38,8 +38,12 @@ STATE_WORDS = {  # one character each so 27 sub-items fit an A4 landscape page a
     DeadlineState.NOT_APPLICABLE: "免",
 }
 _STATE_COLOURS = {"完": "C6EFCE", "迟": "FFEB9C", "逾": "FFC7CE", "待": "DDEBF7", "续": "E2EFDA", "免": "EDEDED"}
-_VERDICT_COLOURS = {Verdict.PASSED: "C6EFCE", Verdict.RECTIFY: "FFEB9C", Verdict.FAILED: "FFC7CE",
-                    Verdict.NOT_SUBMITTED: "EDEDED"}
+_VERDICT_COLOURS = {
+    Verdict.PASSED: "C6EFCE",
+    Verdict.RECTIFY: "FFEB9C",
+    Verdict.FAILED: "FFC7CE",
+    Verdict.NOT_SUBMITTED: "EDEDED",
+}
 LEGEND = "图例：" + "　".join(f"{word}＝{state.value}" for state, word in STATE_WORDS.items())
 _SMALL = Font(name=FONT_NAME, size=9)
 _TITLE_ROWS = 3  # title, legend, column headers
@@ -68,6 +72,7 @@ def province_summary(rulebook: Rulebook, campaign: Campaign, rows: Sequence[Summ
 
 
 # --- 逐校汇总 --------------------------------------------------------------------------------------
+
 
 def _schools_sheet(ws: Worksheet, rulebook: Rulebook, campaign: Campaign, rows: Sequence[SummaryRow]) -> None:
     ws.title = SCHOOLS_SHEET
@@ -117,8 +122,9 @@ def _violations(assessed: SchoolAssessment) -> int:
     return sum(1 for item in assessed.items for f in item.findings if f.severity is Severity.VIOLATION and f.counts)
 
 
-def _style_body(ws: Worksheet, first_row: int, last_row: int, column_count: int,
-                left_aligned: tuple[int, ...] = ()) -> None:
+def _style_body(
+    ws: Worksheet, first_row: int, last_row: int, column_count: int, left_aligned: tuple[int, ...] = ()
+) -> None:
     for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=column_count):
         for cell in row:
             cell.font, cell.border = _SMALL, verification.BORDER
@@ -126,8 +132,7 @@ def _style_body(ws: Worksheet, first_row: int, last_row: int, column_count: int,
             cell.alignment = Alignment(vertical="center", horizontal=horizontal, wrap_text=True)
 
 
-def _colour_words(ws: Worksheet, first_column: int, last_column: int, last_row: int,
-                  colours: dict[str, str]) -> None:
+def _colour_words(ws: Worksheet, first_column: int, last_column: int, last_row: int, colours: dict[str, str]) -> None:
     if last_row <= _TITLE_ROWS:
         return
     area = f"{get_column_letter(first_column)}{_TITLE_ROWS + 1}:{get_column_letter(last_column)}{last_row}"
@@ -138,11 +143,16 @@ def _colour_words(ws: Worksheet, first_column: int, last_column: int, last_row: 
 
 # --- 统计 ------------------------------------------------------------------------------------------
 
+
 def _counts_sheet(ws: Worksheet, campaign: Campaign, rows: Sequence[SummaryRow]) -> None:
     verdicts = list(Verdict)
     finals = [vd for vd in verdicts if vd is not Verdict.NOT_SUBMITTED]
-    columns = [("主管单位", 20), ("学校数", 8), ("平均分", 8)] + [(f"系统：{vd.value}", 10) for vd in verdicts] \
-        + [("已现场验收", 10)] + [(f"现场：{vd.value}", 10) for vd in finals]
+    columns = (
+        [("主管单位", 20), ("学校数", 8), ("平均分", 8)]
+        + [(f"系统：{vd.value}", 10) for vd in verdicts]
+        + [("已现场验收", 10)]
+        + [(f"现场：{vd.value}", 10) for vd in finals]
+    )
     _title(ws, f"{campaign.name}验收情况统计", "按结论统计（全省）", len(columns))
     ws.cell(2, 1).font = verification.BOLD_FONT
     _header_row(ws, _TITLE_ROWS, [("结论", 20), ("系统核验（校数）", 8), ("现场验收（校数）", 8)])
@@ -165,22 +175,27 @@ def _counts_sheet(ws: Worksheet, campaign: Campaign, rows: Sequence[SummaryRow])
     setup_print(ws, sum(width for _, width in columns), title_rows=None)
 
 
-def _unit_values(unit: str, rows: Sequence[SummaryRow], verdicts: list[Verdict],
-                 finals: list[Verdict]) -> list[object]:
+def _unit_values(unit: str, rows: Sequence[SummaryRow], verdicts: list[Verdict], finals: list[Verdict]) -> list[object]:
     scores = [r.assessment.score for r in rows if r.assessment]
     system = Counter(r.verdict for r in rows)
     final = Counter(r.final_verdict for r in rows if r.final_verdict)
-    return [unit, len(rows), round(sum(scores) / len(scores), 1) if scores else None,
-            *(system[vd] for vd in verdicts), sum(final.values()), *(final[vd] for vd in finals)]
+    return [
+        unit,
+        len(rows),
+        round(sum(scores) / len(scores), 1) if scores else None,
+        *(system[vd] for vd in verdicts),
+        sum(final.values()),
+        *(final[vd] for vd in finals),
+    ]
 
 
 # --- shared pieces --------------------------------------------------------------------------------
 
+
 def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
     for row, (text, font) in enumerate(((title, verification.TITLE_FONT), (subtitle, _SMALL)), start=1):
         cell = put(ws, row, 1, text)
-        cell.font, cell.alignment = font, Alignment(horizontal="center" if row == 1 else "left",
-                                                    vertical="center")
+        cell.font, cell.alignment = font, Alignment(horizontal="center" if row == 1 else "left", vertical="center")
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     ws.row_dimensions[1].height = 28
 
@@ -188,5 +203,10 @@ def _title(ws: Worksheet, title: str, subtitle: str, width: int) -> None:
 def _header_row(ws: Worksheet, row: int, columns: Sequence[tuple[str, float]]) -> None:
     for n, (header, _) in enumerate(columns, start=1):
         cell = put(ws, row, n, header)
-        cell.font, cell.fill, cell.border, cell.alignment = _SMALL, verification.HEADER_FILL, verification.BORDER, verification.WRAP_CENTER
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            _SMALL,
+            verification.HEADER_FILL,
+            verification.BORDER,
+            verification.WRAP_CENTER,
+        )
     ws.row_dimensions[row].height = row_height(list(columns))

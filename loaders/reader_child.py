@@ -64,5 +64,6 @@ if __name__ == "__main__":
     _size, _memory, _seconds, _max_rows, _max_cells = sys.argv[1:]
     limit_self(int(_memory), int(_seconds))
     _data, _ = read_input(int(_size))
-    sys.stdout.buffer.write(pickle.dumps(read(_data, int(_max_rows), int(_max_cells)),
-                                         protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.write(
+        pickle.dumps(read(_data, int(_max_rows), int(_max_cells)), protocol=pickle.HIGHEST_PROTOCOL)
+    )

@@ -50,11 +50,19 @@ def run_isolated(module: str, data: bytes, limits: Limits, args: list[str], extr
 
     Returns the child's stdout; a child that crashes, times out or fails is a Refusal.
     """
-    command = [sys.executable, "-m", module, str(len(data)), str(limits.child_memory),
-               str(int(limits.child_seconds) + 1), *args]
+    command = [
+        sys.executable,
+        "-m",
+        module,
+        str(len(data)),
+        str(limits.child_memory),
+        str(int(limits.child_seconds) + 1),
+        *args,
+    ]
     try:
-        done = subprocess.run(command, cwd=_ROOT, input=data + extra, capture_output=True,
-                              timeout=limits.child_seconds, check=False)
+        done = subprocess.run(
+            command, cwd=_ROOT, input=data + extra, capture_output=True, timeout=limits.child_seconds, check=False
+        )
     except subprocess.TimeoutExpired:
         raise Refusal(UNREADABLE) from None
     if done.returncode != 0:

@@ -21,8 +21,7 @@ from textsafety import has_unsafe, strip_unsafe
 _NOTE_STARTS = ("注", "说明", "备注", "填表说明", "填报说明")
 _SUMMARY_STARTS = ("合计", "小计", "总计")
 FORM_SEARCH_ROWS = 40
-STRIPPED = ("“{header}”中含有不可见的控制字符（常见于从其他系统复制的内容），已删除后读取，"
-            "请核对此单元格的内容。")
+STRIPPED = "“{header}”中含有不可见的控制字符（常见于从其他系统复制的内容），已删除后读取，请核对此单元格的内容。"
 
 
 @dataclass
@@ -120,37 +119,61 @@ class SheetReader:
     def read_table(self) -> list[Row] | None:
         header = find_header_row(self.grid, self.sheet)
         if header is None:
-            self.problems.append(error(
-                "找不到表头行。请使用模板原有的表头（如“" + "”“".join(c.header for c in self.sheet.columns[:3])
-                + "”），不要删除或改写表头。", sheet=self.grid.name))
+            self.problems.append(
+                error(
+                    "找不到表头行。请使用模板原有的表头（如“"
+                    + "”“".join(c.header for c in self.sheet.columns[:3])
+                    + "”），不要删除或改写表头。",
+                    sheet=self.grid.name,
+                )
+            )
             return None
         self._note_header_extras(header)
         if not self._has_required_columns(header):
             return None
         if self.grid.total_rows - header.row - 1 > self.max_rows:
-            self.problems.append(error(
-                f"数据行过多（约 {self.grid.total_rows - header.row - 1} 行），上限为 {self.max_rows} 行。"
-                "请删除多余的空行或无关内容后再上传。", sheet=self.grid.name))
+            self.problems.append(
+                error(
+                    f"数据行过多（约 {self.grid.total_rows - header.row - 1} 行），上限为 {self.max_rows} 行。"
+                    "请删除多余的空行或无关内容后再上传。",
+                    sheet=self.grid.name,
+                )
+            )
             return None
         return self._data_rows(header)
 
     def _note_header_extras(self, header: HeaderRow) -> None:
         for col in header.extras:
             text = clean(shown(self.grid.value(header.row, col)))
-            self.problems.append(note(f"模板中没有“{text}”这一列，该列内容未读取。",
-                                      sheet=self.grid.name, cell=self.grid.address(header.row, col), value=text))
+            self.problems.append(
+                note(
+                    f"模板中没有“{text}”这一列，该列内容未读取。",
+                    sheet=self.grid.name,
+                    cell=self.grid.address(header.row, col),
+                    value=text,
+                )
+            )
         for col, column in header.repeats:
             first = self.grid.address(header.row, header.columns[column.field])
-            self.problems.append(note(f"“{column.header}”列重复出现，以 {first} 所在列为准，此列未读取。",
-                                      sheet=self.grid.name, cell=self.grid.address(header.row, col),
-                                      field=column.header))
+            self.problems.append(
+                note(
+                    f"“{column.header}”列重复出现，以 {first} 所在列为准，此列未读取。",
+                    sheet=self.grid.name,
+                    cell=self.grid.address(header.row, col),
+                    field=column.header,
+                )
+            )
 
     def _has_required_columns(self, header: HeaderRow) -> bool:
         missing = [c for c in self.sheet.columns if c.required and c.field not in header.columns]
         for column in missing:
-            self.problems.append(error(
-                f"缺少必填列“{column.header}”。请在表头行（第 {header.row + 1} 行）补上这一列并填写内容。",
-                sheet=self.grid.name, field=column.header))
+            self.problems.append(
+                error(
+                    f"缺少必填列“{column.header}”。请在表头行（第 {header.row + 1} 行）补上这一列并填写内容。",
+                    sheet=self.grid.name,
+                    field=column.header,
+                )
+            )
         return not missing
 
     def _data_rows(self, header: HeaderRow) -> list[Row]:
@@ -167,23 +190,29 @@ class SheetReader:
                 self._note_trailing(r)
                 break
             if text.startswith(_SUMMARY_STARTS):
-                self.problems.append(note("合计/小计行不作为数据读取。", sheet=self.grid.name,
-                                          cell=self.grid.address(r, 0), value=text))
+                self.problems.append(
+                    note("合计/小计行不作为数据读取。", sheet=self.grid.name, cell=self.grid.address(r, 0), value=text)
+                )
                 continue
             if all(is_empty(cells[m.col]) for m in mapped):
-                self.problems.append(note("此行只在模板以外的列中有内容，已忽略。", sheet=self.grid.name,
-                                          cell=self.grid.address(r, 0)))
+                self.problems.append(
+                    note("此行只在模板以外的列中有内容，已忽略。", sheet=self.grid.name, cell=self.grid.address(r, 0))
+                )
                 continue
             rows.append(self._row(r, mapped, letters))
         return rows
 
     def _note_trailing(self, note_row: int) -> None:
-        later = [r for r in range(note_row + 1, len(self.grid.rows))
-                 if any(not is_empty(v) for v in self.grid.rows[r])]
+        later = [r for r in range(note_row + 1, len(self.grid.rows)) if any(not is_empty(v) for v in self.grid.rows[r])]
         if later:
-            self.problems.append(note(
-                f"第 {note_row + 1} 行起视为表格下方的说明文字，其后第 {later[0] + 1}–{later[-1] + 1} 行的内容未读取；"
-                "如果其中有数据，请移到说明文字上方。", sheet=self.grid.name, cell=self.grid.address(note_row, 0)))
+            self.problems.append(
+                note(
+                    f"第 {note_row + 1} 行起视为表格下方的说明文字，其后第 {later[0] + 1}–{later[-1] + 1} 行的内容未读取；"
+                    "如果其中有数据，请移到说明文字上方。",
+                    sheet=self.grid.name,
+                    cell=self.grid.address(note_row, 0),
+                )
+            )
 
     def _row(self, r: int, mapped: list[_Mapped], letters: dict[str, str]) -> Row:
         cells = TableCells(letters, r + 1)
@@ -202,8 +231,15 @@ class SheetReader:
         if cell not in self.reported:
             self.reported.add(cell)
             make, message = (error, reading.wrong) if reading.wrong is not None else (note, reading.hint or "")
-            self.problems.append(make(message, sheet=self.grid.name, cell=cell, field=column.header,
-                                      value="" if is_empty(raw) else strip_unsafe(shown(raw))))
+            self.problems.append(
+                make(
+                    message,
+                    sheet=self.grid.name,
+                    cell=cell,
+                    field=column.header,
+                    value="" if is_empty(raw) else strip_unsafe(shown(raw)),
+                )
+            )
 
     # --- forms ---
 
@@ -214,9 +250,13 @@ class SheetReader:
         for column in self.sheet.columns:
             if column.field not in labels:
                 if column.required:
-                    self.problems.append(error(
-                        f"找不到“{column.header}”一项。请在表中保留“{column.header}”标签，并在其右侧单元格填写。",
-                        sheet=self.grid.name, field=column.header))
+                    self.problems.append(
+                        error(
+                            f"找不到“{column.header}”一项。请在表中保留“{column.header}”标签，并在其右侧单元格填写。",
+                            sheet=self.grid.name,
+                            field=column.header,
+                        )
+                    )
                 continue
             r, col = labels[column.field]
             cells[column.field] = self.grid.address(r, col)
@@ -245,4 +285,3 @@ class SheetReader:
                 found[column.field] = (r, value_col)
                 col = value_col + 1
         return found
-

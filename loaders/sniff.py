@@ -48,8 +48,10 @@ def sniff(data: bytes, limits: Limits) -> Format:
     if not data:
         raise Refusal("上传的文件是空的（0 字节），请重新选择填好的 Excel 文件上传。")
     if len(data) > limits.max_bytes:
-        raise Refusal(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {limits.max_bytes // 1024 // 1024} MB。"
-                      "请删除图片、多余的工作表和空行后再上传。")
+        raise Refusal(
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {limits.max_bytes // 1024 // 1024} MB。"
+            "请删除图片、多余的工作表和空行后再上传。"
+        )
     if data.startswith(b"PK\x03\x04"):
         return _zip_format(data, limits)
     if data.startswith(_OLE):

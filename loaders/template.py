@@ -53,24 +53,21 @@ META_KEYS = ("template_version", "rulebook_id", "campaign_id", "generated_at")
 
 # How to fill each data sheet: one numbered paragraph each in 填报说明.
 SHEET_GUIDES = {
-    SCHOOL.name: "在“填写内容”列逐项填写学校基本情况。学校标识码为教育部10位代码；"
-                 "学院（系）名单用顿号“、”分隔。",
+    SCHOOL.name: "在“填写内容”列逐项填写学校基本情况。学校标识码为教育部10位代码；学院（系）名单用顿号“、”分隔。",
     ITEMS.name: "按任务列表逐项选择“完成状态”；已完成的填写完成日期，并在“佐证材料”列写明文件名称或文号。"
-                "编号、任务、内容和完成时限由模板给出，不能修改。",
-    ORGANISATIONS.name: "校级、院级学生会和研究生会每个组织占一行，组织名称不能重复；"
-                        "院级组织填写所属学院（系）。",
+    "编号、任务、内容和完成时限由模板给出，不能修改。",
+    ORGANISATIONS.name: "校级、院级学生会和研究生会每个组织占一行，组织名称不能重复；院级组织填写所属学院（系）。",
     STAFF.name: "列出各组织全部工作人员（主席团成员、部门负责人和部门成员），每人一行。"
-                "“所在组织”须与“组织架构”中的组织名称一致；成绩排名填写本专业综合排名前百分之几，如 25。",
+    "“所在组织”须与“组织架构”中的组织名称一致；成绩排名填写本专业综合排名前百分之几，如 25。",
     MEETINGS.name: "改革以来召开的代表大会、述职评议会、党委听取工作汇报、工作联席会议、动员会和培训会等，"
-                   "每次会议一行；代表大会须填写代表人数、非学生干部代表人数、党委批准日期和上级学联备案日期。",
+    "每次会议一行；代表大会须填写代表人数、非学生干部代表人数、党委批准日期和上级学联备案日期。",
 }
 GENERAL_RULES = (
     "请勿修改工作表名称、表头和列的顺序；行数不够时在表格下方接着填写。",
     "有下拉箭头的单元格请从列表中选择；日期按 2020-06-30 的格式填写；表头底色较深的列为必填项。",
 )
 UPLOAD_RULES = (
-    f"上传后系统自动核验，问题分为“{ProblemSeverity.ERROR}”和“{ProblemSeverity.NOTE}”两类，"
-    "并指明所在工作表和单元格。",
+    f"上传后系统自动核验，问题分为“{ProblemSeverity.ERROR}”和“{ProblemSeverity.NOTE}”两类，并指明所在工作表和单元格。",
     f"有“{ProblemSeverity.ERROR}”的文件不予接收，请按说明修改后重新上传。",
     f"“{ProblemSeverity.NOTE}”不影响上传，供学校核对、完善材料。",
 )
@@ -98,16 +95,16 @@ def _render(rulebook: Rulebook, campaign: Campaign, report: SchoolReport | None)
     register_styles(workbook)
     _write_guide(workbook.create_sheet(GUIDE_SHEET), rulebook, campaign)
     _write_form(workbook.create_sheet(SCHOOL.name), SCHOOL, report.school if report else None)
-    _write_table(workbook.create_sheet(ITEMS.name), ITEMS, _item_rows(rulebook, campaign, report),
-                 spare_rows=0)
+    _write_table(workbook.create_sheet(ITEMS.name), ITEMS, _item_rows(rulebook, campaign, report), spare_rows=0)
     records = {
         ORGANISATIONS: report.organisations if report else (),
         STAFF: report.staff if report else (),
         MEETINGS: report.meetings if report else (),
     }
     for sheet, sheet_records in records.items():
-        _write_table(workbook.create_sheet(sheet.name), sheet, _record_rows(sheet, sheet_records),
-                     spare_rows=SPARE_ROWS)
+        _write_table(
+            workbook.create_sheet(sheet.name), sheet, _record_rows(sheet, sheet_records), spare_rows=SPARE_ROWS
+        )
     _write_meta(workbook.create_sheet(META_SHEET), rulebook, campaign)
     buffer = BytesIO()
     workbook.save(buffer)
@@ -124,8 +121,15 @@ def _item_rows(rulebook: Rulebook, campaign: Campaign, report: SchoolReport | No
     for item in rulebook.items:
         reported = report.item(item.id) if report else None
         filled = {c.field: getattr(reported, c.field, None) for c in ITEMS.columns if not c.locked}
-        rows.append({"item_id": item.id, "task": rulebook.task(item.task_id).name,
-                     "content": item.content, "due": due_text(item, campaign), **filled})
+        rows.append(
+            {
+                "item_id": item.id,
+                "task": rulebook.task(item.task_id).name,
+                "content": item.content,
+                "due": due_text(item, campaign),
+                **filled,
+            }
+        )
     return rows
 
 
@@ -146,11 +150,13 @@ def _excel_value(value: object) -> object:
 
 # --- sheets -----------------------------------------------------------------------------------
 
+
 def _style_of(column: Column) -> str:
     if column.locked:
         return STYLES.given
-    return {Kind.DATE: STYLES.date, Kind.INT: STYLES.number, Kind.PERCENT: STYLES.number,
-            Kind.CODE: STYLES.code}.get(column.kind, STYLES.text)
+    return {Kind.DATE: STYLES.date, Kind.INT: STYLES.number, Kind.PERCENT: STYLES.number, Kind.CODE: STYLES.code}.get(
+        column.kind, STYLES.text
+    )
 
 
 def _cell(sheet: Worksheet, value: object, style: str) -> Cell:
@@ -179,7 +185,8 @@ def _write_table(sheet: Worksheet, layout: Sheet, rows: Sequence[Row], spare_row
     for number, row in enumerate(rows, start=2):
         values = [_excel_value(row[c.field]) for c in columns]
         sheet.row_dimensions[number].height = row_height(
-            [(v, c.width) for v, c in zip(values, columns, strict=False) if isinstance(v, str)])
+            [(v, c.width) for v, c in zip(values, columns, strict=False) if isinstance(v, str)]
+        )
         sheet.append([_cell(sheet, v, s) for v, s in zip(values, styles, strict=False)])
 
 
@@ -204,8 +211,13 @@ def _write_form(sheet: Worksheet, layout: Sheet, record: object | None) -> None:
         hint = _prompt(column)
         texts = (column.header, value if isinstance(value, str) else "", hint)
         sheet.row_dimensions[number].height = row_height(list(zip(texts, widths, strict=False)))
-        sheet.append([_cell(sheet, column.header, STYLES.label), _cell(sheet, value, _style_of(column)),
-                      _cell(sheet, hint or None, STYLES.hint)])
+        sheet.append(
+            [
+                _cell(sheet, column.header, STYLES.label),
+                _cell(sheet, value, _style_of(column)),
+                _cell(sheet, hint or None, STYLES.hint),
+            ]
+        )
 
 
 def _protect(sheet: Worksheet) -> None:
@@ -258,7 +270,8 @@ def _write_guide(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign) -> No
     _protect(sheet)
     for number, (cells, style) in enumerate(_guide_lines(rulebook, campaign), start=1):
         sheet.row_dimensions[number].height = (
-            TITLE_HEIGHT if style == STYLES.title else row_height(list(zip(cells, GUIDE_WIDTHS, strict=False))[1:]))
+            TITLE_HEIGHT if style == STYLES.title else row_height(list(zip(cells, GUIDE_WIDTHS, strict=False))[1:])
+        )
         sheet.append([_cell(sheet, value or None, style) for value in cells])
 
 
@@ -272,25 +285,26 @@ def _write_meta(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign) -> Non
 
 # --- data validation --------------------------------------------------------------------------
 
-_DATE_ERROR = (f"请填写{DATE_RANGE[0]:%Y-%m-%d}至{DATE_RANGE[1]:%Y-%m-%d}之间的日期，"
-               "格式如 2020-06-30")
+_DATE_ERROR = f"请填写{DATE_RANGE[0]:%Y-%m-%d}至{DATE_RANGE[1]:%Y-%m-%d}之间的日期，格式如 2020-06-30"
 
 
 def _rule(column: Column) -> DataValidation:
     """The check Excel applies while typing, by the kind of column."""
     if column.kind in (Kind.CHOICE, Kind.BOOL):
-        return DataValidation(type="list", formula1=f'"{",".join(column.choices)}"',
-                              error="请从下拉列表中选择")
+        return DataValidation(type="list", formula1=f'"{",".join(column.choices)}"', error="请从下拉列表中选择")
     if column.kind is Kind.DATE:
         first, last = (str(int(to_excel(day))) for day in DATE_RANGE)
-        return DataValidation(type="date", operator="between", formula1=first, formula2=last,
-                              error=_DATE_ERROR)
+        return DataValidation(type="date", operator="between", formula1=first, formula2=last, error=_DATE_ERROR)
     if column.kind is Kind.INT:
-        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                              error="请填写不小于0的整数")
+        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", error="请填写不小于0的整数")
     if column.kind is Kind.PERCENT:
-        return DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
-                              error="请填写0到100之间的数字，如 25 表示前25%")
+        return DataValidation(
+            type="decimal",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            error="请填写0到100之间的数字，如 25 表示前25%",
+        )
     return DataValidation()  # any value: only carries the input message
 
 

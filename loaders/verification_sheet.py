@@ -59,8 +59,9 @@ class SheetEntry:
     assessment: SchoolAssessment
 
 
-def verification_sheet(ctx: SheetContext, rulebook: Rulebook, report: SchoolReport,
-                       assessment: SchoolAssessment) -> bytes:
+def verification_sheet(
+    ctx: SheetContext, rulebook: Rulebook, report: SchoolReport, assessment: SchoolAssessment
+) -> bytes:
     """The .xlsx verification sheet of one school."""
     wb = Workbook()
     ws = wb.active
@@ -103,26 +104,45 @@ def verification_batch(rulebook: Rulebook, entries: Iterable[SheetEntry]) -> byt
 
 # --- the title block ------------------------------------------------------------------------------
 
+
 def _write_title_block(ws: Worksheet, ctx: SheetContext, assessment: SchoolAssessment) -> None:
     title = f"{ctx.school_name}学生会（研究生会）深化改革验收核查表"
     facts = (
-        (f"学校：{ctx.school_name}（{ctx.school_code}）", f"主管单位：{ctx.unit}",
-         f"验收批次：{ctx.campaign_name}"),
-        (f"数据截至：{ctx.as_of.isoformat()}", f"系统评分：{assessment.score:.1f} 分",
-         f"系统结论：{assessment.verdict.value}"),
-        (f"提交编号：{ctx.submission_id}", f"文件校验码：{ctx.submission_sha256[:12]}",
-         f"收到时间：{ctx.received}"),
+        (f"学校：{ctx.school_name}（{ctx.school_code}）", f"主管单位：{ctx.unit}", f"验收批次：{ctx.campaign_name}"),
+        (
+            f"数据截至：{ctx.as_of.isoformat()}",
+            f"系统评分：{assessment.score:.1f} 分",
+            f"系统结论：{assessment.verdict.value}",
+        ),
+        (f"提交编号：{ctx.submission_id}", f"文件校验码：{ctx.submission_sha256[:12]}", f"收到时间：{ctx.received}"),
     )
-    _merged(ws, 1, 1, verification.LAST_COLUMN, title, verification.TITLE_FONT, Alignment(horizontal="center", vertical="center"))
+    _merged(
+        ws,
+        1,
+        1,
+        verification.LAST_COLUMN,
+        title,
+        verification.TITLE_FONT,
+        Alignment(horizontal="center", vertical="center"),
+    )
     ws.row_dimensions[1].height = 28
     for row, line in enumerate(facts, start=2):
         for (first, last), text in zip(verification.FACT_SPANS, line, strict=False):
             _merged(ws, row, first, last, text, verification.BODY_FONT, Alignment(vertical="center", wrap_text=True))
         ws.row_dimensions[row].height = row_height(
-            [(text, _span_width(first, last)) for (first, last), text in zip(verification.FACT_SPANS, line, strict=False)])
+            [
+                (text, _span_width(first, last))
+                for (first, last), text in zip(verification.FACT_SPANS, line, strict=False)
+            ]
+        )
     for n, column in enumerate(verification.COLUMNS, start=1):
         cell = put(ws, verification.HEADER_ROW, n, column.header)
-        cell.font, cell.fill, cell.border, cell.alignment = verification.BOLD_FONT, verification.HEADER_FILL, verification.BORDER, verification.WRAP_CENTER
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            verification.BOLD_FONT,
+            verification.HEADER_FILL,
+            verification.BORDER,
+            verification.WRAP_CENTER,
+        )
     ws.row_dimensions[verification.HEADER_ROW].height = row_height([(c.header, c.width) for c in verification.COLUMNS])
 
 
@@ -134,7 +154,7 @@ def _merged(ws: Worksheet, row: int, first: int, last: int, text: str, font, ali
 
 
 def _span_width(first: int, last: int) -> float:
-    return sum(_widths()[first - 1:last])
+    return sum(_widths()[first - 1 : last])
 
 
 def _widths() -> list[float]:
@@ -143,10 +163,17 @@ def _widths() -> list[float]:
 
 # --- item rows ------------------------------------------------------------------------------------
 
+
 def _item_row(item: Item, report: SchoolReport, assessed: ItemAssessment) -> list[str]:
     """The locked values of one item row, in column order."""
-    return [item.id, item.content, _due_text(item, assessed), _self_report(report, item.id),
-            _evidence(report, item.id), _system_conclusion(assessed)]
+    return [
+        item.id,
+        item.content,
+        _due_text(item, assessed),
+        _self_report(report, item.id),
+        _evidence(report, item.id),
+        _system_conclusion(assessed),
+    ]
 
 
 def _due_text(item: Item, assessed: ItemAssessment) -> str:
@@ -199,10 +226,20 @@ def _checklist_text(item: Item) -> str:
 
 def _write_checklist(ws: Worksheet, row: int, item: Item) -> None:
     text = _checklist_text(item)
-    _merged(ws, row, verification.CHECKLIST_COLUMN, verification.LAST_COLUMN, text, verification.BODY_FONT, verification.WRAP_TOP)
+    _merged(
+        ws,
+        row,
+        verification.CHECKLIST_COLUMN,
+        verification.LAST_COLUMN,
+        text,
+        verification.BODY_FONT,
+        verification.WRAP_TOP,
+    )
     for column in range(1, verification.LAST_COLUMN + 1):
         ws.cell(row, column).border = verification.BORDER
-    ws.row_dimensions[row].height = row_height([(text, _span_width(verification.CHECKLIST_COLUMN, verification.LAST_COLUMN))])
+    ws.row_dimensions[row].height = row_height(
+        [(text, _span_width(verification.CHECKLIST_COLUMN, verification.LAST_COLUMN))]
+    )
 
 
 def _inspector_cell(cell: Cell) -> None:
@@ -214,9 +251,15 @@ def _inspector_cell(cell: Cell) -> None:
 def _add_result_dropdown(ws: Worksheet, rulebook: Rulebook, item_count: int) -> None:
     words = list(rulebook.onsite_severity)
     validation = DataValidation(
-        type="list", formula1=f'"{",".join(words)}"', allow_blank=True,
-        showErrorMessage=True, errorTitle="现场核查结论无效", error=f"请从下拉列表中选择：{'、'.join(words)}",
-        showInputMessage=True, promptTitle="现场核查结论", prompt=f"选择 {'、'.join(words)}；未核查的留空",
+        type="list",
+        formula1=f'"{",".join(words)}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="现场核查结论无效",
+        error=f"请从下拉列表中选择：{'、'.join(words)}",
+        showInputMessage=True,
+        promptTitle="现场核查结论",
+        prompt=f"选择 {'、'.join(words)}；未核查的留空",
     )
     column = get_column_letter(verification.RESULT_COLUMN)
     for index in range(item_count):
@@ -225,6 +268,7 @@ def _add_result_dropdown(ws: Worksheet, rulebook: Rulebook, item_count: int) -> 
 
 
 # --- signature line, print setup, metadata -------------------------------------------------------
+
 
 def _write_signature(ws: Worksheet, item_count: int) -> int:
     row = verification.signature_row(item_count)
@@ -246,9 +290,15 @@ def _write_signature(ws: Worksheet, item_count: int) -> int:
 
 
 def _add_date_validation(ws: Worksheet, cell: Cell) -> None:
-    validation = DataValidation(type="date", operator="greaterThan", formula1="36526",  # 2000-01-01
-                                allow_blank=True, showErrorMessage=True, errorTitle="日期无效",
-                                error="请填写核查日期，如 2020-10-20")
+    validation = DataValidation(
+        type="date",
+        operator="greaterThan",
+        formula1="36526",  # 2000-01-01
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="日期无效",
+        error="请填写核查日期，如 2020-10-20",
+    )
     validation.add(cell.coordinate)
     ws.add_data_validation(validation)
 
@@ -301,8 +351,15 @@ def _to_bytes(wb: Workbook) -> bytes:
 
 # --- the batch index ------------------------------------------------------------------------------
 
-_INDEX_COLUMNS = (("序号", 6), ("学校代码", 13), ("学校名称", 28), ("主管单位", 20), ("系统评分", 10),
-                  ("系统结论", 11), ("文件名", 52))
+_INDEX_COLUMNS = (
+    ("序号", 6),
+    ("学校代码", 13),
+    ("学校名称", 28),
+    ("主管单位", 20),
+    ("系统评分", 10),
+    ("系统结论", 11),
+    ("文件名", 52),
+)
 
 
 def _index_workbook(listed: Sequence[tuple[SheetEntry, str]]) -> bytes:
@@ -312,13 +369,23 @@ def _index_workbook(listed: Sequence[tuple[SheetEntry, str]]) -> bytes:
     append_row(ws, [header for header, _ in _INDEX_COLUMNS])
     for n, (entry, name) in enumerate(listed, start=1):
         ctx, assessment = entry.context, entry.assessment
-        append_row(ws, [n, ctx.school_code, ctx.school_name, ctx.unit, round(assessment.score, 1),
-                   assessment.verdict.value, name])
+        append_row(
+            ws,
+            [n, ctx.school_code, ctx.school_name, ctx.unit, round(assessment.score, 1), assessment.verdict.value, name],
+        )
     for row in ws.iter_rows():
         for cell in row:
-            cell.font, cell.border, cell.alignment = verification.BODY_FONT, verification.BORDER, Alignment(vertical="center")
+            cell.font, cell.border, cell.alignment = (
+                verification.BODY_FONT,
+                verification.BORDER,
+                Alignment(vertical="center"),
+            )
     for cell in ws[1]:
-        cell.font, cell.fill, cell.alignment = verification.BOLD_FONT, verification.HEADER_FILL, verification.WRAP_CENTER
+        cell.font, cell.fill, cell.alignment = (
+            verification.BOLD_FONT,
+            verification.HEADER_FILL,
+            verification.WRAP_CENTER,
+        )
     widths = [width for _, width in _INDEX_COLUMNS]
     verification.set_widths(ws, widths)
     setup_print(ws, sum(widths))

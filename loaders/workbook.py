@@ -51,8 +51,9 @@ class LoadResult:
     school_code_cell: str = ""  # where it was read ("B3"), for problems about whose file this is
 
 
-def read_workbook(data: bytes, filename: str, rulebook: Rulebook, *, today: date,
-                  limits: Limits = Limits()) -> LoadResult:
+def read_workbook(
+    data: bytes, filename: str, rulebook: Rulebook, *, today: date, limits: Limits = Limits()
+) -> LoadResult:
     """Read an uploaded workbook. `filename` is only for logs: the format comes from the bytes."""
     try:
         fmt = sniff(data, limits)
@@ -63,8 +64,12 @@ def read_workbook(data: bytes, filename: str, rulebook: Rulebook, *, today: date
     grids = _grids(raws, problems)
     found = _template_sheets(grids)
     if not any(found.values()):
-        problems.append(error("文件中没有找到填报模板的工作表（" + "、".join(found) + "）。"
-                              "请确认上传的是从系统下载并填写好的模板，不要改动工作表名称。"))
+        problems.append(
+            error(
+                "文件中没有找到填报模板的工作表（" + "、".join(found) + "）。"
+                "请确认上传的是从系统下载并填写好的模板，不要改动工作表名称。"
+            )
+        )
         return LoadResult(None, problems, "", 0)
     version = adapt(grids, problems)
     tables = _tables(found, limits, problems)
@@ -73,7 +78,7 @@ def read_workbook(data: bytes, filename: str, rulebook: Rulebook, *, today: date
         problems = _explain_uncalculated_formulas(data, problems)
     report = None if any(p.is_error for p in problems) else _report(tables)
     # Errors first: a roster's many 提示 must not push what rejects the file out of the listed problems.
-    kept = sorted(problems, key=lambda p: not p.is_error)[:limits.max_problems]
+    kept = sorted(problems, key=lambda p: not p.is_error)[: limits.max_problems]
     return LoadResult(report, kept, version, len(problems) - len(kept), *_school_code(tables))
 
 
@@ -83,8 +88,10 @@ def read_grids(data: bytes, limits: Limits) -> list[RawSheet]:
     return read_sheets(data, limits)
 
 
-UNCALCULATED = ("该单元格是公式，但文件中没有保存计算结果（文件可能由程序生成，未经 Excel 计算），读出来是空的。"
-                "请在 Excel 或 WPS 中打开文件、确认计算结果后保存，再重新上传；或直接填写数值。")
+UNCALCULATED = (
+    "该单元格是公式，但文件中没有保存计算结果（文件可能由程序生成，未经 Excel 计算），读出来是空的。"
+    "请在 Excel 或 WPS 中打开文件、确认计算结果后保存，再重新上传；或直接填写数值。"
+)
 
 
 def _explain_uncalculated_formulas(data: bytes, problems: list[Problem]) -> list[Problem]:
@@ -95,8 +102,7 @@ def _explain_uncalculated_formulas(data: bytes, problems: list[Problem]) -> list
     if not any(p.is_error and p.cell and not p.value for p in problems):
         return problems
     formulas = {(sheet, cell) for sheet, cells in uncalculated_formulas(data).items() for cell in cells}
-    return [replace(p, message=UNCALCULATED) if (p.sheet, p.cell) in formulas and not p.value else p
-            for p in problems]
+    return [replace(p, message=UNCALCULATED) if (p.sheet, p.cell) in formulas and not p.value else p for p in problems]
 
 
 def _grids(raws: list[RawSheet], problems: list[Problem]) -> dict[str, Grid]:
@@ -104,9 +110,13 @@ def _grids(raws: list[RawSheet], problems: list[Problem]) -> dict[str, Grid]:
     for raw in raws:
         if raw.too_large_end is not None:
             row, col = raw.too_large_end
-            problems.append(error(f"工作表的使用范围过大（一直延伸到 {column_letters(col)}{row + 1}），无法读取。"
-                                  "请删除表格下方和右侧多余的行列（包括只设置了格式的空白单元格）后再上传。",
-                                  sheet=raw.name))
+            problems.append(
+                error(
+                    f"工作表的使用范围过大（一直延伸到 {column_letters(col)}{row + 1}），无法读取。"
+                    "请删除表格下方和右侧多余的行列（包括只设置了格式的空白单元格）后再上传。",
+                    sheet=raw.name,
+                )
+            )
         grids[raw.name] = Grid.from_raw(raw)
     return grids
 
@@ -129,8 +139,9 @@ def _tables(found: dict[str, Grid | None], limits: Limits, problems: list[Proble
     for sheet in DATA_SHEETS:
         grid = found[sheet.name]
         if grid is None:
-            problems.append(error(f"缺少工作表“{sheet.name}”。请使用系统下载的模板，不要删除或重命名工作表。",
-                                  sheet=sheet.name))
+            problems.append(
+                error(f"缺少工作表“{sheet.name}”。请使用系统下载的模板，不要删除或重命名工作表。", sheet=sheet.name)
+            )
             continue
         grid.name = sheet.name  # problems name the sheet as the template does
         rows = SheetReader(grid, sheet, problems, limits.max_roster_rows).read()
@@ -159,10 +170,17 @@ def _report(tables: Tables) -> SchoolReport:
         """The sheet's rows as schema records; an empty cell leaves the record's default."""
         enums = _ENUMS.get(sheet, {})  # looked up once per sheet: hashing a Sheet is not free
         names = _field_names(cls)
-        return tuple(cls(**{name: enums[name](value) if name in enums else value
-                            for name in names if (value := row.values.get(name)) is not None},
-                         source=row.source)
-                     for row in tables[sheet.name])
+        return tuple(
+            cls(
+                **{
+                    name: enums[name](value) if name in enums else value
+                    for name in names
+                    if (value := row.values.get(name)) is not None
+                },
+                source=row.source,
+            )
+            for row in tables[sheet.name]
+        )
 
     return SchoolReport(
         school=records(SchoolInfo, SCHOOL)[0],

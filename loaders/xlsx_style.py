@@ -66,32 +66,54 @@ def _named(name: str, **parts: object) -> NamedStyle:
 
 
 def _header(name: str, fill: str) -> NamedStyle:
-    return _named(name, font=_font(bold=True), fill=_fill(fill), border=_BOX, protection=_LOCKED,
-                  alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    return _named(
+        name,
+        font=_font(bold=True),
+        fill=_fill(fill),
+        border=_BOX,
+        protection=_LOCKED,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    )
 
 
 def _input(name: str, number_format: str = "General", horizontal: str | None = None) -> NamedStyle:
-    return _named(name, font=_font(), border=_BOX, protection=_OPEN, number_format=number_format,
-                  alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True))
+    return _named(
+        name,
+        font=_font(),
+        border=_BOX,
+        protection=_OPEN,
+        number_format=number_format,
+        alignment=Alignment(horizontal=horizontal, vertical="center", wrap_text=True),
+    )
 
 
 def _named_styles() -> tuple[NamedStyle, ...]:
     return (
         _header(STYLES.header, "DDEBF7"),
         _header(STYLES.header_required, "BDD7EE"),
-        _named(STYLES.given, font=_font(), fill=_fill("F2F2F2"), border=_BOX, protection=_LOCKED,
-               alignment=_MIDDLE_LEFT_WRAP),
+        _named(
+            STYLES.given,
+            font=_font(),
+            fill=_fill("F2F2F2"),
+            border=_BOX,
+            protection=_LOCKED,
+            alignment=_MIDDLE_LEFT_WRAP,
+        ),
         _input(STYLES.text),
         _input(STYLES.code, number_format="@"),
         _input(STYLES.number, horizontal="center"),
         _input(STYLES.date, number_format="yyyy-mm-dd", horizontal="center"),
-        _named(STYLES.label, font=_font(bold=True), fill=_fill("F2F2F2"), border=_BOX,
-               protection=_LOCKED, alignment=_MIDDLE_LEFT_WRAP),
-        _named(STYLES.hint, font=_font(color="595959"), border=_BOX, protection=_LOCKED,
-               alignment=_MIDDLE_LEFT_WRAP),
+        _named(
+            STYLES.label,
+            font=_font(bold=True),
+            fill=_fill("F2F2F2"),
+            border=_BOX,
+            protection=_LOCKED,
+            alignment=_MIDDLE_LEFT_WRAP,
+        ),
+        _named(STYLES.hint, font=_font(color="595959"), border=_BOX, protection=_LOCKED, alignment=_MIDDLE_LEFT_WRAP),
         _named(STYLES.title, font=_font(bold=True, size=16), alignment=Alignment(vertical="center")),
-        _named(STYLES.heading, font=_font(bold=True, size=12, color="1F4E79"),
-               alignment=Alignment(vertical="bottom")),
+        _named(STYLES.heading, font=_font(bold=True, size=12, color="1F4E79"), alignment=Alignment(vertical="bottom")),
         _named(STYLES.paragraph, font=_font(), alignment=_TOP_LEFT_WRAP),
     )
 

@@ -40,14 +40,22 @@ class Standing:
     final_verdict: Verdict  # the override's, else the system's combined with the inspectors'
 
 
-def standings(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
-              tenant_codes: Collection[str] | None = None, memo: Memo | None = None) -> list[Standing]:
+def standings(
+    session: Session,
+    principal: Principal,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    as_of: date,
+    tenant_codes: Collection[str] | None = None,
+    memo: Memo | None = None,
+) -> list[Standing]:
     """One standing per school in scope (`tenant_codes`, else every school the principal sees), in
     school-code order; 未提交 where nothing was accepted. A school outside the principal's scope is
     refused (AccessDenied, audited)."""
     tenant_codes = require_tenants(session, principal, tenant_codes, "view_standings")
-    schools = sorted((s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes),
-                     key=lambda s: s.code)
+    schools = sorted(
+        (s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes), key=lambda s: s.code
+    )
     codes = [s.code for s in schools]
     latest = latest_accepted(session, campaign.id, as_of, codes)
     assessed = _assess_latest(session, rulebook, campaign, as_of, schools, latest, {} if memo is None else memo)
@@ -55,22 +63,45 @@ def standings(session: Session, principal: Principal, rulebook: Rulebook, campai
     overrides = overrides_for(session, campaign.id, codes, before=end_of_day(as_of))
     result = []
     for school in schools:
-        assessment = assessed.get(school.code) or assess(None, rulebook, campaign, as_of, tenant=school.code,
-                                                         school=school.name)
+        assessment = assessed.get(school.code) or assess(
+            None, rulebook, campaign, as_of, tenant=school.code, school=school.name
+        )
         inspected, override = onsite.get(school.code, {}), overrides.get(school.code)
-        result.append(Standing(school, latest.get(school.code), assessment, inspected, override,
-                               verdict_in_force(assessment, inspected, override, rulebook)))
+        result.append(
+            Standing(
+                school,
+                latest.get(school.code),
+                assessment,
+                inspected,
+                override,
+                verdict_in_force(assessment, inspected, override, rulebook),
+            )
+        )
     return result
 
 
-def assess_schools(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
-                   tenant_codes: Collection[str] | None = None, memo: Memo | None = None) -> list[SchoolAssessment]:
+def assess_schools(
+    session: Session,
+    principal: Principal,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    as_of: date,
+    tenant_codes: Collection[str] | None = None,
+    memo: Memo | None = None,
+) -> list[SchoolAssessment]:
     """The system's assessment of each school in scope (without on-site results or overrides)."""
     return [s.assessment for s in standings(session, principal, rulebook, campaign, as_of, tenant_codes, memo)]
 
 
-def _assess_latest(session: Session, rulebook: Rulebook, campaign: Campaign, as_of: date,
-                   schools: list[Tenant], latest: Mapping[str, Submission], memo: Memo) -> dict[str, SchoolAssessment]:
+def _assess_latest(
+    session: Session,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    as_of: date,
+    schools: list[Tenant],
+    latest: Mapping[str, Submission],
+    memo: Memo,
+) -> dict[str, SchoolAssessment]:
     """Per school code, the assessment of its latest accepted submission; reads only reports not in `memo`."""
     names = {s.code: s.name for s in schools}
     missing = {sub.id: sub.tenant_code for sub in latest.values() if sub.id not in memo}

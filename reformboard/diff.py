@@ -51,11 +51,16 @@ def diff_reports(older: SchoolReport, newer: SchoolReport) -> ReportDiff:
         items=_item_changes(older, newer),
         added=tuple(s for no, s in after_staff.items() if no not in before_staff),
         removed=tuple(s for no, s in before_staff.items() if no not in after_staff),
-        moved=tuple(StaffMove(before_staff[no], s) for no, s in after_staff.items()
-                    if no in before_staff and _post(before_staff[no]) != _post(s)),
-        figures=tuple(FigureChange(label, before, after)
-                      for label, (before, after) in _paired(figures(older), figures(newer)).items()
-                      if before != after),
+        moved=tuple(
+            StaffMove(before_staff[no], s)
+            for no, s in after_staff.items()
+            if no in before_staff and _post(before_staff[no]) != _post(s)
+        ),
+        figures=tuple(
+            FigureChange(label, before, after)
+            for label, (before, after) in _paired(figures(older), figures(newer)).items()
+            if before != after
+        ),
     )
 
 
@@ -63,8 +68,11 @@ def _item_changes(older: SchoolReport, newer: SchoolReport) -> tuple[ItemChange,
     before = {i.item_id: i for i in older.items}
     after = {i.item_id: i for i in newer.items}
     ids = list(dict.fromkeys([*after, *before]))  # the newer report's order, then dropped items
-    return tuple(ItemChange(item_id, before.get(item_id), after.get(item_id)) for item_id in ids
-                 if _state(before.get(item_id)) != _state(after.get(item_id)))
+    return tuple(
+        ItemChange(item_id, before.get(item_id), after.get(item_id))
+        for item_id in ids
+        if _state(before.get(item_id)) != _state(after.get(item_id))
+    )
 
 
 def _state(item: ItemReport | None) -> tuple[object, ...] | None:

@@ -32,8 +32,14 @@ class VerificationInputs:
     not_submitted: list[Tenant]  # schools in scope without one: no sheet can be made for them
 
 
-def verification_inputs(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign,
-                        as_of: date, tenant_codes: Collection[str] | None = None) -> VerificationInputs:
+def verification_inputs(
+    session: Session,
+    principal: Principal,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    as_of: date,
+    tenant_codes: Collection[str] | None = None,
+) -> VerificationInputs:
     """Per school in scope (`tenant_codes`, else every school the principal sees), its latest accepted
     submission as of the date, its report and assessment; a school outside the principal's scope is
     refused (AccessDenied, audited)."""
@@ -49,17 +55,29 @@ def verification_inputs(session: Session, principal: Principal, rulebook: Rulebo
             continue
         report = reports[submission.id]
         context = SheetContext(
-            school_code=school.code, school_name=school.name, unit=units.get(school.unit_code, school.unit_code),
-            campaign_id=campaign.id, campaign_name=campaign.name, as_of=as_of,
-            submission_id=str(submission.id), submission_sha256=submission.sha256,
-            received=received_text(submission))
+            school_code=school.code,
+            school_name=school.name,
+            unit=units.get(school.unit_code, school.unit_code),
+            campaign_id=campaign.id,
+            campaign_name=campaign.name,
+            as_of=as_of,
+            submission_id=str(submission.id),
+            submission_sha256=submission.sha256,
+            received=received_text(submission),
+        )
         assessment = assess(report, rulebook, campaign, as_of, tenant=school.code, school=school.name)
         entries.append(SheetEntry(context, report, assessment))
     return VerificationInputs(entries, missing)
 
 
-def summary_rows(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
-                 tenant_codes: Collection[str] | None = None) -> list[SummaryRow]:
+def summary_rows(
+    session: Session,
+    principal: Principal,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    as_of: date,
+    tenant_codes: Collection[str] | None = None,
+) -> list[SummaryRow]:
     """One row per school in scope: its assessment as of the date and, once inspected or overridden,
     the final verdict."""
     units = _unit_names(session)
@@ -68,10 +86,15 @@ def summary_rows(session: Session, principal: Principal, rulebook: Rulebook, cam
         school, assessment = standing.school, standing.assessment
         submitted = assessment.verdict is not Verdict.NOT_SUBMITTED
         decided = standing.onsite or standing.override
-        rows.append(SummaryRow(
-            school_code=school.code, school_name=school.name, unit=units.get(school.unit_code, school.unit_code),
-            assessment=assessment if submitted else None,
-            final_verdict=standing.final_verdict if decided else None))
+        rows.append(
+            SummaryRow(
+                school_code=school.code,
+                school_name=school.name,
+                unit=units.get(school.unit_code, school.unit_code),
+                assessment=assessment if submitted else None,
+                final_verdict=standing.final_verdict if decided else None,
+            )
+        )
     return rows
 
 

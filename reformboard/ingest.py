@@ -47,9 +47,20 @@ class IngestOutcome:
 
 
 @cycle_collection_paused()  # a roster's rows are read, checked and stored by the thousand
-def ingest(session: Session, *, data: bytes, filename: str, principal: Principal, campaign: Campaign,
-           rulebook: Rulebook, limits: Limits, target_tenant: str | None = None, dry_run: bool = False,
-           now: datetime | None = None, received_on: date | None = None) -> IngestOutcome:
+def ingest(
+    session: Session,
+    *,
+    data: bytes,
+    filename: str,
+    principal: Principal,
+    campaign: Campaign,
+    rulebook: Rulebook,
+    limits: Limits,
+    target_tenant: str | None = None,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    received_on: date | None = None,
+) -> IngestOutcome:
     """`received_on`: backfill the workbook as received that day (province administrators only)."""
     now = now or datetime.now(UTC)
     today = now.astimezone(CHINA_TIME).date()  # schools and deadlines live on China's calendar
@@ -66,33 +77,60 @@ def ingest(session: Session, *, data: bytes, filename: str, principal: Principal
     assessment = None
     if report is not None and school is not None:
         assessment = assess(report, rulebook, campaign, today, tenant=school.code, school=school.name)
-    outcome = IngestOutcome(filename=filename, tenant_code=tenant_code, accepted=report is not None,
-                            problems=problems, more_problems=result.more_problems, assessment=assessment,
-                            received_on=received_on)
+    outcome = IngestOutcome(
+        filename=filename,
+        tenant_code=tenant_code,
+        accepted=report is not None,
+        problems=problems,
+        more_problems=result.more_problems,
+        assessment=assessment,
+        received_on=received_on,
+    )
     if dry_run or school is None:
         return outcome  # a file naming no registered school has no tenant to be kept under
     submission, created = record_submission(
-        session, tenant_code=tenant_code, campaign_id=campaign.id, filename=filename, raw=data,
-        uploader=principal.username, uploaded_at=now, report=report, problems=[dump(p) for p in problems],
-        template_version=result.template_version, received_on=received_on)
+        session,
+        tenant_code=tenant_code,
+        campaign_id=campaign.id,
+        filename=filename,
+        raw=data,
+        uploader=principal.username,
+        uploaded_at=now,
+        report=report,
+        problems=[dump(p) for p in problems],
+        template_version=result.template_version,
+        received_on=received_on,
+    )
     if created and assessment is not None:
         save_assessment(session, submission.id, assessment)
-    audit(session, principal.username, "upload_accepted" if outcome.accepted else "upload_rejected", tenant_code,
-          filename=filename, submission_id=submission.id, created=created, problems=len(problems),
-          received_on=received_on, uploaded_at=now)
+    audit(
+        session,
+        principal.username,
+        "upload_accepted" if outcome.accepted else "upload_rejected",
+        tenant_code,
+        filename=filename,
+        submission_id=submission.id,
+        created=created,
+        problems=len(problems),
+        received_on=received_on,
+        uploaded_at=now,
+    )
     return replace(outcome, created=created, submission_id=submission.id)
 
 
-def _check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date,
-                    today: date) -> None:
+def _check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date, today: date) -> None:
     """Only a province administrator backfills, and only to a day within the campaign so far."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action="backfill")
     if received_on > today:
-        raise UserFacingError(f"收到日期 {received_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），"
-                              "不能补录尚未收到的文件；请填写实际收到文件的日期。")
+        raise UserFacingError(
+            f"收到日期 {received_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），"
+            "不能补录尚未收到的文件；请填写实际收到文件的日期。"
+        )
     if received_on < campaign.starts_on:
-        raise UserFacingError(f"收到日期 {received_on:%Y-%m-%d} 早于验收批次“{campaign.name}”的开始日期"
-                              f"（{campaign.starts_on:%Y-%m-%d}），请核对收到日期或所选验收批次。")
+        raise UserFacingError(
+            f"收到日期 {received_on:%Y-%m-%d} 早于验收批次“{campaign.name}”的开始日期"
+            f"（{campaign.starts_on:%Y-%m-%d}），请核对收到日期或所选验收批次。"
+        )
 
 
 def _has_errors(problems: list[Problem]) -> bool:
@@ -102,14 +140,23 @@ def _has_errors(problems: list[Problem]) -> bool:
 def _tenant_problems(session: Session, result: LoadResult, target: str | None, campaign: Campaign) -> list[Problem]:
     """The workbook must name a registered school, and the target school when there is one."""
     code = result.school_code
-    where = dict(sheet=SCHOOL.name, cell=result.school_code_cell, field=SCHOOL.column("code").header,
-                 value=code or "")
+    where = dict(sheet=SCHOOL.name, cell=result.school_code_cell, field=SCHOOL.column("code").header, value=code or "")
     if code is None:
         return []  # the reader has already reported the missing or malformed code
     if target is not None and code != target:
-        return [error(f"本文件填写的学校标识码为 {code}，与上传目标学校 {target} 不一致。"
-                      "一所学校不能提交或覆盖另一所学校的数据，请核对后使用本校的填报文件。", **where)]
+        return [
+            error(
+                f"本文件填写的学校标识码为 {code}，与上传目标学校 {target} 不一致。"
+                "一所学校不能提交或覆盖另一所学校的数据，请核对后使用本校的填报文件。",
+                **where,
+            )
+        ]
     if get_school(session, code) is None:
-        return [error(f"学校标识码 {code} 不在本系统的学校名单中，请核对标识码；"
-                      f"如确为新增学校，请联系{campaign.contact_office}登记。", **where)]
+        return [
+            error(
+                f"学校标识码 {code} 不在本系统的学校名单中，请核对标识码；"
+                f"如确为新增学校，请联系{campaign.contact_office}登记。",
+                **where,
+            )
+        ]
     return []

@@ -18,8 +18,12 @@ from tenants.store import audit, record_override
 MIN_REASON_CHARS = 5  # a reason is a sentence someone can check later, not "ok"
 
 
-def verdict_in_force(assessment: SchoolAssessment, onsite: Mapping[str, OnsiteResult],
-                     override: VerdictOverride | None, rulebook: Rulebook) -> Verdict:
+def verdict_in_force(
+    assessment: SchoolAssessment,
+    onsite: Mapping[str, OnsiteResult],
+    override: VerdictOverride | None,
+    rulebook: Rulebook,
+) -> Verdict:
     """The verdict that stands: the override's when one is in force, else the system's combined with the
     inspectors' results (the system's alone until the school is inspected)."""
     if override is not None:
@@ -27,15 +31,29 @@ def verdict_in_force(assessment: SchoolAssessment, onsite: Mapping[str, OnsiteRe
     return final_verdict(assessment, onsite, rulebook) if onsite else assessment.verdict
 
 
-def override_verdict(session: Session, principal: Principal, campaign: Campaign, tenant_code: str,
-                     verdict: Verdict | None, reason: str) -> None:
+def override_verdict(
+    session: Session, principal: Principal, campaign: Campaign, tenant_code: str, verdict: Verdict | None, reason: str
+) -> None:
     """Replace the school's verdict (None withdraws an override) in the caller's transaction."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action="verdict_override")
     require_tenant(session, principal, tenant_code, "verdict_override", write=True)
     reason = reason.strip()
     if len(reason) < MIN_REASON_CHARS:
         raise UserFacingError(f"请填写改判理由（至少 {MIN_REASON_CHARS} 个字），理由将记入审计日志")
-    record_override(session, tenant_code=tenant_code, campaign_id=campaign.id, verdict=verdict, reason=reason,
-                    decided_by=principal.username)
-    audit(session, principal.username, "verdict_override", tenant_code, campaign=campaign.id,
-          verdict=verdict.value if verdict else None, reason=reason)
+    record_override(
+        session,
+        tenant_code=tenant_code,
+        campaign_id=campaign.id,
+        verdict=verdict,
+        reason=reason,
+        decided_by=principal.username,
+    )
+    audit(
+        session,
+        principal.username,
+        "verdict_override",
+        tenant_code,
+        campaign=campaign.id,
+        verdict=verdict.value if verdict else None,
+        reason=reason,
+    )

@@ -55,17 +55,20 @@ class SchoolDue:
         return [item.item_id for item in (*self.overdue, *self.due_soon)]
 
 
-def school_due(assessment: SchoolAssessment, rulebook: Rulebook,
-               within_days: int = DEFAULT_DUE_SOON_DAYS) -> SchoolDue:
+def school_due(assessment: SchoolAssessment, rulebook: Rulebook, within_days: int = DEFAULT_DUE_SOON_DAYS) -> SchoolDue:
     """The school's overdue items and those falling due within `within_days` days of the as-of date
     (a deadline exactly `within_days` days away counts; today's deadline is due soon, not overdue)."""
     as_of = assessment.as_of
-    overdue = [_due_item(item, rulebook, (as_of - item.deadline).days)
-               for item in assessment.items if item.state is DeadlineState.OVERDUE and item.deadline]
-    due_soon = [_due_item(item, rulebook, (item.deadline - as_of).days)
-                for item in assessment.items
-                if item.state is DeadlineState.NOT_DUE and item.deadline
-                and (item.deadline - as_of).days <= within_days]
+    overdue = [
+        _due_item(item, rulebook, (as_of - item.deadline).days)
+        for item in assessment.items
+        if item.state is DeadlineState.OVERDUE and item.deadline
+    ]
+    due_soon = [
+        _due_item(item, rulebook, (item.deadline - as_of).days)
+        for item in assessment.items
+        if item.state is DeadlineState.NOT_DUE and item.deadline and (item.deadline - as_of).days <= within_days
+    ]
     return SchoolDue(assessment.tenant, assessment.school, as_of, tuple(overdue), tuple(due_soon))
 
 
@@ -84,6 +87,7 @@ def _reported(item: ItemAssessment) -> str:
 
 # --- the notice ---------------------------------------------------------------------------------
 
+
 def notice_title(school: str) -> str:
     return f"关于督促{school}加快推进学生会（研究生会）深化改革的提醒函"
 
@@ -99,8 +103,10 @@ def reminder_notice(due: SchoolDue, rulebook: Rulebook, campaign: Campaign) -> s
         f"　　根据{campaign.name}工作安排和《{rulebook.name}》（{rulebook.source}）要求，"
         f"截至{cn_date(due.as_of)}，经对你校填报数据核验，{_summary(due)}现将有关事项提醒如下。",
     ]
-    sections = [("已超过完成时限、尚未完成的任务", due.overdue, _overdue_line),
-                ("即将到期、尚未完成的任务", due.due_soon, _due_soon_line)]
+    sections = [
+        ("已超过完成时限、尚未完成的任务", due.overdue, _overdue_line),
+        ("即将到期、尚未完成的任务", due.due_soon, _due_soon_line),
+    ]
     for n, (heading, items, line) in enumerate(s for s in sections if s[1]):
         parts += ["", f"　　{CN_NUMERALS[n]}、{heading}（{len(items)}项）"]
         parts += [f"　　{k}. {line(item)}" for k, item in enumerate(items, start=1)]
@@ -117,16 +123,17 @@ def reminder_notice(due: SchoolDue, rulebook: Rulebook, campaign: Campaign) -> s
 
 
 def _summary(due: SchoolDue) -> str:
-    counts = [f"{len(due.overdue)}项任务已逾期未完成" if due.overdue else "",
-              f"{len(due.due_soon)}项任务即将到期" if due.due_soon else ""]
+    counts = [
+        f"{len(due.overdue)}项任务已逾期未完成" if due.overdue else "",
+        f"{len(due.due_soon)}项任务即将到期" if due.due_soon else "",
+    ]
     if not due.needs_reminder:
         return "你校暂无逾期或即将到期的任务。"
     return "你校有" + "、".join(c for c in counts if c) + "。"
 
 
 def _overdue_line(item: DueItem) -> str:
-    return (f"{item.item_id} {item.content}（完成时限：{item.deadline_text}，已逾期{item.days}天；"
-            f"目前{item.reported}）")
+    return f"{item.item_id} {item.content}（完成时限：{item.deadline_text}，已逾期{item.days}天；目前{item.reported}）"
 
 
 def _due_soon_line(item: DueItem) -> str:
@@ -140,6 +147,7 @@ def notice_file_name(due: SchoolDue) -> str:
 
 
 # --- escalation ---------------------------------------------------------------------------------
+
 
 class SentReminder(Protocol):
     """What escalation needs of a stored reminder (tenants.models.Reminder has it)."""

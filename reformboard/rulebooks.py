@@ -50,10 +50,13 @@ def reference(kinds: Mapping[str, RuleKind]) -> str:
 
 def _kind_section(kind: RuleKind) -> str:
     lines = [f"## `{kind.name}`", "", kind.meaning, ""]
-    lines.append(f"范围（scope）：{'、'.join(kind.scopes)}（不写则全部组织）" if kind.scopes else "范围（scope）：不接受")
+    lines.append(
+        f"范围（scope）：{'、'.join(kind.scopes)}（不写则全部组织）" if kind.scopes else "范围（scope）：不接受"
+    )
     lines += ["", "| 参数 | 类型 | 必填/默认 | 含义 | 单位 |", "| --- | --- | --- | --- | --- |"]
-    lines += [f"| `{p.name}` | {p.type.name} | {_requirement(p)} | {p.meaning} | {p.unit or '—'} |"
-              for p in kind.all_params]
+    lines += [
+        f"| `{p.name}` | {p.type.name} | {_requirement(p)} | {p.meaning} | {p.unit or '—'} |" for p in kind.all_params
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -71,16 +74,21 @@ def _value(value: Any) -> str:
 
 def contents(book: Rulebook, kinds: Mapping[str, RuleKind]) -> str:
     """What a rulebook contains: tasks, sub-items with deadlines and their sources, checks with parameters."""
-    return "\n".join([
-        f"规则文件 {book.id}：{book.name}",
-        f"验收批次 {book.campaign.id}：{book.campaign.name}",
-        f"共 {len(book.tasks)} 项任务、{len(book.items)} 个子项、{len(book.rules)} 项核验",
-        "",
-        *_tasks(book),
-        "",
-        "核验：",
-        *(_check(spec, kinds[spec.kind]) for spec in book.rules.values()),
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"规则文件 {book.id}：{book.name}",
+                f"验收批次 {book.campaign.id}：{book.campaign.name}",
+                f"共 {len(book.tasks)} 项任务、{len(book.items)} 个子项、{len(book.rules)} 项核验",
+                "",
+                *_tasks(book),
+                "",
+                "核验：",
+                *(_check(spec, kinds[spec.kind]) for spec in book.rules.values()),
+            ]
+        )
+        + "\n"
+    )
 
 
 def _tasks(book: Rulebook) -> Iterator[str]:

@@ -53,8 +53,9 @@ def visible_codes(session: Session, principal: Principal) -> frozenset[str]:
     return frozenset(school.code for school in visible_tenants(session, principal))
 
 
-def require_tenant(session: Session, principal: Principal, tenant_code: str, action: str, *,
-                   write: bool = False) -> Tenant:
+def require_tenant(
+    session: Session, principal: Principal, tenant_code: str, action: str, *, write: bool = False
+) -> Tenant:
     """The school, when the principal may read it (write=True: change it); else audit and refuse."""
     school = session.get(Tenant, tenant_code)
     if principal.is_province and school is None:
@@ -73,8 +74,9 @@ def require_role(session: Session, principal: Principal, *roles: UserRole, actio
         raise AccessDenied(f"您的角色（{principal.role.label}）无权进行此项操作")
 
 
-def require_tenants(session: Session, principal: Principal, tenant_codes: Collection[str] | None,
-                    action: str) -> Collection[str] | None:
+def require_tenants(
+    session: Session, principal: Principal, tenant_codes: Collection[str] | None, action: str
+) -> Collection[str] | None:
     """The codes to read for the principal: `tenant_codes` when all may be read (refusing, audited, at the
     first that may not), every visible school's when None; None again for province roles, who see all."""
     if principal.is_province:
@@ -100,8 +102,9 @@ def scoped_transaction(engine: Engine, principal: Principal, *, writes: bool = F
     tenants.db.make_sessionmaker."""
     with make_sessionmaker(engine, writes=writes).begin() as session:
         if engine.dialect.name == "postgresql":
-            rls.set_scope(session, principal.username,
-                          None if principal.is_province else visible_codes(session, principal))
+            rls.set_scope(
+                session, principal.username, None if principal.is_province else visible_codes(session, principal)
+            )
         yield session
 
 

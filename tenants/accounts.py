@@ -60,16 +60,31 @@ class AccountError(DomainError, ValueError):
 
 
 def principal_for(user: User) -> Principal:
-    return Principal(username=user.username, role=UserRole(user.role), tenant_code=user.tenant_code,
-                     unit_code=user.unit_code, display_name=user.display_name)
+    return Principal(
+        username=user.username,
+        role=UserRole(user.role),
+        tenant_code=user.tenant_code,
+        unit_code=user.unit_code,
+        display_name=user.display_name,
+    )
 
 
 # --- managing accounts -----------------------------------------------------------------------------------
 
 
-def add_user(session: Session, username: str, role: UserRole, *, by: Principal, display_name: str = "",
-             tenant_code: str | None = None, unit_code: str | None = None, password: str | None = None,
-             email: str | None = None, oidc_subject: str | None = None) -> User:
+def add_user(
+    session: Session,
+    username: str,
+    role: UserRole,
+    *,
+    by: Principal,
+    display_name: str = "",
+    tenant_code: str | None = None,
+    unit_code: str | None = None,
+    password: str | None = None,
+    email: str | None = None,
+    oidc_subject: str | None = None,
+) -> User:
     """A new account; a school account needs its school, a unit account its unit."""
     require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_add")
     _require_account_writes(session)
@@ -80,13 +95,19 @@ def add_user(session: Session, username: str, role: UserRole, *, by: Principal, 
     if password is None and email is None and oidc_subject is None:
         raise AccountError("请设置密码，或填写统一身份认证的邮箱/标识，否则该账号无法登录")
     _check_identity_free(session, email, oidc_subject)
-    user = User(username=username, display_name=display_name, role=role, tenant_code=tenant_code,
-                unit_code=unit_code, password_hash=_hash(password, username) if password is not None else None,
-                email=email, oidc_subject=oidc_subject)
+    user = User(
+        username=username,
+        display_name=display_name,
+        role=role,
+        tenant_code=tenant_code,
+        unit_code=unit_code,
+        password_hash=_hash(password, username) if password is not None else None,
+        email=email,
+        oidc_subject=oidc_subject,
+    )
     session.add(user)
     session.flush()
-    audit(session, by.username, "user_added", tenant_code, username=username, role=role.value,
-          unit=unit_code)
+    audit(session, by.username, "user_added", tenant_code, username=username, role=role.value, unit=unit_code)
     return user
 
 
@@ -148,8 +169,14 @@ def bootstrap_admin(session: Session) -> str | None:
     if get_user(session, BOOTSTRAP_USERNAME) is not None:
         raise AccountError(f"用户名 {BOOTSTRAP_USERNAME} 已被占用，请用 reformboard user add 创建省级管理员")
     password = secrets.token_urlsafe(16)
-    session.add(User(username=BOOTSTRAP_USERNAME, display_name="省级管理员", role=UserRole.PROVINCE_ADMIN,
-                     password_hash=hash_password(password)))
+    session.add(
+        User(
+            username=BOOTSTRAP_USERNAME,
+            display_name="省级管理员",
+            role=UserRole.PROVINCE_ADMIN,
+            password_hash=hash_password(password),
+        )
+    )
     session.flush()
     audit(session, "system", "admin_bootstrapped", username=BOOTSTRAP_USERNAME)
     return password
@@ -163,7 +190,9 @@ def _hash(password: str, username: str) -> str:
     return hash_password(password)
 
 
-ACCOUNT_WRITES_REFUSED = "添加账号和设置密码须在服务器上用 reformboard user 命令完成（看板所用的数据库账号无权修改账号）"
+ACCOUNT_WRITES_REFUSED = (
+    "添加账号和设置密码须在服务器上用 reformboard user 命令完成（看板所用的数据库账号无权修改账号）"
+)
 
 
 def may_write_accounts(session: Session) -> bool:
@@ -194,8 +223,10 @@ def _typed_codes(tenant_code: str | None, unit_code: str | None) -> tuple[str | 
     """The school and unit codes as stored (full-width digits made ASCII, blanks trimmed), as the
     directory reads them."""
     try:
-        return (parse_school_code(tenant_code) if tenant_code else None,
-                parse_unit_code(unit_code) if unit_code else None)
+        return (
+            parse_school_code(tenant_code) if tenant_code else None,
+            parse_unit_code(unit_code) if unit_code else None,
+        )
     except DirectoryError as refused:
         raise AccountError(str(refused)) from None
 
@@ -259,8 +290,9 @@ class Login:
         }[self.outcome]
 
 
-def authenticate(session: Session, username: str, password: str, *, clock: Clock = utcnow,
-                 sleep: Sleep = time.sleep) -> Login:
+def authenticate(
+    session: Session, username: str, password: str, *, clock: Clock = utcnow, sleep: Sleep = time.sleep
+) -> Login:
     """Check a password, count failures, lock after too many, and audit the attempt.
 
     An unknown name goes the same way as a known one (one argon2 run, its failures counted, the same
@@ -283,8 +315,15 @@ def authenticate(session: Session, username: str, password: str, *, clock: Clock
     locked = check.locked_until is not None and check.locked_until > now
     if check.matched and not locked:
         return _sign_in(session, user)
-    audit(session, actor, "login_failed", tenant_code, reason="locked" if check.matched else reason,
-          failures=check.failed_attempts, locked=locked)
+    audit(
+        session,
+        actor,
+        "login_failed",
+        tenant_code,
+        reason="locked" if check.matched else reason,
+        failures=check.failed_attempts,
+        locked=locked,
+    )
     # Locked: the longest wait whatever the password, so that a guess during a lock learns nothing.
     # Slept once the caller's transaction has ended (below), holding no lock meanwhile.
     session.info[_PENDING_SLEEP] = (sleep, MAX_DELAY_SECONDS if locked else delay_after(check.failed_attempts))
@@ -329,18 +368,26 @@ def _stored_salt(session: Session, name: str) -> str | None:
 def _check_password(session: Session, name: str, candidate: str, now: datetime) -> _Check:
     """Compare the candidate's hash with the stored one and count the attempt, in one UPDATE."""
     if _on_postgresql(session):
-        row = session.execute(select(func.account_check_password(
-            name, candidate, now, LOCK_AFTER_FAILURES, now + timedelta(minutes=LOCK_MINUTES)
-        ).table_valued("matched", "failed_attempts", "locked_until"))).one()
+        row = session.execute(
+            select(
+                func.account_check_password(
+                    name, candidate, now, LOCK_AFTER_FAILURES, now + timedelta(minutes=LOCK_MINUTES)
+                ).table_valued("matched", "failed_attempts", "locked_until")
+            )
+        ).one()
     else:  # the same UPDATE as migration 0004's account_check_password
         matched = func.coalesce(User.password_hash == candidate, false())
         signs_in = matched & ~_locked(User.locked_until, now)
         row = session.execute(
-            update(User).where(User.username == name)
-            .values(last_login_at=case((signs_in & User.active, now), else_=User.last_login_at),
-                    **_counted(User.failed_attempts, User.locked_until, matched, now))
+            update(User)
+            .where(User.username == name)
+            .values(
+                last_login_at=case((signs_in & User.active, now), else_=User.last_login_at),
+                **_counted(User.failed_attempts, User.locked_until, matched, now),
+            )
             .returning(matched, User.failed_attempts, User.locked_until)
-            .execution_options(synchronize_session=False)).one()
+            .execution_options(synchronize_session=False)
+        ).one()
     return _Check(*row)
 
 
@@ -350,24 +397,29 @@ def _count_unknown(session: Session, name: str, now: datetime) -> _Check:
     table = UnknownLogin.__table__
     statement = dialect.insert(table).values(username=name, failed_attempts=1)  # one failure never locks
     statement = statement.on_conflict_do_update(
-        index_elements=[table.c.username],
-        set_=_counted(table.c.failed_attempts, table.c.locked_until, false(), now))
+        index_elements=[table.c.username], set_=_counted(table.c.failed_attempts, table.c.locked_until, false(), now)
+    )
     failed_attempts, locked_until = session.execute(
-        statement.returning(table.c.failed_attempts, table.c.locked_until)).one()
+        statement.returning(table.c.failed_attempts, table.c.locked_until)
+    ).one()
     return _Check(False, failed_attempts, locked_until)
 
 
-def _counted(failed: _Column, locked_until: _Column, matched: ColumnElement[bool],
-             now: datetime) -> dict[str, ColumnElement]:
+def _counted(
+    failed: _Column, locked_until: _Column, matched: ColumnElement[bool], now: datetime
+) -> dict[str, ColumnElement]:
     """New failure count and lock for an attempt: a match outside a lock forgives, a match inside one
     changes nothing, a failure counts (and locks once enough, without extending a running lock)."""
     locked = _locked(locked_until, now)
     failures = failed + 1
     return {
         "failed_attempts": case((matched & ~locked, 0), (matched, failed), else_=failures),
-        "locked_until": case((locked, locked_until), (matched, null()),
-                             (failures >= LOCK_AFTER_FAILURES, now + timedelta(minutes=LOCK_MINUTES)),
-                             else_=locked_until),
+        "locked_until": case(
+            (locked, locked_until),
+            (matched, null()),
+            (failures >= LOCK_AFTER_FAILURES, now + timedelta(minutes=LOCK_MINUTES)),
+            else_=locked_until,
+        ),
     }
 
 

@@ -14,14 +14,21 @@ from tenants.models import Assessment, OnsiteResultRow, VerdictOverrideRow, utcn
 from tenants.queries import latest_per_tenant
 
 
-def save_assessment(session: Session, submission_id: int | None, assessment: SchoolAssessment,
-                    computed_at: datetime | None = None) -> Assessment:
+def save_assessment(
+    session: Session, submission_id: int | None, assessment: SchoolAssessment, computed_at: datetime | None = None
+) -> Assessment:
     """Store an assessment; submission_id is None for a school that has submitted nothing."""
     row = Assessment(
-        submission_id=submission_id, tenant_code=assessment.tenant, campaign_id=assessment.campaign_id,
-        as_of=assessment.as_of, computed_at=computed_at or utcnow(), score=assessment.score,
-        verdict=assessment.verdict, overdue_count=assessment.count(DeadlineState.OVERDUE),
-        payload=dump(assessment))
+        submission_id=submission_id,
+        tenant_code=assessment.tenant,
+        campaign_id=assessment.campaign_id,
+        as_of=assessment.as_of,
+        computed_at=computed_at or utcnow(),
+        score=assessment.score,
+        verdict=assessment.verdict,
+        overdue_count=assessment.count(DeadlineState.OVERDUE),
+        payload=dump(assessment),
+    )
     session.add(row)
     return row
 
@@ -30,67 +37,126 @@ def assessment_result(row: Assessment) -> SchoolAssessment:
     return load(SchoolAssessment, row.payload)
 
 
-def latest_assessments(session: Session, campaign_id: str, tenant_codes: Iterable[str] | None = None,
-                       as_of: date | None = None) -> dict[str, Assessment]:
+def latest_assessments(
+    session: Session, campaign_id: str, tenant_codes: Iterable[str] | None = None, as_of: date | None = None
+) -> dict[str, Assessment]:
     """Per school, the most recently computed assessment (only those as of `as_of`, when given)."""
     conditions = [Assessment.campaign_id == campaign_id]
     if as_of is not None:
         conditions.append(Assessment.as_of == as_of)
-    return latest_per_tenant(session, Assessment, *conditions,
-                             newest_first=(Assessment.computed_at.desc(), Assessment.id.desc()),
-                             tenant_codes=tenant_codes)
+    return latest_per_tenant(
+        session,
+        Assessment,
+        *conditions,
+        newest_first=(Assessment.computed_at.desc(), Assessment.id.desc()),
+        tenant_codes=tenant_codes,
+    )
 
 
-def save_onsite_results(session: Session, *, tenant_code: str, campaign_id: str, submission_id: int | None,
-                        results: Iterable[OnsiteResult], source_sha256: str,
-                        loaded_at: datetime | None = None) -> bool:
+def save_onsite_results(
+    session: Session,
+    *,
+    tenant_code: str,
+    campaign_id: str,
+    submission_id: int | None,
+    results: Iterable[OnsiteResult],
+    source_sha256: str,
+    loaded_at: datetime | None = None,
+) -> bool:
     """Store the results read from one verification sheet; False (nothing stored) if it was loaded before."""
-    already = session.scalar(select(OnsiteResultRow.id).where(
-        OnsiteResultRow.tenant_code == tenant_code, OnsiteResultRow.campaign_id == campaign_id,
-        OnsiteResultRow.source_sha256 == source_sha256).limit(1))
+    already = session.scalar(
+        select(OnsiteResultRow.id)
+        .where(
+            OnsiteResultRow.tenant_code == tenant_code,
+            OnsiteResultRow.campaign_id == campaign_id,
+            OnsiteResultRow.source_sha256 == source_sha256,
+        )
+        .limit(1)
+    )
     if already is not None:
         return False
     at = loaded_at or utcnow()
     session.add_all(
-        OnsiteResultRow(tenant_code=tenant_code, campaign_id=campaign_id, submission_id=submission_id,
-                        item_id=result.item_id, result=result.result, note=result.note,
-                        inspectors=result.inspectors, inspected_on=result.inspected_on, loaded_at=at,
-                        source_sha256=source_sha256)
-        for result in results)
+        OnsiteResultRow(
+            tenant_code=tenant_code,
+            campaign_id=campaign_id,
+            submission_id=submission_id,
+            item_id=result.item_id,
+            result=result.result,
+            note=result.note,
+            inspectors=result.inspectors,
+            inspected_on=result.inspected_on,
+            loaded_at=at,
+            source_sha256=source_sha256,
+        )
+        for result in results
+    )
     return True
 
 
-def onsite_results_for(session: Session, campaign_id: str,
-                       tenant_codes: Iterable[str] | None = None) -> dict[str, dict[str, OnsiteResult]]:
+def onsite_results_for(
+    session: Session, campaign_id: str, tenant_codes: Iterable[str] | None = None
+) -> dict[str, dict[str, OnsiteResult]]:
     """school code -> item id -> the latest result loaded for that item."""
-    query = (select(OnsiteResultRow).where(OnsiteResultRow.campaign_id == campaign_id)
-             .order_by(OnsiteResultRow.loaded_at, OnsiteResultRow.id))
+    query = (
+        select(OnsiteResultRow)
+        .where(OnsiteResultRow.campaign_id == campaign_id)
+        .order_by(OnsiteResultRow.loaded_at, OnsiteResultRow.id)
+    )
     if tenant_codes is not None:
         query = query.where(OnsiteResultRow.tenant_code.in_(list(tenant_codes)))
     results: dict[str, dict[str, OnsiteResult]] = {}
     for row in session.scalars(query):  # oldest first: a later sheet overrides an item
         results.setdefault(row.tenant_code, {})[row.item_id] = OnsiteResult(
-            item_id=row.item_id, result=row.result, note=row.note, inspectors=row.inspectors,
-            inspected_on=row.inspected_on)
+            item_id=row.item_id,
+            result=row.result,
+            note=row.note,
+            inspectors=row.inspectors,
+            inspected_on=row.inspected_on,
+        )
     return results
 
 
-def record_override(session: Session, *, tenant_code: str, campaign_id: str, verdict: Verdict | None,
-                    reason: str, decided_by: str, decided_at: datetime | None = None) -> None:
+def record_override(
+    session: Session,
+    *,
+    tenant_code: str,
+    campaign_id: str,
+    verdict: Verdict | None,
+    reason: str,
+    decided_by: str,
+    decided_at: datetime | None = None,
+) -> None:
     """Record a verdict override (None withdraws the one in force); earlier decisions stay on record."""
-    session.add(VerdictOverrideRow(tenant_code=tenant_code, campaign_id=campaign_id, verdict=verdict, reason=reason,
-                            decided_by=decided_by, decided_at=decided_at or utcnow()))
+    session.add(
+        VerdictOverrideRow(
+            tenant_code=tenant_code,
+            campaign_id=campaign_id,
+            verdict=verdict,
+            reason=reason,
+            decided_by=decided_by,
+            decided_at=decided_at or utcnow(),
+        )
+    )
 
 
-def overrides_for(session: Session, campaign_id: str, tenant_codes: Iterable[str] | None = None,
-                  before: datetime | None = None) -> dict[str, VerdictOverride]:
+def overrides_for(
+    session: Session, campaign_id: str, tenant_codes: Iterable[str] | None = None, before: datetime | None = None
+) -> dict[str, VerdictOverride]:
     """school code -> the override in force (the latest decision made before `before`, unless it
     withdrew the override)."""
     conditions = [VerdictOverrideRow.campaign_id == campaign_id]
     if before is not None:
         conditions.append(VerdictOverrideRow.decided_at < before)
-    latest = latest_per_tenant(session, VerdictOverrideRow, *conditions,
-                               newest_first=(VerdictOverrideRow.decided_at.desc(), VerdictOverrideRow.id.desc()),
-                               tenant_codes=tenant_codes)
-    return {code: VerdictOverride(row.verdict, row.reason, row.decided_by, row.decided_at)
-            for code, row in latest.items() if row.verdict is not None}
+    latest = latest_per_tenant(
+        session,
+        VerdictOverrideRow,
+        *conditions,
+        newest_first=(VerdictOverrideRow.decided_at.desc(), VerdictOverrideRow.id.desc()),
+        tenant_codes=tenant_codes,
+    )
+    return {
+        code: VerdictOverride(row.verdict, row.reason, row.decided_by, row.decided_at)
+        for code, row in latest.items()
+        if row.verdict is not None
+    }

@@ -16,9 +16,17 @@ from tenants.models import AuditEntry
 from tenants.principal import Principal
 
 
-def audit_entries(session: Session, principal: Principal, *, actor: str | None = None, action: str | None = None,
-                  tenant_code: str | None = None, since: datetime | None = None,
-                  until: datetime | None = None, limit: int | None = None) -> list[AuditEntry]:
+def audit_entries(
+    session: Session,
+    principal: Principal,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    tenant_code: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int | None = None,
+) -> list[AuditEntry]:
     """Entries matching every filter given, within the principal's scope, newest first; `since` inclusive,
     `until` exclusive. A school outside the scope is refused (AccessDenied, audited)."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)

@@ -44,7 +44,9 @@ class DatabaseBusy(DatabaseUnavailable):
     """Other writers held SQLite's write lock past the busy timeout; nothing of this transaction is kept."""
 
     def __init__(self) -> None:
-        super().__init__("数据库正忙（其他上传或修改正在保存），本次操作未保存，请稍后重试 (database busy, retry later)")
+        super().__init__(
+            "数据库正忙（其他上传或修改正在保存），本次操作未保存，请稍后重试 (database busy, retry later)"
+        )
 
 
 def hide_password(url: URL) -> str:
@@ -81,8 +83,7 @@ def make_engine(url: str | URL | None = None) -> Engine:
     try:
         engine = _create(parsed)
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseUnavailable(
-            f"数据库地址无效 (invalid database URL): {hide_password(parsed)} — {exc}") from None
+        raise DatabaseUnavailable(f"数据库地址无效 (invalid database URL): {hide_password(parsed)} — {exc}") from None
     with _connect(engine):
         return engine
 

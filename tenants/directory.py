@@ -93,10 +93,18 @@ def ensure_campaign(session: Session, campaign: Campaign) -> Campaign:
     stored = get_campaign(session, campaign.id)
     if stored is not None:
         return stored
-    _add_referable(session, CampaignRow(
-        id=campaign.id, name=campaign.name, rulebook=campaign.rulebook, starts_on=campaign.starts_on,
-        acceptance_on=campaign.acceptance_on, contact=campaign.contact,
-        deadline_overrides=_iso_dates(campaign.deadline_overrides)))
+    _add_referable(
+        session,
+        CampaignRow(
+            id=campaign.id,
+            name=campaign.name,
+            rulebook=campaign.rulebook,
+            starts_on=campaign.starts_on,
+            acceptance_on=campaign.acceptance_on,
+            contact=campaign.contact,
+            deadline_overrides=_iso_dates(campaign.deadline_overrides),
+        ),
+    )
     return campaign
 
 
@@ -125,6 +133,11 @@ def list_campaigns(session: Session) -> list[Campaign]:
 
 def _campaign(row: CampaignRow) -> Campaign:
     return Campaign(
-        id=row.id, name=row.name, rulebook=row.rulebook, starts_on=row.starts_on,
-        acceptance_on=row.acceptance_on, contact=row.contact,
-        deadline_overrides={item: date.fromisoformat(due) for item, due in row.deadline_overrides.items()})
+        id=row.id,
+        name=row.name,
+        rulebook=row.rulebook,
+        starts_on=row.starts_on,
+        acceptance_on=row.acceptance_on,
+        contact=row.contact,
+        deadline_overrides={item: date.fromisoformat(due) for item, due in row.deadline_overrides.items()},
+    )

@@ -66,8 +66,9 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def chinese_enum(enum_class: type[StrEnum]) -> Enum:
     """Stores the member's value (the Chinese word), not its Python name, in a plain text column."""
-    return Enum(enum_class, native_enum=False, values_callable=lambda members: [m.value for m in members],
-                validate_strings=True)
+    return Enum(
+        enum_class, native_enum=False, values_callable=lambda members: [m.value for m in members], validate_strings=True
+    )
 
 
 class UnitKind(StrEnum):

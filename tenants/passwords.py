@@ -66,10 +66,16 @@ def hash_with_salt(password: str, salt: str) -> str:
         _, variant, version, costs, encoded_salt = salt.split("$")
         cost = dict(item.split("=") for item in costs.split(","))
         raw_salt = base64.b64decode(encoded_salt + "=" * (-len(encoded_salt) % 4))
-        digest = hash_secret(password.encode(), raw_salt, time_cost=int(cost["t"]), memory_cost=int(cost["m"]),
-                             parallelism=int(cost["p"]), hash_len=_hasher.hash_len,
-                             type=Type[variant.removeprefix("argon2").upper()], version=int(version[2:]))
+        digest = hash_secret(
+            password.encode(),
+            raw_salt,
+            time_cost=int(cost["t"]),
+            memory_cost=int(cost["m"]),
+            parallelism=int(cost["p"]),
+            hash_len=_hasher.hash_len,
+            type=Type[variant.removeprefix("argon2").upper()],
+            version=int(version[2:]),
+        )
     except (ValueError, KeyError):
         return ""
     return digest.decode()
-

@@ -13,9 +13,13 @@ from tenants.models import Assessment, Submission, VerdictOverrideRow
 PerTenant = TypeVar("PerTenant", Submission, Assessment, VerdictOverrideRow)
 
 
-def latest_per_tenant(session: Session, model: type[PerTenant], *conditions: ColumnElement[bool],
-                      newest_first: tuple[UnaryExpression[object], ...],
-                      tenant_codes: Iterable[str] | None = None) -> dict[str, PerTenant]:
+def latest_per_tenant(
+    session: Session,
+    model: type[PerTenant],
+    *conditions: ColumnElement[bool],
+    newest_first: tuple[UnaryExpression[object], ...],
+    tenant_codes: Iterable[str] | None = None,
+) -> dict[str, PerTenant]:
     """Per tenant, the first row by `newest_first` among those meeting `conditions`, in one query."""
     if tenant_codes is not None:
         conditions += (model.tenant_code.in_(list(tenant_codes)),)

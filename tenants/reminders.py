@@ -12,17 +12,33 @@ from checks.errors import NotFound
 from tenants.models import Reminder, utcnow
 
 
-def create_reminder(session: Session, *, tenant_code: str, campaign_id: str, as_of: date,
-                    items: Iterable[str], text: str, created_by: str,
-                    created_at: datetime | None = None) -> Reminder:
-    reminder = Reminder(tenant_code=tenant_code, campaign_id=campaign_id, as_of=as_of, items=list(items),
-                        text=text, created_by=created_by, created_at=created_at or utcnow())
+def create_reminder(
+    session: Session,
+    *,
+    tenant_code: str,
+    campaign_id: str,
+    as_of: date,
+    items: Iterable[str],
+    text: str,
+    created_by: str,
+    created_at: datetime | None = None,
+) -> Reminder:
+    reminder = Reminder(
+        tenant_code=tenant_code,
+        campaign_id=campaign_id,
+        as_of=as_of,
+        items=list(items),
+        text=text,
+        created_by=created_by,
+        created_at=created_at or utcnow(),
+    )
     session.add(reminder)
     return reminder
 
 
-def mark_reminder_sent(session: Session, reminder_id: int, *, sent_by: str,
-                       sent_at: datetime | None = None) -> Reminder:
+def mark_reminder_sent(
+    session: Session, reminder_id: int, *, sent_by: str, sent_at: datetime | None = None
+) -> Reminder:
     """Record that the reminder went out; the first sending is the one kept."""
     reminder = session.get(Reminder, reminder_id)
     if reminder is None:
@@ -35,8 +51,11 @@ def mark_reminder_sent(session: Session, reminder_id: int, *, sent_by: str,
 
 def reminders_for(session: Session, tenant_code: str, campaign_id: str | None = None) -> list[Reminder]:
     """A school's reminders, newest first."""
-    query = (select(Reminder).where(Reminder.tenant_code == tenant_code)
-             .order_by(Reminder.created_at.desc(), Reminder.id.desc()))
+    query = (
+        select(Reminder)
+        .where(Reminder.tenant_code == tenant_code)
+        .order_by(Reminder.created_at.desc(), Reminder.id.desc())
+    )
     if campaign_id is not None:
         query = query.where(Reminder.campaign_id == campaign_id)
     return list(session.scalars(query))

@@ -54,8 +54,10 @@ def insert_report(session: Session, submission_id: int, tenant_code: str, report
         records = getattr(report, attribute)
         for start in range(0, len(records), ROWS_PER_INSERT):
             # vars(): the schema's records are plain dataclasses, whose __dict__ holds exactly their fields
-            rows = [keys | {"position": n} | vars(record)
-                    for n, record in enumerate(records[start:start + ROWS_PER_INSERT], start)]
+            rows = [
+                keys | {"position": n} | vars(record)
+                for n, record in enumerate(records[start : start + ROWS_PER_INSERT], start)
+            ]
             session.execute(insert(model.__table__), rows)
 
 
@@ -65,7 +67,7 @@ def load_reports(session: Session, submission_ids: Iterable[int]) -> dict[int, S
     schools: dict[int, SchoolInfo] = {}
     records: dict[str, dict[int, list[Any]]] = {name: defaultdict(list) for name in RECORD_TABLES}
     for start in range(0, len(ids), IDS_PER_QUERY):
-        chunk = ids[start:start + IDS_PER_QUERY]
+        chunk = ids[start : start + IDS_PER_QUERY]
         for submission_id, *values in _rows(session, ReportSchool, SchoolInfo, chunk):
             info = SchoolInfo(*values)
             schools[submission_id] = dataclasses.replace(info, colleges=tuple(info.colleges))
@@ -74,8 +76,9 @@ def load_reports(session: Session, submission_ids: Iterable[int]) -> dict[int, S
             for submission_id, *values in _rows(session, model, record_class, chunk):
                 by_submission[submission_id].append(record_class(*values))
     return {
-        submission_id: SchoolReport(school, **{name: tuple(records[name].get(submission_id, ()))
-                                               for name in RECORD_TABLES})
+        submission_id: SchoolReport(
+            school, **{name: tuple(records[name].get(submission_id, ())) for name in RECORD_TABLES}
+        )
         for submission_id, school in schools.items()
     }
 

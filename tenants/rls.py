@@ -72,9 +72,13 @@ ALL = "all"
 KEY_ITERATIONS = 600_000  # derived once per process and password (about 0.15 s)
 # Attributes the app role must have, as pg_roles columns and ALTER ROLE keywords: init changes only the
 # wrong ones, since naming SUPERUSER or BYPASSRLS at all in ALTER ROLE needs a superuser.
-APP_ROLE_ATTRIBUTES = {"rolcanlogin": ("LOGIN", True), "rolsuper": ("SUPERUSER", False),
-                       "rolcreatedb": ("CREATEDB", False), "rolcreaterole": ("CREATEROLE", False),
-                       "rolbypassrls": ("BYPASSRLS", False)}
+APP_ROLE_ATTRIBUTES = {
+    "rolcanlogin": ("LOGIN", True),
+    "rolsuper": ("SUPERUSER", False),
+    "rolcreatedb": ("CREATEDB", False),
+    "rolcreaterole": ("CREATEROLE", False),
+    "rolbypassrls": ("BYPASSRLS", False),
+}
 
 # What the app role may do, table by table; every table of the schema must be listed.
 APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
@@ -83,9 +87,11 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "campaigns": ("SELECT", "INSERT", "UPDATE"),
     # Never password_hash; no INSERT, and UPDATE of last_login_at only (an SSO sign-in): pages add no
     # accounts (the CLI does), and sign in and disable only through APP_FUNCTIONS.
-    "users": ("SELECT (username, display_name, role, tenant_code, unit_code, oidc_subject, email, active, "
-              "failed_attempts, locked_until, last_login_at, created_at, credential_version)",
-              "UPDATE (last_login_at)"),
+    "users": (
+        "SELECT (username, display_name, role, tenant_code, unit_code, oidc_subject, email, active, "
+        "failed_attempts, locked_until, last_login_at, created_at, credential_version)",
+        "UPDATE (last_login_at)",
+    ),
     "unknown_logins": ("SELECT", "INSERT", "UPDATE"),
     "submissions": ("SELECT", "INSERT"),
     "report_school": ("SELECT", "INSERT"),
@@ -103,22 +109,35 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
 }
 
 # Migration 0004's SECURITY DEFINER functions: the only ways the app role changes an account.
-APP_FUNCTIONS = ("account_salt(text)", "account_check_password(text, text, timestamptz, integer, timestamptz)",
-                 "account_disable(text)")
+APP_FUNCTIONS = (
+    "account_salt(text)",
+    "account_check_password(text, text, timestamptz, integer, timestamptz)",
+    "account_disable(text)",
+)
 
 
 def set_scope(executor: Session | Connection, actor: str, tenant_codes: Iterable[str] | None) -> None:
     """Limit this transaction to `tenant_codes` (None: every tenant), acting for `actor`, signed."""
     scope = ALL if tenant_codes is None else ",".join(sorted(tenant_codes))
-    txid, owner = executor.execute(text(
-        "SELECT txid_current(), has_table_privilege('public.scope_key', 'SELECT')")).one()
+    txid, owner = executor.execute(
+        text("SELECT txid_current(), has_table_privilege('public.scope_key', 'SELECT')")
+    ).one()
     key = bytes(executor.scalar(text("SELECT key FROM scope_key"))) if owner else app_key(_url_of(executor))
     message = f"{txid}\n{scope}\n{actor}".encode()
     executor.execute(
-        text("SELECT set_config(:scope_name, :scope, true), set_config(:actor_name, :actor, true), "
-             "set_config(:signature_name, :signature, true)"),
-        {"scope_name": SCOPE, "scope": scope, "actor_name": ACTOR, "actor": actor,
-         "signature_name": SIGNATURE, "signature": hmac.new(key, message, hashlib.sha256).hexdigest()})
+        text(
+            "SELECT set_config(:scope_name, :scope, true), set_config(:actor_name, :actor, true), "
+            "set_config(:signature_name, :signature, true)"
+        ),
+        {
+            "scope_name": SCOPE,
+            "scope": scope,
+            "actor_name": ACTOR,
+            "actor": actor,
+            "signature_name": SIGNATURE,
+            "signature": hmac.new(key, message, hashlib.sha256).hexdigest(),
+        },
+    )
 
 
 def sign_actor(session: Session, actor: str) -> None:
@@ -137,8 +156,7 @@ def app_key(url: URL) -> bytes:
 
 @lru_cache(maxsize=8)
 def _derive(password: str, role: str) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", password.encode(), f"reformboard scope key:{role}".encode(),
-                               KEY_ITERATIONS)
+    return hashlib.pbkdf2_hmac("sha256", password.encode(), f"reformboard scope key:{role}".encode(), KEY_ITERATIONS)
 
 
 def _url_of(executor: Session | Connection) -> URL:
@@ -163,10 +181,18 @@ def ensure_app_role(owner: Engine, app_url: URL) -> None:
 
 def _create_or_update_role(connection: Connection, name: str, password: str) -> None:
     role = _quote(connection, name)
-    current = connection.execute(text(f"SELECT {', '.join(APP_ROLE_ATTRIBUTES)} FROM pg_roles "
-                                      "WHERE rolname = :name"), {"name": name}).mappings().one_or_none()
-    wrong = [keyword if wanted else f"NO{keyword}" for column, (keyword, wanted) in APP_ROLE_ATTRIBUTES.items()
-             if current is None or current[column] != wanted]
+    current = (
+        connection.execute(
+            text(f"SELECT {', '.join(APP_ROLE_ATTRIBUTES)} FROM pg_roles WHERE rolname = :name"), {"name": name}
+        )
+        .mappings()
+        .one_or_none()
+    )
+    wrong = [
+        keyword if wanted else f"NO{keyword}"
+        for column, (keyword, wanted) in APP_ROLE_ATTRIBUTES.items()
+        if current is None or current[column] != wanted
+    ]
     verb = "CREATE" if current is None else "ALTER"
     # The server receives (and may log) a SCRAM verifier, never the password itself.
     verifier = encrypt_password(password, name, connection.connection.dbapi_connection, "scram-sha-256")

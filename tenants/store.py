@@ -8,35 +8,57 @@ None of them commits: the caller owns the transaction (one per uploaded file, sa
 """
 
 from tenants.assessments import (
-                                 assessment_result,
-                                 latest_assessments,
-                                 onsite_results_for,
-                                 overrides_for,
-                                 record_override,
-                                 save_assessment,
-                                 save_onsite_results,
+    assessment_result,
+    latest_assessments,
+    onsite_results_for,
+    overrides_for,
+    record_override,
+    save_assessment,
+    save_onsite_results,
 )
 from tenants.audit import audit
 from tenants.audit_trail import audit_entries
 from tenants.directory import (
-                                 add_school,
-                                 add_unit,
-                                 ensure_campaign,
-                                 get_campaign,
-                                 get_school,
-                                 list_campaigns,
-                                 list_schools,
-                                 list_units,
-                                 set_deadline_overrides,
+    add_school,
+    add_unit,
+    ensure_campaign,
+    get_campaign,
+    get_school,
+    list_campaigns,
+    list_schools,
+    list_units,
+    set_deadline_overrides,
 )
 from tenants.reminders import create_reminder, mark_reminder_sent, reminders_for
 from tenants.reports import load_report, load_reports
 from tenants.submissions import end_of_day, history, latest_accepted, record_submission
 
 __all__ = [
-    "add_school", "add_unit", "assessment_result", "audit", "audit_entries", "create_reminder",
-    "end_of_day", "ensure_campaign", "get_campaign", "get_school", "history", "latest_accepted",
-    "latest_assessments", "list_campaigns", "list_schools", "list_units", "load_report", "load_reports",
-    "mark_reminder_sent", "onsite_results_for", "overrides_for", "record_override", "record_submission", "reminders_for", "save_assessment",
-    "save_onsite_results", "set_deadline_overrides",
+    "add_school",
+    "add_unit",
+    "assessment_result",
+    "audit",
+    "audit_entries",
+    "create_reminder",
+    "end_of_day",
+    "ensure_campaign",
+    "get_campaign",
+    "get_school",
+    "history",
+    "latest_accepted",
+    "latest_assessments",
+    "list_campaigns",
+    "list_schools",
+    "list_units",
+    "load_report",
+    "load_reports",
+    "mark_reminder_sent",
+    "onsite_results_for",
+    "overrides_for",
+    "record_override",
+    "record_submission",
+    "reminders_for",
+    "save_assessment",
+    "save_onsite_results",
+    "set_deadline_overrides",
 ]

@@ -23,10 +23,20 @@ CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
 BACKFILLED = "补录"
 
 
-def record_submission(session: Session, *, tenant_code: str, campaign_id: str, filename: str, raw: bytes,
-                      uploader: str, uploaded_at: datetime, report: SchoolReport | None,
-                      problems: list[dict[str, Any]], template_version: str = "",
-                      received_on: date | None = None) -> tuple[Submission, bool]:
+def record_submission(
+    session: Session,
+    *,
+    tenant_code: str,
+    campaign_id: str,
+    filename: str,
+    raw: bytes,
+    uploader: str,
+    uploaded_at: datetime,
+    report: SchoolReport | None,
+    problems: list[dict[str, Any]],
+    template_version: str = "",
+    received_on: date | None = None,
+) -> tuple[Submission, bool]:
     """Store an upload; accepted iff `report` is given, whose rows are then stored too.
 
     `received_on`, for a backfilled workbook, is the day it was received (the caller checks who may say
@@ -40,11 +50,20 @@ def record_submission(session: Session, *, tenant_code: str, campaign_id: str, f
     if earlier is not None:
         return earlier, False
     submission = Submission(
-        tenant_code=tenant_code, campaign_id=campaign_id, filename=filename, raw=raw, size=len(raw),
-        sha256=sha256, uploader=uploader, uploaded_at=uploaded_at,
+        tenant_code=tenant_code,
+        campaign_id=campaign_id,
+        filename=filename,
+        raw=raw,
+        size=len(raw),
+        sha256=sha256,
+        uploader=uploader,
+        uploaded_at=uploaded_at,
         received_at=uploaded_at if received_on is None else start_of_day(received_on),
-        backfilled=received_on is not None, accepted=report is not None,
-        problems=problems, template_version=template_version)
+        backfilled=received_on is not None,
+        accepted=report is not None,
+        problems=problems,
+        template_version=template_version,
+    )
     try:
         with session.begin_nested():  # flushes, assigning the id the report rows refer to
             session.add(submission)
@@ -60,9 +79,11 @@ def record_submission(session: Session, *, tenant_code: str, campaign_id: str, f
 
 
 def _same_file(session: Session, tenant_code: str, campaign_id: str, sha256: str) -> Submission | None:
-    return session.scalar(select(Submission).where(
-        Submission.tenant_code == tenant_code, Submission.campaign_id == campaign_id,
-        Submission.sha256 == sha256))
+    return session.scalar(
+        select(Submission).where(
+            Submission.tenant_code == tenant_code, Submission.campaign_id == campaign_id, Submission.sha256 == sha256
+        )
+    )
 
 
 def start_of_day(day: date) -> datetime:
@@ -89,21 +110,28 @@ def end_of_day(as_of: date) -> datetime:
     return start_of_day(as_of + timedelta(days=1))
 
 
-def latest_accepted(session: Session, campaign_id: str, as_of: date,
-                    tenant_codes: Iterable[str] | None = None) -> dict[str, Submission]:
+def latest_accepted(
+    session: Session, campaign_id: str, as_of: date, tenant_codes: Iterable[str] | None = None
+) -> dict[str, Submission]:
     """Per school, the latest accepted submission received by the end of `as_of` (one query)."""
     return latest_per_tenant(
-        session, Submission,
-        Submission.campaign_id == campaign_id, Submission.accepted == true(),
+        session,
+        Submission,
+        Submission.campaign_id == campaign_id,
+        Submission.accepted == true(),
         Submission.received_at < end_of_day(as_of),
-        newest_first=(Submission.received_at.desc(), Submission.id.desc()), tenant_codes=tenant_codes)
+        newest_first=(Submission.received_at.desc(), Submission.id.desc()),
+        tenant_codes=tenant_codes,
+    )
 
 
 def history(session: Session, principal: Principal, tenant_code: str, campaign_id: str) -> list[Submission]:
     """Every submission of a school in a campaign, accepted or not, latest received first; a school outside
     the principal's scope is refused (AccessDenied, audited)."""
     require_tenant(session, principal, tenant_code, "view_history")
-    query = (select(Submission)
-             .where(Submission.tenant_code == tenant_code, Submission.campaign_id == campaign_id)
-             .order_by(Submission.received_at.desc(), Submission.id.desc()))
+    query = (
+        select(Submission)
+        .where(Submission.tenant_code == tenant_code, Submission.campaign_id == campaign_id)
+        .order_by(Submission.received_at.desc(), Submission.id.desc())
+    )
     return list(session.scalars(query))

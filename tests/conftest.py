@@ -146,8 +146,7 @@ class Directory:
 
 @pytest.fixture
 def directory(session: Session) -> Directory:
-    seeded = Directory(unit="4401", school="4144010558", other_school="4144010559",
-                       campaign=load_rulebook().campaign)
+    seeded = Directory(unit="4401", school="4144010558", other_school="4144010559", campaign=load_rulebook().campaign)
     store.add_unit(session, seeded.unit, "广州市团委", UnitKind.CITY)
     store.add_school(session, seeded.school, "广州示范大学", seeded.unit, "本科")
     store.add_school(session, seeded.other_school, "广州职业技术学院", seeded.unit, "高职（专科）")

@@ -85,8 +85,7 @@ def test_reading_is_allowed_within_scope(session: Session, province: Directory) 
         assert require_tenant(session, principal, province.school, "view_report").code == province.school
 
 
-def test_writing_is_for_the_province_administrator_and_the_school_itself(session: Session,
-                                                                        province: Directory) -> None:
+def test_writing_is_for_the_province_administrator_and_the_school_itself(session: Session, province: Directory) -> None:
     assert require_tenant(session, ADMIN, OTHER_UNIT_SCHOOL, "upload", write=True).code == OTHER_UNIT_SCHOOL
     assert require_tenant(session, school_of(province), province.school, "upload", write=True)
     for reader in (VIEWER, unit_of(province)):
@@ -106,8 +105,9 @@ def test_only_the_owning_school_and_the_province_see_students_names(province: Di
 
 
 @pytest.mark.parametrize("write", [False, True], ids=["read", "write"])
-def test_a_school_reaching_for_another_school_is_refused_and_audited(engine: Engine, session: Session,
-                                                                   province: Directory, write: bool) -> None:
+def test_a_school_reaching_for_another_school_is_refused_and_audited(
+    engine: Engine, session: Session, province: Directory, write: bool
+) -> None:
     me = school_of(province)
 
     with pytest.raises(AccessDenied) as refused:
@@ -119,11 +119,15 @@ def test_a_school_reaching_for_another_school_is_refused_and_audited(engine: Eng
     session.rollback()
     [entry] = denials(engine)
     assert (entry.actor, entry.tenant_code, entry.detail) == (
-        "gz.school", province.other_school, {"attempted": "view_report", "tenant": province.other_school})
+        "gz.school",
+        province.other_school,
+        {"attempted": "view_report", "tenant": province.other_school},
+    )
 
 
-def test_a_unit_reaching_for_another_units_school_is_refused_and_audited(engine: Engine, session: Session,
-                                                                        province: Directory) -> None:
+def test_a_unit_reaching_for_another_units_school_is_refused_and_audited(
+    engine: Engine, session: Session, province: Directory
+) -> None:
     with pytest.raises(AccessDenied):
         require_tenant(session, unit_of(province), OTHER_UNIT_SCHOOL, "view_report")
     session.rollback()
@@ -139,7 +143,8 @@ def test_the_refusal_outlives_the_callers_rollback(engine: Engine, province: Dir
 
 
 def test_a_refusal_after_a_write_in_the_same_transaction_is_audited_and_the_write_undone(
-        engine: Engine, province: Directory) -> None:
+    engine: Engine, province: Directory
+) -> None:
     me = school_of(province)
     with pytest.raises(AccessDenied), scoped_transaction(engine, me) as session:
         session.get(Tenant, province.school).name = "改名大学"
@@ -151,8 +156,9 @@ def test_a_refusal_after_a_write_in_the_same_transaction_is_audited_and_the_writ
     assert [e.detail["attempted"] for e in denials(engine)] == ["upload"]
 
 
-def test_an_unknown_school_is_refused_like_a_forbidden_one(engine: Engine, session: Session,
-                                                          province: Directory) -> None:
+def test_an_unknown_school_is_refused_like_a_forbidden_one(
+    engine: Engine, session: Session, province: Directory
+) -> None:
     with pytest.raises(AccessDenied, match="您没有权限查看学校 4144019999 的数据"):
         require_tenant(session, school_of(province), "4144019999", "view_report")
     with pytest.raises(UnknownTenant, match="找不到学校标识码为 4144019999 的学校"):
@@ -169,18 +175,28 @@ def test_a_refusal_echoes_no_more_than_a_code(session: Session, province: Direct
     assert str(refused.value) == f"您没有权限查看学校 {'x' * 20} 的数据"
 
 
-@pytest.mark.parametrize("principal", [VIEWER, Principal("gz.unit", UserRole.UNIT, unit_code="4401"),
-                                       Principal("gz.school", UserRole.SCHOOL, tenant_code="4144010558")],
-                         ids=["viewer", "unit", "school"])
-def test_role_only_actions_are_refused_and_audited(engine: Engine, session: Session, province: Directory,
-                                                  principal: Principal) -> None:
+@pytest.mark.parametrize(
+    "principal",
+    [
+        VIEWER,
+        Principal("gz.unit", UserRole.UNIT, unit_code="4401"),
+        Principal("gz.school", UserRole.SCHOOL, tenant_code="4144010558"),
+    ],
+    ids=["viewer", "unit", "school"],
+)
+def test_role_only_actions_are_refused_and_audited(
+    engine: Engine, session: Session, province: Directory, principal: Principal
+) -> None:
     with pytest.raises(AccessDenied, match=f"您的角色（{principal.role.label}）无权进行此项操作"):
         require_role(session, principal, UserRole.PROVINCE_ADMIN, action="override_verdict")
     session.rollback()
 
     [entry] = denials(engine)
-    assert (entry.actor, entry.tenant_code, entry.detail) == (principal.username, None,
-                                                             {"attempted": "override_verdict"})
+    assert (entry.actor, entry.tenant_code, entry.detail) == (
+        principal.username,
+        None,
+        {"attempted": "override_verdict"},
+    )
 
 
 def test_a_role_held_passes_without_a_trace(engine: Engine, session: Session, province: Directory) -> None:

@@ -65,8 +65,15 @@ def sleep() -> RecordedSleep:
 
 @pytest.fixture
 def school_user(session: Session, directory: Directory) -> User:
-    user = add_user(session, "gz.school", UserRole.SCHOOL, by=ADMIN, display_name="王老师",
-                    tenant_code=directory.school, password=PASSWORD)
+    user = add_user(
+        session,
+        "gz.school",
+        UserRole.SCHOOL,
+        by=ADMIN,
+        display_name="王老师",
+        tenant_code=directory.school,
+        password=PASSWORD,
+    )
     session.commit()
     return user
 
@@ -139,8 +146,11 @@ def test_passwords_are_stored_as_argon2_hashes(session: Session, school_user: Us
 def test_adding_an_account_is_audited_without_the_password(session: Session, school_user: User) -> None:
     [entry] = audit_entries(session, PROVINCE, action="user_added")
 
-    assert (entry.actor, entry.tenant_code, entry.detail["username"]) == (ADMIN.username, school_user.tenant_code,
-                                                                         "gz.school")
+    assert (entry.actor, entry.tenant_code, entry.detail["username"]) == (
+        ADMIN.username,
+        school_user.tenant_code,
+        "gz.school",
+    )
     assert PASSWORD not in str(entry.detail)
 
 
@@ -153,8 +163,9 @@ def test_list_users_shows_every_account(session: Session, school_user: User) -> 
 # --- the first administrator -------------------------------------------------------------------------------
 
 
-def test_the_first_administrator_gets_a_random_password_shown_once(session: Session, clock: FakeClock,
-                                                                   sleep: RecordedSleep) -> None:
+def test_the_first_administrator_gets_a_random_password_shown_once(
+    session: Session, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     password = bootstrap_admin(session)
     session.commit()
 
@@ -181,30 +192,36 @@ def test_bootstrapped_passwords_differ_between_installations(session: Session) -
 # --- signing in ---------------------------------------------------------------------------------------------
 
 
-def test_the_right_password_signs_in_and_is_audited(session: Session, school_user: User, clock: FakeClock,
-                                                    sleep: RecordedSleep) -> None:
+def test_the_right_password_signs_in_and_is_audited(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     result = login(session, PASSWORD, clock, sleep)
 
     assert result.outcome is Outcome.SIGNED_IN
-    assert principal_for(result.user) == Principal("gz.school", UserRole.SCHOOL, tenant_code=school_user.tenant_code,
-                                                   display_name="王老师")
+    assert principal_for(result.user) == Principal(
+        "gz.school", UserRole.SCHOOL, tenant_code=school_user.tenant_code, display_name="王老师"
+    )
     assert get_user(session, "gz.school").last_login_at == clock.now
     assert [e.actor for e in audit_entries(session, PROVINCE, action="login")] == ["gz.school"]
 
 
-def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(session: Session, school_user: User,
-                                                                   clock: FakeClock, sleep: RecordedSleep) -> None:
+def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     unknown = login(session, PASSWORD, clock, sleep, username="nobody")
     wrong = login(session, "wrong password", clock, sleep)
 
     assert unknown.outcome is wrong.outcome is Outcome.WRONG
     assert unknown.message == wrong.message == "用户名或密码错误"
-    assert {e.detail["reason"] for e in audit_entries(session, PROVINCE, action="login_failed")} == {"unknown_user",
-                                                                                          "wrong_password"}
+    assert {e.detail["reason"] for e in audit_entries(session, PROVINCE, action="login_failed")} == {
+        "unknown_user",
+        "wrong_password",
+    }
 
 
-def test_failures_in_a_row_wait_longer_and_longer(session: Session, school_user: User, clock: FakeClock,
-                                                  sleep: RecordedSleep) -> None:
+def test_failures_in_a_row_wait_longer_and_longer(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     for _ in range(LOCK_AFTER_FAILURES - 1):
         assert login(session, "wrong password", clock, sleep).outcome is Outcome.WRONG
 
@@ -215,7 +232,8 @@ def test_failures_in_a_row_wait_longer_and_longer(session: Session, school_user:
 
 
 def test_too_many_failures_lock_the_account_even_against_the_right_password(
-        session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep) -> None:
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     for _ in range(LOCK_AFTER_FAILURES):
         result = login(session, "wrong password", clock, sleep)
     assert result.outcome is Outcome.LOCKED
@@ -228,8 +246,9 @@ def test_too_many_failures_lock_the_account_even_against_the_right_password(
     assert still_locked.message == "登录失败次数过多，请 6 分钟后再试"
 
 
-def test_the_lock_ends_after_its_time(session: Session, school_user: User, clock: FakeClock,
-                                      sleep: RecordedSleep) -> None:
+def test_the_lock_ends_after_its_time(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     for _ in range(LOCK_AFTER_FAILURES):
         login(session, "wrong password", clock, sleep)
 
@@ -239,8 +258,9 @@ def test_the_lock_ends_after_its_time(session: Session, school_user: User, clock
     assert get_user(session, "gz.school").failed_attempts == 0
 
 
-def test_a_failure_after_the_lock_ends_locks_again(session: Session, school_user: User, clock: FakeClock,
-                                                   sleep: RecordedSleep) -> None:
+def test_a_failure_after_the_lock_ends_locks_again(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     for _ in range(LOCK_AFTER_FAILURES):
         login(session, "wrong password", clock, sleep)
     clock.advance(LOCK_MINUTES)
@@ -248,8 +268,9 @@ def test_a_failure_after_the_lock_ends_locks_again(session: Session, school_user
     assert login(session, "wrong password", clock, sleep).outcome is Outcome.LOCKED
 
 
-def test_a_success_forgives_earlier_failures(session: Session, school_user: User, clock: FakeClock,
-                                             sleep: RecordedSleep) -> None:
+def test_a_success_forgives_earlier_failures(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     for _ in range(LOCK_AFTER_FAILURES - 1):
         login(session, "wrong password", clock, sleep)
     login(session, PASSWORD, clock, sleep)
@@ -260,8 +281,9 @@ def test_a_success_forgives_earlier_failures(session: Session, school_user: User
     assert sleep.delays == [0.0]
 
 
-def test_a_disabled_account_cannot_sign_in(session: Session, school_user: User, clock: FakeClock,
-                                           sleep: RecordedSleep) -> None:
+def test_a_disabled_account_cannot_sign_in(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     disable_user(session, "gz.school", by=ADMIN)
     session.commit()
 
@@ -273,8 +295,7 @@ def test_a_disabled_account_cannot_sign_in(session: Session, school_user: User, 
     assert [e.detail for e in audit_entries(session, PROVINCE, action="user_disabled")] == [{"username": "gz.school"}]
 
 
-def test_an_sso_only_account_has_no_password_to_guess(session: Session, clock: FakeClock,
-                                                      sleep: RecordedSleep) -> None:
+def test_an_sso_only_account_has_no_password_to_guess(session: Session, clock: FakeClock, sleep: RecordedSleep) -> None:
     add_user(session, "sso.user", UserRole.PROVINCE_VIEWER, by=ADMIN, email="SSO@Example.edu.cn")
     session.commit()
 
@@ -285,8 +306,9 @@ def test_an_sso_only_account_has_no_password_to_guess(session: Session, clock: F
 # --- changing passwords -------------------------------------------------------------------------------------
 
 
-def test_a_new_password_replaces_the_old_one(session: Session, school_user: User, clock: FakeClock,
-                                             sleep: RecordedSleep) -> None:
+def test_a_new_password_replaces_the_old_one(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     set_password(session, "gz.school", "a brand new secret", by=ADMIN)
     session.commit()
 
@@ -296,8 +318,9 @@ def test_a_new_password_replaces_the_old_one(session: Session, school_user: User
     assert "a brand new secret" not in str(entry.detail)
 
 
-def test_a_new_password_lifts_the_lock(session: Session, school_user: User, clock: FakeClock,
-                                       sleep: RecordedSleep) -> None:
+def test_a_new_password_lifts_the_lock(
+    session: Session, school_user: User, clock: FakeClock, sleep: RecordedSleep
+) -> None:
     for _ in range(LOCK_AFTER_FAILURES):
         login(session, "wrong password", clock, sleep)
 
@@ -327,8 +350,9 @@ def test_no_one_disables_their_own_account(session: Session) -> None:
 
 
 def test_an_sso_identity_maps_by_subject_first_then_by_email(session: Session) -> None:
-    by_subject = add_user(session, "li", UserRole.PROVINCE_VIEWER, by=ADMIN, oidc_subject="sub-li",
-                          email="li@example.edu.cn")
+    by_subject = add_user(
+        session, "li", UserRole.PROVINCE_VIEWER, by=ADMIN, oidc_subject="sub-li", email="li@example.edu.cn"
+    )
     by_email = add_user(session, "wang", UserRole.PROVINCE_VIEWER, by=ADMIN, email="Wang@Example.edu.cn")
 
     assert find_sso_user(session, "sub-li", "wang@example.edu.cn") is by_subject

@@ -87,6 +87,7 @@ def verdict_on(capsys, day: date) -> str:
 
 # --- the command line ----------------------------------------------------------------------------
 
+
 def test_a_workbook_loaded_with_its_received_day_is_scored_from_that_day(board, tmp_path, capsys):
     assert main(["load", str(workbook(tmp_path)), "--received-on", RECEIVED.isoformat()]) == 0
     assert "已接收（补录，收到日期 2020-10-20）" in capsys.readouterr().out
@@ -119,8 +120,12 @@ def test_a_live_upload_is_dated_by_its_upload_time_and_not_marked(board, tmp_pat
 def test_the_board_takes_the_submission_received_last_not_the_one_uploaded_last(board, tmp_path):
     # A school uploaded on 10-25; its paper workbook of 10-20 is backfilled afterwards.
     with make_sessionmaker(board).begin() as session:
-        upload(session, local_operator("test"), workbook(tmp_path, "网上").read_bytes(),
-               now=datetime(2020, 10, 25, 2, tzinfo=UTC))
+        upload(
+            session,
+            local_operator("test"),
+            workbook(tmp_path, "网上").read_bytes(),
+            now=datetime(2020, 10, 25, 2, tzinfo=UTC),
+        )
     assert main(["load", str(workbook(tmp_path, "纸质")), "--received-on", RECEIVED.isoformat()]) == 0
     live, paper = stored(board)
     with make_sessionmaker(board)() as session:
@@ -129,21 +134,34 @@ def test_the_board_takes_the_submission_received_last_not_the_one_uploaded_last(
         assert [s.id for s in store.history(session, PROVINCE, SCHOOL, CAMPAIGN.id)] == [live.id, paper.id]
 
 
-@pytest.mark.parametrize("received, message", [
-    (datetime.now(CHINA_TIME).date() + timedelta(days=1), "晚于今天"),
-    (CAMPAIGN.starts_on - timedelta(days=1), "早于验收批次"),
-])
-def test_a_received_day_in_the_future_or_before_the_campaign_is_refused(board, tmp_path, capsys, received,
-                                                                      message):
+@pytest.mark.parametrize(
+    "received, message",
+    [
+        (datetime.now(CHINA_TIME).date() + timedelta(days=1), "晚于今天"),
+        (CAMPAIGN.starts_on - timedelta(days=1), "早于验收批次"),
+    ],
+)
+def test_a_received_day_in_the_future_or_before_the_campaign_is_refused(board, tmp_path, capsys, received, message):
     assert main(["load", str(workbook(tmp_path)), "--received-on", received.isoformat()]) == 1
     assert message in capsys.readouterr().err
     assert stored(board) == []
 
 
-def upload(session: Session, principal: Principal, data: bytes, *, received_on: date | None = None,
-           now: datetime | None = None):
-    return ingest(session, data=data, filename="补录.xlsx", principal=principal, campaign=CAMPAIGN,
-                  rulebook=RULEBOOK, limits=Limits(), target_tenant=SCHOOL, received_on=received_on, now=now)
+def upload(
+    session: Session, principal: Principal, data: bytes, *, received_on: date | None = None, now: datetime | None = None
+):
+    return ingest(
+        session,
+        data=data,
+        filename="补录.xlsx",
+        principal=principal,
+        campaign=CAMPAIGN,
+        rulebook=RULEBOOK,
+        limits=Limits(),
+        target_tenant=SCHOOL,
+        received_on=received_on,
+        now=now,
+    )
 
 
 def test_only_a_province_administrator_backfills(board, tmp_path):
@@ -159,8 +177,9 @@ def test_only_a_province_administrator_backfills(board, tmp_path):
 def test_ingest_refuses_a_future_day_with_a_chinese_message(board, tmp_path):
     now = datetime(2020, 10, 25, 2, tzinfo=UTC)
     with pytest.raises(UserFacingError, match="晚于今天（2020-10-25）"), make_sessionmaker(board).begin() as session:
-        upload(session, local_operator("test"), workbook(tmp_path).read_bytes(), received_on=date(2020, 10, 26),
-               now=now)
+        upload(
+            session, local_operator("test"), workbook(tmp_path).read_bytes(), received_on=date(2020, 10, 26), now=now
+        )
 
 
 def sheet_header(tmp_path: Path) -> str:
@@ -178,12 +197,17 @@ def test_a_backfilled_submissions_sheet_shows_its_received_day_marked_backfilled
 
 def test_a_live_submissions_sheet_shows_its_upload_time_in_china_time(board, tmp_path):
     with make_sessionmaker(board).begin() as session:
-        upload(session, local_operator("test"), workbook(tmp_path).read_bytes(),
-               now=datetime(2020, 10, 12, 17, 30, tzinfo=UTC))
+        upload(
+            session,
+            local_operator("test"),
+            workbook(tmp_path).read_bytes(),
+            now=datetime(2020, 10, 12, 17, 30, tzinfo=UTC),
+        )
     assert "收到时间：2020-10-13 01:30" in sheet_header(tmp_path)  # 17:30 UTC is 01:30 the next day in China
 
 
 # --- the pages -----------------------------------------------------------------------------------
+
 
 def principal(engine: Engine, username: str) -> Principal:
     with make_sessionmaker(engine)() as session:
@@ -228,6 +252,7 @@ def test_the_page_refuses_a_received_day_before_the_campaign(board, tmp_path):
 
 
 # --- the migration -------------------------------------------------------------------------------
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def owner_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:

@@ -52,8 +52,9 @@ class Server:
 
 
 def _cli(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "reformboard", *args], env=env, cwd=REPO, check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "reformboard", *args], env=env, cwd=REPO, check=True, capture_output=True, timeout=300
+    )
 
 
 def _seed(env: dict[str, str], folder: Path) -> tuple[str, str, Path, Verdict]:

@@ -48,5 +48,6 @@ def test_every_subcommand_has_help_text(command: str) -> None:
 def test_every_subcommand_has_a_row_in_the_readme(command: str) -> None:
     shown = readme_cli_commands()
 
-    assert any(span == command or span.startswith(f"{command} ") for span in shown), \
+    assert any(span == command or span.startswith(f"{command} ") for span in shown), (
         f"README's CLI table has no row for reformboard {command}"
+    )

@@ -80,8 +80,12 @@ def test_inspectors_results_come_back_and_their_no_blocks_acceptance(demo_db, tm
     assert "已导入" in capsys.readouterr().out
     after = next(s for s in score_json(capsys) if s["tenant"] == school["tenant"])
     onsite = {item["id"]: item["onsite"] for item in after["items"]}
-    assert onsite["3.1"] == {"result": "不符合", "note": "现场查阅原始材料", "inspectors": "张伟、李娜",
-                             "date": "2026-11-20"}
+    assert onsite["3.1"] == {
+        "result": "不符合",
+        "note": "现场查阅原始材料",
+        "inspectors": "张伟、李娜",
+        "date": "2026-11-20",
+    }
     assert onsite["1.1"]["result"] == "符合" and onsite["2.1"] is None
     assert after["final_verdict"] != "通过验收"  # an inspector's 不符合 is a 不符合
 

@@ -20,10 +20,20 @@ PASSWORD = "correct horse battery"
 # --- users -----------------------------------------------------------------------------------------------
 
 
-def test_adding_a_school_account_and_signing_in_with_it(reformboard, session: Session,
-                                                        directory: Directory) -> None:
-    code, out, _ = reformboard("user", "add", "gz.school", "--role", "school", "--tenant", directory.school,
-                               "--display-name", "王老师", "--password-stdin", stdin=PASSWORD + "\n")
+def test_adding_a_school_account_and_signing_in_with_it(reformboard, session: Session, directory: Directory) -> None:
+    code, out, _ = reformboard(
+        "user",
+        "add",
+        "gz.school",
+        "--role",
+        "school",
+        "--tenant",
+        directory.school,
+        "--display-name",
+        "王老师",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
 
     assert (code, out.strip()) == (0, f"已添加账号 gz.school（学校团委，{directory.school}）")
     assert authenticate(session, "gz.school", PASSWORD, sleep=lambda _: None).outcome is Outcome.SIGNED_IN
@@ -31,10 +41,8 @@ def test_adding_a_school_account_and_signing_in_with_it(reformboard, session: Se
     assert entry.actor.startswith("cli:")
 
 
-def test_a_school_account_without_its_school_is_refused(reformboard, session: Session,
-                                                       directory: Directory) -> None:
-    code, _, err = reformboard("user", "add", "gz.school", "--role", "school", "--password-stdin",
-                               stdin=PASSWORD)
+def test_a_school_account_without_its_school_is_refused(reformboard, session: Session, directory: Directory) -> None:
+    code, _, err = reformboard("user", "add", "gz.school", "--role", "school", "--password-stdin", stdin=PASSWORD)
 
     assert code == 1
     assert "学校团委账号须指定所属学校，且不能指定单位" in err
@@ -42,18 +50,23 @@ def test_a_school_account_without_its_school_is_refused(reformboard, session: Se
 
 
 def test_a_unit_account_needs_an_existing_unit(reformboard, directory: Directory) -> None:
-    code, _, err = reformboard("user", "add", "sz.unit", "--role", "unit", "--unit", "4403", "--password-stdin",
-                               stdin=PASSWORD)
+    code, _, err = reformboard(
+        "user", "add", "sz.unit", "--role", "unit", "--unit", "4403", "--password-stdin", stdin=PASSWORD
+    )
 
     assert (code, err.strip()) == (1, "错误：找不到单位代码为 4403 的单位，请先添加该单位")
 
 
-@pytest.mark.parametrize("argv", [
-    ("user", "add", "x", "--role", "superuser", "--password-stdin"),  # no such role
-    ("user", "add", "x", "--role", "school", "--tenant", "4144010558", "--unit", "4401"),  # both
-    ("user", "passwd", "x"),  # the password must come from stdin
-    ("user",),
-], ids=["bad-role", "tenant-and-unit", "passwd-without-stdin", "no-action"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("user", "add", "x", "--role", "superuser", "--password-stdin"),  # no such role
+        ("user", "add", "x", "--role", "school", "--tenant", "4144010558", "--unit", "4401"),  # both
+        ("user", "passwd", "x"),  # the password must come from stdin
+        ("user",),
+    ],
+    ids=["bad-role", "tenant-and-unit", "passwd-without-stdin", "no-action"],
+)
 def test_usage_errors_exit_2(reformboard, argv: tuple[str, ...]) -> None:
     assert reformboard(*argv)[0] == 2
 
@@ -66,8 +79,9 @@ def test_an_empty_password_on_stdin_is_refused(reformboard, directory: Directory
 
 
 def test_a_weak_password_is_refused(reformboard, directory: Directory) -> None:
-    code, _, err = reformboard("user", "add", "viewer", "--role", "province-viewer", "--password-stdin",
-                               stdin="123456\n")
+    code, _, err = reformboard(
+        "user", "add", "viewer", "--role", "province-viewer", "--password-stdin", stdin="123456\n"
+    )
 
     assert (code, err.strip()) == (1, "错误：密码至少需要 10 个字符")
 
@@ -88,10 +102,18 @@ def test_passwd_for_an_unknown_user_exits_1(reformboard, directory: Directory) -
 
 
 def test_disable_and_list_show_the_accounts_in_chinese(reformboard, directory: Directory) -> None:
-    reformboard("user", "add", "viewer", "--role", "province-viewer", "--display-name", "李处长",
-                "--password-stdin", stdin=PASSWORD)
-    reformboard("user", "add", "gz.unit", "--role", "unit", "--unit", directory.unit, "--email",
-                "unit@example.edu.cn")
+    reformboard(
+        "user",
+        "add",
+        "viewer",
+        "--role",
+        "province-viewer",
+        "--display-name",
+        "李处长",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    reformboard("user", "add", "gz.unit", "--role", "unit", "--unit", directory.unit, "--email", "unit@example.edu.cn")
 
     assert reformboard("user", "disable", "viewer")[:2] == (0, "已停用账号 viewer\n")
     code, out, _ = reformboard("user", "list")
@@ -109,7 +131,9 @@ def test_disable_and_list_show_the_accounts_in_chinese(reformboard, directory: D
 
 def test_adding_a_unit_and_a_school(reformboard, session: Session, db_url: str) -> None:
     assert reformboard("tenant", "add-unit", "4403", "深圳市团委", "--kind", "地市团委")[:2] == (
-        0, "已添加主管单位 4403 深圳市团委（地市团委）\n")
+        0,
+        "已添加主管单位 4403 深圳市团委（地市团委）\n",
+    )
     code, out, _ = reformboard("tenant", "add", "4144030001", "深圳示范大学", "--unit", "4403", "--type", "高职")
 
     assert (code, out.strip()) == (0, "已添加学校 4144030001 深圳示范大学（主管单位：深圳市团委）")
@@ -117,16 +141,21 @@ def test_adding_a_unit_and_a_school(reformboard, session: Session, db_url: str) 
     assert {e.action for e in audit_entries(session, PROVINCE)} == {"unit_added", "tenant_added"}
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (("tenant", "add", "41440", "某大学", "--unit", "4401"), "学校标识码应为10位数字，收到“41440”"),
-    (("tenant", "add", "4144010558", "重复大学", "--unit", "4401"), "学校标识码 4144010558 已存在"),
-    (("tenant", "add", "4144019999", "某大学", "--unit", "9999"), "找不到单位代码为 9999 的单位"),
-    (("tenant", "add", "4144019999", "某大学", "--unit", "4401", "--type", "大专院"), "学校类型“大专院”无效"),
-    (("tenant", "add-unit", "4401", "广州市团委", "--kind", "地市团委"), "单位代码 4401 已存在"),
-    (("tenant", "list", "--unit", "9999"), "找不到单位代码为 9999 的单位"),
-], ids=["short-code", "duplicate-school", "unknown-unit", "bad-type", "duplicate-unit", "list-unknown-unit"])
-def test_bad_tenant_changes_exit_1_with_a_chinese_message(reformboard, directory: Directory,
-                                                          argv: tuple[str, ...], message: str) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("tenant", "add", "41440", "某大学", "--unit", "4401"), "学校标识码应为10位数字，收到“41440”"),
+        (("tenant", "add", "4144010558", "重复大学", "--unit", "4401"), "学校标识码 4144010558 已存在"),
+        (("tenant", "add", "4144019999", "某大学", "--unit", "9999"), "找不到单位代码为 9999 的单位"),
+        (("tenant", "add", "4144019999", "某大学", "--unit", "4401", "--type", "大专院"), "学校类型“大专院”无效"),
+        (("tenant", "add-unit", "4401", "广州市团委", "--kind", "地市团委"), "单位代码 4401 已存在"),
+        (("tenant", "list", "--unit", "9999"), "找不到单位代码为 9999 的单位"),
+    ],
+    ids=["short-code", "duplicate-school", "unknown-unit", "bad-type", "duplicate-unit", "list-unknown-unit"],
+)
+def test_bad_tenant_changes_exit_1_with_a_chinese_message(
+    reformboard, directory: Directory, argv: tuple[str, ...], message: str
+) -> None:
     code, _, err = reformboard(*argv)
 
     assert code == 1
@@ -151,12 +180,15 @@ def test_tenant_list_shows_a_units_schools(reformboard, directory: Directory) ->
 # --- importing a province's list --------------------------------------------------------------------------
 
 
-def test_import_adds_new_schools_and_updates_changed_ones(reformboard, session: Session,
-                                                          directory: Directory, tmp_path: Path) -> None:
-    path = school_list(tmp_path / "名单.xlsx",
-                       (directory.school, "广州示范大学", "广州市团委", ""),  # unchanged: no type given
-                       (directory.other_school, "广州职业技术大学", "4401", "本科"),  # renamed, retyped
-                       ("4144010600", "广州新大学", " 广州市团委", ""))
+def test_import_adds_new_schools_and_updates_changed_ones(
+    reformboard, session: Session, directory: Directory, tmp_path: Path
+) -> None:
+    path = school_list(
+        tmp_path / "名单.xlsx",
+        (directory.school, "广州示范大学", "广州市团委", ""),  # unchanged: no type given
+        (directory.other_school, "广州职业技术大学", "4401", "本科"),  # renamed, retyped
+        ("4144010600", "广州新大学", " 广州市团委", ""),
+    )
 
     code, out, err = reformboard("tenant", "import", str(path))
 
@@ -171,15 +203,18 @@ def test_import_adds_new_schools_and_updates_changed_ones(reformboard, session: 
     assert updated.detail == {"name": "广州职业技术大学", "school_type": "本科"}
 
 
-def test_import_reports_every_bad_row_and_stores_nothing(reformboard, session: Session,
-                                                         directory: Directory, tmp_path: Path) -> None:
-    path = school_list(tmp_path / "名单.xlsx",
-                       ("4144010600", "广州新大学", "广州市团委", "本科"),
-                       ("41440106", "短码学院", "广州市团委", "本科"),
-                       ("4144010601", "", "广州市团委", "本科"),
-                       ("4144010602", "外市学院", "珠海市团委", "本科"),
-                       ("4144010600", "重复大学", "广州市团委", "本科"),
-                       ("4144010603", "奇怪学院", "广州市团委", "研究院"))
+def test_import_reports_every_bad_row_and_stores_nothing(
+    reformboard, session: Session, directory: Directory, tmp_path: Path
+) -> None:
+    path = school_list(
+        tmp_path / "名单.xlsx",
+        ("4144010600", "广州新大学", "广州市团委", "本科"),
+        ("41440106", "短码学院", "广州市团委", "本科"),
+        ("4144010601", "", "广州市团委", "本科"),
+        ("4144010602", "外市学院", "珠海市团委", "本科"),
+        ("4144010600", "重复大学", "广州市团委", "本科"),
+        ("4144010603", "奇怪学院", "广州市团委", "研究院"),
+    )
 
     code, _, err = reformboard("tenant", "import", str(path))
 
@@ -195,8 +230,7 @@ def test_import_reports_every_bad_row_and_stores_nothing(reformboard, session: S
     assert session.get(Tenant, "4144010600") is None
 
 
-def test_import_of_a_file_without_a_school_list_exits_1(reformboard, directory: Directory,
-                                                        tmp_path: Path) -> None:
+def test_import_of_a_file_without_a_school_list_exits_1(reformboard, directory: Directory, tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     book.active.append(["姓名", "电话"])
     book.save(tmp_path / "通讯录.xlsx")

@@ -24,8 +24,7 @@ def test_the_environment_names_a_corpus_elsewhere(tmp_path: Path, monkeypatch: p
     assert foreign_corpus(tmp_path / "reformboard") == tmp_path / "elsewhere" / "foreign"
 
 
-def test_a_missing_corpus_fails_saying_where_it_was_looked_for(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_corpus_fails_saying_where_it_was_looked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(CORPUS_ENV, raising=False)
 
     with pytest.raises(pytest.fail.Exception, match="shared corpus not found") as failure:

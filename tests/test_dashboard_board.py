@@ -43,8 +43,13 @@ RULEBOOK = load_rulebook()
 CAMPAIGN = RULEBOOK.campaign
 
 PASSING, RECTIFY, FAILED, SILENT, OTHER = ("4144010001", "4144010002", "4144010003", "4144010004", "4144010005")
-NAMES = {PASSING: "广州示范大学", RECTIFY: "广州职业技术学院", FAILED: "广州理工学院", SILENT: "广州城市学院",
-         OTHER: "省直师范大学"}
+NAMES = {
+    PASSING: "广州示范大学",
+    RECTIFY: "广州职业技术学院",
+    FAILED: "广州理工学院",
+    SILENT: "广州城市学院",
+    OTHER: "省直师范大学",
+}
 GUANGZHOU = (PASSING, RECTIFY, FAILED, SILENT)
 INSPECTORS = "张三、李四"
 INSPECTED_ON = date(2020, 10, 20)
@@ -67,16 +72,26 @@ class World:
         """The inspectors' result on one sub-item, stored as a loaded verification sheet stores it."""
         with self.transaction() as session:
             store.save_onsite_results(
-                session, tenant_code=code, campaign_id=CAMPAIGN.id, submission_id=None,
+                session,
+                tenant_code=code,
+                campaign_id=CAMPAIGN.id,
+                submission_id=None,
                 results=[OnsiteResult(item_id, result, note, INSPECTORS, INSPECTED_ON)],
-                source_sha256=hashlib.sha256(f"{code}/{item_id}/{result}".encode()).hexdigest())
+                source_sha256=hashlib.sha256(f"{code}/{item_id}/{result}".encode()).hexdigest(),
+            )
 
     def override(self, code: str, verdict: Verdict | None, reason: str, on: date) -> None:
         """A province administrator's decision on the morning of `on`."""
         with self.transaction() as session:
-            store.record_override(session, tenant_code=code, campaign_id=CAMPAIGN.id, verdict=verdict,
-                                  reason=reason, decided_by="admin",
-                                  decided_at=datetime(on.year, on.month, on.day, 2, 0, tzinfo=UTC))
+            store.record_override(
+                session,
+                tenant_code=code,
+                campaign_id=CAMPAIGN.id,
+                verdict=verdict,
+                reason=reason,
+                decided_by="admin",
+                decided_at=datetime(on.year, on.month, on.day, 2, 0, tzinfo=UTC),
+            )
 
 
 def _report(code: str, base: SchoolReport) -> SchoolReport:
@@ -84,21 +99,45 @@ def _report(code: str, base: SchoolReport) -> SchoolReport:
 
 
 def _not_started(report: SchoolReport) -> SchoolReport:
-    return replace(report, items=tuple(replace(i, status=ItemStatus.NOT_STARTED, completed_on=None)
-                                       for i in report.items))
+    return replace(
+        report, items=tuple(replace(i, status=ItemStatus.NOT_STARTED, completed_on=None) for i in report.items)
+    )
 
 
 def _upload(session, code: str, report: SchoolReport | None, day: date, filename: str) -> None:
     at = datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 in China
-    problems = [] if report else [{"severity": "错误", "sheet": "工作人员名单", "cell": "B7", "field": "学号",
-                                   "value": "张三", "message": "学号应为数字，请改正后重新上传"}]
+    problems = (
+        []
+        if report
+        else [
+            {
+                "severity": "错误",
+                "sheet": "工作人员名单",
+                "cell": "B7",
+                "field": "学号",
+                "value": "张三",
+                "message": "学号应为数字，请改正后重新上传",
+            }
+        ]
+    )
     submission, _ = store.record_submission(
-        session, tenant_code=code, campaign_id=CAMPAIGN.id, filename=filename,
-        raw=f"{code}-{day}-{filename}".encode(), uploader=f"user{code[-1]}", uploaded_at=at, report=report,
-        problems=problems)
+        session,
+        tenant_code=code,
+        campaign_id=CAMPAIGN.id,
+        filename=filename,
+        raw=f"{code}-{day}-{filename}".encode(),
+        uploader=f"user{code[-1]}",
+        uploaded_at=at,
+        report=report,
+        problems=problems,
+    )
     if report is not None:
-        store.save_assessment(session, submission.id, assess(report, RULEBOOK, CAMPAIGN, day, tenant=code,
-                                                             school=NAMES[code]), computed_at=at)
+        store.save_assessment(
+            session,
+            submission.id,
+            assess(report, RULEBOOK, CAMPAIGN, day, tenant=code, school=NAMES[code]),
+            computed_at=at,
+        )
 
 
 def build_world(url: str) -> None:
@@ -167,7 +206,12 @@ def test_a_province_admin_sees_every_school_with_its_verdict_on_the_board_date(w
     at = signed_in("admin")
     table = school_table(at)
     assert dict(zip(table["code"], table["verdict"], strict=False)) == {
-        PASSING: "通过验收", RECTIFY: "限期整改", FAILED: "未通过", SILENT: "未提交", OTHER: "限期整改"}
+        PASSING: "通过验收",
+        RECTIFY: "限期整改",
+        FAILED: "未通过",
+        SILENT: "未提交",
+        OTHER: "限期整改",
+    }
 
 
 def test_the_key_figures_add_up(world: World) -> None:
@@ -286,8 +330,9 @@ def test_a_school_user_has_no_board(world: World) -> None:
         at.switch_page("views/board.py")
 
 
-def test_an_empty_province_says_how_to_start(world: World, tmp_path: Path, sqlite_template: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_empty_province_says_how_to_start(
+    world: World, tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "empty.db"
     shutil.copyfile(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
@@ -304,8 +349,10 @@ def test_an_empty_province_says_how_to_start(world: World, tmp_path: Path, sqlit
 
 
 def test_weekly_verdicts_count_every_school_every_week() -> None:
-    stored = pd.DataFrame([("A", date(2020, 5, 6), "限期整改"), ("A", date(2020, 5, 20), "通过验收"),
-                           ("B", date(2020, 5, 13), "未通过")], columns=["code", "as_of", "verdict"])
+    stored = pd.DataFrame(
+        [("A", date(2020, 5, 6), "限期整改"), ("A", date(2020, 5, 20), "通过验收"), ("B", date(2020, 5, 13), "未通过")],
+        columns=["code", "as_of", "verdict"],
+    )
     weekly = data.weekly_verdicts(stored, schools=3, starts_on=date(2020, 5, 4), as_of=date(2020, 5, 21))
     counts = weekly.pivot(index="week", columns="verdict", values="schools")
     assert list(counts.index) == [date(2020, 5, 10), date(2020, 5, 17), date(2020, 5, 21)]
@@ -315,8 +362,10 @@ def test_weekly_verdicts_count_every_school_every_week() -> None:
 
 
 def test_deadlines_place_every_dated_sub_item_and_count_overdue_schools() -> None:
-    items = pd.DataFrame([("A", "1.1", "逾期未完成"), ("B", "1.1", "已完成"), ("A", "2.3", "持续推进")],
-                         columns=["code", "item_id", "state"])
+    items = pd.DataFrame(
+        [("A", "1.1", "逾期未完成"), ("B", "1.1", "已完成"), ("A", "2.3", "持续推进")],
+        columns=["code", "item_id", "state"],
+    )
     frame = data.deadlines(RULEBOOK, CAMPAIGN, items).set_index("item_id")
     assert "2.3" not in frame.index  # ongoing: no date
     assert len(frame) == sum(1 for i in RULEBOOK.items if i.due is not None)
@@ -326,24 +375,36 @@ def test_deadlines_place_every_dated_sub_item_and_count_overdue_schools() -> Non
 
 
 def test_charts_encode_the_frames_they_are_given() -> None:
-    schools = pd.DataFrame({"name": ["甲", "乙", "丙"], "score": [90.0, 55.0, None],
-                            "verdict": ["通过验收", "未通过", "未提交"]})
+    schools = pd.DataFrame(
+        {"name": ["甲", "乙", "丙"], "score": [90.0, 55.0, None], "verdict": ["通过验收", "未通过", "未提交"]}
+    )
     histogram = charts.score_histogram(schools, pass_min=85, fail_below=60).to_dict()
     bars = histogram["layer"][0]
     assert bars["encoding"]["x"]["bin"] == {"extent": [0, 100], "step": 5}
     assert len(histogram["datasets"][bars["data"]["name"]]) == 2  # the school without a score is left out
-    tasks = pd.DataFrame({"code": ["1", "1"], "name": ["甲", "甲"], "task": ["1 明确职能定位", "2 改革运行机制"],
-                          "share": [1.0, 0.25]})
+    tasks = pd.DataFrame(
+        {"code": ["1", "1"], "name": ["甲", "甲"], "task": ["1 明确职能定位", "2 改革运行机制"], "share": [1.0, 0.25]}
+    )
     heatmap = charts.task_heatmap(tasks).to_dict()
     assert heatmap["encoding"]["x"]["sort"] == ["1 明确职能定位", "2 改革运行机制"]
     assert heatmap["encoding"]["color"]["scale"]["domain"] == [0, 1]
     timeline = charts.deadline_timeline(
-        pd.DataFrame({"item_id": ["10.1", "9.1", "1.1"], "task": ["t"] * 3, "content": ["c"] * 3,
-                      "due": [date(2020, 10, 31)] * 2 + [date(2020, 6, 30)], "overdue": [0, 2, 1],
-                      "done": [1, 0, 0]}), as_of=date(2020, 8, 1)).to_dict()
+        pd.DataFrame(
+            {
+                "item_id": ["10.1", "9.1", "1.1"],
+                "task": ["t"] * 3,
+                "content": ["c"] * 3,
+                "due": [date(2020, 10, 31)] * 2 + [date(2020, 6, 30)],
+                "overdue": [0, 2, 1],
+                "done": [1, 0, 0],
+            }
+        ),
+        as_of=date(2020, 8, 1),
+    ).to_dict()
     assert timeline["layer"][0]["encoding"]["y"]["sort"] == ["1.1", "9.1", "10.1"]
-    progress = charts.progress_chart(pd.DataFrame({"week": [date(2020, 5, 10)], "verdict": ["未提交"],
-                                                   "schools": [3]})).to_dict()
+    progress = charts.progress_chart(
+        pd.DataFrame({"week": [date(2020, 5, 10)], "verdict": ["未提交"], "schools": [3]})
+    ).to_dict()
     assert progress["encoding"]["color"]["scale"]["domain"] == [str(v) for v in Verdict]
 
 
@@ -357,9 +418,9 @@ def test_on_the_acceptance_date_the_board_splits_the_months_deadlines_at_the_day
     assert any("10月内稍后到期的子项" in m.value for m in at.markdown)
 
 
-def test_a_unit_without_schools_is_told_to_ask_the_campaigns_contact(world: World, tmp_path: Path,
-                                                                     sqlite_template: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_unit_without_schools_is_told_to_ask_the_campaigns_contact(
+    world: World, tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "empty.db"
     shutil.copyfile(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")

@@ -75,10 +75,13 @@ def board(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Board]:
         store.add_school(session, FAR_AWAY, "深圳示范大学", "4402", "本科")
         store.ensure_campaign(session, CAMPAIGN)
         operator = local_operator("test")
-        for username, role, extra in (("admin", UserRole.PROVINCE_ADMIN, {}), ("viewer", UserRole.PROVINCE_VIEWER, {}),
-                                      ("gz", UserRole.UNIT, {"unit_code": "4401"}),
-                                      ("wust", UserRole.SCHOOL, {"tenant_code": WUST}),
-                                      ("neighbour", UserRole.SCHOOL, {"tenant_code": NEIGHBOUR})):
+        for username, role, extra in (
+            ("admin", UserRole.PROVINCE_ADMIN, {}),
+            ("viewer", UserRole.PROVINCE_VIEWER, {}),
+            ("gz", UserRole.UNIT, {"unit_code": "4401"}),
+            ("wust", UserRole.SCHOOL, {"tenant_code": WUST}),
+            ("neighbour", UserRole.SCHOOL, {"tenant_code": NEIGHBOUR}),
+        ):
             add_user(session, username, role, by=operator, email=f"{username}@example.cn", **extra)
     yield Board(engine)
     engine.dispose()
@@ -152,15 +155,26 @@ def bad_workbook() -> bytes:
     return filled_with(lambda wb: wb["会议记录"].__setitem__("B2", "去年九月"))
 
 
-def submit(board: Board, data: bytes, when: datetime = datetime(2020, 10, 20, 2, tzinfo=UTC),
-           received_on: date | None = None) -> None:
+def submit(
+    board: Board, data: bytes, when: datetime = datetime(2020, 10, 20, 2, tzinfo=UTC), received_on: date | None = None
+) -> None:
     with make_sessionmaker(board.engine).begin() as session:
-        ingest(session, data=data, filename="wust.xlsx", principal=local_operator("test"), campaign=CAMPAIGN,
-               rulebook=RULEBOOK, limits=Settings.from_env().limits(), target_tenant=WUST, now=when,
-               received_on=received_on)
+        ingest(
+            session,
+            data=data,
+            filename="wust.xlsx",
+            principal=local_operator("test"),
+            campaign=CAMPAIGN,
+            rulebook=RULEBOOK,
+            limits=Settings.from_env().limits(),
+            target_tenant=WUST,
+            now=when,
+            received_on=received_on,
+        )
 
 
 # --- 上传填报 -----------------------------------------------------------------------------------------
+
 
 class TestUpload:
     def test_the_blank_template_is_offered(self, board, downloads):
@@ -229,6 +243,7 @@ class TestUpload:
 
 # --- 提醒督办 -----------------------------------------------------------------------------------------
 
+
 def schools_listed(at: AppTest) -> set[str]:
     return set(at.dataframe[0].value["标识码"])
 
@@ -261,20 +276,29 @@ class TestReminders:
         at.button(key=f"reminders.mark.{WUST}").click().run()
         with make_sessionmaker(board.engine)() as session:
             [reminder] = session.scalars(select(Reminder)).all()
-            assert session.scalar(select(func.count()).select_from(AuditEntry)
-                                  .where(AuditEntry.action == "reminder_sent")) == 1
+            assert (
+                session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "reminder_sent"))
+                == 1
+            )
         assert (reminder.tenant_code, reminder.sent_by, reminder.as_of) == (WUST, "admin", AS_OF)
         assert reminder.sent_at is not None and "1.1" in reminder.items
         assert "由 admin 登记发送" in texts(at)
 
     def test_a_school_still_overdue_after_a_sent_reminder_is_escalated(self, board):
         with make_sessionmaker(board.engine).begin() as session:
-            reminder = store.create_reminder(session, tenant_code=WUST, campaign_id=CAMPAIGN.id,
-                                             as_of=date(2020, 7, 17), items=["1.1", "4.1"], text="提醒函",
-                                             created_by="admin")
+            reminder = store.create_reminder(
+                session,
+                tenant_code=WUST,
+                campaign_id=CAMPAIGN.id,
+                as_of=date(2020, 7, 17),
+                items=["1.1", "4.1"],
+                text="提醒函",
+                created_by="admin",
+            )
             session.flush()
-            store.mark_reminder_sent(session, reminder.id, sent_by="admin",
-                                     sent_at=datetime(2020, 7, 17, 2, tzinfo=UTC))
+            store.mark_reminder_sent(
+                session, reminder.id, sent_by="admin", sent_at=datetime(2020, 7, 17, 2, tzinfo=UTC)
+            )
         at = open_page("reminders", board.principal("viewer"))
         escalated = frame_with(at, "提醒后仍逾期的子项")
         assert list(escalated["标识码"]) == [WUST]
@@ -285,6 +309,7 @@ class TestReminders:
 
 
 # --- 首页 ---------------------------------------------------------------------------------------------
+
 
 class TestHome:
     def test_shows_the_verdict_overdue_items_and_a_link_to_upload(self, board):
@@ -300,8 +325,7 @@ class TestHome:
         admin.button(key=f"reminders.mark.{NEIGHBOUR}").click().run()
         assert "尚未收到提醒" in texts(open_app(board.principal("wust")))
         neighbour = open_app(board.principal("neighbour"))
-        assert [e.label for e in neighbour.expander][0].endswith(
-            "涉及子项 " + "、".join(admin_items(board, NEIGHBOUR)))
+        assert [e.label for e in neighbour.expander][0].endswith("涉及子项 " + "、".join(admin_items(board, NEIGHBOUR)))
 
     @pytest.mark.parametrize("username", ["admin", "gz"])
     def test_other_roles_are_refused(self, board, username):
@@ -315,6 +339,7 @@ def admin_items(board: Board, tenant: str) -> list[str]:
 
 # --- 导出核查表 ---------------------------------------------------------------------------------------
 
+
 def export_audits(board: Board) -> list[AuditEntry]:
     with make_sessionmaker(board.engine)() as session:
         return list(session.scalars(select(AuditEntry).where(AuditEntry.action == "export")))
@@ -325,7 +350,9 @@ class TestExports:
         submit(board, good_workbook())
         at = open_page("exports", board.principal("wust"))
         button(at, "生成核查表").click().run()
-        sheet = load_workbook(io.BytesIO(download(at, downloads, f"下载 {ui.literal(f'{WUST}_武汉科技大学_验收核查表')}")))
+        sheet = load_workbook(
+            io.BytesIO(download(at, downloads, f"下载 {ui.literal(f'{WUST}_武汉科技大学_验收核查表')}"))
+        )
         assert "验收核查表" in sheet.sheetnames
         [entry] = export_audits(board)
         assert (entry.actor, entry.tenant_code, entry.detail["kind"]) == ("wust", WUST, "verification_sheet")
@@ -391,6 +418,7 @@ def inspected(sheet: bytes, results: dict[str, str]) -> bytes:
 
 # --- 管理 ---------------------------------------------------------------------------------------------
 
+
 class TestAdmin:
     @pytest.mark.parametrize("username", ["viewer", "gz", "wust"])
     def test_refuses_everyone_but_the_administrator(self, board, username):
@@ -434,13 +462,16 @@ class TestAdmin:
         assert at.dataframe[-1].value.empty
 
     def test_an_edited_deadline_equal_to_the_task_lists_is_no_override(self):
-        edited = pd.DataFrame({"子项": ["1.1", "1.2", "3.1"],
-                               "本批次时限": [date(2020, 7, 15), date(2020, 6, 30), None]})
+        edited = pd.DataFrame(
+            {"子项": ["1.1", "1.2", "3.1"], "本批次时限": [date(2020, 7, 15), date(2020, 6, 30), None]}
+        )
         annex = {"1.1": date(2020, 6, 30), "1.2": date(2020, 6, 30), "3.1": date(2020, 6, 30)}
         assert admin_page._overrides(edited, annex) == {"1.1": date(2020, 7, 15)}
 
-    @pytest.mark.skipif(not hasattr(store, "set_deadline_overrides"),
-                        reason="needs tenants.store.set_deadline_overrides (asked of the lead)")
+    @pytest.mark.skipif(
+        not hasattr(store, "set_deadline_overrides"),
+        reason="needs tenants.store.set_deadline_overrides (asked of the lead)",
+    )
     def test_saving_deadlines_is_audited(self, board):
         at = open_page("admin", board.principal("admin"))
         button(at, "保存完成时限").click().run()
@@ -451,7 +482,10 @@ class TestAdmin:
 
 def test_no_page_borrows_from_another_page() -> None:
     """What pages share lives in dashboard/ui.py, not in whichever page wrote it first."""
-    borrowed = {(page.name, node.module) for page in ui.PAGES.glob("*.py")
-                for node in ast.walk(ast.parse(page.read_text(encoding="utf-8")))
-                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dashboard.views")}
+    borrowed = {
+        (page.name, node.module)
+        for page in ui.PAGES.glob("*.py")
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dashboard.views")
+    }
     assert borrowed == set()

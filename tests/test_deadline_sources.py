@@ -20,9 +20,15 @@ NOTICE = "通知正文 三、材料报送"
 
 def test_the_notice_fixes_the_plan_and_the_implementation_scheme_to_the_day():
     assert (BOOK.item("1.1").due, BOOK.item("1.1").due_text, BOOK.item("1.1").due_source) == (
-        date(2020, 6, 10), "2020年6月10日", NOTICE)
+        date(2020, 6, 10),
+        "2020年6月10日",
+        NOTICE,
+    )
     assert (BOOK.item("1.4").due, BOOK.item("1.4").due_text, BOOK.item("1.4").due_source) == (
-        date(2020, 10, 15), "2020年10月15日", NOTICE)
+        date(2020, 10, 15),
+        "2020年10月15日",
+        NOTICE,
+    )
 
 
 def test_they_match_the_campaigns_submission_deadlines():
@@ -44,7 +50,9 @@ def test_wording_names_the_rulebooks_source_or_the_campaign_that_moved_the_deadl
 
 
 def test_a_plan_sent_after_the_tenth_of_june_is_late():
-    report = minimal_compliant_report(items=(ItemReport("1.1", ItemStatus.DONE, date(2020, 6, 20), "校团发〔2020〕8号"),))
+    report = minimal_compliant_report(
+        items=(ItemReport("1.1", ItemStatus.DONE, date(2020, 6, 20), "校团发〔2020〕8号"),)
+    )
     assessed = assess(report, BOOK, BOOK.campaign, date(2020, 10, 31)).item("1.1")
     assert (assessed.deadline, assessed.state) == (date(2020, 6, 10), DeadlineState.DONE_LATE)
 
@@ -68,5 +76,7 @@ def test_nothing_falls_due_later_in_a_month_whose_deadlines_have_all_passed():
 
 def test_a_campaign_that_moves_a_day_level_deadline_is_judged_by_the_moved_day():
     moved = replace(BOOK.campaign, deadline_overrides={"1.4": date(2020, 10, 30)})
-    assert deadline_wording(BOOK.item("1.4"), due_date(BOOK.item("1.4"), moved)) == ("2020年10月30日",
-                                                                                      MOVED_BY_CAMPAIGN)
+    assert deadline_wording(BOOK.item("1.4"), due_date(BOOK.item("1.4"), moved)) == (
+        "2020年10月30日",
+        MOVED_BY_CAMPAIGN,
+    )

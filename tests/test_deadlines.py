@@ -31,20 +31,26 @@ def test_due_dates_are_month_ends_and_overrides_replace_them():
     assert due_date(book.item("3.2"), moved) == book.item("3.2").due
 
 
-@pytest.mark.parametrize("as_of, expected", [
-    (date(2020, 6, 29), DeadlineState.NOT_DUE),
-    (JUNE_END, DeadlineState.NOT_DUE),  # the last day of the month is still on time
-    (date(2020, 7, 1), DeadlineState.OVERDUE),
-])
+@pytest.mark.parametrize(
+    "as_of, expected",
+    [
+        (date(2020, 6, 29), DeadlineState.NOT_DUE),
+        (JUNE_END, DeadlineState.NOT_DUE),  # the last day of the month is still on time
+        (date(2020, 7, 1), DeadlineState.OVERDUE),
+    ],
+)
 def test_unfinished_item_turns_overdue_the_day_after_the_month_ends(as_of, expected):
     assert deadline_state(in_progress(), JUNE_END, as_of) is expected
     assert deadline_state(None, JUNE_END, as_of) is expected
 
 
-@pytest.mark.parametrize("completed_on, expected", [
-    (JUNE_END, DeadlineState.DONE),
-    (date(2020, 7, 1), DeadlineState.DONE_LATE),
-])
+@pytest.mark.parametrize(
+    "completed_on, expected",
+    [
+        (JUNE_END, DeadlineState.DONE),
+        (date(2020, 7, 1), DeadlineState.DONE_LATE),
+    ],
+)
 def test_completion_on_the_due_day_is_on_time(completed_on, expected):
     assert deadline_state(done(completed_on), JUNE_END, date(2020, 10, 31)) is expected
 
@@ -103,10 +109,12 @@ def test_a_problem_about_a_period_still_running_waits_for_the_periods_end():
     assert not timed(BREACH, None, date(2020, 6, 1)).early  # no deadline and no period: counts at once
 
 
-@pytest.mark.parametrize("done_on, note", [
-    (JUNE_END, ""), (date(2020, 7, 1), "（晚于完成时限2020年6月30日 1 天，逾期完成）")])
+@pytest.mark.parametrize(
+    "done_on, note", [(JUNE_END, ""), (date(2020, 7, 1), "（晚于完成时限2020年6月30日 1 天，逾期完成）")]
+)
 def test_an_event_after_the_deadline_is_named_late_with_the_days(done_on, note):
     met = Finding("training_meeting", Severity.OK, "已于…召开全员培训", done_on=done_on)
     assert timed(met, JUNE_END, date(2020, 10, 31)).message == met.message + note
     assert deadline_state(done(JUNE_END), JUNE_END, date(2020, 10, 31), evidenced_on=done_on) is (
-        DeadlineState.DONE_LATE if note else DeadlineState.DONE)
+        DeadlineState.DONE_LATE if note else DeadlineState.DONE
+    )

@@ -37,8 +37,12 @@ def uploads(demo) -> dict[str, list]:
 
 @pytest.fixture(scope="module")
 def assessments(demo, rulebook, uploads):
-    return [assess(uploads[s.code][-1].report if uploads.get(s.code) else None, rulebook, demo.campaign, TODAY,
-                   s.code, s.name) for s in demo.schools]
+    return [
+        assess(
+            uploads[s.code][-1].report if uploads.get(s.code) else None, rulebook, demo.campaign, TODAY, s.code, s.name
+        )
+        for s in demo.schools
+    ]
 
 
 def test_the_same_arguments_build_an_equal_demo(rulebook, demo):
@@ -173,8 +177,7 @@ def test_every_rule_is_breached_by_some_school(rulebook, assessments):
 
 def test_most_schools_break_only_a_few_rules(assessments):
     submitted = [a for a in assessments if a.verdict is not Verdict.NOT_SUBMITTED]
-    broken = [len({f.rule for i in a.items for f in i.findings if f.severity is Severity.VIOLATION})
-              for a in submitted]
+    broken = [len({f.rule for i in a.items for f in i.findings if f.severity is Severity.VIOLATION}) for a in submitted]
     assert sum(1 for n in broken if n <= 3) >= 0.7 * len(submitted)
 
 

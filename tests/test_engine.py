@@ -41,7 +41,8 @@ def test_compliant_report_passes_with_full_marks():
 def test_every_data_rule_reports_what_it_verified():
     assessment = assess_one(minimal_compliant_report())
     assert {f.rule for item in assessment.items for f in item.findings} == {
-        check for item in rulebook().items for check in item.checks}
+        check for item in rulebook().items for check in item.checks
+    }
 
 
 def test_nothing_submitted():
@@ -64,19 +65,23 @@ def test_a_violation_blocks_passing_whatever_the_score():
 
 def test_nothing_started_fails():
     report = minimal_compliant_report(
-        items=tuple(ItemReport(item.id, ItemStatus.NOT_STARTED) for item in rulebook().items))
+        items=tuple(ItemReport(item.id, ItemStatus.NOT_STARTED) for item in rulebook().items)
+    )
     assessment = assess_one(report)
     assert assessment.score == 0 and assessment.verdict is Verdict.FAILED
 
 
-@pytest.mark.parametrize("score, findings, expected", [
-    (VERDICT.pass_min_score, [], Verdict.PASSED),
-    (VERDICT.pass_min_score - 0.1, [], Verdict.RECTIFY),
-    (100.0, [Finding("x", Severity.VIOLATION, "")], Verdict.RECTIFY),
-    (100.0, [Finding("x", Severity.ATTENTION, ""), Finding("y", Severity.UNVERIFIABLE, "")], Verdict.PASSED),
-    (VERDICT.fail_below_score, [], Verdict.RECTIFY),
-    (VERDICT.fail_below_score - 0.1, [], Verdict.FAILED),
-])
+@pytest.mark.parametrize(
+    "score, findings, expected",
+    [
+        (VERDICT.pass_min_score, [], Verdict.PASSED),
+        (VERDICT.pass_min_score - 0.1, [], Verdict.RECTIFY),
+        (100.0, [Finding("x", Severity.VIOLATION, "")], Verdict.RECTIFY),
+        (100.0, [Finding("x", Severity.ATTENTION, ""), Finding("y", Severity.UNVERIFIABLE, "")], Verdict.PASSED),
+        (VERDICT.fail_below_score, [], Verdict.RECTIFY),
+        (VERDICT.fail_below_score - 0.1, [], Verdict.FAILED),
+    ],
+)
 def test_verdict_thresholds(score, findings, expected):
     assert decide_verdict(score, findings, VERDICT, submitted=True) is expected
     assert decide_verdict(score, findings, VERDICT, submitted=False) is Verdict.NOT_SUBMITTED
@@ -85,7 +90,7 @@ def test_verdict_thresholds(score, findings, expected):
 def test_credit_by_state():
     scoring = rulebook().scoring
     items = {item.item_id: item for item in all_done()}
-    items["1.1"] = replace(items["1.1"], completed_on=date(2020, 7, 1))            # due 2020-06-30
+    items["1.1"] = replace(items["1.1"], completed_on=date(2020, 7, 1))  # due 2020-06-30
     items["1.2"] = replace(items["1.2"], status=ItemStatus.IN_PROGRESS, completed_on=None)
     items["2.3"] = replace(items["2.3"], status=ItemStatus.NOT_STARTED, completed_on=None)
     report = minimal_compliant_report(items=tuple(items.values()))
@@ -131,14 +136,17 @@ def test_a_rule_without_implementation_is_refused():
     book = rulebook()
     task = book.tasks[0]
     item = replace(task.items[0], checks=("count_the_stars",))
-    broken = replace(book, rules={**book.rules, "count_the_stars": RuleSpec("count_the_stars", "数星星",
-                                                                           Severity.VIOLATION, {})},
-                     tasks=(replace(task, items=(item, *task.items[1:])), *book.tasks[1:]))
+    broken = replace(
+        book,
+        rules={**book.rules, "count_the_stars": RuleSpec("count_the_stars", "数星星", Severity.VIOLATION, {})},
+        tasks=(replace(task, items=(item, *task.items[1:])), *book.tasks[1:]),
+    )
     with pytest.raises(UnimplementedRuleError, match="子项 1.1 的核验规则 'count_the_stars' 尚未实现"):
         assess(minimal_compliant_report(), broken, book.campaign, AS_OF)
 
 
 # --- 武汉科技大学 (seed 004) ------------------------------------------------------------------
+
 
 def wust_findings(rule, as_of=AS_OF):
     return findings_of(assess_one(wust_report(), as_of), rule)
@@ -155,7 +163,8 @@ def test_wust_graduate_union_departments_over_six_members_are_reported_with_numb
     breaches = [f for f in wust_findings("department_members") if f.severity is Severity.ATTENTION]
     assert [f.message for f in breaches] == [
         "校研究生会有 4 个工作部门的工作人员（含负责人）超过 6 人：“秘书部”9 人、“文体部”9 人、“宣传部”9 人、"
-        "“生活权益部”8 人"]
+        "“生活权益部”8 人"
+    ]
 
 
 def test_wust_congresses_lapse_after_twelve_months():
@@ -203,11 +212,14 @@ def without_meetings(*kinds, add=()):
     return replace(report, meetings=tuple(m for m in report.meetings if m.kind not in kinds) + tuple(add))
 
 
-@pytest.mark.parametrize("as_of, early", [
-    (date(2020, 10, 30), True),   # the day before 1.3's deadline
-    (date(2020, 10, 31), True),   # the deadline itself is still in time
-    (date(2020, 11, 1), False),   # from the day after, it counts
-])
+@pytest.mark.parametrize(
+    "as_of, early",
+    [
+        (date(2020, 10, 30), True),  # the day before 1.3's deadline
+        (date(2020, 10, 31), True),  # the deadline itself is still in time
+        (date(2020, 11, 1), False),  # from the day after, it counts
+    ],
+)
 def test_a_finding_before_its_items_deadline_is_an_early_warning_that_costs_nothing(as_of, early):
     assessment = assess_one(without_meetings(MeetingKind.TRAINING), as_of)
     [finding] = findings_of(assessment, "training_meeting")
@@ -236,8 +248,9 @@ def test_a_finding_on_a_period_still_running_is_an_early_warning_until_the_perio
 
 
 def test_an_event_after_the_deadline_makes_the_item_late_and_says_by_how_many_days():
-    report = without_meetings(MeetingKind.MOBILISATION, MeetingKind.TRAINING,
-                              add=[meeting(MeetingKind.TRAINING, date(2020, 8, 21))])
+    report = without_meetings(
+        MeetingKind.MOBILISATION, MeetingKind.TRAINING, add=[meeting(MeetingKind.TRAINING, date(2020, 8, 21))]
+    )
     assessment = assess_one(report)
     item = assessment.item("1.2")  # reported done on 2020-06-01, due 2020-06-30
     assert item.state is DeadlineState.DONE_LATE
@@ -249,8 +262,9 @@ def test_an_event_after_the_deadline_makes_the_item_late_and_says_by_how_many_da
 
 
 def test_an_event_before_the_campaign_does_not_meet_a_campaign_item():
-    report = without_meetings(MeetingKind.MOBILISATION, MeetingKind.TRAINING,
-                              add=[meeting(MeetingKind.TRAINING, date(2016, 5, 10))])
+    report = without_meetings(
+        MeetingKind.MOBILISATION, MeetingKind.TRAINING, add=[meeting(MeetingKind.TRAINING, date(2016, 5, 10))]
+    )
     assessment = assess_one(report, date(2020, 11, 1))
     for rule in ("mobilisation_meeting", "training_meeting"):
         [finding] = findings_of(assessment, rule)
@@ -258,11 +272,14 @@ def test_an_event_before_the_campaign_does_not_meet_a_campaign_item():
         assert "2016年5月10日" in finding.message and "早于本次改革启动（2020年5月1日）" in finding.message
 
 
-@pytest.mark.parametrize("earlier, state", [
-    (None, DeadlineState.DONE_LATE),               # met only by the November hearing
-    (date(2019, 12, 1), DeadlineState.DONE),       # within 12 months of it: met all along
-    (date(2019, 11, 14), DeadlineState.DONE_LATE),  # a gap of over 12 months before November
-])
+@pytest.mark.parametrize(
+    "earlier, state",
+    [
+        (None, DeadlineState.DONE_LATE),  # met only by the November hearing
+        (date(2019, 12, 1), DeadlineState.DONE),  # within 12 months of it: met all along
+        (date(2019, 11, 14), DeadlineState.DONE_LATE),  # a gap of over 12 months before November
+    ],
+)
 def test_a_recurring_requirement_is_late_when_its_unbroken_run_began_after_the_deadline(earlier, state):
     hearings = [meeting(MeetingKind.PARTY_HEARING, day) for day in (earlier, date(2020, 11, 15)) if day]
     assessment = assess_one(without_meetings(MeetingKind.PARTY_HEARING, add=hearings), date(2020, 12, 31))

@@ -52,8 +52,19 @@ def _project_exception_classes() -> set[type[BaseException]]:
 
 def test_every_exception_class_the_project_defines_is_a_domain_error_with_an_exit_code():
     classes = _project_exception_classes()
-    assert {"RulebookError", "AccessDenied", "UnknownTenant", "DatabaseUnavailable", "DatabaseBusy", "AccountError",
-            "WeakPassword", "OnsiteError", "UserFacingError", "Refusal", "BadValue"} <= {c.__name__ for c in classes}
+    assert {
+        "RulebookError",
+        "AccessDenied",
+        "UnknownTenant",
+        "DatabaseUnavailable",
+        "DatabaseBusy",
+        "AccountError",
+        "WeakPassword",
+        "OnsiteError",
+        "UserFacingError",
+        "Refusal",
+        "BadValue",
+    } <= {c.__name__ for c in classes}
     assert [c.__qualname__ for c in classes if not issubclass(c, DomainError)] == []
     for cls in classes:
         assert isinstance(cls.exit_code, int) and cls.exit_code not in (0, USAGE_EXIT_CODE), cls
@@ -98,6 +109,7 @@ def test_every_chinese_message_is_raised_as_a_domain_error_and_every_domain_erro
 
 
 # --- the CLI --------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def sqlite_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
@@ -167,6 +179,7 @@ def _parser_running(run) -> argparse.ArgumentParser:
 
 
 # --- the dashboard --------------------------------------------------------------------------------
+
 
 def _framed_page_raising_a_refusal() -> None:
     from dashboard import ui

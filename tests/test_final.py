@@ -49,11 +49,14 @@ def test_unsubmitted_school_stays_unsubmitted():
     assert final_verdict(assess_one(None), onsite("1.1", "符合"), rulebook()) is Verdict.NOT_SUBMITTED
 
 
-@pytest.mark.parametrize("results, message", [
-    (onsite("3.1", "差不多"), "子项 3.1 的现场核查结论“差不多”无效，应为 符合、基本符合、不符合 之一"),
-    (onsite("11.1", "符合"), "现场核查结果的子项编号“11.1”不在任务列表中"),
-    ({"3.1": onsite("3.2", "符合")["3.2"]}, "子项 3.1 下的现场核查结果写的是子项 3.2"),
-])
+@pytest.mark.parametrize(
+    "results, message",
+    [
+        (onsite("3.1", "差不多"), "子项 3.1 的现场核查结论“差不多”无效，应为 符合、基本符合、不符合 之一"),
+        (onsite("11.1", "符合"), "现场核查结果的子项编号“11.1”不在任务列表中"),
+        ({"3.1": onsite("3.2", "符合")["3.2"]}, "子项 3.1 下的现场核查结果写的是子项 3.2"),
+    ],
+)
 def test_bad_onsite_results_are_refused_in_chinese(passed, results, message):
     with pytest.raises(OnsiteError) as error:
         apply_onsite(passed, results, rulebook())

@@ -25,8 +25,16 @@ def workbook_for(code: str) -> bytes:
 
 
 def upload(session, principal: Principal, data: bytes, target: str | None = None):
-    return ingest(session, data=data, filename="填报.xlsx", principal=principal, campaign=RULEBOOK.campaign,
-                  rulebook=RULEBOOK, limits=Limits(), target_tenant=target)
+    return ingest(
+        session,
+        data=data,
+        filename="填报.xlsx",
+        principal=principal,
+        campaign=RULEBOOK.campaign,
+        rulebook=RULEBOOK,
+        limits=Limits(),
+        target_tenant=target,
+    )
 
 
 def test_a_school_uploads_its_own_workbook(session, directory):
@@ -37,8 +45,12 @@ def test_a_school_uploads_its_own_workbook(session, directory):
 
 @pytest.mark.parametrize("role", [UserRole.SCHOOL, UserRole.UNIT, UserRole.PROVINCE_VIEWER])
 def test_nobody_but_the_school_and_the_province_admin_uploads_for_it(session, directory, role):
-    someone = Principal("someone", role, tenant_code=directory.other_school if role is UserRole.SCHOOL else None,
-                        unit_code=directory.unit if role is UserRole.UNIT else None)
+    someone = Principal(
+        "someone",
+        role,
+        tenant_code=directory.other_school if role is UserRole.SCHOOL else None,
+        unit_code=directory.unit if role is UserRole.UNIT else None,
+    )
     with pytest.raises(AccessDenied):
         upload(session, someone, workbook_for(directory.school))
     assert session.scalar(select(func.count()).select_from(Submission)) == 0
@@ -47,7 +59,15 @@ def test_nobody_but_the_school_and_the_province_admin_uploads_for_it(session, di
 def test_an_unregistered_school_is_told_to_ask_the_campaigns_contact(session, directory):
     campaign = replace(RULEBOOK.campaign, contact="某市团委学校部")
     admin = Principal("admin", UserRole.PROVINCE_ADMIN)
-    outcome = ingest(session, data=workbook_for("4199999999"), filename="填报.xlsx", principal=admin,
-                     campaign=campaign, rulebook=RULEBOOK, limits=Limits(), target_tenant=None)
+    outcome = ingest(
+        session,
+        data=workbook_for("4199999999"),
+        filename="填报.xlsx",
+        principal=admin,
+        campaign=campaign,
+        rulebook=RULEBOOK,
+        limits=Limits(),
+        target_tenant=None,
+    )
     [refusal] = [p for p in outcome.problems if p.is_error]
     assert "4199999999" in refusal.message and "请联系某市团委学校部登记" in refusal.message

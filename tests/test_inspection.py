@@ -30,8 +30,13 @@ def row_of(item_id: str) -> int:
     return verification.item_row(IDS.index(item_id))
 
 
-def filled(exported: bytes, results: dict[str, tuple[str, str]], inspectors: object = "张伟、李娜",
-           inspected_on: object = datetime(2020, 10, 20), edit=None) -> bytes:
+def filled(
+    exported: bytes,
+    results: dict[str, tuple[str, str]],
+    inspectors: object = "张伟、李娜",
+    inspected_on: object = datetime(2020, 10, 20),
+    edit=None,
+) -> bytes:
     """The exported sheet with inspector cells written as an inspector would, then `edit` applied."""
     wb = openpyxl.load_workbook(io.BytesIO(exported))
     ws = wb[verification.SHEET]
@@ -52,8 +57,9 @@ def refused(result: InspectionResult) -> list[str]:
 
 
 def test_what_the_inspectors_wrote_comes_back_as_onsite_results(exported):
-    data = filled(exported, {"1.1": ("符合", "计划文本已核对"), "3.1": ("不符合", "研究生会宣传部 9 人"),
-                             "7.2": ("基本符合", "")})
+    data = filled(
+        exported, {"1.1": ("符合", "计划文本已核对"), "3.1": ("不符合", "研究生会宣传部 9 人"), "7.2": ("基本符合", "")}
+    )
     result = read_inspection(data, EXPECTED)
     assert result.accepted and result.problems == ()
     assert (result.school_code, result.campaign_id, result.submission_id) == ("4142010488", "gd-2020", "42")
@@ -91,7 +97,9 @@ def test_a_missing_date_is_noted_but_accepted(exported):
 
 def test_a_sheet_of_another_school_is_refused(exported):
     result = read_inspection(filled(exported, {"1.1": ("符合", "")}), Expected(school_code="4144010561"))
-    assert refused(result) == ["这是武汉科技大学（4142010488）的验收核查表，不是本校（4144010561）的，请上传本校的核查表。"]
+    assert refused(result) == [
+        "这是武汉科技大学（4142010488）的验收核查表，不是本校（4144010561）的，请上传本校的核查表。"
+    ]
 
 
 def test_a_sheet_of_another_campaign_is_refused(exported):
@@ -102,6 +110,7 @@ def test_a_sheet_of_another_campaign_is_refused(exported):
 def test_a_changed_locked_cell_is_refused_naming_its_row(exported):
     def soften_finding(wb):
         wb[verification.SHEET][f"F{row_of('3.1')}"] = "已完成"
+
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=soften_finding), EXPECTED))
     assert message.startswith(f"第 {row_of('3.1')}–{row_of('3.1') + 1} 行（子项 3.1）中不可修改的内容")
 
@@ -110,6 +119,7 @@ def test_a_shortened_checklist_is_refused_naming_its_item(exported):
     def drop_a_point(wb):
         cell = wb[verification.SHEET].cell(row_of("6.2") + 1, verification.CHECKLIST_COLUMN)
         cell.value = "\n".join(line for line in cell.value.splitlines() if "向大会公告" not in line)
+
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=drop_a_point), EXPECTED))
     assert message.startswith(f"第 {row_of('6.2')}–{row_of('6.2') + 1} 行（子项 6.2）中不可修改的内容")
     assert "现场核查要点" in message
@@ -118,6 +128,7 @@ def test_a_shortened_checklist_is_refused_naming_its_item(exported):
 def test_a_deleted_checklist_row_is_refused(exported):
     def delete_checklist(wb):
         wb[verification.SHEET].delete_rows(row_of("3.2") + 1)
+
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=delete_checklist), EXPECTED))
     assert "子项行的顺序被调换或插入了行" in message
 
@@ -125,6 +136,7 @@ def test_a_deleted_checklist_row_is_refused(exported):
 def test_a_changed_header_is_refused(exported):
     def raise_score(wb):
         wb[verification.SHEET]["C3"] = "系统评分：95.0 分"
+
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=raise_score), EXPECTED))
     assert message.startswith("表头")
 
@@ -132,6 +144,7 @@ def test_a_changed_header_is_refused(exported):
 def test_a_deleted_item_row_is_refused(exported):
     def delete_3_2(wb):
         wb[verification.SHEET].delete_rows(row_of("3.2"))
+
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=delete_3_2), EXPECTED))
     assert message.startswith("子项 3.2 所在的行被删除")
 
@@ -143,6 +156,7 @@ def test_reordered_item_rows_are_refused(exported):
         for column in range(1, verification.LAST_COLUMN + 1):
             a, b = ws.cell(first, column), ws.cell(second, column)
             a.value, b.value = b.value, a.value
+
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=swap_first_two), EXPECTED))
     assert f"第 {row_of('1.1')} 行应为子项 1.1，实为子项 1.2" in message
 
@@ -150,6 +164,7 @@ def test_reordered_item_rows_are_refused(exported):
 def test_an_inserted_row_is_refused(exported):
     def insert_row(wb):
         wb[verification.SHEET].insert_rows(row_of("5.1"))
+
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=insert_row), EXPECTED))
     assert f"第 {row_of('5.1')} 行应为子项 5.1，实为空行" in message
 
@@ -159,14 +174,19 @@ def test_an_unknown_verdict_word_is_refused_naming_the_cell_and_the_allowed_word
     (problem,) = [p for p in result.problems if p.is_error]
     assert problem.where == f"{verification.SHEET}!G{row_of('4.1')}"
     assert problem.value == "合格"
-    assert problem.message == "子项 4.1 的现场核查结论“合格”无法识别，只能填写：符合、基本符合、不符合（未核查的留空）。"
+    assert (
+        problem.message == "子项 4.1 的现场核查结论“合格”无法识别，只能填写：符合、基本符合、不符合（未核查的留空）。"
+    )
     assert result.results == {}
 
 
 def test_results_without_an_inspector_name_are_refused(exported):
     result = read_inspection(filled(exported, {"1.1": ("符合", "")}, inspectors=None), EXPECTED)
     (problem,) = refused_problems(result)
-    assert (problem.where, problem.message) == (f"{verification.SHEET}!C{SIGNATURE_ROW}", "请在表格下方“核查人”处填写核查人姓名。")
+    assert (problem.where, problem.message) == (
+        f"{verification.SHEET}!C{SIGNATURE_ROW}",
+        "请在表格下方“核查人”处填写核查人姓名。",
+    )
 
 
 def test_an_unreadable_date_is_refused(exported):
@@ -183,6 +203,7 @@ def test_a_sheet_with_nothing_filled_in_is_refused(exported):
 def test_a_sheet_without_its_hidden_meta_is_refused(exported):
     def drop_meta(wb):
         del wb[verification.META_SHEET]
+
     (message,) = refused(read_inspection(filled(exported, {"1.1": ("符合", "")}, edit=drop_meta), EXPECTED))
     assert message.startswith("文件缺少系统隐藏的校验信息（_meta）")
 

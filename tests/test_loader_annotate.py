@@ -23,6 +23,7 @@ def test_problem_cells_are_coloured_by_severity_and_carry_the_message():
     def broken(wb):
         wb["工作人员名单"]["F5"] = "无党派"  # 错误
         wb["任务进展"]["F2"] = None  # 提示: 已完成 without a date
+
     result, workbook = annotated(filled_with(broken))
     error_cell, note_cell = workbook["工作人员名单"]["F5"], workbook["任务进展"]["F2"]
     assert error_cell.fill.fgColor.rgb.endswith("FFC7CE") and "共青团员" in error_cell.comment.text

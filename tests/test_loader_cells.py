@@ -18,10 +18,22 @@ from loaders.cells import (
 from loaders.layout import ORGANISATIONS, SCHOOL, STAFF
 
 
-@pytest.mark.parametrize("raw", [
-    date(2020, 6, 30), datetime(2020, 6, 30, 0, 0), 44012, 44012.0, "2020/6/30", "2020-06-30",
-    "2020年6月30日", "2020.6.30", "20200630", "２０２０年６月３０日", "2020-06-30 00:00:00",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        date(2020, 6, 30),
+        datetime(2020, 6, 30, 0, 0),
+        44012,
+        44012.0,
+        "2020/6/30",
+        "2020-06-30",
+        "2020年6月30日",
+        "2020.6.30",
+        "20200630",
+        "２０２０年６月３０日",
+        "2020-06-30 00:00:00",
+    ],
+)
 def test_a_day_is_read_whatever_the_notation(raw):
     assert parse_date(raw) == date(2020, 6, 30)
 
@@ -80,9 +92,16 @@ def test_not_whole_numbers(raw):
         parse_int(raw)
 
 
-@pytest.mark.parametrize("raw, code", [(4144010561.0, "4144010561"), ("4144010561", "4144010561"),
-                                       ("２０１９００１", "2019001"), ("2019001.0", "2019001"),
-                                       ("S2019 001", "S2019001")])
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (4144010561.0, "4144010561"),
+        ("4144010561", "4144010561"),
+        ("２０１９００１", "2019001"),
+        ("2019001.0", "2019001"),
+        ("S2019 001", "S2019001"),
+    ],
+)
 def test_identifiers_are_text_without_a_decimal_point(raw, code):
     assert parse_code(raw) == code
 
@@ -101,10 +120,16 @@ def test_free_text_keeps_full_width_punctuation():
     assert parse_text(" 活动，调研 ") == "活动，调研"
 
 
-@pytest.mark.parametrize("raw, word", [
-    ("党员", "中共党员"), ("团员", "共青团员"), ("预备党员", "中共预备党员"), ("中共党员", "中共党员"),
-    (" 群 众 ", "群众"),
-])
+@pytest.mark.parametrize(
+    "raw, word",
+    [
+        ("党员", "中共党员"),
+        ("团员", "共青团员"),
+        ("预备党员", "中共预备党员"),
+        ("中共党员", "中共党员"),
+        (" 群 众 ", "群众"),
+    ],
+)
 def test_political_status_variants(raw, word):
     assert parse_choice(raw, STAFF.column("political").choices) == word
 
@@ -129,4 +154,9 @@ def test_a_variant_only_applies_to_its_own_list():
 
 
 def test_lists_split_on_any_common_separator():
-    assert parse_list("计算机学院、外国语学院，机械学院;\n艺术学院") == ("计算机学院", "外国语学院", "机械学院", "艺术学院")
+    assert parse_list("计算机学院、外国语学院，机械学院;\n艺术学院") == (
+        "计算机学院",
+        "外国语学院",
+        "机械学院",
+        "艺术学院",
+    )

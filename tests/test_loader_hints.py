@@ -25,6 +25,7 @@ def at(result: LoadResult, where: str) -> Problem:
 
 # --- a month alone ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("written", ["2017年6月", "2017-6", 2017.06])
 def test_a_month_alone_is_read_as_its_last_day_and_says_so(written):
     read_as = parse_date(written)
@@ -47,6 +48,7 @@ def test_a_full_date_gets_no_hint():
 
 # --- 无 in a count ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("written", ["无", " 无 ", "没有"])
 def test_none_written_in_a_count_is_zero_with_a_hint(written):
     read_as = parse_int(written)
@@ -66,6 +68,7 @@ def test_every_cell_read_on_an_assumption_is_named_even_when_the_values_repeat()
     def none_twice(workbook):
         workbook["工作人员名单"]["H2"] = "无"
         workbook["工作人员名单"]["H3"] = "无"
+
     result = read(filled_with(none_twice))
     assert {at(result, cell).severity for cell in ("工作人员名单!H2", "工作人员名单!H3")} == {NOTE}
 
@@ -75,6 +78,7 @@ def test_hints_never_crowd_errors_out_of_the_listed_problems():
         for row in range(2, 12):
             workbook["工作人员名单"][f"H{row}"] = "无"
         workbook["会议记录"]["B2"] = "去年九月"
+
     result = read(filled_with(many_hints_then_an_error), Limits(max_problems=5))
     assert "会议记录!B2" in [p.where for p in result.problems]
     assert result.more_problems > 0
@@ -82,8 +86,10 @@ def test_hints_never_crowd_errors_out_of_the_listed_problems():
 
 # --- two days in one cell --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("written", ["2020年10月17、18日", "2020年10月17日、18日", "2020.10.17-18",
-                                     "2020年10月17日至2020年10月18日"])
+
+@pytest.mark.parametrize(
+    "written", ["2020年10月17、18日", "2020年10月17日、18日", "2020.10.17-18", "2020年10月17日至2020年10月18日"]
+)
 def test_two_days_in_one_date_say_to_enter_the_first_and_put_the_rest_in_the_notes(written):
     with pytest.raises(BadValue, match="只填第一天（2020年10月17日）.*其余日期写在“说明”（备注）栏"):
         parse_date(written)

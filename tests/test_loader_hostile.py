@@ -27,18 +27,24 @@ def test_an_empty_file():
     assert "空的" in refusal(b"")
 
 
-@pytest.mark.parametrize("data", [
-    "姓名,学号,所在组织\n张三,2019001,校学生会\n".encode(),
-    "姓名,学号\n张三,2019001\n".encode("gb18030"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "姓名,学号,所在组织\n张三,2019001,校学生会\n".encode(),
+        "姓名,学号\n张三,2019001\n".encode("gb18030"),
+    ],
+)
 def test_csv_renamed_xlsx(data):
     assert "CSV" in refusal(data)
 
 
-@pytest.mark.parametrize("data", [
-    b"<html><body><table><tr><td>1</td></tr></table></body></html>",
-    b"\xef\xbb\xbf  <?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\"/>",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+        b'\xef\xbb\xbf  <?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+    ],
+)
 def test_a_web_page_saved_with_an_excel_name(data):
     message = refusal(data)
     assert "网页" in message and "另存为" in message
@@ -64,8 +70,15 @@ def test_a_zip_that_is_not_a_workbook():
     assert "压缩包" in refusal(buffer.getvalue())
 
 
-@pytest.mark.parametrize("name", ["calamine/pass_protected.xlsx", "python-calamine/password.xlsx",
-                                  "python-calamine/password.xls", "calamine/pass_protected.ods"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "calamine/pass_protected.xlsx",
+        "python-calamine/password.xlsx",
+        "python-calamine/password.xls",
+        "calamine/pass_protected.ods",
+    ],
+)
 def test_a_password_protected_workbook(name):
     assert refusal((CORPUS / name).read_bytes()) == "文件已设置密码保护，请取消密码后重新上传"
 

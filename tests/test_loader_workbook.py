@@ -79,6 +79,7 @@ def test_title_rows_above_the_header_shift_the_cells_problems_name():
         sheet.insert_rows(1, 2)
         sheet["A1"] = "武汉科技大学学生会工作人员名单"
         sheet["F4"] = None  # 政治面貌 of the first person, now on row 4
+
     result = read(edit_staff(titled))
     assert at(result, "工作人员名单!F4").field == "政治面貌"
     assert len(errors(result)) == 1
@@ -90,18 +91,27 @@ def test_columns_in_any_order():
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(reversed(row), start=1):
                 sheet.cell(r, c).value = value
+
     report = read(edit_staff(reversed_columns)).report
     assert unsourced(report.staff) == unsourced(wust_report().staff)
 
 
 def test_headers_written_with_synonyms_spaces_line_breaks_and_other_brackets():
-    renamed = {"姓名": "学生姓名", "学号": "学 号", "所在组织": "所属组织", "政治面貌": "政治\n面貌",
-               "成绩排名（前百分之）": "成绩排名(前百分之)", "不及格课程数": "挂科数",
-               "是否有学院（系）学生会任职经历": "是否有学院(系)学生会任职经历", "职务": "*职务"}
+    renamed = {
+        "姓名": "学生姓名",
+        "学号": "学 号",
+        "所在组织": "所属组织",
+        "政治面貌": "政治\n面貌",
+        "成绩排名（前百分之）": "成绩排名(前百分之)",
+        "不及格课程数": "挂科数",
+        "是否有学院（系）学生会任职经历": "是否有学院(系)学生会任职经历",
+        "职务": "*职务",
+    }
 
     def rename(sheet):
         for cell in sheet[1]:
             cell.value = renamed.get(cell.value, cell.value)
+
     result = read(edit_staff(rename))
     assert [p for p in result.problems if p.sheet == STAFF.name] == []
     assert unsourced(result.report.staff) == unsourced(wust_report().staff)
@@ -112,6 +122,7 @@ def test_a_merged_organisation_cell_applies_to_every_row_it_covers():
         for row in range(3, 23):
             sheet.cell(row, 3).value = None
         sheet.merge_cells("C2:C22")
+
     report = read(edit_staff(merge)).report
     assert [s.organisation for s in report.staff[:21]] == ["校学生会"] * 21
 
@@ -125,6 +136,7 @@ def test_blank_rows_are_skipped():
 def test_a_note_under_the_table_ends_it_silently():
     def note(sheet):
         sheet.cell(sheet.max_row + 2, 1, "注：职务请按实际填写。")
+
     result = read(edit_staff(note))
     assert len(result.report.staff) == 61
     assert [p for p in result.problems if p.sheet == STAFF.name] == []
@@ -135,6 +147,7 @@ def test_rows_after_a_note_are_ignored_with_a_note():
         last = sheet.max_row
         sheet.cell(last + 1, 1, "说明：以下为往届名单")
         sheet.cell(last + 2, 1, "赵六")
+
     result = read(edit_staff(note_then_more))
     assert len(result.report.staff) == 61
     assert at(result, "工作人员名单!A63").severity is NOTE
@@ -150,6 +163,7 @@ def test_an_extra_column_is_ignored_with_a_note_naming_it():
     def extra(sheet):
         sheet["M1"] = "宿舍号"
         sheet["M2"] = "3栋201"
+
     result = read(edit_staff(extra))
     problem = at(result, "工作人员名单!M1")
     assert problem.severity is NOTE and "宿舍号" in problem.message
@@ -170,14 +184,25 @@ def test_a_time_of_day_where_a_date_belongs_is_shown_as_typed():
 
 def test_yes_no_ranks_and_political_status_as_people_write_them():
     def variants(sheet):
-        sheet["F2"], sheet["G2"], sheet["I2"], sheet["J2"], sheet["K2"], sheet["L2"] = \
-            "党员", "前 25 %", "√", "N", "有", "TRUE"
+        sheet["F2"], sheet["G2"], sheet["I2"], sheet["J2"], sheet["K2"], sheet["L2"] = (
+            "党员",
+            "前 25 %",
+            "√",
+            "N",
+            "有",
+            "TRUE",
+        )
         sheet["G3"], sheet["H3"] = 0.25, "０"
+
     staff = read(edit_staff(variants)).report.staff
     first, second = staff[0], staff[1]
     assert first.political is Political.PARTY and first.rank_percent == 25
-    assert (first.college_experience, first.trained, first.zhtj_registered, first.ivolunteer_registered) == \
-        (True, False, True, True)
+    assert (first.college_experience, first.trained, first.zhtj_registered, first.ivolunteer_registered) == (
+        True,
+        False,
+        True,
+        True,
+    )
     assert second.rank_percent == pytest.approx(25) and second.failed_courses == 0
 
 
@@ -186,6 +211,7 @@ def test_equal_values_of_different_types_in_one_column_are_each_judged():
     # value repeated on two rows is named at both cells.
     def counts(sheet):
         sheet["H2"], sheet["H3"], sheet["H4"] = 1, True, True
+
     result = read(edit_staff(counts))
     bad = {p.where for p in errors(result)}
     assert {"工作人员名单!H3", "工作人员名单!H4"} <= bad and "工作人员名单!H2" not in bad
@@ -203,6 +229,7 @@ def test_the_school_form_is_read_by_its_labels_wherever_they_are():
         sheet["A1"] = "学校基本信息"
         sheet["A4"] = "学校代码"  # a synonym
         sheet["B4"] = 4142010488  # typed as a number
+
     school = read(filled_with(rearranged)).report.school
     assert school.code == "4142010488" and school.name == "武汉科技大学"
 
@@ -222,6 +249,7 @@ def test_version_0_single_registration_column_is_adapted_to_the_two_current_colu
             sheet.cell(row, 11, "是")
         sheet["K3"] = "不清楚"
         sheet.delete_cols(12)
+
     result = read(filled_with(version_0))
     assert result.template_version == "0"
     assert any("旧版模板" in p.message for p in result.problems)
@@ -273,8 +301,11 @@ def test_a_formula_with_its_cached_result_is_read_as_that_value():
             for entry in source.infolist():
                 body = source.read(entry)
                 if b"<f>" in body:
-                    body = re.sub(rb'<c r="B10"([^>]*)><f>([^<]*)</f>(<v></v>|<v ?/>)?',
-                                  rb'<c r="B10"\1 t="str"><f>\2</f><v>29990001</v>', body)
+                    body = re.sub(
+                        rb'<c r="B10"([^>]*)><f>([^<]*)</f>(<v></v>|<v ?/>)?',
+                        rb'<c r="B10"\1 t="str"><f>\2</f><v>29990001</v>',
+                        body,
+                    )
                 target.writestr(entry, body)
         return out.getvalue()
 
@@ -305,6 +336,7 @@ def test_task_items_must_each_be_present_once():
         sheet = wb["任务进展"]
         sheet["A3"] = "1.1"  # duplicates 1.1, loses 1.2
         sheet["A4"] = "11.1"  # unknown, loses 1.3
+
     result = read(filled_with(items))
     assert "重复" in at(result, "任务进展!A3").message
     assert "11.1" in at(result, "任务进展!A4").message
@@ -323,13 +355,15 @@ def test_every_problem_of_a_file_is_reported_in_one_pass():
         wb["任务进展"]["E5"] = "差不多"
         wb[STAFF.name]["F7"] = "无党派"
         wb["会议记录"]["B3"] = "某天"
+
     result = read(filled_with(many))
     assert {p.where for p in errors(result)} == {"学校信息!B2", "任务进展!E5", "工作人员名单!F7", "会议记录!B3"}
 
 
 def test_problems_beyond_the_limit_are_counted_not_listed():
-    result = read(filled_with(lambda wb: [wb[STAFF.name].cell(r, 6, "?") for r in range(2, 62)]),
-                  Limits(max_problems=10))
+    result = read(
+        filled_with(lambda wb: [wb[STAFF.name].cell(r, 6, "?") for r in range(2, 62)]), Limits(max_problems=10)
+    )
     assert len(result.problems) == 10 and result.more_problems >= 50
 
 
@@ -372,12 +406,20 @@ def test_a_meeting_naming_an_unknown_organisation():
 def test_sheet_names_with_stray_spaces_are_found():
     def rename(wb: Workbook):
         wb["会议记录"].title = " 会议记录 "
+
     assert read(filled_with(rename)).report is not None
 
 
 def test_a_sheet_without_any_recognisable_header():
-    data = workbook_bytes({"学校信息": [["学校名称", "某大学"]], "任务进展": [["甲", "乙"]], "组织架构": [],
-                           "工作人员名单": [], "会议记录": []})
+    data = workbook_bytes(
+        {
+            "学校信息": [["学校名称", "某大学"]],
+            "任务进展": [["甲", "乙"]],
+            "组织架构": [],
+            "工作人员名单": [],
+            "会议记录": [],
+        }
+    )
     result = read(data)
     assert "找不到表头行" in at(result, "任务进展").message
 

@@ -42,11 +42,19 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 @pytest.fixture
-def app(db_url: str, monkeypatch: pytest.MonkeyPatch, session: Session, directory: Directory,
-        clock: FakeClock) -> AppTest:
+def app(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, session: Session, directory: Directory, clock: FakeClock
+) -> AppTest:
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", db_url)
-    add_user(session, "gz.school", UserRole.SCHOOL, by=ADMIN, display_name="王老师", tenant_code=directory.school,
-             password=PASSWORD)
+    add_user(
+        session,
+        "gz.school",
+        UserRole.SCHOOL,
+        by=ADMIN,
+        display_name="王老师",
+        tenant_code=directory.school,
+        password=PASSWORD,
+    )
     session.commit()
     return AppTest.from_string(APP, default_timeout=30).run()
 

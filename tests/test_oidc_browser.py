@@ -32,13 +32,19 @@ pytestmark = [pytest.mark.browser, pytest.mark.parametrize("db_url", ["sqlite"],
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 STARTUP_SECONDS = 60
 ADMIN = local_operator("tester")
 PASSWORD = "correct horse battery"
 
-APP = '''\
+APP = """\
 import streamlit as st
 
 from dashboard.auth import current_principal, login_page, logout
@@ -49,16 +55,16 @@ if principal is None:
 else:
     st.success(f"已登录：{principal.display_name}（{principal.role.label}）")
     st.button("退出登录", on_click=logout)
-'''
+"""
 
-SECRETS = '''\
+SECRETS = """\
 [auth]
 redirect_uri = "http://localhost:{app_port}/oauth2callback"
 cookie_secret = "test-cookie-secret-not-for-production"
 client_id = "reformboard"
 client_secret = "reformboard-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
-'''
+"""
 
 
 def free_port() -> int:
@@ -75,11 +81,25 @@ class Board:
 
 @pytest.fixture
 def accounts(session: Session, directory: Directory) -> Directory:
-    add_user(session, "zhang", UserRole.SCHOOL, by=ADMIN, display_name="张老师", tenant_code=directory.school,
-             oidc_subject="zhang-001")
+    add_user(
+        session,
+        "zhang",
+        UserRole.SCHOOL,
+        by=ADMIN,
+        display_name="张老师",
+        tenant_code=directory.school,
+        oidc_subject="zhang-001",
+    )
     add_user(session, "li", UserRole.PROVINCE_VIEWER, by=ADMIN, display_name="李处长", email="li@example.edu.cn")
-    add_user(session, "gz.unit", UserRole.UNIT, by=ADMIN, display_name="广州市团委", unit_code=directory.unit,
-             password=PASSWORD)
+    add_user(
+        session,
+        "gz.unit",
+        UserRole.UNIT,
+        by=ADMIN,
+        display_name="广州市团委",
+        unit_code=directory.unit,
+        password=PASSWORD,
+    )
     session.commit()
     return directory
 
@@ -102,9 +122,24 @@ def board(tmp_path: Path, db_url: str, provider: str, accounts: Directory) -> It
     env = {**os.environ, "PYTHONPATH": str(ROOT), "REFORMBOARD_DATABASE_URL": db_url}
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=tmp_path, env=env, stdout=output, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         url = f"http://localhost:{port}"
         _wait_until_healthy(url, server, log)

@@ -40,7 +40,10 @@ class TestSelection:
     def test_items_past_their_deadline_are_overdue_with_days_counted(self):
         due = school_due(nothing_submitted(date(2020, 7, 17)), RULEBOOK)
         assert ids(due.overdue) == JUNE_ITEMS
-        assert {item.item_id: item.days for item in due.overdue} == {PLAN_ITEM: 37, **dict.fromkeys(MONTH_END_ITEMS, 17)}
+        assert {item.item_id: item.days for item in due.overdue} == {
+            PLAN_ITEM: 37,
+            **dict.fromkeys(MONTH_END_ITEMS, 17),
+        }
 
     def test_a_deadline_exactly_n_days_away_is_due_soon(self):
         due = school_due(nothing_submitted(date(2020, 7, 17)), RULEBOOK, within_days=14)
@@ -98,16 +101,23 @@ class TestNotice:
 
     def test_says_what_the_school_reported(self):
         assessment = nothing_submitted(date(2020, 7, 17))
-        items = tuple(replace(i, status=ItemStatus.IN_PROGRESS) if i.item_id == "1.1" else i
-                      for i in assessment.items)
+        items = tuple(replace(i, status=ItemStatus.IN_PROGRESS) if i.item_id == "1.1" else i for i in assessment.items)
         notice = reminder_notice(school_due(replace(assessment, items=items), RULEBOOK), RULEBOOK, CAMPAIGN)
         assert "已逾期37天；目前填报为“推进中”）" in notice
 
 
 def sent_reminder(items: list[str], sent_at: datetime | None) -> Reminder:
-    return Reminder(tenant_code=SCHOOL, campaign_id=CAMPAIGN.id, as_of=date(2020, 7, 1), items=items,
-                    text="", created_by="admin", created_at=datetime(2020, 7, 1, tzinfo=UTC),
-                    sent_at=sent_at, sent_by="admin" if sent_at else None)
+    return Reminder(
+        tenant_code=SCHOOL,
+        campaign_id=CAMPAIGN.id,
+        as_of=date(2020, 7, 1),
+        items=items,
+        text="",
+        created_by="admin",
+        created_at=datetime(2020, 7, 1, tzinfo=UTC),
+        sent_at=sent_at,
+        sent_by="admin" if sent_at else None,
+    )
 
 
 class TestEscalation:

@@ -24,11 +24,20 @@ from tests.conftest import PROVINCE, Directory
 
 ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 
-PROTECTED = {"submissions", "report_school", "report_items", "report_organisations", "report_staff",
-             "report_meetings", "assessments", "onsite_results", "reminders", "audit_log", "verdict_overrides"}
+PROTECTED = {
+    "submissions",
+    "report_school",
+    "report_items",
+    "report_organisations",
+    "report_staff",
+    "report_meetings",
+    "assessments",
+    "onsite_results",
+    "reminders",
+    "audit_log",
+    "verdict_overrides",
+}
 ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
-
-
 
 
 def school_of(code: str) -> Principal:
@@ -73,47 +82,68 @@ def test_scoped_transactions_see_their_principals_schools(app: Engine, uploads: 
 
     assert submitted(school_of(uploads.school)) == [uploads.school]
     assert submitted(Principal("gz.unit", UserRole.UNIT, unit_code=uploads.unit)) == sorted(
-        [uploads.school, uploads.other_school])
+        [uploads.school, uploads.other_school]
+    )
     assert submitted(ADMIN) == sorted([uploads.school, uploads.other_school])
 
 
 @ON_POSTGRESQL
 def test_a_row_for_another_school_cannot_be_written(app: Engine, uploads: Directory) -> None:
-    with pytest.raises(DBAPIError, match="row-level security"), \
-            scoped_transaction(app, school_of(uploads.school)) as session:
-        record_submission(session, tenant_code=uploads.other_school, campaign_id=uploads.campaign.id,
-                          filename="forged.xlsx", raw=b"forged", uploader="intruder",
-                          uploaded_at=datetime(2026, 11, 2, tzinfo=UTC), report=None, problems=[])
+    with (
+        pytest.raises(DBAPIError, match="row-level security"),
+        scoped_transaction(app, school_of(uploads.school)) as session,
+    ):
+        record_submission(
+            session,
+            tenant_code=uploads.other_school,
+            campaign_id=uploads.campaign.id,
+            filename="forged.xlsx",
+            raw=b"forged",
+            uploader="intruder",
+            uploaded_at=datetime(2026, 11, 2, tzinfo=UTC),
+            report=None,
+            problems=[],
+        )
         session.flush()
 
 
 @ON_POSTGRESQL
 def test_a_school_writes_its_own_rows(app: Engine, uploads: Directory) -> None:
     with scoped_transaction(app, school_of(uploads.school)) as session:
-        record_submission(session, tenant_code=uploads.school, campaign_id=uploads.campaign.id,
-                          filename="second.xlsx", raw=b"second", uploader="school",
-                          uploaded_at=datetime(2026, 11, 2, tzinfo=UTC), report=None, problems=[])
+        record_submission(
+            session,
+            tenant_code=uploads.school,
+            campaign_id=uploads.campaign.id,
+            filename="second.xlsx",
+            raw=b"second",
+            uploader="school",
+            uploaded_at=datetime(2026, 11, 2, tzinfo=UTC),
+            report=None,
+            problems=[],
+        )
 
     assert raw_tenant_codes(app, "submissions", uploads.school) == [uploads.school] * 2
 
 
 @ON_POSTGRESQL
-@pytest.mark.parametrize("statement", [
-    "UPDATE submissions SET filename = 'changed'",
-    "DELETE FROM submissions",
-    "UPDATE audit_log SET actor = 'someone else'",
-    "DELETE FROM audit_log",
-], ids=["update-submissions", "delete-submissions", "update-audit", "delete-audit"])
-def test_submissions_and_the_audit_log_cannot_be_changed(app: Engine, uploads: Directory,
-                                                          statement: str) -> None:
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE submissions SET filename = 'changed'",
+        "DELETE FROM submissions",
+        "UPDATE audit_log SET actor = 'someone else'",
+        "DELETE FROM audit_log",
+    ],
+    ids=["update-submissions", "delete-submissions", "update-audit", "delete-audit"],
+)
+def test_submissions_and_the_audit_log_cannot_be_changed(app: Engine, uploads: Directory, statement: str) -> None:
     with pytest.raises(DBAPIError, match="permission denied"), app.begin() as connection:
         rls.set_scope(connection, "chief", None)
         connection.execute(text(statement))
 
 
 @ON_POSTGRESQL
-def test_a_refusal_is_logged_outside_the_scope_but_read_only_by_the_province(app: Engine,
-                                                                             uploads: Directory) -> None:
+def test_a_refusal_is_logged_outside_the_scope_but_read_only_by_the_province(app: Engine, uploads: Directory) -> None:
     me = school_of(uploads.school)
     with pytest.raises(AccessDenied), scoped_transaction(app, me) as session:
         require_tenant(session, me, uploads.other_school, "view_report")
@@ -127,10 +157,12 @@ def test_a_refusal_is_logged_outside_the_scope_but_read_only_by_the_province(app
 
 
 @ON_POSTGRESQL
-def test_signing_in_as_the_app_role_is_audited_before_any_scope_exists(app: Engine, session: Session,
-                                                                       directory: Directory) -> None:
-    add_user(session, "gz.school", UserRole.SCHOOL, by=ADMIN, tenant_code=directory.school,
-             password="correct horse battery")
+def test_signing_in_as_the_app_role_is_audited_before_any_scope_exists(
+    app: Engine, session: Session, directory: Directory
+) -> None:
+    add_user(
+        session, "gz.school", UserRole.SCHOOL, by=ADMIN, tenant_code=directory.school, password="correct horse battery"
+    )
     session.commit()
 
     with Session(app) as unscoped, unscoped.begin():
@@ -138,7 +170,9 @@ def test_signing_in_as_the_app_role_is_audited_before_any_scope_exists(app: Engi
         authenticate(unscoped, "nobody", "whatever", sleep=lambda _: None)
 
     assert {(e.action, e.tenant_code) for e in audit_entries(session, PROVINCE)} >= {
-        ("login", directory.school), ("login_failed", None)}
+        ("login", directory.school),
+        ("login_failed", None),
+    }
 
 
 @ON_POSTGRESQL
@@ -146,20 +180,26 @@ def test_the_app_role_is_neither_superuser_nor_exempt(engine: Engine, app_url: U
     rls.ensure_app_role(engine, app_url)  # a second run (after an upgrade) changes nothing
 
     with engine.connect() as connection:
-        row = connection.execute(text("SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles "
-                                      "WHERE rolname = :name"), {"name": app_url.username}).one()
+        row = connection.execute(
+            text("SELECT rolsuper, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = :name"),
+            {"name": app_url.username},
+        ).one()
     assert tuple(row) == (False, False, True)
 
 
 @ON_POSTGRESQL
 def test_every_table_with_tenant_rows_has_forced_row_level_security(engine: Engine) -> None:
     with engine.connect() as connection:
-        protected = set(connection.scalars(text(
-            "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' "
-            "AND relrowsecurity AND relforcerowsecurity")))
+        protected = set(
+            connection.scalars(
+                text(
+                    "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' "
+                    "AND relrowsecurity AND relforcerowsecurity"
+                )
+            )
+        )
     assert protected == PROTECTED
-    assert {name for name, table in METADATA.tables.items() if "tenant_code" in table.c} - {"users"} \
-        <= PROTECTED
+    assert {name for name, table in METADATA.tables.items() if "tenant_code" in table.c} - {"users"} <= PROTECTED
 
 
 def test_the_app_role_has_privileges_listed_for_every_table() -> None:

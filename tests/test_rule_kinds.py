@@ -41,29 +41,62 @@ def changed(old: str, new: str) -> str:
     return SOURCE.replace(old, new, 1)
 
 
-@pytest.mark.parametrize("text, key, message", [
-    (changed(PRESIDIUM, PRESIDIUM.replace("max = 5", "maxx = 5")), "rules.school_presidium_size.maxx",
-     "school_presidium_size 种类没有参数 'maxx'（它的参数：max、source_note）"),
-    (changed(PRESIDIUM, PRESIDIUM.replace("max = 5\n", "")), "rules.school_presidium_size.max",
-     "缺少参数 max（主席团成员人数上限），school_presidium_size 种类必须填写"),
-    (changed(PRESIDIUM, PRESIDIUM.replace("max = 5", 'max = "五"')), "rules.school_presidium_size.max",
-     "参数 max 应为整数，现为 '五'"),
-    (changed("min_ratio = 0.5", "min_ratio = 50"), "rules.college_experience_ratio.min_ratio",
-     "参数 min_ratio 应为比例（0 至 1 的小数），现为 50"),
-    (changed(PRESIDIUM, PRESIDIUM + 'kind = "count_the_stars"\n'), "rules.school_presidium_size.kind",
-     "未知的核验种类 'count_the_stars'"),
-    (changed(PRESIDIUM, PRESIDIUM + '\n[rules.count_the_stars]\nlabel = "数星星"\nseverity = "不符合"\n'),
-     "rules.count_the_stars", "未知的核验种类 'count_the_stars'"),
-    (changed(PRESIDIUM, PRESIDIUM + 'scope = "研究生会"\nkind = "department_count"\n'),
-     "rules.school_presidium_size", "编号与核验种类 school_presidium_size 同名，却是 department_count 种类"),
-    (changed(PRESIDIUM, PRESIDIUM + 'scope = "团委"\n'), "rules.school_presidium_size.scope",
-     "school_presidium_size 种类只接受 学生会、研究生会，不能限定为 '团委'"),
-    (changed("max_failed = 0\n", 'max_failed = 0\nscope = "学生会"\n'), "rules.no_failed_courses.scope",
-     "no_failed_courses 种类不接受范围限定"),
-    (changed('due = "2020-06"\n', 'due = "2020-02-30"\n'), "tasks[0].items[1].due", "应写成 YYYY-MM"),
-    (changed('checks = ["mobilisation_meeting"]', 'checks = ["completion_date"]'), "tasks[0].items[1].checks",
-     "completion_date 由系统对每个子项自动核验，不必也不能列在子项的 checks 中"),
-])
+@pytest.mark.parametrize(
+    "text, key, message",
+    [
+        (
+            changed(PRESIDIUM, PRESIDIUM.replace("max = 5", "maxx = 5")),
+            "rules.school_presidium_size.maxx",
+            "school_presidium_size 种类没有参数 'maxx'（它的参数：max、source_note）",
+        ),
+        (
+            changed(PRESIDIUM, PRESIDIUM.replace("max = 5\n", "")),
+            "rules.school_presidium_size.max",
+            "缺少参数 max（主席团成员人数上限），school_presidium_size 种类必须填写",
+        ),
+        (
+            changed(PRESIDIUM, PRESIDIUM.replace("max = 5", 'max = "五"')),
+            "rules.school_presidium_size.max",
+            "参数 max 应为整数，现为 '五'",
+        ),
+        (
+            changed("min_ratio = 0.5", "min_ratio = 50"),
+            "rules.college_experience_ratio.min_ratio",
+            "参数 min_ratio 应为比例（0 至 1 的小数），现为 50",
+        ),
+        (
+            changed(PRESIDIUM, PRESIDIUM + 'kind = "count_the_stars"\n'),
+            "rules.school_presidium_size.kind",
+            "未知的核验种类 'count_the_stars'",
+        ),
+        (
+            changed(PRESIDIUM, PRESIDIUM + '\n[rules.count_the_stars]\nlabel = "数星星"\nseverity = "不符合"\n'),
+            "rules.count_the_stars",
+            "未知的核验种类 'count_the_stars'",
+        ),
+        (
+            changed(PRESIDIUM, PRESIDIUM + 'scope = "研究生会"\nkind = "department_count"\n'),
+            "rules.school_presidium_size",
+            "编号与核验种类 school_presidium_size 同名，却是 department_count 种类",
+        ),
+        (
+            changed(PRESIDIUM, PRESIDIUM + 'scope = "团委"\n'),
+            "rules.school_presidium_size.scope",
+            "school_presidium_size 种类只接受 学生会、研究生会，不能限定为 '团委'",
+        ),
+        (
+            changed("max_failed = 0\n", 'max_failed = 0\nscope = "学生会"\n'),
+            "rules.no_failed_courses.scope",
+            "no_failed_courses 种类不接受范围限定",
+        ),
+        (changed('due = "2020-06"\n', 'due = "2020-02-30"\n'), "tasks[0].items[1].due", "应写成 YYYY-MM"),
+        (
+            changed('checks = ["mobilisation_meeting"]', 'checks = ["completion_date"]'),
+            "tasks[0].items[1].checks",
+            "completion_date 由系统对每个子项自动核验，不必也不能列在子项的 checks 中",
+        ),
+    ],
+)
 def test_a_check_that_does_not_fit_its_kind_is_refused_at_load_naming_file_and_key(tmp_path, text, key, message):
     path = write(tmp_path, text)
     with pytest.raises(RulebookError) as error:
@@ -73,7 +106,7 @@ def test_a_check_that_does_not_fit_its_kind_is_refused_at_load_naming_file_and_k
 
 
 def test_the_same_kind_serves_two_checks_with_their_own_parameters_and_scope(tmp_path):
-    text = changed('[rules.school_staff_size]\n', '[rules.school_staff_size]\nscope = "学生会"\n')
+    text = changed("[rules.school_staff_size]\n", '[rules.school_staff_size]\nscope = "学生会"\n')
     text = text.replace('checks = ["school_staff_size", ', 'checks = ["school_staff_size", "graduate_staff_size", ', 1)
     book = load_rulebook(write(tmp_path, text + GRADUATE_STAFF))
     assert book.rules["graduate_staff_size"].kind == "school_staff_size"
@@ -86,7 +119,8 @@ def test_the_same_kind_serves_two_checks_with_their_own_parameters_and_scope(tmp
     assert [f.severity for f in undergraduate] == [Severity.OK] and UNION in undergraduate[0].message
     assert GRADUATE_UNION not in undergraduate[0].message
     assert [(f.severity, f.message) for f in graduate] == [
-        (Severity.VIOLATION, f"{GRADUATE_UNION}工作人员 29 人，超过上限 25 人")]
+        (Severity.VIOLATION, f"{GRADUATE_UNION}工作人员 29 人，超过上限 25 人")
+    ]
 
 
 def test_every_kind_declares_what_its_rule_reads():
@@ -117,13 +151,15 @@ def test_rulebook_check_of_a_bad_file_is_a_chinese_message(tmp_path, capsys):
 def test_rulebook_list_names_the_available_rulebooks(capsys):
     assert main(["rulebook", "list"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines() == [f"guangdong-2020\t广东省高校学生会（研究生会）深化改革任务列表\t"
-                                f"{RULEBOOK_DIR / 'guangdong-2020.toml'}"]
+    assert out.splitlines() == [
+        f"guangdong-2020\t广东省高校学生会（研究生会）深化改革任务列表\t{RULEBOOK_DIR / 'guangdong-2020.toml'}"
+    ]
 
 
 def test_rule_kinds_reference_is_up_to_date():
-    assert REFERENCE.read_text(encoding="utf-8") == reference(KINDS), \
+    assert REFERENCE.read_text(encoding="utf-8") == reference(KINDS), (
         "docs/rule-kinds.md 已过期：请运行 reformboard rulebook docs -o docs/rule-kinds.md"
+    )
 
 
 def test_rulebook_docs_writes_the_reference_of_every_kind(tmp_path, capsys):

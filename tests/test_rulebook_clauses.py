@@ -33,7 +33,7 @@ def seed_file() -> Path:
 
 def annex_contents(text: str) -> dict[str, str]:
     """Sub-item id -> its 内容 as the annex writes it."""
-    annex = text[text.index(ANNEX_START):]
+    annex = text[text.index(ANNEX_START) :]
     contents: dict[str, str] = {}
     task = None
     for line in annex.splitlines():
@@ -59,7 +59,7 @@ def uncovered(content: str, quotes: list[str]) -> list[str]:
     covered = [unicodedata.category(ch).startswith("P") for ch in content]
     for quote in quotes:
         for match in re.finditer(re.escape(quote), content):
-            covered[match.start():match.end()] = [True] * len(quote)
+            covered[match.start() : match.end()] = [True] * len(quote)
     return "".join(" " if done else ch for ch, done in zip(content, covered, strict=False)).split()
 
 
@@ -96,20 +96,27 @@ def test_the_clauses_together_quote_every_word_of_the_content(annex, book, item_
 def test_an_automatic_check_of_a_sub_item_backs_some_clause_of_it(book):
     """A check listed on an item but named by none of its clauses says nothing the annex asks: there is none
     (non_cadre_delegates, from 甘肃's plan, is not applied in Guangdong)."""
-    unnamed = {(item.id, check) for item in book.items for check in item.checks
-               if not any(check in clause.checks for clause in item.clauses)}
+    unnamed = {
+        (item.id, check)
+        for item in book.items
+        for check in item.checks
+        if not any(check in clause.checks for clause in item.clauses)
+    }
     assert unnamed == set()
 
 
-@pytest.mark.parametrize("item_id, text", [
-    ("6.2", "学代会选举结果应当向大会公告"),
-    ("9.2", "党委负责学生工作的副书记分管学生会（研究生会）工作"),
-    ("9.2", "负责教学工作的副校长参与学生会（研究生会）管理"),
-    ("10.2", "学生会（研究生会）团支部书记由学生会（研究生会）主要负责人兼任"),
-    ("5.1", "学生会（研究生会）主席团由学生代表大会选举产生"),
-    ("2.1", "以学期为一个轮值周期"),
-    ("6.1", "年级及主要学生社团"),
-])
+@pytest.mark.parametrize(
+    "item_id, text",
+    [
+        ("6.2", "学代会选举结果应当向大会公告"),
+        ("9.2", "党委负责学生工作的副书记分管学生会（研究生会）工作"),
+        ("9.2", "负责教学工作的副校长参与学生会（研究生会）管理"),
+        ("10.2", "学生会（研究生会）团支部书记由学生会（研究生会）主要负责人兼任"),
+        ("5.1", "学生会（研究生会）主席团由学生代表大会选举产生"),
+        ("2.1", "以学期为一个轮值周期"),
+        ("6.1", "年级及主要学生社团"),
+    ],
+)
 def test_the_clauses_no_check_covered_are_on_site_points(book, item_id, text):
     [clause] = [c for c in book.item(item_id).clauses if c.text == text]
     assert not clause.automatic and clause.onsite

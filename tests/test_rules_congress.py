@@ -31,15 +31,20 @@ OK, BAD, UNKNOWN = Severity.OK, Severity.VIOLATION, Severity.UNVERIFIABLE
 
 def union_report(*meetings, students_linked=None, **school):
     return minimal_compliant_report(
-        school=school_info(**school), organisations=(school_org(UNION, students_linked=students_linked),),
-        meetings=meetings)
+        school=school_info(**school),
+        organisations=(school_org(UNION, students_linked=students_linked),),
+        meetings=meetings,
+    )
 
 
-@pytest.mark.parametrize("held_on, expected", [
-    (date(2019, 10, 31), OK),   # exactly 12 months before 2020-10-31
-    (date(2019, 10, 30), BAD),
-    (date(2020, 10, 31), OK),
-])
+@pytest.mark.parametrize(
+    "held_on, expected",
+    [
+        (date(2019, 10, 31), OK),  # exactly 12 months before 2020-10-31
+        (date(2019, 10, 30), BAD),
+        (date(2020, 10, 31), OK),
+    ],
+)
 def test_congress_annual_at_the_twelve_month_edge(held_on, expected):
     assert param("congress_annual", "max_interval_months") == 12
     assert severities(run_rule("congress_annual", union_report(congress(held_on=held_on)))) == [expected]
@@ -70,8 +75,9 @@ def test_delegate_ratio_prefers_the_organisations_own_figure_and_names_numbers()
     report = union_report(congress(delegates=200), students_linked=30000, undergraduates=20000)
     [finding] = run_rule("congress_delegate_ratio", report)
     assert finding.severity is Severity.ATTENTION
-    assert finding.message == ("校学生会2020年10月17日学生代表大会代表 200 人，所联系学生 30000 人的 1%为 300 人，"
-                               "代表名额不足")
+    assert finding.message == (
+        "校学生会2020年10月17日学生代表大会代表 200 人，所联系学生 30000 人的 1%为 300 人，代表名额不足"
+    )
 
 
 def test_delegate_ratio_with_missing_figures_is_unverifiable():

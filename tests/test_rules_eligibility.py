@@ -23,10 +23,16 @@ def roster_report(staff):
     return minimal_compliant_report(organisations=(school_org(UNION),), staff=tuple(staff))
 
 
-@pytest.mark.parametrize("political, expected", [
-    (Political.PARTY, OK), (Political.PROBATIONARY, OK), (Political.LEAGUE, OK),
-    (Political.MASSES, BAD), (Political.OTHER, BAD),
-])
+@pytest.mark.parametrize(
+    "political, expected",
+    [
+        (Political.PARTY, OK),
+        (Political.PROBATIONARY, OK),
+        (Political.LEAGUE, OK),
+        (Political.MASSES, BAD),
+        (Political.OTHER, BAD),
+    ],
+)
 def test_political_status(political, expected):
     findings = run_rule("political_status", roster_report(make_staff(n=3) + make_staff(political=political)))
     assert severities(findings) == [expected]
@@ -73,20 +79,30 @@ def test_college_experience_ratio_at_half_of_twenty(served, expected):
     assert severities(run_rule("college_experience_ratio", roster_report(staff))) == [expected]
 
 
-@pytest.mark.parametrize("served, unknown, expected", [
-    (10, 5, OK),       # already half of 20 whatever the unknowns say
-    (3, 5, Severity.ATTENTION),  # even if all unknowns served, 8 of 20 is too few ("一般不少于50%")
-    (7, 5, UNKNOWN),   # the unknowns decide it
-])
+@pytest.mark.parametrize(
+    "served, unknown, expected",
+    [
+        (10, 5, OK),  # already half of 20 whatever the unknowns say
+        (3, 5, Severity.ATTENTION),  # even if all unknowns served, 8 of 20 is too few ("一般不少于50%")
+        (7, 5, UNKNOWN),  # the unknowns decide it
+    ],
+)
 def test_college_experience_ratio_with_gaps(served, unknown, expected):
-    staff = (make_staff(n=served, college_experience=True) + make_staff(n=unknown, college_experience=None)
-             + make_staff(n=20 - served - unknown, college_experience=False))
+    staff = (
+        make_staff(n=served, college_experience=True)
+        + make_staff(n=unknown, college_experience=None)
+        + make_staff(n=20 - served - unknown, college_experience=False)
+    )
     assert severities(run_rule("college_experience_ratio", roster_report(staff))) == [expected]
 
 
-@pytest.mark.parametrize("rule, column", [
-    ("staff_trained", "trained"), ("ivolunteer_registered", "ivolunteer_registered"),
-])
+@pytest.mark.parametrize(
+    "rule, column",
+    [
+        ("staff_trained", "trained"),
+        ("ivolunteer_registered", "ivolunteer_registered"),
+    ],
+)
 @pytest.mark.parametrize("answer, expected", [(True, OK), (False, "breach"), (None, UNKNOWN)])
 def test_yes_no_columns(rule, column, answer, expected):
     staff = make_staff(n=4) + make_staff(**{column: answer})
@@ -112,8 +128,15 @@ def test_zhtj_concerns_league_members_only():
 
 
 def test_roster_rules_without_a_roster_are_unverifiable():
-    for rule in ("political_status", "academic_rank", "no_failed_courses", "staff_trained",
-                 "zhtj_registered", "ivolunteer_registered", "college_experience_ratio"):
+    for rule in (
+        "political_status",
+        "academic_rank",
+        "no_failed_courses",
+        "staff_trained",
+        "zhtj_registered",
+        "ivolunteer_registered",
+        "college_experience_ratio",
+    ):
         assert severities(run_rule(rule, roster_report([]))) == [UNKNOWN], rule
 
 

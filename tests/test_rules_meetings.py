@@ -25,11 +25,14 @@ def with_meetings(*meetings, **school):
     return minimal_compliant_report(meetings=meetings, school=school_info(**school))
 
 
-@pytest.mark.parametrize("rule, kinds_that_count", [
-    ("mobilisation_meeting", {MeetingKind.MOBILISATION, MeetingKind.TRAINING}),
-    ("training_meeting", {MeetingKind.TRAINING}),
-    ("joint_meeting", {MeetingKind.JOINT_MEETING}),
-])
+@pytest.mark.parametrize(
+    "rule, kinds_that_count",
+    [
+        ("mobilisation_meeting", {MeetingKind.MOBILISATION, MeetingKind.TRAINING}),
+        ("training_meeting", {MeetingKind.TRAINING}),
+        ("joint_meeting", {MeetingKind.JOINT_MEETING}),
+    ],
+)
 @pytest.mark.parametrize("kind", list(MeetingKind))
 def test_meeting_held_by_as_of(rule, kinds_that_count, kind):
     findings = run_rule(rule, with_meetings(meeting(kind, date(2020, 6, 1))))
@@ -50,8 +53,10 @@ def test_party_hearing_within_twelve_months(held_on, expected):
 
 @pytest.mark.parametrize("covered, expected", [(1, BAD), (2, OK), (None, UNKNOWN)])
 def test_college_reports_heard_must_cover_every_college(covered, expected):
-    report = with_meetings(meeting(MeetingKind.COLLEGE_REPORTS, date(2020, 9, 1), colleges_covered=covered),
-                           colleges=("计算机学院", "外国语学院"))
+    report = with_meetings(
+        meeting(MeetingKind.COLLEGE_REPORTS, date(2020, 9, 1), colleges_covered=covered),
+        colleges=("计算机学院", "外国语学院"),
+    )
     assert severities(run_rule("college_reports_heard", report)) == [expected]
 
 
@@ -69,15 +74,18 @@ def reviews_report(*reviews):
 
 
 # Semesters start in February and August; the campaign starts 2020-05-01, in the spring term.
-@pytest.mark.parametrize("as_of, reviews, expected", [
-    (date(2020, 6, 30), [date(2020, 5, 29)], [OK]),               # spring term running, review held
-    (date(2020, 6, 30), [], [ATTENTION]),                         # spring term running, none yet
-    (date(2020, 10, 31), [date(2020, 5, 29)], [ATTENTION, OK]),   # spring done; autumn none yet
-    (date(2020, 10, 31), [date(2020, 5, 29), date(2020, 9, 30)], [OK]),
-    (date(2020, 10, 31), [date(2020, 9, 30)], [BAD]),             # spring term missed
-    (date(2020, 10, 31), [date(2020, 1, 3)], [BAD, ATTENTION]),   # January is last autumn's term
-    (date(2020, 8, 1), [date(2020, 7, 31)], [ATTENTION, OK]),     # the spring term ends on 31 July
-])
+@pytest.mark.parametrize(
+    "as_of, reviews, expected",
+    [
+        (date(2020, 6, 30), [date(2020, 5, 29)], [OK]),  # spring term running, review held
+        (date(2020, 6, 30), [], [ATTENTION]),  # spring term running, none yet
+        (date(2020, 10, 31), [date(2020, 5, 29)], [ATTENTION, OK]),  # spring done; autumn none yet
+        (date(2020, 10, 31), [date(2020, 5, 29), date(2020, 9, 30)], [OK]),
+        (date(2020, 10, 31), [date(2020, 9, 30)], [BAD]),  # spring term missed
+        (date(2020, 10, 31), [date(2020, 1, 3)], [BAD, ATTENTION]),  # January is last autumn's term
+        (date(2020, 8, 1), [date(2020, 7, 31)], [ATTENTION, OK]),  # the spring term ends on 31 July
+    ],
+)
 def test_semester_reviews(as_of, reviews, expected):
     findings = run_rule("semester_reviews", reviews_report(*map(review, reviews)), as_of=as_of)
     assert severities(findings) == expected
@@ -85,10 +93,12 @@ def test_semester_reviews(as_of, reviews, expected):
 
 def test_semester_review_of_another_organisation_does_not_count():
     report = minimal_compliant_report(
-        organisations=(school_org(UNION),), meetings=(review(date(2020, 5, 29), GRADUATE_UNION),))
+        organisations=(school_org(UNION),), meetings=(review(date(2020, 5, 29), GRADUATE_UNION),)
+    )
     [finding, _] = run_rule("semester_reviews", report, as_of=date(2020, 10, 31))
     assert finding.severity is BAD and finding.message == (
-        "校学生会以下学期未召开述职评议会：2020年2月起的学期（文件只写“每学期”；学期按2月、8月起算，以学校校历为准）")
+        "校学生会以下学期未召开述职评议会：2020年2月起的学期（文件只写“每学期”；学期按2月、8月起算，以学校校历为准）"
+    )
 
 
 def test_a_figure_the_notice_does_not_give_is_named_in_every_finding_of_the_rule():

@@ -29,8 +29,9 @@ def union_report(staff, **org_fields):
 
 
 def college_report(*pairs):
-    return minimal_compliant_report(organisations=tuple(org for org, _ in pairs),
-                                    staff=tuple(p for _, staff in pairs for p in staff))
+    return minimal_compliant_report(
+        organisations=tuple(org for org, _ in pairs), staff=tuple(p for _, staff in pairs for p in staff)
+    )
 
 
 TYPICAL, MAX = param("school_staff_size", "typical"), param("school_staff_size", "max")
@@ -44,14 +45,17 @@ def test_sizes_worded_generally_or_in_principle_are_only_of_concern():
         assert spec(rule).severity is BAD, rule  # "不超过5人", "设负责人2至3人", "不超过3人", "均不设置"
 
 
-@pytest.mark.parametrize("size, reason, expected", [
-    (TYPICAL, "", OK),
-    (TYPICAL + 1, "", "no reason"),
-    (TYPICAL + 1, "学生人数较多", OK),
-    (MAX, "分校区较多", OK),
-    (MAX, "", "no reason"),
-    (MAX + 1, "学生人数较多且分校区较多", "over the ceiling"),
-])
+@pytest.mark.parametrize(
+    "size, reason, expected",
+    [
+        (TYPICAL, "", OK),
+        (TYPICAL + 1, "", "no reason"),
+        (TYPICAL + 1, "学生人数较多", OK),
+        (MAX, "分校区较多", OK),
+        (MAX, "", "no reason"),
+        (MAX + 1, "学生人数较多且分校区较多", "over the ceiling"),
+    ],
+)
 def test_school_staff_size_over_forty_needs_the_schools_declared_reason(size, reason, expected):
     staff = make_presidium(n=5) + make_staff(n=size - 5)
     report = replace(union_report(staff), school=school_info(staff_increase_reason=reason))
@@ -60,8 +64,9 @@ def test_school_staff_size_over_forty_needs_the_schools_declared_reason(size, re
         assert finding.severity is OK and (f"“{reason}”" in finding.message) is bool(reason)
     elif expected == "no reason":
         assert finding.severity is ATTENTION
-        assert finding.message == (f"校学生会工作人员 {size} 人，多于一般的 {TYPICAL} 人左右，"
-                                   "学校信息未说明学生人数较多或分校区较多")
+        assert finding.message == (
+            f"校学生会工作人员 {size} 人，多于一般的 {TYPICAL} 人左右，学校信息未说明学生人数较多或分校区较多"
+        )
         assert finding.sources[0] == "学校信息!B1"  # where the reason goes
     else:
         assert finding.severity is ATTENTION and finding.message == f"校学生会工作人员 {size} 人，超过上限 {MAX} 人"
@@ -122,14 +127,22 @@ def test_department_heads_message_lists_the_departments():
 MEMBERS = param("department_members", "max")
 
 
-@pytest.mark.parametrize("heads, members, expected", [
-    (2, MEMBERS - 2, OK), (3, MEMBERS - 3, OK), (2, MEMBERS - 1, ATTENTION), (3, MEMBERS - 2, ATTENTION),
-])
+@pytest.mark.parametrize(
+    "heads, members, expected",
+    [
+        (2, MEMBERS - 2, OK),
+        (3, MEMBERS - 3, OK),
+        (2, MEMBERS - 1, ATTENTION),
+        (3, MEMBERS - 2, ATTENTION),
+    ],
+)
 def test_department_members_count_the_heads_too(heads, members, expected):
     findings = run_rule("department_members", union_report(make_union(heads=heads, members=members)))
     assert severities(findings) == [expected]
     if expected is ATTENTION:
-        assert f"有 4 个工作部门的工作人员（含负责人）超过 {MEMBERS} 人：“秘书部”{MEMBERS + 1} 人" in findings[0].message
+        assert (
+            f"有 4 个工作部门的工作人员（含负责人）超过 {MEMBERS} 人：“秘书部”{MEMBERS + 1} 人" in findings[0].message
+        )
 
 
 def test_department_rules_need_departments_in_the_roster():
@@ -141,9 +154,15 @@ def test_department_rules_need_departments_in_the_roster():
 C_LOW, C_HIGH = param("college_staff_size", "min"), param("college_staff_size", "max")
 
 
-@pytest.mark.parametrize("size, expected", [
-    (C_LOW - 1, ATTENTION), (C_LOW, OK), (C_HIGH, OK), (C_HIGH + 1, ATTENTION),
-])
+@pytest.mark.parametrize(
+    "size, expected",
+    [
+        (C_LOW - 1, ATTENTION),
+        (C_LOW, OK),
+        (C_HIGH, OK),
+        (C_HIGH + 1, ATTENTION),
+    ],
+)
 def test_college_staff_size_severity_comes_from_the_rulebook(size, expected):
     findings = run_rule("college_staff_size", college_report(make_college_union("计算机学院", size=size)))
     assert severities(findings) == [expected]

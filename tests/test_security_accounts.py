@@ -58,8 +58,7 @@ def guess_in_parallel(engine: Engine, username: str, count: int) -> list[Login]:
 # --- 8. parallel guessing ---------------------------------------------------------------------------------
 
 
-def test_parallel_wrong_passwords_are_all_counted_and_lock(engine: Engine, session: Session,
-                                                           school_user: User) -> None:
+def test_parallel_wrong_passwords_are_all_counted_and_lock(engine: Engine, session: Session, school_user: User) -> None:
     results = guess_in_parallel(engine, "gz.school", GUESSES)
 
     user = session.get(User, "gz.school", populate_existing=True)
@@ -68,8 +67,9 @@ def test_parallel_wrong_passwords_are_all_counted_and_lock(engine: Engine, sessi
     assert sum(result.outcome is accounts.Outcome.LOCKED for result in results) == GUESSES - LOCK_AFTER_FAILURES + 1
 
 
-def test_parallel_guesses_at_an_unknown_name_are_all_counted(engine: Engine, session: Session,
-                                                             directory: Directory) -> None:
+def test_parallel_guesses_at_an_unknown_name_are_all_counted(
+    engine: Engine, session: Session, directory: Directory
+) -> None:
     guess_in_parallel(engine, "nobody", GUESSES)
 
     assert session.get(UnknownLogin, "nobody").failed_attempts == GUESSES
@@ -88,8 +88,9 @@ def attempts(session: Session, username: str, password: str, times: int) -> tupl
     return answers, sleep.delays
 
 
-def test_an_unknown_name_is_answered_slowed_and_locked_like_a_wrong_password(session: Session,
-                                                                             school_user: User) -> None:
+def test_an_unknown_name_is_answered_slowed_and_locked_like_a_wrong_password(
+    session: Session, school_user: User
+) -> None:
     known = attempts(session, "gz.school", "wrong password", LOCK_AFTER_FAILURES + 2)
     unknown = attempts(session, "nobody", "wrong password", LOCK_AFTER_FAILURES + 2)
 
@@ -97,8 +98,9 @@ def test_an_unknown_name_is_answered_slowed_and_locked_like_a_wrong_password(ses
     assert known[0][-1] == (accounts.Outcome.LOCKED, "登录失败次数过多，请 15 分钟后再试")
 
 
-def test_an_unknown_name_costs_one_argon2_run_with_the_same_parameters(session: Session, school_user: User,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unknown_name_costs_one_argon2_run_with_the_same_parameters(
+    session: Session, school_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
     salts: list[str] = []
     real = accounts.hash_with_salt
 
@@ -133,16 +135,19 @@ def test_during_a_lock_the_right_password_looks_like_a_wrong_one(session: Sessio
 # --- 10. the password policy ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("password", "message"), [
-    ("short one", "密码至少需要 10 个字符"),
-    ("1234567890", "密码不能全是数字"),
-    ("aaaaaaaaaa", "密码不能由同一个字符重复组成"),
-    ("GZ.School-2026", "密码不能包含用户名"),
-    ("password12", "该密码过于常见"),
-    ("Woaini1314", "该密码过于常见"),
-    ("qq123456789", "该密码过于常见"),
-    ("a1234567890", "该密码过于常见"),
-])
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short one", "密码至少需要 10 个字符"),
+        ("1234567890", "密码不能全是数字"),
+        ("aaaaaaaaaa", "密码不能由同一个字符重复组成"),
+        ("GZ.School-2026", "密码不能包含用户名"),
+        ("password12", "该密码过于常见"),
+        ("Woaini1314", "该密码过于常见"),
+        ("qq123456789", "该密码过于常见"),
+        ("a1234567890", "该密码过于常见"),
+    ],
+)
 def test_weak_passwords_are_refused_saying_why(password: str, message: str) -> None:
     with pytest.raises(WeakPassword, match=message):
         check_policy(password, "gz.school")
@@ -154,10 +159,12 @@ def test_the_common_password_list_ships_with_the_package() -> None:
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_the_cli_and_the_accounts_module_give_the_same_message(reformboard, session: Session,
-                                                               directory: Directory) -> None:
-    code, _, err = reformboard("user", "add", "viewer", "--role", "province-viewer", "--password-stdin",
-                               stdin="password12\n")
+def test_the_cli_and_the_accounts_module_give_the_same_message(
+    reformboard, session: Session, directory: Directory
+) -> None:
+    code, _, err = reformboard(
+        "user", "add", "viewer", "--role", "province-viewer", "--password-stdin", stdin="password12\n"
+    )
     with pytest.raises(AccountError) as refused:  # what the 管理 page shows
         add_user(session, "viewer", UserRole.PROVINCE_VIEWER, by=ADMIN, password="password12")
 
@@ -174,21 +181,26 @@ def test_a_new_password_is_held_to_the_policy_too(session: Session, school_user:
 
 
 def version(session: Session) -> int:
-    return session.scalar(select(User.credential_version).where(User.username == "gz.school")
-                          .execution_options(populate_existing=True))
+    return session.scalar(
+        select(User.credential_version).where(User.username == "gz.school").execution_options(populate_existing=True)
+    )
 
 
 @pytest.mark.parametrize("change", ["password", "role", "school", "disabled"])
-def test_a_credential_change_raises_the_version(session: Session, school_user: User, directory: Directory,
-                                                change: str) -> None:
+def test_a_credential_change_raises_the_version(
+    session: Session, school_user: User, directory: Directory, change: str
+) -> None:
     before = version(session)
     if change == "password":
         set_password(session, "gz.school", "a brand new secret", by=ADMIN)
     elif change == "disabled":
         disable_user(session, "gz.school", by=ADMIN)
     else:  # no function changes these yet: an edit straight in the database counts too
-        values = {"role": UserRole.PROVINCE_VIEWER, "tenant_code": None} if change == "role" else {
-            "tenant_code": directory.other_school}
+        values = (
+            {"role": UserRole.PROVINCE_VIEWER, "tenant_code": None}
+            if change == "role"
+            else {"tenant_code": directory.other_school}
+        )
         session.execute(update(User).where(User.username == "gz.school").values(**values))
     session.commit()
 
@@ -206,14 +218,18 @@ def test_signing_in_and_failing_leave_the_version_alone(session: Session, school
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("change", ["password", "role", "school"])
-def test_a_credential_change_ends_a_signed_in_session(app: AppTest, session: Session,
-                                                      directory: Directory, change: str) -> None:
+def test_a_credential_change_ends_a_signed_in_session(
+    app: AppTest, session: Session, directory: Directory, change: str
+) -> None:
     assert shown(sign_in(app)) == [SIGNED_IN]
     if change == "password":
         set_password(session, "gz.school", "a brand new secret", by=ADMIN)
     else:
-        values = {"role": UserRole.PROVINCE_VIEWER, "tenant_code": None} if change == "role" else {
-            "tenant_code": directory.other_school}
+        values = (
+            {"role": UserRole.PROVINCE_VIEWER, "tenant_code": None}
+            if change == "role"
+            else {"tenant_code": directory.other_school}
+        )
         session.execute(update(User).where(User.username == "gz.school").values(**values))
     session.commit()
 

@@ -52,22 +52,35 @@ def as_app(app: Engine, statement: str) -> None:
         connection.execute(text(statement))
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE users SET role = 'province-admin' WHERE username = 'gz.school'",
-    "UPDATE users SET tenant_code = '4144010559' WHERE username = 'gz.school'",
-    "UPDATE users SET password_hash = 'forged' WHERE username = 'gz.school'",
-    "UPDATE users SET active = true",
-    "UPDATE users SET failed_attempts = 0, locked_until = NULL",
-    "INSERT INTO users (username, display_name, role, active, failed_attempts, created_at, credential_version) "
-    "VALUES ('intruder', '', 'province-admin', true, 0, now(), 0)",
-    "DELETE FROM users",
-    "UPDATE tenants SET unit_code = '4401'",
-    "SELECT password_hash FROM users",
-    "SELECT * FROM users",
-], ids=["role", "school", "hash", "re-enable", "reset-failures", "insert", "delete", "school-unit", "read-hash",
-        "read-all"])
-def test_the_app_role_cannot_rewrite_accounts_or_read_hashes(app: Engine, accounts: Directory,
-                                                              statement: str) -> None:
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE users SET role = 'province-admin' WHERE username = 'gz.school'",
+        "UPDATE users SET tenant_code = '4144010559' WHERE username = 'gz.school'",
+        "UPDATE users SET password_hash = 'forged' WHERE username = 'gz.school'",
+        "UPDATE users SET active = true",
+        "UPDATE users SET failed_attempts = 0, locked_until = NULL",
+        "INSERT INTO users (username, display_name, role, active, failed_attempts, created_at, credential_version) "
+        "VALUES ('intruder', '', 'province-admin', true, 0, now(), 0)",
+        "DELETE FROM users",
+        "UPDATE tenants SET unit_code = '4401'",
+        "SELECT password_hash FROM users",
+        "SELECT * FROM users",
+    ],
+    ids=[
+        "role",
+        "school",
+        "hash",
+        "re-enable",
+        "reset-failures",
+        "insert",
+        "delete",
+        "school-unit",
+        "read-hash",
+        "read-all",
+    ],
+)
+def test_the_app_role_cannot_rewrite_accounts_or_read_hashes(app: Engine, accounts: Directory, statement: str) -> None:
     with pytest.raises(DBAPIError, match="permission denied"):
         as_app(app, statement)
 
@@ -77,7 +90,9 @@ def test_the_app_role_reads_every_other_column_of_an_account(app: Engine, accoun
         users = list_users(session, by=CHIEF)
 
     assert [(user.username, user.role, user.active) for user in users] == [
-        ("chief", UserRole.PROVINCE_ADMIN, True), ("gz.school", UserRole.SCHOOL, True)]
+        ("chief", UserRole.PROVINCE_ADMIN, True),
+        ("gz.school", UserRole.SCHOOL, True),
+    ]
 
 
 def test_the_salt_function_hands_out_no_digest(app: Engine, session: Session, accounts: Directory) -> None:
@@ -89,8 +104,7 @@ def test_the_salt_function_hands_out_no_digest(app: Engine, session: Session, ac
     assert len(stored) - len(salt) > 40  # the 32-byte digest stayed in the database
 
 
-def test_signing_in_and_disabling_work_as_the_app_role(app: Engine, session: Session,
-                                                       accounts: Directory) -> None:
+def test_signing_in_and_disabling_work_as_the_app_role(app: Engine, session: Session, accounts: Directory) -> None:
     with Session(app) as unscoped, unscoped.begin():
         assert authenticate(unscoped, "gz.school", PASSWORD).outcome is Outcome.SIGNED_IN
         assert authenticate(unscoped, "gz.school", "wrong password", sleep=lambda _: None).outcome is Outcome.WRONG
@@ -102,18 +116,18 @@ def test_signing_in_and_disabling_work_as_the_app_role(app: Engine, session: Ses
 
 
 @pytest.mark.parametrize("change", ["add", "passwd"])
-def test_pages_may_not_add_accounts_or_set_passwords(app: Engine, accounts: Directory,
-                                                     change: str) -> None:
-    with pytest.raises(AccountError, match="须在服务器上用 reformboard user 命令完成"), \
-            scoped_transaction(app, CHIEF) as session:
+def test_pages_may_not_add_accounts_or_set_passwords(app: Engine, accounts: Directory, change: str) -> None:
+    with (
+        pytest.raises(AccountError, match="须在服务器上用 reformboard user 命令完成"),
+        scoped_transaction(app, CHIEF) as session,
+    ):
         if change == "add":
             add_user(session, "intruder", UserRole.PROVINCE_ADMIN, by=CHIEF, password="a strong secret phrase")
         else:
             set_password(session, "gz.school", "a strong secret phrase", by=CHIEF)
 
 
-def test_parallel_guesses_as_the_app_role_are_all_counted(app: Engine, session: Session,
-                                                          accounts: Directory) -> None:
+def test_parallel_guesses_as_the_app_role_are_all_counted(app: Engine, session: Session, accounts: Directory) -> None:
     guess_in_parallel(app, "gz.school", GUESSES)
 
     user = session.get(User, "gz.school", populate_existing=True)
@@ -121,16 +135,18 @@ def test_parallel_guesses_as_the_app_role_are_all_counted(app: Engine, session: 
     assert user.locked_until is not None
 
 
-def test_an_sso_sign_in_may_still_note_the_time_as_the_app_role(app: Engine, session: Session,
-                                                               accounts: Directory) -> None:
+def test_an_sso_sign_in_may_still_note_the_time_as_the_app_role(
+    app: Engine, session: Session, accounts: Directory
+) -> None:
     with Session(app) as unscoped, unscoped.begin():  # what dashboard.auth does for an SSO identity
         unscoped.get(User, "gz.school").last_login_at = datetime(2026, 11, 30, tzinfo=UTC)
 
     assert session.get(User, "gz.school").last_login_at == datetime(2026, 11, 30, tzinfo=UTC)
 
 
-def test_the_admin_page_offers_no_add_form_it_could_not_submit(app_url: URL, db_url: str, accounts: Directory,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_admin_page_offers_no_add_form_it_could_not_submit(
+    app_url: URL, db_url: str, accounts: Directory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", db_url)
     monkeypatch.setenv("REFORMBOARD_APP_DATABASE_URL", app_url.render_as_string(hide_password=False))
     page = AppTest.from_file(str(Path(ui.PAGES) / "admin.py"), default_timeout=60)

@@ -68,8 +68,17 @@ def test_eight_concurrent_loads_on_sqlite_all_land(sqlite_demo: str, tmp_path: P
     assert len(paths) == CONCURRENT_LOADS
     before = submission_count(sqlite_demo)
     env = {**os.environ, "REFORMBOARD_DATABASE_URL": sqlite_demo}
-    loads = [subprocess.Popen([sys.executable, "-m", "reformboard", "load", str(path)], cwd=ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for path in paths]
+    loads = [
+        subprocess.Popen(
+            [sys.executable, "-m", "reformboard", "load", str(path)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in paths
+    ]
     finished = [(*load.communicate(timeout=300), load.returncode) for load in loads]
 
     for out, err, returncode in finished:
@@ -79,7 +88,8 @@ def test_eight_concurrent_loads_on_sqlite_all_land(sqlite_demo: str, tmp_path: P
 
 
 def test_a_load_that_cannot_get_the_write_lock_says_to_retry_and_keeps_nothing(
-        sqlite_demo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    sqlite_demo: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     path = distinct_workbooks(tmp_path)[0]
     before = submission_count(sqlite_demo)
     monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 50)
@@ -117,10 +127,17 @@ PASSWORD = "correct horse battery"
 NO_LOCK_WAIT = {"sqlite": {"timeout": 0}, "postgresql": {"options": "-c lock_timeout=50"}}
 
 
-def test_a_refused_login_waits_after_its_transaction_has_ended(engine: Engine, session: Session,
-                                                                directory: Directory) -> None:
-    add_user(session, "gz.school", UserRole.SCHOOL, by=local_operator("tester"), tenant_code=directory.school,
-             password=PASSWORD)
+def test_a_refused_login_waits_after_its_transaction_has_ended(
+    engine: Engine, session: Session, directory: Directory
+) -> None:
+    add_user(
+        session,
+        "gz.school",
+        UserRole.SCHOOL,
+        by=local_operator("tester"),
+        tenant_code=directory.school,
+        password=PASSWORD,
+    )
     session.commit()
     waits: list[float] = []
 

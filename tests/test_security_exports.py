@@ -41,8 +41,7 @@ EVIDENCE_COLUMN = 5  # 佐证材料
 
 def with_evidence(text: str, item_id: str = "3.1"):
     report = wust_report()
-    return replace(report, items=tuple(replace(i, evidence=text) if i.item_id == item_id else i
-                                       for i in report.items))
+    return replace(report, items=tuple(replace(i, evidence=text) if i.item_id == item_id else i for i in report.items))
 
 
 def sheet_of(entry, rulebook=RULEBOOK) -> openpyxl.Workbook:
@@ -55,6 +54,7 @@ def strings(ws) -> dict[str, tuple[object, str]]:
 
 
 # --- 1. formula injection -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", FORMULA_LIKE)
 def test_a_schools_evidence_is_written_into_the_verification_sheet_as_text(text):
@@ -96,18 +96,25 @@ def test_a_formula_in_a_filled_template_is_text():
 
 def ods(texts: list[str]) -> bytes:
     """A one-column OpenDocument spreadsheet: an upload that annotate() rebuilds cell by cell."""
-    rows = "".join('<table:table-row><table:table-cell office:value-type="string">'
-                   f'<text:p>{t}</text:p></table:table-cell></table:table-row>' for t in texts)
+    rows = "".join(
+        '<table:table-row><table:table-cell office:value-type="string">'
+        f"<text:p>{t}</text:p></table:table-cell></table:table-row>"
+        for t in texts
+    )
     office = "urn:oasis:names:tc:opendocument:xmlns"
-    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}:office:1.0" '
-               f'xmlns:table="{office}:table:1.0" xmlns:text="{office}:text:1.0" office:version="1.2">'
-               f'<office:body><office:spreadsheet><table:table table:name="学校信息">{rows}</table:table>'
-               '</office:spreadsheet></office:body></office:document-content>')
-    manifest = (f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="{office}:manifest:1.0" '
-                'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                '</manifest:manifest>')
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="{office}:office:1.0" '
+        f'xmlns:table="{office}:table:1.0" xmlns:text="{office}:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="学校信息">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="{office}:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
@@ -125,6 +132,7 @@ def test_an_annotated_copy_rebuilt_from_an_ods_keeps_formulas_as_text():
 
 # --- 2. control characters: stripped on the way in, harmless on the way out -----------------------
 
+
 def upload_with_evidence(raw: bytes) -> bytes:
     """The filled template with item 3.1's evidence cell holding `raw` as written in the sheet's XML."""
     data = fill_template(with_evidence("MARKER"), RULEBOOK, RULEBOOK.campaign)
@@ -135,8 +143,11 @@ def upload_with_evidence(raw: bytes) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("raw", [b"A\x01B", b"A&#1;B", b"A_x0001_B", b"A\x1b[31mB\xc2\x9b"],
-                         ids=["raw-byte", "character-reference", "excel-escape", "terminal-escape"])
+@pytest.mark.parametrize(
+    "raw",
+    [b"A\x01B", b"A&#1;B", b"A_x0001_B", b"A\x1b[31mB\xc2\x9b"],
+    ids=["raw-byte", "character-reference", "excel-escape", "terminal-escape"],
+)
 def test_control_characters_in_an_upload_are_removed_with_a_note_naming_the_cell(raw):
     result = read_workbook(upload_with_evidence(raw), "x.xlsx", RULEBOOK, today=TODAY)
 
@@ -158,8 +169,11 @@ def test_control_characters_typed_by_inspectors_are_removed_with_a_note_naming_t
 
 def test_writers_survive_control_characters_in_stored_text():
     entry = wust_entry()
-    entry = replace(entry, report=with_evidence("佐证\x01材料\x1b"),
-                    context=replace(entry.context, school_name="某\x07大学\u202e", unit="单位\x00"))
+    entry = replace(
+        entry,
+        report=with_evidence("佐证\x01材料\x1b"),
+        context=replace(entry.context, school_name="某\x07大学\u202e", unit="单位\x00"),
+    )
     ws = sheet_of(entry)[verification.SHEET]
     assert ws.cell(EVIDENCE_ROW, EVIDENCE_COLUMN).value == "佐证材料"
     assert "某大学" in ws.cell(1, 1).value
@@ -169,7 +183,9 @@ def test_writers_survive_control_characters_in_stored_text():
     summary = province_summary(RULEBOOK, RULEBOOK.campaign, [SummaryRow("4144010001", "某\x01大学", "单位\x02", None)])
     assert openpyxl.load_workbook(io.BytesIO(summary)).worksheets[0]["C4"].value == "某大学"
     copy = annotate(ods(["甲"]), [note("“乙\x01”有误", sheet="学校信息", cell="A1")])
-    assert openpyxl.load_workbook(io.BytesIO(copy))[LIST_SHEET]["C3"].value == "“乙”有误"  # under the preface and the header
+    assert (
+        openpyxl.load_workbook(io.BytesIO(copy))[LIST_SHEET]["C3"].value == "“乙”有误"
+    )  # under the preface and the header
 
 
 def test_zip_members_stay_short_enough_to_unpack(tmp_path):
@@ -185,6 +201,7 @@ def test_zip_members_stay_short_enough_to_unpack(tmp_path):
 
 
 # --- through the command line, on both databases ---------------------------------------------------
+
 
 def a_submitted_school(capsys) -> str:
     return next(s["tenant"] for s in score_json(capsys) if s["verdict"] != "未提交")
@@ -212,7 +229,7 @@ def test_one_schools_control_characters_do_not_block_the_provinces_exports(demo_
 
 def test_score_prints_no_terminal_escapes_and_neutralises_csv_fields(demo_db, capsys):
     code = a_submitted_school(capsys)
-    tamper(demo_db, code, "=HYPERLINK(\"http://evil.example\")\x1b[2J\u202e", "材料")
+    tamper(demo_db, code, '=HYPERLINK("http://evil.example")\x1b[2J\u202e', "材料")
 
     for fmt in ("table", "csv", "json"):
         assert main(["score", "--format", fmt]) == 0

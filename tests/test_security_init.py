@@ -44,8 +44,10 @@ def deployment(postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch)
         connection.exec_driver_sql(f"CREATE ROLE {owner_name} LOGIN CREATEROLE PASSWORD 'owner-{suffix}'")
         connection.exec_driver_sql(f"CREATE DATABASE {database} OWNER {owner_name}")
     base = admin.url.set(database=database)
-    found = Deployment(owner=base.set(username=owner_name, password=f"owner-{suffix}"),
-                       app=base.set(username=app_name, password=f"app-secret-{secrets.token_urlsafe(12)}"))
+    found = Deployment(
+        owner=base.set(username=owner_name, password=f"owner-{suffix}"),
+        app=base.set(username=app_name, password=f"app-secret-{secrets.token_urlsafe(12)}"),
+    )
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", found.owner.render_as_string(hide_password=False))
     monkeypatch.setenv("REFORMBOARD_APP_DATABASE_URL", found.app.render_as_string(hide_password=False))
     yield found
@@ -63,7 +65,8 @@ def sql_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
 
 
 def test_init_runs_again_with_a_createrole_owner_without_showing_a_password(
-        deployment: Deployment, capsys: pytest.CaptureFixture[str], sql_log: pytest.LogCaptureFixture) -> None:
+    deployment: Deployment, capsys: pytest.CaptureFixture[str], sql_log: pytest.LogCaptureFixture
+) -> None:
     assert main(["init"]) == 0
     assert main(["init"]) == 0  # after an upgrade
 
@@ -93,9 +96,17 @@ def test_the_owner_signs_its_own_scope_under_forced_row_level_security(deploymen
         with scoped_transaction(owner, CHIEF) as session:
             add_unit(session, "4401", "广州市团委", UnitKind.CITY)
             add_school(session, "4144010558", "广州示范大学", "4401", "本科")
-            record_submission(session, tenant_code="4144010558", campaign_id=load_rulebook().campaign.id,
-                              filename="a.xlsx", raw=b"a", uploader="cli", uploaded_at=datetime.now(UTC),
-                              report=None, problems=[])
+            record_submission(
+                session,
+                tenant_code="4144010558",
+                campaign_id=load_rulebook().campaign.id,
+                filename="a.xlsx",
+                raw=b"a",
+                uploader="cli",
+                uploaded_at=datetime.now(UTC),
+                report=None,
+                problems=[],
+            )
         with scoped_transaction(owner, CHIEF) as session:
             assert session.scalar(select(func.count()).select_from(Submission)) == 1
     finally:
@@ -103,13 +114,19 @@ def test_the_owner_signs_its_own_scope_under_forced_row_level_security(deploymen
 
 
 def test_a_failing_init_names_the_role_but_not_its_password(
-        deployment: Deployment, postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str], sql_log: pytest.LogCaptureFixture) -> None:
+    deployment: Deployment,
+    postgres_server: PostgresServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    sql_log: pytest.LogCaptureFixture,
+) -> None:
     # The server's superuser as the "app role": a CREATEROLE owner may not alter it.
     superuser = postgres_server.admin.url.username
     password = f"never-shown-{secrets.token_urlsafe(12)}"
-    monkeypatch.setenv("REFORMBOARD_APP_DATABASE_URL", deployment.app.set(username=superuser, password=password)
-                       .render_as_string(hide_password=False))
+    monkeypatch.setenv(
+        "REFORMBOARD_APP_DATABASE_URL",
+        deployment.app.set(username=superuser, password=password).render_as_string(hide_password=False),
+    )
 
     assert main(["init"]) == 1
 

@@ -42,10 +42,17 @@ A_NAME, B_NAME = "广州示范大学", "广州职业技术学院"  # the directo
 def submit(session: Session, code: str, name: str) -> Submission:
     report = minimal_compliant_report()
     report = replace(report, school=replace(report.school, code=code, name=name))
-    outcome = ingest(session, data=fill_template(report, RULEBOOK, RULEBOOK.campaign), filename=f"{code}.xlsx",
-                     principal=local_operator("test"), campaign=RULEBOOK.campaign, rulebook=RULEBOOK,
-                     limits=Settings.from_env().limits(), target_tenant=code,
-                     now=datetime(2020, 10, 31, 2, tzinfo=UTC))
+    outcome = ingest(
+        session,
+        data=fill_template(report, RULEBOOK, RULEBOOK.campaign),
+        filename=f"{code}.xlsx",
+        principal=local_operator("test"),
+        campaign=RULEBOOK.campaign,
+        rulebook=RULEBOOK,
+        limits=Settings.from_env().limits(),
+        target_tenant=code,
+        now=datetime(2020, 10, 31, 2, tzinfo=UTC),
+    )
     assert outcome.accepted, outcome.problems
     session.commit()
     return session.get(Submission, outcome.submission_id)
@@ -60,8 +67,7 @@ def schools(session: Session, directory: Directory) -> tuple[Submission, Submiss
 def filled_sheet(session: Session, code: str, edit=None) -> bytes:
     """The school's exported sheet with two results and the signature filled in, then `edit(wb)`."""
     [entry] = verification_inputs(session, PROVINCE, RULEBOOK, RULEBOOK.campaign, AS_OF, [code]).entries
-    wb = openpyxl.load_workbook(io.BytesIO(verification_sheet(entry.context, RULEBOOK, entry.report,
-                                                              entry.assessment)))
+    wb = openpyxl.load_workbook(io.BytesIO(verification_sheet(entry.context, RULEBOOK, entry.report, entry.assessment)))
     ws = wb[verification.SHEET]
     for item_id, word in (("1.1", "符合"), ("3.1", "不符合")):
         ws.cell(verification.item_row(IDS.index(item_id)), verification.RESULT_COLUMN, word)
@@ -86,12 +92,15 @@ def tamper(wb: openpyxl.Workbook, *, digests: bool, reprint: bool = False, **fac
         ws.cell(*verification.SUBMISSION_FACT).value = f"提交编号：{cells['submission_id'].value}"
         cells["header_digest"].value = verification.header_digest(ws)
     if digests:
-        cells[verification.META_DIGEST].value = verification.meta_digest(meta.iter_rows(min_col=1, max_col=3, values_only=True))
+        cells[verification.META_DIGEST].value = verification.meta_digest(
+            meta.iter_rows(min_col=1, max_col=3, values_only=True)
+        )
 
 
 def load(session: Session, data: bytes) -> InspectionOutcome:
-    outcome = load_inspection(session, data, principal=ADMIN, campaign=RULEBOOK.campaign,
-                              limits=Settings.from_env().limits())
+    outcome = load_inspection(
+        session, data, principal=ADMIN, campaign=RULEBOOK.campaign, limits=Settings.from_env().limits()
+    )
     session.commit()
     return outcome
 
@@ -115,31 +124,44 @@ def test_the_untouched_sheet_is_stored_against_its_own_submission(session, direc
 
 def test_editing_only_the_hidden_metadata_to_name_another_school_is_refused(session, directory, schools):
     a, _ = schools
-    data = filled_sheet(session, directory.school, lambda wb: tamper(
-        wb, digests=False, school_code=directory.other_school, school_name=B_NAME))
+    data = filled_sheet(
+        session,
+        directory.school,
+        lambda wb: tamper(wb, digests=False, school_code=directory.other_school, school_name=B_NAME),
+    )
     message = refusal(load(session, data))
     assert "隐藏的校验信息（_meta）被改动" in message
     assert f"这份核查表是为{A_NAME}（{directory.school}）的提交 {a.id} 导出的" in message
     assert stored_results(session) == 0
 
 
-def test_a_recomputed_digest_does_not_move_a_sheet_to_a_school_its_submission_is_not_of(session, directory,
-                                                                                          schools):
+def test_a_recomputed_digest_does_not_move_a_sheet_to_a_school_its_submission_is_not_of(session, directory, schools):
     a, _ = schools
-    data = filled_sheet(session, directory.school, lambda wb: tamper(
-        wb, digests=True, reprint=True, school_code=directory.other_school, school_name=B_NAME))
+    data = filled_sheet(
+        session,
+        directory.school,
+        lambda wb: tamper(wb, digests=True, reprint=True, school_code=directory.other_school, school_name=B_NAME),
+    )
     message = refusal(load(session, data))
     assert f"提交 {a.id} 是{A_NAME}（{directory.school}）的，不是{B_NAME}（{directory.other_school}）的" in message
     assert f"这份核查表是为{A_NAME}（{directory.school}）的提交 {a.id} 导出的" in message
     assert stored_results(session) == 0
 
 
-def test_metadata_naming_another_schools_own_submission_is_refused_by_the_printed_title(session, directory,
-                                                                                       schools):
+def test_metadata_naming_another_schools_own_submission_is_refused_by_the_printed_title(session, directory, schools):
     a, b = schools
-    data = filled_sheet(session, directory.school, lambda wb: tamper(
-        wb, digests=True, school_code=directory.other_school, school_name=B_NAME,
-        submission_id=str(b.id), submission_sha256=b.sha256))
+    data = filled_sheet(
+        session,
+        directory.school,
+        lambda wb: tamper(
+            wb,
+            digests=True,
+            school_code=directory.other_school,
+            school_name=B_NAME,
+            submission_id=str(b.id),
+            submission_sha256=b.sha256,
+        ),
+    )
     message = refusal(load(session, data))
     assert f"表头写明这份核查表是为{A_NAME}（{directory.school}）的提交 {a.id} 导出的" in message
     assert f"隐藏信息却写{B_NAME}（{directory.other_school}）的提交 {b.id}" in message
@@ -147,8 +169,9 @@ def test_metadata_naming_another_schools_own_submission_is_refused_by_the_printe
 
 
 def test_a_submission_id_the_campaign_does_not_hold_is_refused(session, directory, schools):
-    data = filled_sheet(session, directory.school, lambda wb: tamper(wb, digests=True, reprint=True,
-                                                                      submission_id="999999"))
+    data = filled_sheet(
+        session, directory.school, lambda wb: tamper(wb, digests=True, reprint=True, submission_id="999999")
+    )
     message = refusal(load(session, data))
     assert f"核查表写明是为{A_NAME}（{directory.school}）的提交 999999 导出的，但本批次没有这次提交" in message
     assert stored_results(session) == 0
@@ -156,8 +179,7 @@ def test_a_submission_id_the_campaign_does_not_hold_is_refused(session, director
 
 def test_a_file_digest_that_is_not_the_submissions_is_refused(session, directory, schools):
     a, b = schools
-    data = filled_sheet(session, directory.school, lambda wb: tamper(wb, digests=True,
-                                                                      submission_sha256=b.sha256))
+    data = filled_sheet(session, directory.school, lambda wb: tamper(wb, digests=True, submission_sha256=b.sha256))
     message = refusal(load(session, data))
     assert f"核查表记录的文件校验码与{A_NAME}（{directory.school}）的提交 {a.id} 的文件不符" in message
     assert stored_results(session) == 0
@@ -184,5 +206,4 @@ def test_load_inspection_refuses_a_sheet_whose_metadata_names_another_school(dem
     out = capsys.readouterr().out
     assert "已拒收" in out and f"{school['school']}（{school['tenant']}）的提交" in out
     after = {s["tenant"]: s for s in score_json(capsys)}
-    assert all(item["onsite"] is None for code in (school["tenant"], other["tenant"])
-               for item in after[code]["items"])
+    assert all(item["onsite"] is None for code in (school["tenant"], other["tenant"]) for item in after[code]["items"])

@@ -52,19 +52,32 @@ def hostile_report(code: str) -> SchoolReport:
     """A compliant report whose school-level graduate union bears the hostile name."""
     report = minimal_compliant_report()
     return replace(
-        report, school=replace(report.school, code=code, name=SCHOOL_NAME),
-        organisations=tuple(replace(o, name=ORGANISATION) if o.name == GRADUATE_UNION else o
-                            for o in report.organisations),
-        staff=tuple(replace(s, organisation=ORGANISATION) if s.organisation == GRADUATE_UNION else s
-                    for s in report.staff),
-        meetings=tuple(replace(m, organisation=ORGANISATION) if m.organisation == GRADUATE_UNION else m
-                       for m in report.meetings))
+        report,
+        school=replace(report.school, code=code, name=SCHOOL_NAME),
+        organisations=tuple(
+            replace(o, name=ORGANISATION) if o.name == GRADUATE_UNION else o for o in report.organisations
+        ),
+        staff=tuple(
+            replace(s, organisation=ORGANISATION) if s.organisation == GRADUATE_UNION else s for s in report.staff
+        ),
+        meetings=tuple(
+            replace(m, organisation=ORGANISATION) if m.organisation == GRADUATE_UNION else m for m in report.meetings
+        ),
+    )
 
 
 def _upload(session: Session, code: str, data: bytes, filename: str, day: int) -> None:
-    ingest(session, data=data, filename=filename, principal=local_operator("test"), campaign=RULEBOOK.campaign,
-           rulebook=RULEBOOK, limits=Settings.from_env().limits(), target_tenant=code,
-           now=datetime(2020, 10, day, 2, tzinfo=UTC))
+    ingest(
+        session,
+        data=data,
+        filename=filename,
+        principal=local_operator("test"),
+        campaign=RULEBOOK.campaign,
+        rulebook=RULEBOOK,
+        limits=Settings.from_env().limits(),
+        target_tenant=code,
+        now=datetime(2020, 10, day, 2, tzinfo=UTC),
+    )
 
 
 @pytest.fixture
@@ -78,9 +91,14 @@ def hostile(session: Session, directory: Directory) -> str:
     add_user(session, ADMIN, UserRole.PROVINCE_ADMIN, by=operator, display_name=HOSTILE, password=PASSWORD)
     admin = Principal(username=ADMIN, role=UserRole.PROVINCE_ADMIN)
     override_verdict(session, admin, RULEBOOK.campaign, code, Verdict.PASSED, REASON)
-    save_onsite_results(session, tenant_code=code, campaign_id=RULEBOOK.campaign.id, submission_id=None,
-                        results=[OnsiteResult("1.1", "符合", HOSTILE, INSPECTORS, date(2020, 11, 2))],
-                        source_sha256="0" * 64)
+    save_onsite_results(
+        session,
+        tenant_code=code,
+        campaign_id=RULEBOOK.campaign.id,
+        submission_id=None,
+        results=[OnsiteResult("1.1", "符合", HOSTILE, INSPECTORS, date(2020, 11, 2))],
+        source_sha256="0" * 64,
+    )
     session.commit()
     return code
 
@@ -105,8 +123,11 @@ def school_page(db_url: str, code: str, monkeypatch: pytest.MonkeyPatch) -> AppT
 def shown_as_markdown(at: AppTest) -> list[str]:
     """Every string of the page that Streamlit renders as Markdown."""
     kinds = ("markdown", "caption", "info", "success", "warning", "error", "title", "subheader")
-    return ([str(e.value) for kind in kinds for e in at.get(kind)]
-            + [e.label for e in at.expander] + [m.label for m in at.metric])
+    return (
+        [str(e.value) for kind in kinds for e in at.get(kind)]
+        + [e.label for e in at.expander]
+        + [m.label for m in at.metric]
+    )
 
 
 def test_every_hostile_string_reaches_the_school_page_escaped(db_url, hostile, monkeypatch):
@@ -137,8 +158,9 @@ def test_the_escape_makes_every_markdown_character_literal():
 
 
 @pytest.mark.browser
-def test_the_province_admin_sees_no_link_and_fetches_nothing_from_the_hostile_host(db_url, hostile, page: Page,
-                                                                                    tmp_path: Path):
+def test_the_province_admin_sees_no_link_and_fetches_nothing_from_the_hostile_host(
+    db_url, hostile, page: Page, tmp_path: Path
+):
     requested: list[str] = []
 
     def record(request: Request) -> None:

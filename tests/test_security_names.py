@@ -25,8 +25,9 @@ BAD_NAMES = [  # name, what the refusal says
 
 
 @pytest.mark.parametrize(("name", "refusal"), BAD_NAMES)
-def test_a_bad_school_name_is_refused_with_a_message_and_nothing_stored(reformboard, session: Session,
-                                                                        directory: Directory, name, refusal):
+def test_a_bad_school_name_is_refused_with_a_message_and_nothing_stored(
+    reformboard, session: Session, directory: Directory, name, refusal
+):
     code, _, err = reformboard("tenant", "add", "4144010600", name, "--unit", directory.unit)
 
     assert code == 1 and refusal in err
@@ -62,8 +63,9 @@ def test_the_full_width_twin_of_a_code_on_record_is_refused(reformboard, session
     assert session.scalars(select(Tenant.code).where(Tenant.name == "另一所大学")).all() == []
 
 
-def test_a_full_width_unit_code_is_stored_in_ascii_and_its_twin_refused(reformboard, session: Session,
-                                                                        directory: Directory):
+def test_a_full_width_unit_code_is_stored_in_ascii_and_its_twin_refused(
+    reformboard, session: Session, directory: Directory
+):
     assert reformboard("tenant", "add-unit", "４４０３", "深圳市团委", "--kind", "地市团委")[0] == 0
     assert session.get(Unit, "4403").name == "深圳市团委"
     code, _, err = reformboard("tenant", "add-unit", "４４０１", "又一个团委", "--kind", "地市团委")
@@ -73,10 +75,12 @@ def test_a_full_width_unit_code_is_stored_in_ascii_and_its_twin_refused(reformbo
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-def test_a_school_added_under_a_full_width_unit_code_is_filed_under_the_unit(reformboard, session: Session,
-                                                                            directory: Directory):
-    code, out, _ = reformboard("tenant", "add", "4144010600", "广州新大学",
-                               "--unit", directory.unit.translate(FULL_WIDTH))
+def test_a_school_added_under_a_full_width_unit_code_is_filed_under_the_unit(
+    reformboard, session: Session, directory: Directory
+):
+    code, out, _ = reformboard(
+        "tenant", "add", "4144010600", "广州新大学", "--unit", directory.unit.translate(FULL_WIDTH)
+    )
 
     assert code == 0 and "主管单位：广州市团委" in out
     assert session.get(Tenant, "4144010600").unit_code == directory.unit
@@ -89,37 +93,62 @@ def test_a_units_schools_are_listed_by_its_full_width_code(reformboard, director
 
 
 @pytest.mark.parametrize("attachment", ["--tenant", "--unit"])
-def test_an_account_attached_by_a_full_width_code_is_stored_in_ascii(reformboard, session: Session,
-                                                                     directory: Directory, attachment):
+def test_an_account_attached_by_a_full_width_code_is_stored_in_ascii(
+    reformboard, session: Session, directory: Directory, attachment
+):
     role, ascii_code = ("school", directory.school) if attachment == "--tenant" else ("unit", directory.unit)
-    code, out, _ = reformboard("user", "add", "new.user", "--role", role, attachment,
-                               ascii_code.translate(FULL_WIDTH), "--password-stdin", stdin="correct horse battery\n")
+    code, out, _ = reformboard(
+        "user",
+        "add",
+        "new.user",
+        "--role",
+        role,
+        attachment,
+        ascii_code.translate(FULL_WIDTH),
+        "--password-stdin",
+        stdin="correct horse battery\n",
+    )
 
     assert code == 0 and f"，{ascii_code}）" in out
     user = get_user(session, "new.user")
     assert (user.tenant_code or user.unit_code) == ascii_code
 
 
-@pytest.mark.parametrize(("attachment", "typed", "refusal"), [
-    ("--tenant", "４１４４０", "学校标识码应为10位数字，收到“４１４４０”"),
-    ("--unit", "４４０１號", "单位代码应为 1–20 位字母或数字，收到“４４０１號”"),
-])
-def test_an_account_attached_by_a_malformed_code_is_refused_in_chinese(reformboard, session: Session,
-                                                                       directory: Directory, attachment, typed,
-                                                                       refusal):
+@pytest.mark.parametrize(
+    ("attachment", "typed", "refusal"),
+    [
+        ("--tenant", "４１４４０", "学校标识码应为10位数字，收到“４１４４０”"),
+        ("--unit", "４４０１號", "单位代码应为 1–20 位字母或数字，收到“４４０１號”"),
+    ],
+)
+def test_an_account_attached_by_a_malformed_code_is_refused_in_chinese(
+    reformboard, session: Session, directory: Directory, attachment, typed, refusal
+):
     role = "school" if attachment == "--tenant" else "unit"
-    code, _, err = reformboard("user", "add", "new.user", "--role", role, attachment, typed, "--password-stdin",
-                               stdin="correct horse battery\n")
+    code, _, err = reformboard(
+        "user",
+        "add",
+        "new.user",
+        "--role",
+        role,
+        attachment,
+        typed,
+        "--password-stdin",
+        stdin="correct horse battery\n",
+    )
 
     assert code == 1 and refusal in err
     assert get_user(session, "new.user") is None
 
 
-def test_an_imported_list_with_a_bad_name_is_refused_row_by_row(reformboard, session: Session,
-                                                                directory: Directory, tmp_path: Path):
-    path = school_list(tmp_path / "名单.xlsx",
-                       ("4144010600", "广州新大学", "广州市团委", "本科"),
-                       ("4144010601", "广州\u202e学大", "广州市团委", "本科"))
+def test_an_imported_list_with_a_bad_name_is_refused_row_by_row(
+    reformboard, session: Session, directory: Directory, tmp_path: Path
+):
+    path = school_list(
+        tmp_path / "名单.xlsx",
+        ("4144010600", "广州新大学", "广州市团委", "本科"),
+        ("4144010601", "广州\u202e学大", "广州市团委", "本科"),
+    )
 
     code, _, err = reformboard("tenant", "import", str(path))
 

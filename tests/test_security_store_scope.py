@@ -31,9 +31,16 @@ def accepted(session: Session, directory: Directory) -> dict[str, Submission]:
     found = {}
     for code in (directory.school, directory.other_school):
         found[code], _ = record_submission(
-            session, tenant_code=code, campaign_id=directory.campaign.id, filename=f"{code}.xlsx",
-            raw=code.encode(), uploader="school", uploaded_at=datetime(2026, 11, 1, tzinfo=UTC),
-            report=minimal_compliant_report(), problems=[])
+            session,
+            tenant_code=code,
+            campaign_id=directory.campaign.id,
+            filename=f"{code}.xlsx",
+            raw=code.encode(),
+            uploader="school",
+            uploaded_at=datetime(2026, 11, 1, tzinfo=UTC),
+            report=minimal_compliant_report(),
+            problems=[],
+        )
         audit(session, "school", "upload", code)
     session.commit()
     return found
@@ -48,7 +55,8 @@ def refusals(session: Session) -> list[tuple[str, str | None]]:
 
 
 def test_another_schools_report_is_refused_and_the_attempt_audited(
-        session: Session, directory: Directory, accepted: dict[str, Submission]) -> None:
+    session: Session, directory: Directory, accepted: dict[str, Submission]
+) -> None:
     me = school_of(directory.school)
     theirs = accepted[directory.other_school].id
 
@@ -60,28 +68,31 @@ def test_another_schools_report_is_refused_and_the_attempt_audited(
     assert load_report(session, me, accepted[directory.school].id).staff  # its own, names and all
 
 
-def test_another_schools_history_is_refused(session: Session, directory: Directory,
-                                            accepted: dict[str, Submission]) -> None:
+def test_another_schools_history_is_refused(
+    session: Session, directory: Directory, accepted: dict[str, Submission]
+) -> None:
     me = school_of(directory.school)
 
     with pytest.raises(AccessDenied):
         history(session, me, directory.other_school, directory.campaign.id)
     assert [s.id for s in history(session, me, directory.school, directory.campaign.id)] == [
-        accepted[directory.school].id]
+        accepted[directory.school].id
+    ]
 
 
 def test_standings_refuse_a_school_outside_the_scope_and_default_to_it(
-        session: Session, directory: Directory, accepted: dict[str, Submission]) -> None:
+    session: Session, directory: Directory, accepted: dict[str, Submission]
+) -> None:
     me, rulebook = school_of(directory.school), load_rulebook()
 
     with pytest.raises(AccessDenied):
         standings(session, me, rulebook, directory.campaign, AS_OF, [directory.school, directory.other_school])
-    assert [s.school.code for s in standings(session, me, rulebook, directory.campaign, AS_OF)] == [
-        directory.school]
+    assert [s.school.code for s in standings(session, me, rulebook, directory.campaign, AS_OF)] == [directory.school]
 
 
 def test_verification_inputs_refuse_a_school_outside_the_scope_and_default_to_it(
-        session: Session, directory: Directory, accepted: dict[str, Submission]) -> None:
+    session: Session, directory: Directory, accepted: dict[str, Submission]
+) -> None:
     me, rulebook = school_of(directory.school), load_rulebook()
 
     with pytest.raises(AccessDenied):
@@ -90,19 +101,23 @@ def test_verification_inputs_refuse_a_school_outside_the_scope_and_default_to_it
     assert [entry.context.school_code for entry in inputs.entries] == [directory.school]
 
 
-def test_the_audit_log_is_read_within_the_scope(session: Session, directory: Directory,
-                                                accepted: dict[str, Submission]) -> None:
+def test_the_audit_log_is_read_within_the_scope(
+    session: Session, directory: Directory, accepted: dict[str, Submission]
+) -> None:
     me = school_of(directory.school)
 
     with pytest.raises(AccessDenied):
         audit_entries(session, me, tenant_code=directory.other_school)
     assert {e.tenant_code for e in audit_entries(session, me)} == {directory.school}
     assert {e.tenant_code for e in audit_entries(session, PROVINCE, action="upload")} == {
-        directory.school, directory.other_school}
+        directory.school,
+        directory.other_school,
+    }
 
 
-def test_a_unit_sees_its_own_schools_only(session: Session, directory: Directory,
-                                          accepted: dict[str, Submission]) -> None:
+def test_a_unit_sees_its_own_schools_only(
+    session: Session, directory: Directory, accepted: dict[str, Submission]
+) -> None:
     elsewhere = Principal("sz.unit", UserRole.UNIT, unit_code="4403")
 
     with pytest.raises(AccessDenied):

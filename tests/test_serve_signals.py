@@ -60,8 +60,14 @@ def test_serve_stops_its_board_and_frees_the_port(stop: signal.Signals, tmp_path
     env = {**os.environ, "REFORMBOARD_DATABASE_URL": f"sqlite:///{tmp_path / 'board.db'}"}
     with (tmp_path / "serve.log").open("wb") as log:
         # A session of its own, so whatever this test leaves running can be stopped as a group.
-        serve = subprocess.Popen([sys.executable, "-m", "reformboard", "serve", "--port", str(port)], env=env,
-                                 cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "reformboard", "serve", "--port", str(port)],
+            env=env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_until(lambda: listening(port), STARTUP_SECONDS, "the board did not answer")
         [board] = children(serve.pid)

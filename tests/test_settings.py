@@ -34,8 +34,11 @@ def readme_environment_table() -> set[str]:
 
 
 def package_sources() -> list[Path]:
-    folders = [folder for folder in ROOT.iterdir()
-               if folder.is_dir() and folder.name not in NOT_PACKAGE and not folder.name.startswith(".")]
+    folders = [
+        folder
+        for folder in ROOT.iterdir()
+        if folder.is_dir() and folder.name not in NOT_PACKAGE and not folder.name.startswith(".")
+    ]
     return [path.relative_to(ROOT) for folder in folders for path in folder.rglob("*.py")]
 
 
@@ -61,8 +64,12 @@ def test_no_other_module_reads_the_environment() -> None:
 
 def test_the_environment_names_the_database_and_the_app_role() -> None:
     settings = Settings.from_env({"REFORMBOARD_DATABASE_URL": "sqlite:////srv/rb/board.db"})
-    with_app_role = Settings.from_env({"REFORMBOARD_DATABASE_URL": "postgresql://owner@db/rb",
-                                       "REFORMBOARD_APP_DATABASE_URL": "postgresql://app@db/rb"})
+    with_app_role = Settings.from_env(
+        {
+            "REFORMBOARD_DATABASE_URL": "postgresql://owner@db/rb",
+            "REFORMBOARD_APP_DATABASE_URL": "postgresql://app@db/rb",
+        }
+    )
 
     assert settings.database_url == settings.board_database_url == "sqlite:////srv/rb/board.db"
     assert with_app_role.database_url == "postgresql://owner@db/rb"

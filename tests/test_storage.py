@@ -36,53 +36,129 @@ WORKBOOK = b"PK\x03\x04 a workbook's bytes"
 def sample_report(code: str = "4144010558", staff_count: int = 3) -> SchoolReport:
     """A report using every kind of value the schema has: enums, dates, None, floats, flags, tuples."""
     staff = [
-        StaffMember(name="张三", student_no="2018001", organisation="校学生会", title="执行主席",
-                    political=Political.PARTY, rank_percent=12.5, failed_courses=0, college_experience=True,
-                    trained=True, zhtj_registered=True, ivolunteer_registered=False, source="工作人员名单!A5"),
-        StaffMember(name="李四", student_no="2019002", organisation="校学生会", title="部长",
-                    department="学习部", political=Political.LEAGUE, rank_percent=30.0, source="工作人员名单!A6"),
-        StaffMember(name="王五", student_no="2020003", organisation="校研究生会", title="干事",
-                    department="权益部", source="工作人员名单!A7"),
+        StaffMember(
+            name="张三",
+            student_no="2018001",
+            organisation="校学生会",
+            title="执行主席",
+            political=Political.PARTY,
+            rank_percent=12.5,
+            failed_courses=0,
+            college_experience=True,
+            trained=True,
+            zhtj_registered=True,
+            ivolunteer_registered=False,
+            source="工作人员名单!A5",
+        ),
+        StaffMember(
+            name="李四",
+            student_no="2019002",
+            organisation="校学生会",
+            title="部长",
+            department="学习部",
+            political=Political.LEAGUE,
+            rank_percent=30.0,
+            source="工作人员名单!A6",
+        ),
+        StaffMember(
+            name="王五",
+            student_no="2020003",
+            organisation="校研究生会",
+            title="干事",
+            department="权益部",
+            source="工作人员名单!A7",
+        ),
     ]
-    staff += [StaffMember(name=f"成员{n}", student_no=f"21{n:05d}", organisation="计算机学院学生会",
-                          title="干事", department="宣传部", political=Political.MASSES,
-                          source=f"工作人员名单!A{8 + n}")
-              for n in range(staff_count - 3)]
+    staff += [
+        StaffMember(
+            name=f"成员{n}",
+            student_no=f"21{n:05d}",
+            organisation="计算机学院学生会",
+            title="干事",
+            department="宣传部",
+            political=Political.MASSES,
+            source=f"工作人员名单!A{8 + n}",
+        )
+        for n in range(staff_count - 3)
+    ]
     return SchoolReport(
-        school=SchoolInfo(code=code, name="广州示范大学", unit="广州市团委", school_type="本科",
-                          undergraduates=30000, graduates=8000, colleges=("计算机学院", "外国语学院"),
-                          campuses=2, contact_name="赵老师", contact_phone="020-12345678",
-                          deputy_secretary="钱书记", staff_increase_reason="分校区较多", source="学校信息!B2"),
+        school=SchoolInfo(
+            code=code,
+            name="广州示范大学",
+            unit="广州市团委",
+            school_type="本科",
+            undergraduates=30000,
+            graduates=8000,
+            colleges=("计算机学院", "外国语学院"),
+            campuses=2,
+            contact_name="赵老师",
+            contact_phone="020-12345678",
+            deputy_secretary="钱书记",
+            staff_increase_reason="分校区较多",
+            source="学校信息!B2",
+        ),
         items=(
             ItemReport("1.1", ItemStatus.DONE, date(2020, 6, 10), "党委常委会纪要", source="任务清单!C3"),
             ItemReport("3.1", ItemStatus.IN_PROGRESS, note="正在修订章程", source="任务清单!C7"),
             ItemReport("9.2", ItemStatus.NOT_APPLICABLE),
         ),
         organisations=(
-            Organisation("校学生会", Level.SCHOOL, OrgKind.UNDERGRADUATE, students_linked=12,
-                         presidium_size=5, department_count=6, rotating_chair=True, source="组织架构!A3"),
+            Organisation(
+                "校学生会",
+                Level.SCHOOL,
+                OrgKind.UNDERGRADUATE,
+                students_linked=12,
+                presidium_size=5,
+                department_count=6,
+                rotating_chair=True,
+                source="组织架构!A3",
+            ),
             Organisation("校研究生会", Level.SCHOOL, OrgKind.GRADUATE, presidium_size=3),
-            Organisation("计算机学院学生会", Level.COLLEGE, OrgKind.UNDERGRADUATE, college="计算机学院",
-                         rotating_chair=False),
+            Organisation(
+                "计算机学院学生会", Level.COLLEGE, OrgKind.UNDERGRADUATE, college="计算机学院", rotating_chair=False
+            ),
         ),
         staff=tuple(staff),
         meetings=(
-            Meeting(MeetingKind.CONGRESS, date(2020, 9, 20), "校学生会", delegates=300,
-                    non_cadre_delegates=200, colleges_covered=20, approved_on=date(2020, 9, 25),
-                    filed_on=date(2020, 10, 1), note="第十届", source="会议记录!A2"),
+            Meeting(
+                MeetingKind.CONGRESS,
+                date(2020, 9, 20),
+                "校学生会",
+                delegates=300,
+                non_cadre_delegates=200,
+                colleges_covered=20,
+                approved_on=date(2020, 9, 25),
+                filed_on=date(2020, 10, 1),
+                note="第十届",
+                source="会议记录!A2",
+            ),
             Meeting(MeetingKind.MOBILISATION, date(2020, 5, 15)),
         ),
     )
 
 
-def upload(session: Session, tenant_code: str, campaign_id: str, *, raw: bytes = WORKBOOK,
-           at: datetime = datetime(2020, 9, 1, 10, 0, tzinfo=CHINA),
-           report: SchoolReport | None = None, problems: list[dict[str, str]] | None = None
-           ) -> tuple[Submission, bool]:
+def upload(
+    session: Session,
+    tenant_code: str,
+    campaign_id: str,
+    *,
+    raw: bytes = WORKBOOK,
+    at: datetime = datetime(2020, 9, 1, 10, 0, tzinfo=CHINA),
+    report: SchoolReport | None = None,
+    problems: list[dict[str, str]] | None = None,
+) -> tuple[Submission, bool]:
     return store.record_submission(
-        session, tenant_code=tenant_code, campaign_id=campaign_id, filename="广州示范大学.xlsx", raw=raw,
-        uploader="school-admin", uploaded_at=at, report=report, problems=problems or [],
-        template_version="2020.1")
+        session,
+        tenant_code=tenant_code,
+        campaign_id=campaign_id,
+        filename="广州示范大学.xlsx",
+        raw=raw,
+        uploader="school-admin",
+        uploaded_at=at,
+        report=report,
+        problems=problems or [],
+        template_version="2020.1",
+    )
 
 
 def count(session: Session, model: type) -> int:
@@ -122,8 +198,9 @@ def test_a_byte_identical_reupload_is_recognised_and_stores_nothing(session, dir
     first, _ = upload(session, directory.school, directory.campaign.id, report=sample_report())
     session.commit()
 
-    again, created = upload(session, directory.school, directory.campaign.id, report=sample_report(),
-                            at=datetime(2020, 9, 2, tzinfo=CHINA))
+    again, created = upload(
+        session, directory.school, directory.campaign.id, report=sample_report(), at=datetime(2020, 9, 2, tzinfo=CHINA)
+    )
     session.commit()
 
     assert not created
@@ -137,8 +214,9 @@ def test_the_same_file_sent_twice_at_once_is_stored_once(engine, session, direct
     sessions = make_sessionmaker(engine)
     with sessions() as first, sessions() as second:
         mine, _ = upload(first, directory.school, directory.campaign.id, report=sample_report())
-        racing = ThreadPoolExecutor(1).submit(upload, second, directory.school, directory.campaign.id,
-                                              report=sample_report())
+        racing = ThreadPoolExecutor(1).submit(
+            upload, second, directory.school, directory.campaign.id, report=sample_report()
+        )
         wait_until_blocked_on_a_lock(engine)
         first.commit()
         theirs, created = racing.result(timeout=30)
@@ -148,8 +226,9 @@ def test_the_same_file_sent_twice_at_once_is_stored_once(engine, session, direct
 
 
 def wait_until_blocked_on_a_lock(engine: Engine) -> None:
-    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                   "AND wait_event_type = 'Lock'")
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
     deadline = time.monotonic() + 30
     # Autocommit: inside a transaction PostgreSQL would keep showing the same snapshot of activity.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
@@ -190,17 +269,34 @@ def test_recording_does_not_commit(session, directory) -> None:
     assert count(session, ReportStaff) == 0
 
 
-def test_latest_accepted_is_the_newest_accepted_upload_by_the_end_of_the_day_in_china(session,
-                                                                                       directory) -> None:
+def test_latest_accepted_is_the_newest_accepted_upload_by_the_end_of_the_day_in_china(session, directory) -> None:
     campaign = directory.campaign.id
-    june, _ = upload(session, directory.school, campaign, raw=b"june", report=sample_report(),
-                     at=datetime(2020, 6, 5, 9, 0, tzinfo=CHINA))
+    june, _ = upload(
+        session,
+        directory.school,
+        campaign,
+        raw=b"june",
+        report=sample_report(),
+        at=datetime(2020, 6, 5, 9, 0, tzinfo=CHINA),
+    )
     # 23:30 in Guangzhou is still 30 June there, though already 15:30 UTC.
-    late_june, _ = upload(session, directory.school, campaign, raw=b"late june", report=sample_report(),
-                          at=datetime(2020, 6, 30, 23, 30, tzinfo=CHINA))
+    late_june, _ = upload(
+        session,
+        directory.school,
+        campaign,
+        raw=b"late june",
+        report=sample_report(),
+        at=datetime(2020, 6, 30, 23, 30, tzinfo=CHINA),
+    )
     upload(session, directory.school, campaign, raw=b"rejected", at=datetime(2020, 7, 2, tzinfo=CHINA))
-    july, _ = upload(session, directory.school, campaign, raw=b"july", report=sample_report(),
-                     at=datetime(2020, 7, 1, 0, 30, tzinfo=CHINA))
+    july, _ = upload(
+        session,
+        directory.school,
+        campaign,
+        raw=b"july",
+        report=sample_report(),
+        at=datetime(2020, 7, 1, 0, 30, tzinfo=CHINA),
+    )
     session.commit()
 
     def latest_on(day: date) -> int | None:
@@ -223,16 +319,19 @@ def test_latest_accepted_covers_every_school_or_the_ones_asked_for(session, dire
     everyone = store.latest_accepted(session, campaign, date(2020, 10, 1))
     only_theirs = store.latest_accepted(session, campaign, date(2020, 10, 1), [directory.other_school])
 
-    assert {code: s.id for code, s in everyone.items()} == {directory.school: mine.id,
-                                                            directory.other_school: theirs.id}
+    assert {code: s.id for code, s in everyone.items()} == {
+        directory.school: mine.id,
+        directory.other_school: theirs.id,
+    }
     assert list(only_theirs) == [directory.other_school]
 
 
 def test_history_lists_every_upload_of_a_school_newest_first(session, directory) -> None:
     campaign = directory.campaign.id
     rejected, _ = upload(session, directory.school, campaign, raw=b"1", at=datetime(2020, 6, 1, tzinfo=CHINA))
-    accepted, _ = upload(session, directory.school, campaign, raw=b"2", report=sample_report(),
-                         at=datetime(2020, 6, 2, tzinfo=CHINA))
+    accepted, _ = upload(
+        session, directory.school, campaign, raw=b"2", report=sample_report(), at=datetime(2020, 6, 2, tzinfo=CHINA)
+    )
     upload(session, directory.other_school, campaign, raw=b"3")
     session.commit()
 

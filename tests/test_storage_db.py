@@ -40,8 +40,9 @@ def test_an_unreachable_database_gives_one_line_without_the_password(open_it) ->
         open_it(UNREACHABLE)
 
     message = str(raised.value)
-    assert message.startswith("无法连接数据库 (cannot connect to database): "
-                              "postgresql+psycopg2://reformboard:***@127.0.0.1:1/reformboard — ")
+    assert message.startswith(
+        "无法连接数据库 (cannot connect to database): postgresql+psycopg2://reformboard:***@127.0.0.1:1/reformboard — "
+    )
     assert "refused" in message.lower()
     assert "s3cret" not in message
     assert "\n" not in message

@@ -26,17 +26,39 @@ from tests.conftest import PROVINCE
 
 def assessment(tenant: str, as_of: date, score: float, verdict: Verdict) -> SchoolAssessment:
     overdue = ItemAssessment(
-        item_id="3.1", task_id="3", deadline=date(2020, 6, 30), state=DeadlineState.OVERDUE,
-        status=ItemStatus.IN_PROGRESS, completed_on=None, evidence="",
-        findings=(Finding("school_staff_size", Severity.VIOLATION, "校学生会工作人员52人，超过50人",
-                          ("工作人员名单!A5",)),),
-        credit=0.0)
+        item_id="3.1",
+        task_id="3",
+        deadline=date(2020, 6, 30),
+        state=DeadlineState.OVERDUE,
+        status=ItemStatus.IN_PROGRESS,
+        completed_on=None,
+        evidence="",
+        findings=(
+            Finding("school_staff_size", Severity.VIOLATION, "校学生会工作人员52人，超过50人", ("工作人员名单!A5",)),
+        ),
+        credit=0.0,
+    )
     done = ItemAssessment(
-        item_id="1.1", task_id="1", deadline=date(2020, 6, 10), state=DeadlineState.DONE,
-        status=ItemStatus.DONE, completed_on=date(2020, 6, 1), evidence="纪要", findings=(), credit=1.0)
+        item_id="1.1",
+        task_id="1",
+        deadline=date(2020, 6, 10),
+        state=DeadlineState.DONE,
+        status=ItemStatus.DONE,
+        completed_on=date(2020, 6, 1),
+        evidence="纪要",
+        findings=(),
+        credit=1.0,
+    )
     return SchoolAssessment(
-        tenant=tenant, school="广州示范大学", campaign_id="gd-2020", as_of=as_of, score=score,
-        verdict=verdict, tasks=(TaskAssessment("1", "加强党的领导", 10.0, 10.0),), items=(done, overdue))
+        tenant=tenant,
+        school="广州示范大学",
+        campaign_id="gd-2020",
+        as_of=as_of,
+        score=score,
+        verdict=verdict,
+        tasks=(TaskAssessment("1", "加强党的领导", 10.0, 10.0),),
+        items=(done, overdue),
+    )
 
 
 def test_units_and_schools_are_listed_by_code(session, directory) -> None:
@@ -44,10 +66,11 @@ def test_units_and_schools_are_listed_by_code(session, directory) -> None:
     store.add_school(session, "4144010001", "省直属学院", "4400")
     session.commit()
 
-    assert [(u.code, u.kind) for u in store.list_units(session)] == [("4400", UnitKind.PROVINCIAL_ORGANS),
-                                                                     ("4401", UnitKind.CITY)]
-    assert [s.code for s in store.list_schools(session)] == ["4144010001", directory.school,
-                                                             directory.other_school]
+    assert [(u.code, u.kind) for u in store.list_units(session)] == [
+        ("4400", UnitKind.PROVINCIAL_ORGANS),
+        ("4401", UnitKind.CITY),
+    ]
+    assert [s.code for s in store.list_schools(session)] == ["4144010001", directory.school, directory.other_school]
     assert [s.code for s in store.list_schools(session, unit_code="4400")] == ["4144010001"]
     school = store.get_school(session, directory.school)
     assert (school.name, school.active, school.created_at.tzinfo) == ("广州示范大学", True, UTC)
@@ -55,9 +78,15 @@ def test_units_and_schools_are_listed_by_code(session, directory) -> None:
 
 
 def test_a_campaign_comes_back_with_its_deadline_overrides(session, directory) -> None:
-    shifted = Campaign(id="gd-2021", name="2021年复查", rulebook="guangdong-2020", starts_on=date(2021, 3, 1),
-                       acceptance_on=date(2021, 10, 15), deadline_overrides={"3.1": date(2021, 6, 30)},
-                       contact="团省委学校部")
+    shifted = Campaign(
+        id="gd-2021",
+        name="2021年复查",
+        rulebook="guangdong-2020",
+        starts_on=date(2021, 3, 1),
+        acceptance_on=date(2021, 10, 15),
+        deadline_overrides={"3.1": date(2021, 6, 30)},
+        contact="团省委学校部",
+    )
 
     store.ensure_campaign(session, shifted)
     session.commit()
@@ -87,24 +116,30 @@ def test_the_latest_assessment_per_school_comes_back_whole(session, directory) -
     in_july = store.latest_assessments(session, "gd-2020", [directory.school], as_of=date(2020, 7, 1))
 
     row = latest[directory.school]
-    assert (row.score, row.verdict, row.overdue_count, row.as_of) == (85.5, Verdict.PASSED, 1,
-                                                                      date(2020, 10, 1))
+    assert (row.score, row.verdict, row.overdue_count, row.as_of) == (85.5, Verdict.PASSED, 1, date(2020, 10, 1))
     assert store.assessment_result(row) == later
     assert latest[directory.other_school].verdict is Verdict.NOT_SUBMITTED
     assert store.assessment_result(in_july[directory.school]) == early
     assert list(in_july) == [directory.school]
 
 
-def test_onsite_results_keep_the_latest_word_per_item_and_ignore_a_sheet_loaded_twice(session,
-                                                                                        directory) -> None:
-    first_visit = [OnsiteResult("3.1", "基本符合", "章程待报备", "孙、周", date(2020, 10, 20)),
-                   OnsiteResult("1.1", "符合", "", "孙、周", date(2020, 10, 20))]
+def test_onsite_results_keep_the_latest_word_per_item_and_ignore_a_sheet_loaded_twice(session, directory) -> None:
+    first_visit = [
+        OnsiteResult("3.1", "基本符合", "章程待报备", "孙、周", date(2020, 10, 20)),
+        OnsiteResult("1.1", "符合", "", "孙、周", date(2020, 10, 20)),
+    ]
     revisit = [OnsiteResult("3.1", "符合", "已报备", "孙", None)]
 
     def load(results: list[OnsiteResult], sha: str, day: int) -> bool:
         return store.save_onsite_results(
-            session, tenant_code=directory.school, campaign_id="gd-2020", submission_id=None, results=results,
-            source_sha256=sha, loaded_at=datetime(2020, 10, day, tzinfo=UTC))
+            session,
+            tenant_code=directory.school,
+            campaign_id="gd-2020",
+            submission_id=None,
+            results=results,
+            source_sha256=sha,
+            loaded_at=datetime(2020, 10, day, tzinfo=UTC),
+        )
 
     assert load(first_visit, "a" * 64, 21)
     assert load(revisit, "b" * 64, 28)
@@ -118,9 +153,15 @@ def test_onsite_results_keep_the_latest_word_per_item_and_ignore_a_sheet_loaded_
 
 def test_a_reminder_is_listed_and_marked_sent_once(session, directory) -> None:
     reminder = store.create_reminder(
-        session, tenant_code=directory.school, campaign_id="gd-2020", as_of=date(2020, 7, 1),
-        items=["3.1", "4.2"], text="贵校3.1、4.2项已逾期，请于7月10日前完成。", created_by="团省委学校部",
-        created_at=datetime(2020, 7, 1, 2, tzinfo=UTC))
+        session,
+        tenant_code=directory.school,
+        campaign_id="gd-2020",
+        as_of=date(2020, 7, 1),
+        items=["3.1", "4.2"],
+        text="贵校3.1、4.2项已逾期，请于7月10日前完成。",
+        created_by="团省委学校部",
+        created_at=datetime(2020, 7, 1, 2, tzinfo=UTC),
+    )
     session.commit()
 
     store.mark_reminder_sent(session, reminder.id, sent_by="张老师", sent_at=datetime(2020, 7, 1, 3, tzinfo=UTC))

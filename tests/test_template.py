@@ -65,31 +65,66 @@ def template(rulebook: Rulebook, campaign: Campaign) -> Workbook:
 
 def report() -> SchoolReport:
     return SchoolReport(
-        school=SchoolInfo(code="4144010561", name="岭南示范大学", unit="广州团市委", school_type="本科",
-                          undergraduates=25000, graduates=4000, colleges=("计算机学院", "外国语学院"),
-                          campuses=2, contact_name="李老师", contact_phone="020-12345678",
-                          deputy_secretary="王某", staff_increase_reason="分校区较多"),
+        school=SchoolInfo(
+            code="4144010561",
+            name="岭南示范大学",
+            unit="广州团市委",
+            school_type="本科",
+            undergraduates=25000,
+            graduates=4000,
+            colleges=("计算机学院", "外国语学院"),
+            campuses=2,
+            contact_name="李老师",
+            contact_phone="020-12345678",
+            deputy_secretary="王某",
+            staff_increase_reason="分校区较多",
+        ),
         items=(
             ItemReport("1.1", ItemStatus.DONE, date(2020, 6, 20), "校团发〔2020〕8号", "已印发"),
             ItemReport("3.1", ItemStatus.IN_PROGRESS, note="部门整合中"),
         ),
         organisations=(
-            Organisation("校学生会", Level.SCHOOL, OrgKind.UNDERGRADUATE, students_linked=25000,
-                         presidium_size=5, department_count=6, rotating_chair=True),
-            Organisation("计算机学院研究生会", Level.COLLEGE, OrgKind.GRADUATE, college="计算机学院",
-                         rotating_chair=False),
+            Organisation(
+                "校学生会",
+                Level.SCHOOL,
+                OrgKind.UNDERGRADUATE,
+                students_linked=25000,
+                presidium_size=5,
+                department_count=6,
+                rotating_chair=True,
+            ),
+            Organisation(
+                "计算机学院研究生会", Level.COLLEGE, OrgKind.GRADUATE, college="计算机学院", rotating_chair=False
+            ),
         ),
         staff=(
-            StaffMember("张三", "0201900001", "校学生会", "执行主席", political=Political.PARTY,
-                        rank_percent=12.5, failed_courses=0, college_experience=True, trained=True,
-                        zhtj_registered=True, ivolunteer_registered=False),
-            StaffMember("李四", "0201900002", "校学生会", "部长", department="宣传部",
-                        political=Political.LEAGUE),
+            StaffMember(
+                "张三",
+                "0201900001",
+                "校学生会",
+                "执行主席",
+                political=Political.PARTY,
+                rank_percent=12.5,
+                failed_courses=0,
+                college_experience=True,
+                trained=True,
+                zhtj_registered=True,
+                ivolunteer_registered=False,
+            ),
+            StaffMember("李四", "0201900002", "校学生会", "部长", department="宣传部", political=Political.LEAGUE),
         ),
         meetings=(
-            Meeting(MeetingKind.CONGRESS, date(2020, 9, 25), "校学生会", delegates=300,
-                    non_cadre_delegates=180, colleges_covered=20, approved_on=date(2020, 10, 1),
-                    filed_on=date(2020, 10, 9), note="第十次代表大会"),
+            Meeting(
+                MeetingKind.CONGRESS,
+                date(2020, 9, 25),
+                "校学生会",
+                delegates=300,
+                non_cadre_delegates=180,
+                colleges_covered=20,
+                approved_on=date(2020, 10, 1),
+                filed_on=date(2020, 10, 9),
+                note="第十次代表大会",
+            ),
         ),
     )
 
@@ -120,13 +155,15 @@ def guide_text(workbook: Workbook) -> str:
 
 # --- sheets and meta -------------------------------------------------------------------------
 
+
 def test_sheets_come_guide_first_then_the_layout_then_the_hidden_meta(template: Workbook) -> None:
     assert template.sheetnames == [GUIDE_SHEET, *(s.name for s in DATA_SHEETS), META_SHEET]
     assert template.active.title == GUIDE_SHEET
 
 
 def test_meta_sheet_is_hidden_and_names_version_rulebook_and_campaign(
-        template: Workbook, rulebook: Rulebook, campaign: Campaign) -> None:
+    template: Workbook, rulebook: Rulebook, campaign: Campaign
+) -> None:
     meta_sheet = template[META_SHEET]
     meta = dict(meta_sheet.iter_rows(values_only=True))
     assert meta_sheet.sheet_state in ("hidden", "veryHidden")
@@ -155,8 +192,8 @@ def test_school_form_has_one_row_per_field_with_its_hint(template: Workbook) -> 
 
 # --- 任务进展 ----------------------------------------------------------------------------------
 
-def test_items_are_prefilled_with_all_27_sub_items_in_rulebook_order(
-        template: Workbook, rulebook: Rulebook) -> None:
+
+def test_items_are_prefilled_with_all_27_sub_items_in_rulebook_order(template: Workbook, rulebook: Rulebook) -> None:
     sheet = template[ITEMS.name]
     rows = list(sheet.iter_rows(min_row=2, max_col=4, values_only=True))
     assert len(rows) == len(rulebook.items) == 27
@@ -164,8 +201,7 @@ def test_items_are_prefilled_with_all_27_sub_items_in_rulebook_order(
         assert (item_id, task, content) == (item.id, rulebook.task(item.task_id).name, item.content)
 
 
-def test_due_column_shows_the_annex_wording_or_the_campaign_override(
-        template: Workbook, rulebook: Rulebook) -> None:
+def test_due_column_shows_the_annex_wording_or_the_campaign_override(template: Workbook, rulebook: Rulebook) -> None:
     due = {row[0]: row[3] for row in template[ITEMS.name].iter_rows(min_row=2, values_only=True)}
     assert due[MOVED_ITEM] == "2020年11月30日"
     assert all(due[i.id] == i.due_text for i in rulebook.items if i.id != MOVED_ITEM)
@@ -202,7 +238,8 @@ def first_cell(layout: Sheet, field: str) -> str:
 
 @pytest.mark.parametrize("layout,column", CLOSED, ids=lambda x: getattr(x, "header", None))
 def test_every_closed_list_is_a_dropdown_of_exactly_the_layout_choices(
-        template: Workbook, layout: Sheet, column) -> None:
+    template: Workbook, layout: Sheet, column
+) -> None:
     rule = validation_at(template[layout.name], first_cell(layout, column.field))
     assert rule.type == "list"
     assert tuple(rule.formula1.strip('"').split(",")) == column.choices
@@ -245,14 +282,14 @@ def test_date_and_code_columns_are_formatted_for_typing(template: Workbook) -> N
 
 # --- view and print --------------------------------------------------------------------------
 
+
 def test_header_rows_are_frozen(template: Workbook) -> None:
     assert template[SCHOOL.name].freeze_panes == "A2"
     assert all(template[s.name].freeze_panes == "B2" for s in TABLES)
 
 
 @pytest.mark.parametrize("name", [s.name for s in DATA_SHEETS], ids=str)
-def test_data_sheets_print_on_a4_fitted_to_width_repeating_the_header(
-        template: Workbook, name: str) -> None:
+def test_data_sheets_print_on_a4_fitted_to_width_repeating_the_header(template: Workbook, name: str) -> None:
     sheet = template[name]
     assert str(sheet.page_setup.paperSize) == Worksheet.PAPERSIZE_A4
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -268,15 +305,18 @@ def test_wide_sheets_print_landscape(template: Workbook) -> None:
 
 # --- 填报说明 ----------------------------------------------------------------------------------
 
+
 def test_guide_explains_every_sheet_in_its_own_numbered_paragraph(template: Workbook) -> None:
-    numbered = {row[1] for row in template[GUIDE_SHEET].iter_rows(values_only=True)
-                if str(row[0] or "").rstrip(".").isdigit()}
+    numbered = {
+        row[1] for row in template[GUIDE_SHEET].iter_rows(values_only=True) if str(row[0] or "").rstrip(".").isdigit()
+    }
     for layout in DATA_SHEETS:
         assert any(p.startswith(f"“{layout.name}”") for p in numbered), layout.name
 
 
 def test_guide_names_campaign_deadlines_contact_and_upload_rules(
-        template: Workbook, rulebook: Rulebook, campaign: Campaign) -> None:
+    template: Workbook, rulebook: Rulebook, campaign: Campaign
+) -> None:
     text = guide_text(template)
     assert campaign.name in text and campaign.contact in text
     for submission in rulebook.submissions:
@@ -299,6 +339,7 @@ def test_guide_gives_each_deadline_with_its_source(template: Workbook, rulebook:
 
 # --- fill_template ---------------------------------------------------------------------------
 
+
 def as_date(value: object) -> date:
     assert isinstance(value, datetime), f"expected a real date, got {value!r}"
     return value.date()
@@ -316,8 +357,9 @@ def test_fill_writes_the_school_form_values(filled: Workbook) -> None:
 
 
 @pytest.mark.parametrize("written, read", [("分校区较多", "分校区较多"), (None, "")])
-def test_the_declared_reason_for_more_staff_is_read_back(rulebook: Rulebook, campaign: Campaign,
-                                                         written: str | None, read: str) -> None:
+def test_the_declared_reason_for_more_staff_is_read_back(
+    rulebook: Rulebook, campaign: Campaign, written: str | None, read: str
+) -> None:
     complete = wust_report()  # a report that loads without errors
     school = dataclasses.replace(complete.school, staff_increase_reason=written or "")
     data = fill_template(dataclasses.replace(complete, school=school), rulebook, campaign)
@@ -341,8 +383,12 @@ def test_fill_writes_item_status_next_to_the_prefilled_items(filled: Workbook) -
     rows = {row[0]: row for row in filled[ITEMS.name].iter_rows(min_row=2, values_only=True)}
     assert len(rows) == 27
     _, _, _, _, status, completed_on, evidence, note = rows["1.1"]
-    assert (status, as_date(completed_on), evidence, note) == ("已完成", date(2020, 6, 20),
-                                                               "校团发〔2020〕8号", "已印发")
+    assert (status, as_date(completed_on), evidence, note) == (
+        "已完成",
+        date(2020, 6, 20),
+        "校团发〔2020〕8号",
+        "已印发",
+    )
     assert rows["3.1"][4:] == ("推进中", None, None, "部门整合中")
     assert rows["3.1"][3] == "2020年11月30日"
     assert rows["2.1"][4:] == (None, None, None, None)
@@ -371,14 +417,22 @@ def test_fill_writes_meetings_with_real_dates(filled: Workbook) -> None:
     (row,) = sheet.iter_rows(min_row=2, values_only=True)
     kind, held_on, organisation, delegates, non_cadre, colleges, approved_on, filed_on, note = row
     assert (kind, organisation, delegates, non_cadre, colleges, note) == (
-        "学生代表大会", "校学生会", 300, 180, 20, "第十次代表大会")
+        "学生代表大会",
+        "校学生会",
+        300,
+        180,
+        20,
+        "第十次代表大会",
+    )
     assert [as_date(d) for d in (held_on, approved_on, filed_on)] == [
-        date(2020, 9, 25), date(2020, 10, 1), date(2020, 10, 9)]
+        date(2020, 9, 25),
+        date(2020, 10, 1),
+        date(2020, 10, 9),
+    ]
     assert sheet["B2"].number_format == "yyyy-mm-dd"
 
 
-def test_fill_keeps_checks_below_a_roster_longer_than_the_spare_rows(
-        rulebook: Rulebook, campaign: Campaign) -> None:
+def test_fill_keeps_checks_below_a_roster_longer_than_the_spare_rows(rulebook: Rulebook, campaign: Campaign) -> None:
     member = report().staff[0]
     long = dataclasses.replace(report(), staff=(member,) * (SPARE_ROWS + 10))
     sheet = load_workbook(BytesIO(fill_template(long, rulebook, campaign)))[STAFF.name]

@@ -40,7 +40,15 @@ def row_values(ws, row: int) -> list:
 
 def test_the_table_has_the_specified_columns_and_a_row_and_a_checklist_per_sub_item(sheet):
     assert row_values(sheet, verification.HEADER_ROW) == [
-        "编号", "内容", "完成时限", "学校自报状态与日期", "佐证材料", "系统核验结论", "现场核查结论", "核查说明"]
+        "编号",
+        "内容",
+        "完成时限",
+        "学校自报状态与日期",
+        "佐证材料",
+        "系统核验结论",
+        "现场核查结论",
+        "核查说明",
+    ]
     column = [sheet.cell(row, 1).value for row in range(verification.FIRST_ITEM_ROW, verification.item_row(ITEM_COUNT))]
     assert column[::2] == [item.id for item in RULEBOOK.items]
     assert column[1::2] == [None] * ITEM_COUNT  # the checklist rows
@@ -68,10 +76,16 @@ def test_every_on_site_point_of_the_rulebook_is_on_the_sheet(sheet):
 
 def test_an_item_row_shows_the_claim_and_what_the_data_proves(sheet):
     row = row_values(sheet, item_row("3.1"))
-    assert row[:5] == ["3.1", RULEBOOK.item("3.1").content, "2020年6月\n（附件）", "已完成 2018-12-31",
-                       "主席团由8人调整至5人，部门由9个调整至5个"]
-    assert row[5] == ("已完成\n不符合：校研究生会“宣传部”工作人员 9 人，超过上限 6 人\n"
-                      "符合：校学生会主席团 5 人，未超过 5 人")  # worst finding first
+    assert row[:5] == [
+        "3.1",
+        RULEBOOK.item("3.1").content,
+        "2020年6月\n（附件）",
+        "已完成 2018-12-31",
+        "主席团由8人调整至5人，部门由9个调整至5个",
+    ]
+    assert row[5] == (
+        "已完成\n不符合：校研究生会“宣传部”工作人员 9 人，超过上限 6 人\n符合：校学生会主席团 5 人，未超过 5 人"
+    )  # worst finding first
     assert row[6:] == [None, None]  # left for the inspectors
 
 
@@ -90,8 +104,7 @@ def test_an_item_the_school_did_not_report_says_so():
 
 def test_the_deadline_is_the_one_the_item_was_judged_against():
     entry = wust_entry()
-    moved = tuple(replace(i, deadline=date(2020, 7, 15)) if i.item_id == "1.1" else i
-                  for i in entry.assessment.items)
+    moved = tuple(replace(i, deadline=date(2020, 7, 15)) if i.item_id == "1.1" else i for i in entry.assessment.items)
     ws = export(replace(entry, assessment=replace(entry.assessment, items=moved)))[verification.SHEET]
     assert ws.cell(item_row("1.1"), 3).value == "2020年7月15日\n（验收批次调整）"
 
@@ -112,9 +125,17 @@ def test_the_deadline_date_prints_on_one_line_above_its_source(sheet):
 
 def test_the_header_names_school_unit_campaign_score_verdict_and_submission(sheet):
     header = " ".join(str(sheet.cell(row, column).value) for row, column in verification.header_cells()[:10])
-    for expected in ("武汉科技大学（4142010488）", "主管单位：省直机关团工委", "2020年广东省高校学生会（研究生会）深化改革",
-                     "数据截至：2020-10-31", "系统评分：78.5 分", "系统结论：限期整改", "提交编号：42",
-                     "文件校验码：3f2a9c0d1e4b", "收到时间：2020-10-12 09:30"):
+    for expected in (
+        "武汉科技大学（4142010488）",
+        "主管单位：省直机关团工委",
+        "2020年广东省高校学生会（研究生会）深化改革",
+        "数据截至：2020-10-31",
+        "系统评分：78.5 分",
+        "系统结论：限期整改",
+        "提交编号：42",
+        "文件校验码：3f2a9c0d1e4b",
+        "收到时间：2020-10-12 09:30",
+    ):
         assert expected in header
     assert "3f2a9c0d1e4b5" not in header  # the digest is shortened to 12 characters
 
@@ -140,7 +161,7 @@ def test_rows_are_tall_enough_for_their_text_and_for_handwriting(sheet):
 
 
 def test_checklist_rows_leave_a_printed_line_of_16_points_per_line_and_grow_with_their_text(sheet):
-    width = sum(c.width for c in verification.COLUMNS[verification.CHECKLIST_COLUMN - 1:])
+    width = sum(c.width for c in verification.COLUMNS[verification.CHECKLIST_COLUMN - 1 :])
     heights = {}
     for item in RULEBOOK.items:
         row = item_row(item.id) + 1
@@ -161,8 +182,12 @@ def test_deadline_cells_leave_16_points_per_printed_line(sheet):
 
 def test_only_the_inspector_cells_are_unlocked(sheet):
     assert sheet.protection.sheet
-    unlocked = {cell.coordinate for row in sheet.iter_rows(min_row=1, max_row=SIGNATURE_ROW, max_col=verification.LAST_COLUMN)
-                for cell in row if not cell.protection.locked}
+    unlocked = {
+        cell.coordinate
+        for row in sheet.iter_rows(min_row=1, max_row=SIGNATURE_ROW, max_col=verification.LAST_COLUMN)
+        for cell in row
+        if not cell.protection.locked
+    }
     inspector_cells = {f"{column}{verification.item_row(n)}" for n in range(ITEM_COUNT) for column in "GH"}
     signature = {f"C{SIGNATURE_ROW}", f"D{SIGNATURE_ROW}", f"H{SIGNATURE_ROW}"}  # 核查人 spans C:D
     assert unlocked == inspector_cells | signature
@@ -200,21 +225,41 @@ def test_a_batch_is_a_zip_of_one_sheet_per_school_and_an_index():
     entries = [wust_entry(), other_school_entry(1), other_school_entry(2)]
     archive = zipfile.ZipFile(io.BytesIO(verification_batch(RULEBOOK, entries)))
     names = archive.namelist()
-    assert sorted(names) == sorted(["4142010488_武汉科技大学_验收核查表.xlsx", "4144010501_广东第1测试学院_验收核查表.xlsx",
-                                    "4144010502_广东第2测试学院_验收核查表.xlsx", "索引.xlsx"])
+    assert sorted(names) == sorted(
+        [
+            "4142010488_武汉科技大学_验收核查表.xlsx",
+            "4144010501_广东第1测试学院_验收核查表.xlsx",
+            "4144010502_广东第2测试学院_验收核查表.xlsx",
+            "索引.xlsx",
+        ]
+    )
     for name in names[:-1]:
-        assert openpyxl.load_workbook(io.BytesIO(archive.read(name)))[verification.SHEET].cell(1, 1).value.endswith("验收核查表")
+        assert (
+            openpyxl.load_workbook(io.BytesIO(archive.read(name)))[verification.SHEET]
+            .cell(1, 1)
+            .value.endswith("验收核查表")
+        )
     index = openpyxl.load_workbook(io.BytesIO(archive.read("索引.xlsx"))).active
     rows = list(index.iter_rows(values_only=True))
     assert rows[0] == ("序号", "学校代码", "学校名称", "主管单位", "系统评分", "系统结论", "文件名")
-    assert rows[2] == (2, "4144010501", "广东第1测试学院", "广州团市委", 61.0, "限期整改",
-                       "4144010501_广东第1测试学院_验收核查表.xlsx")
+    assert rows[2] == (
+        2,
+        "4144010501",
+        "广东第1测试学院",
+        "广州团市委",
+        61.0,
+        "限期整改",
+        "4144010501_广东第1测试学院_验收核查表.xlsx",
+    )
     assert len(rows) == 4
 
 
 def test_file_names_drop_characters_windows_cannot_store():
     entry = wust_entry()
-    assert sheet_file_name(replace(entry.context, school_name="华南/理工 大学")) == "4142010488_华南理工大学_验收核查表.xlsx"
+    assert (
+        sheet_file_name(replace(entry.context, school_name="华南/理工 大学"))
+        == "4142010488_华南理工大学_验收核查表.xlsx"
+    )
 
 
 def test_a_school_listed_twice_in_a_batch_is_a_caller_error():
@@ -228,4 +273,5 @@ def test_an_early_warning_is_marked_with_its_deadline():
     items = tuple(replace(i, findings=(early,)) if i.item_id == "7.2" else i for i in entry.assessment.items)
     ws = export(replace(entry, assessment=replace(entry.assessment, items=items)))[verification.SHEET]
     assert ws.cell(item_row("7.2"), 6).value.endswith(
-        "需关注：61 名工作人员未填写是否在“i志愿”注册（到期前须整改，期限2020年10月31日）")
+        "需关注：61 名工作人员未填写是否在“i志愿”注册（到期前须整改，期限2020年10月31日）"
+    )

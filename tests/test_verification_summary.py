@@ -16,8 +16,9 @@ HEADER_ROW = 3
 
 def row_of(entry, unit=None, submitted=True, final=None) -> SummaryRow:
     ctx = entry.context
-    return SummaryRow(ctx.school_code, ctx.school_name, unit or ctx.unit,
-                      entry.assessment if submitted else None, final)
+    return SummaryRow(
+        ctx.school_code, ctx.school_name, unit or ctx.unit, entry.assessment if submitted else None, final
+    )
 
 
 def summary(rows) -> openpyxl.Workbook:
@@ -26,11 +27,13 @@ def summary(rows) -> openpyxl.Workbook:
 
 @pytest.fixture(scope="module")
 def workbook():
-    return summary([
-        row_of(wust_entry(), final=Verdict.PASSED),
-        row_of(other_school_entry(1)),
-        row_of(other_school_entry(2), submitted=False),
-    ])
+    return summary(
+        [
+            row_of(wust_entry(), final=Verdict.PASSED),
+            row_of(other_school_entry(1)),
+            row_of(other_school_entry(2), submitted=False),
+        ]
+    )
 
 
 def table(ws) -> list[tuple]:
@@ -41,7 +44,7 @@ def test_one_row_per_school_with_a_word_per_sub_item(workbook):
     header, *rows = table(workbook[SCHOOLS_SHEET])
     assert len(rows) == 3
     assert header[:5] == ("序号", "学校代码", "学校名称", "主管单位", "1.1\n6月")
-    assert header[4 + 27:] == ("得分", "系统结论", "不符合项", "现场验收结论")
+    assert header[4 + 27 :] == ("得分", "系统结论", "不符合项", "现场验收结论")
     wust = rows[0]
     assert wust[:4] == (1, "4142010488", "武汉科技大学", "省直机关团工委")
     states = dict(zip((h.split("\n")[0] for h in header[4:31]), wust[4:31], strict=False))
@@ -72,10 +75,9 @@ def test_the_counts_sheet_counts_schools_per_verdict_and_per_unit(workbook):
     ws = workbook[COUNTS_SHEET]
     rows = list(ws.iter_rows(values_only=True))
     by_verdict = {row[0]: row[1:3] for row in rows[3:8]}
-    assert by_verdict == {"通过验收": (0, 1), "限期整改": (2, 0), "未通过": (0, 0), "未提交": (1, None),
-                          "合计": (3, 1)}
+    assert by_verdict == {"通过验收": (0, 1), "限期整改": (2, 0), "未通过": (0, 0), "未提交": (1, None), "合计": (3, 1)}
     header_at = next(n for n, row in enumerate(rows) if row[0] == "主管单位")
-    units = {row[0]: row[1:] for row in rows[header_at + 1:]}
+    units = {row[0]: row[1:] for row in rows[header_at + 1 :]}
     assert rows[header_at][:4] == ("主管单位", "学校数", "平均分", "系统：通过验收")
     assert units["广州团市委"] == (2, 61.0, 0, 1, 0, 1, 0, 0, 0, 0)
     assert units["省直机关团工委"] == (1, 78.5, 0, 1, 0, 0, 1, 1, 0, 0)

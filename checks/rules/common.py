@@ -30,12 +30,12 @@ def sources_of(records: Iterable[Sourced]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def finding(spec: RuleSpec, severity: Severity, message: str, records: Iterable[Sourced] = (),
-            done_on: date | None = None) -> Finding:
+def finding(
+    spec: RuleSpec, severity: Severity, message: str, records: Iterable[Sourced] = (), done_on: date | None = None
+) -> Finding:
     """A finding of the rule; a rule whose figure the source text does not give says so in every one."""
     note = spec.params.get("source_note")
-    return Finding(spec.id, severity, f"{message}（{note}）" if note else message, sources_of(records),
-                   done_on=done_on)
+    return Finding(spec.id, severity, f"{message}（{note}）" if note else message, sources_of(records), done_on=done_on)
 
 
 def breach(spec: RuleSpec, message: str, records: Iterable[Sourced] = ()) -> Finding:
@@ -85,16 +85,16 @@ def listing(names: list[str], limit: int = 10) -> str:
     return shown if len(names) <= limit else f"{shown} 等 {len(names)} 个"
 
 
-def with_passes(spec: RuleSpec, problems: list[Finding], passes: list[str],
-                records: Iterable[Sourced] = ()) -> list[Finding]:
+def with_passes(
+    spec: RuleSpec, problems: list[Finding], passes: list[str], records: Iterable[Sourced] = ()
+) -> list[Finding]:
     """The problems found, then one 符合 finding naming what was verified (if anything was)."""
     if passes:
         problems.append(passed(spec, "；".join(passes), records))
     return problems
 
 
-def recency(spec: RuleSpec, held: list[Meeting], as_of: date, months: int, what: str,
-            subject: str = "") -> Finding:
+def recency(spec: RuleSpec, held: list[Meeting], as_of: date, months: int, what: str, subject: str = "") -> Finding:
     """Whether the latest of `held` (oldest first) falls within `months` before `as_of`."""
     if not held:
         return breach(spec, f"{subject}截至{cn_date(as_of)}没有{what}的记录")

@@ -28,18 +28,27 @@ from checks.schema import Meeting, MeetingKind, Organisation, SchoolReport
 
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"
 
-@rule_kind("校级学生（研究生）代表大会在规定间隔内召开",
-           Param("max_interval_months", INTEGER, "两次大会最长间隔", "个月"), scopes=ORG_SCOPES)
+
+@rule_kind(
+    "校级学生（研究生）代表大会在规定间隔内召开",
+    Param("max_interval_months", INTEGER, "两次大会最长间隔", "个月"),
+    scopes=ORG_SCOPES,
+)
 def congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
     months = spec.param("max_interval_months")
-    return [recency(spec, ctx.congresses(org), ctx.as_of, months, CONGRESS_OF[org.kind].value, org.name)
-            for org in ctx.school_orgs]
+    return [
+        recency(spec, ctx.congresses(org), ctx.as_of, months, CONGRESS_OF[org.kind].value, org.name)
+        for org in ctx.school_orgs
+    ]
 
 
-@rule_kind("最近一次代表大会的代表名额不低于所联系学生人数的比例",
-           Param("min_ratio", RATIO, "比例下限，如 0.01 即 1%"), scopes=ORG_SCOPES)
+@rule_kind(
+    "最近一次代表大会的代表名额不低于所联系学生人数的比例",
+    Param("min_ratio", RATIO, "比例下限，如 0.01 即 1%"),
+    scopes=ORG_SCOPES,
+)
 def congress_delegate_ratio(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     ratio = spec.param("min_ratio")
 
@@ -49,8 +58,10 @@ def congress_delegate_ratio(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
             return unverifiable(spec, f"{_named(org, congress)}未填写代表人数", [congress])
         if students is None:
             return unverifiable(spec, f"{org.name}未填写所联系学生人数（学校信息也未填写在校生人数）", [org])
-        figures = f"{_named(org, congress)}代表 {congress.delegates} 人，所联系学生 {students} 人的 {percent(ratio)}" \
-                  f"为 {required_count(ratio, students)} 人"
+        figures = (
+            f"{_named(org, congress)}代表 {congress.delegates} 人，所联系学生 {students} 人的 {percent(ratio)}"
+            f"为 {required_count(ratio, students)} 人"
+        )
         if at_least(congress.delegates, ratio, students):
             return figures
         return breach(spec, f"{figures}，代表名额不足", [congress, org])
@@ -75,16 +86,20 @@ def congress_college_coverage(report: SchoolReport, spec: RuleSpec, ctx: RuleCon
     return _per_latest_congress(spec, ctx, judge)
 
 
-@rule_kind("最近一次代表大会中非学生干部代表的比例不低于下限",
-           Param("min_ratio", RATIO, "比例下限，如 0.6 即 60%"), scopes=ORG_SCOPES)
+@rule_kind(
+    "最近一次代表大会中非学生干部代表的比例不低于下限",
+    Param("min_ratio", RATIO, "比例下限，如 0.6 即 60%"),
+    scopes=ORG_SCOPES,
+)
 def non_cadre_delegates(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     ratio = spec.param("min_ratio")
 
     def judge(org: Organisation, congress: Meeting) -> Finding | str:
         if congress.delegates is None or congress.non_cadre_delegates is None:
             return unverifiable(spec, f"{_named(org, congress)}未填写代表人数或非学生干部代表人数", [congress])
-        figures = f"{_named(org, congress)}代表 {congress.delegates} 人，其中非学生干部 " \
-                  f"{congress.non_cadre_delegates} 人"
+        figures = (
+            f"{_named(org, congress)}代表 {congress.delegates} 人，其中非学生干部 {congress.non_cadre_delegates} 人"
+        )
         if at_least(congress.non_cadre_delegates, ratio, congress.delegates):
             return f"{figures}，不低于 {percent(ratio)}"
         return breach(spec, f"{figures}，低于 {percent(ratio)}", [congress])
@@ -102,10 +117,18 @@ def election_filed(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> li
     return _per_latest_congress(spec, ctx, _dated_step(spec, ctx, lambda m: m.filed_on, "报上级学联备案"))
 
 
-@rule_kind("学院（系）学生代表大会在规定间隔内召开；可设全体学生大会代替代表大会的人数门槛",
-           Param("max_interval_months", INTEGER, "两次大会最长间隔", "个月"),
-           Param("assembly_threshold", INTEGER, "所联系学生少于此数的学院（系）可以全体学生大会代替代表大会；不设则不允许",
-                 "人", default=None), scopes=ORG_SCOPES)
+@rule_kind(
+    "学院（系）学生代表大会在规定间隔内召开；可设全体学生大会代替代表大会的人数门槛",
+    Param("max_interval_months", INTEGER, "两次大会最长间隔", "个月"),
+    Param(
+        "assembly_threshold",
+        INTEGER,
+        "所联系学生少于此数的学院（系）可以全体学生大会代替代表大会；不设则不允许",
+        "人",
+        default=None,
+    ),
+    scopes=ORG_SCOPES,
+)
 def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Where the rulebook sets assembly_threshold, colleges with fewer students linked may hold an
     all-student assembly instead; without it, only a congress counts."""
@@ -121,27 +144,40 @@ def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
     def small(org: Organisation) -> bool:
         return threshold is not None and org.students_linked is not None and org.students_linked < threshold
 
-    late = [org for org in ctx.college_orgs if not held(org, CONGRESS_OF[org.kind])
-            and not (small(org) and held(org, MeetingKind.ALL_STUDENT_ASSEMBLY))]
+    late = [
+        org
+        for org in ctx.college_orgs
+        if not held(org, CONGRESS_OF[org.kind]) and not (small(org) and held(org, MeetingKind.ALL_STUDENT_ASSEMBLY))
+    ]
     problems = []
     if late:
-        problems.append(breach(spec, f"{len(late)} 个院级组织 {months} 个月内未召开学生（研究生）代表大会："
-                                     f"{listing([org.name for org in late])}", late))
+        problems.append(
+            breach(
+                spec,
+                f"{len(late)} 个院级组织 {months} 个月内未召开学生（研究生）代表大会："
+                f"{listing([org.name for org in late])}",
+                late,
+            )
+        )
     on_time = len(ctx.college_orgs) - len(late)
     passes = [f"{on_time} 个院级组织在 {months} 个月内召开了代表大会"] if on_time else []
     return with_passes(spec, problems, passes)
 
 
-def _per_latest_congress(spec: RuleSpec, ctx: RuleContext,
-                         judge: Callable[[Organisation, Meeting], Finding | str]) -> list[Finding]:
+def _per_latest_congress(
+    spec: RuleSpec, ctx: RuleContext, judge: Callable[[Organisation, Meeting], Finding | str]
+) -> list[Finding]:
     """Judge each school-level organisation's latest congress; a pass is a sentence, a problem a finding."""
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
     problems, passes = [], []
     for org in ctx.school_orgs:
         congress = ctx.latest_congress(org)
-        outcome = (judge(org, congress) if congress else
-                   unverifiable(spec, f"{org.name}没有{CONGRESS_OF[org.kind].value}记录，无法核验", [org]))
+        outcome = (
+            judge(org, congress)
+            if congress
+            else unverifiable(spec, f"{org.name}没有{CONGRESS_OF[org.kind].value}记录，无法核验", [org])
+        )
         if isinstance(outcome, str):
             passes.append(outcome)
         else:
@@ -149,14 +185,17 @@ def _per_latest_congress(spec: RuleSpec, ctx: RuleContext,
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
-def _dated_step(spec: RuleSpec, ctx: RuleContext, date_of: Callable[[Meeting], date | None],
-                step: str) -> Callable[[Organisation, Meeting], Finding | str]:
+def _dated_step(
+    spec: RuleSpec, ctx: RuleContext, date_of: Callable[[Meeting], date | None], step: str
+) -> Callable[[Organisation, Meeting], Finding | str]:
     """A step after the congress (approval, filing) proven by its date, on or before `as_of`."""
+
     def judge(org: Organisation, congress: Meeting) -> Finding | str:
         done_on = date_of(congress)
         if done_on is not None and done_on <= ctx.as_of:
             return f"{_named(org, congress)}选举结果已于{cn_date(done_on)}{step}"
         return breach(spec, f"{_named(org, congress)}选举结果未见{step}的日期", [congress])
+
     return judge
 
 

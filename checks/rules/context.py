@@ -70,8 +70,9 @@ class RuleContext:
         self._presidium_sizes = Counter(compress(self._organisations, in_presidium))
         self._combinations = Counter(map(_categorical, report.staff))
         school_orgs = {org.name for org in self.school_orgs}
-        self._rosters = _rosters(compress(report.staff, map(school_orgs.__contains__, self._organisations)),
-                                 self.role_of_title)
+        self._rosters = _rosters(
+            compress(report.staff, map(school_orgs.__contains__, self._organisations)), self.role_of_title
+        )
         self._meetings: dict[MeetingKind, list[Meeting]] = defaultdict(list)
         for meeting in sorted([m for m in report.meetings if m.held_on <= as_of], key=_held_on):
             self._meetings[meeting.kind].append(meeting)
@@ -144,8 +145,9 @@ class RuleContext:
         """
         if org.name not in self._congresses:  # several rules judge the same organisation's congresses
             held = self._meetings.get(CONGRESS_OF[org.kind], [])
-            self._congresses[org.name] = _oldest_first([[m for m in held if m.organisation == name]
-                                                        for name in ("", org.name)])
+            self._congresses[org.name] = _oldest_first(
+                [[m for m in held if m.organisation == name] for name in ("", org.name)]
+            )
         return self._congresses[org.name]
 
     def latest_congress(self, org: Organisation) -> Meeting | None:

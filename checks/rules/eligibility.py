@@ -23,59 +23,98 @@ NO_ROSTER = "未填写工作人员名单，无法核验"
 LEAGUE = Political.LEAGUE
 
 
-@rule_kind("工作人员的政治面貌属于允许的几种",
-           Param("allowed", TEXTS, "允许的政治面貌，如“中共党员”“共青团员”"))
+@rule_kind("工作人员的政治面貌属于允许的几种", Param("allowed", TEXTS, "允许的政治面貌，如“中共党员”“共青团员”"))
 def political_status(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     allowed = frozenset(spec.param("allowed"))
     return _column_findings(
-        spec, ctx, ("political",), lambda v: v is not None and v not in allowed,
-        missing_what="政治面貌", failing_what=f"政治面貌不是{'、'.join(spec.param('allowed'))}",
-        passed_what="政治面貌均符合要求")
+        spec,
+        ctx,
+        ("political",),
+        lambda v: v is not None and v not in allowed,
+        missing_what="政治面貌",
+        failing_what=f"政治面貌不是{'、'.join(spec.param('allowed'))}",
+        passed_what="政治面貌均符合要求",
+    )
 
 
-@rule_kind("工作人员学习成绩综合排名在本专业前若干百分比以内",
-           Param("max_percent", NUMBER, "排名须在本专业前多少以内", "%"))
+@rule_kind(
+    "工作人员学习成绩综合排名在本专业前若干百分比以内", Param("max_percent", NUMBER, "排名须在本专业前多少以内", "%")
+)
 def academic_rank(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     limit = spec.param("max_percent")
     return _column_findings(
-        spec, ctx, ("rank_percent",), lambda v: v is not None and v > limit, missing_what="成绩排名",
+        spec,
+        ctx,
+        ("rank_percent",),
+        lambda v: v is not None and v > limit,
+        missing_what="成绩排名",
         failing_what=f"学习成绩综合排名不在本专业前 {limit}% 以内",
-        passed_what=f"学习成绩综合排名均在本专业前 {limit}% 以内")
+        passed_what=f"学习成绩综合排名均在本专业前 {limit}% 以内",
+    )
 
 
 @rule_kind("工作人员不及格课程不超过上限", Param("max_failed", INTEGER, "不及格课程数上限", "门"))
 def no_failed_courses(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     limit = spec.param("max_failed")
     return _column_findings(
-        spec, ctx, ("failed_courses",), lambda v: v is not None and v > limit,
-        missing_what="不及格课程数", failing_what=f"不及格课程超过 {limit} 门",
-        passed_what=f"不及格课程均不超过 {limit} 门")
+        spec,
+        ctx,
+        ("failed_courses",),
+        lambda v: v is not None and v > limit,
+        missing_what="不及格课程数",
+        failing_what=f"不及格课程超过 {limit} 门",
+        passed_what=f"不及格课程均不超过 {limit} 门",
+    )
 
 
 @rule_kind("工作人员均参加过党团课教育和业务培训")
 def staff_trained(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
-    return _column_findings(spec, ctx, ("trained",), _is_false, missing_what="是否参加党团课教育和业务培训",
-                            failing_what="未参加党团课教育和业务培训", passed_what="均参加了党团课教育和业务培训")
+    return _column_findings(
+        spec,
+        ctx,
+        ("trained",),
+        _is_false,
+        missing_what="是否参加党团课教育和业务培训",
+        failing_what="未参加党团课教育和业务培训",
+        passed_what="均参加了党团课教育和业务培训",
+    )
 
 
 @rule_kind("共青团员工作人员均在智慧团建系统报到")
 def zhtj_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Only League members must register; people of unknown status are left to political_status."""
     return _column_findings(
-        spec, ctx, ("political", "zhtj_registered"), lambda v: v[0] is LEAGUE and v[1] is False,
-        is_missing=lambda v: v[0] is LEAGUE and v[1] is None, concerns=lambda v: v[0] is LEAGUE,
-        missing_what="是否在智慧团建报到", failing_what="共青团员工作人员未在智慧团建报到",
-        passed_what="均已在智慧团建报到", who="名共青团员工作人员")
+        spec,
+        ctx,
+        ("political", "zhtj_registered"),
+        lambda v: v[0] is LEAGUE and v[1] is False,
+        is_missing=lambda v: v[0] is LEAGUE and v[1] is None,
+        concerns=lambda v: v[0] is LEAGUE,
+        missing_what="是否在智慧团建报到",
+        failing_what="共青团员工作人员未在智慧团建报到",
+        passed_what="均已在智慧团建报到",
+        who="名共青团员工作人员",
+    )
 
 
 @rule_kind("工作人员均在“i志愿”系统注册")
 def ivolunteer_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
-    return _column_findings(spec, ctx, ("ivolunteer_registered",), _is_false, missing_what="是否在i志愿注册",
-                            failing_what="未在“i志愿”系统注册", passed_what="均已在“i志愿”系统注册")
+    return _column_findings(
+        spec,
+        ctx,
+        ("ivolunteer_registered",),
+        _is_false,
+        missing_what="是否在i志愿注册",
+        failing_what="未在“i志愿”系统注册",
+        passed_what="均已在“i志愿”系统注册",
+    )
 
 
-@rule_kind("校级组织工作人员中有学院（系）组织任职经历的比例不低于下限",
-           Param("min_ratio", RATIO, "比例下限，如 0.5 即 50%"), scopes=ORG_SCOPES)
+@rule_kind(
+    "校级组织工作人员中有学院（系）组织任职经历的比例不低于下限",
+    Param("min_ratio", RATIO, "比例下限，如 0.5 即 50%"),
+    scopes=ORG_SCOPES,
+)
 def college_experience_ratio(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Decided even with gaps when the known answers settle it either way."""
     if not ctx.school_orgs:
@@ -94,8 +133,13 @@ def college_experience_ratio(report: SchoolReport, spec: RuleSpec, ctx: RuleCont
         elif not at_least(served + unknown, ratio, len(staff)):
             problems.append(breach(spec, f"{org.name}工作人员 {share}，低于 {percent(ratio)}", staff))
         else:
-            problems.append(unverifiable(spec, f"{org.name}工作人员名单未填写学院（系）任职经历：{unknown} 人",
-                                         [s for s in staff if s.college_experience is None]))
+            problems.append(
+                unverifiable(
+                    spec,
+                    f"{org.name}工作人员名单未填写学院（系）任职经历：{unknown} 人",
+                    [s for s in staff if s.college_experience is None],
+                )
+            )
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
@@ -104,10 +148,19 @@ _is_none = partial(is_, None)
 _is_false = partial(is_, False)
 
 
-def _column_findings(spec: RuleSpec, ctx: RuleContext, columns: tuple[str, ...],
-                     fails: Callable[[Any], bool], *, is_missing: Callable[[Any], bool] = _is_none,
-                     concerns: Callable[[Any], bool] | None = None, missing_what: str, failing_what: str,
-                     passed_what: str, who: str = "名工作人员") -> list[Finding]:
+def _column_findings(
+    spec: RuleSpec,
+    ctx: RuleContext,
+    columns: tuple[str, ...],
+    fails: Callable[[Any], bool],
+    *,
+    is_missing: Callable[[Any], bool] = _is_none,
+    concerns: Callable[[Any], bool] | None = None,
+    missing_what: str,
+    failing_what: str,
+    passed_what: str,
+    who: str = "名工作人员",
+) -> list[Finding]:
     """Who fails the rule, whose value is missing, or one pass naming how many were checked.
 
     The value judged is the staff member's attribute, or a tuple of them when `columns` names
@@ -118,12 +171,15 @@ def _column_findings(spec: RuleSpec, ctx: RuleContext, columns: tuple[str, ...],
         return [unverifiable(spec, NO_ROSTER)]
     values = ctx.column_values(columns)
     problems = []
-    for test, text, make in ((fails, failing_what, breach),
-                             (is_missing, f"工作人员名单未填写{missing_what}", unverifiable)):
+    for test, text, make in (
+        (fails, failing_what, breach),
+        (is_missing, f"工作人员名单未填写{missing_what}", unverifiable),
+    ):
         matching = {v for v in values if test(v)}
         if matching:
-            problems.append(make(spec, f"{text}：{ctx.count_with(columns, matching)} 人",
-                                 ctx.rows_holding(columns, matching)))
+            problems.append(
+                make(spec, f"{text}：{ctx.count_with(columns, matching)} 人", ctx.rows_holding(columns, matching))
+            )
     if problems:
         return problems
     concerned = ctx.count_with(columns, set(filter(concerns, values))) if concerns else len(people)

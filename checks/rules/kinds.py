@@ -34,8 +34,9 @@ NUMBER = ParamType("数值", _is_number)
 RATIO = ParamType("比例（0 至 1 的小数）", lambda v: _is_number(v) and 0 <= v <= 1)
 TEXT = ParamType("文字", lambda v: isinstance(v, str))
 TEXTS = ParamType("文字列表", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v))
-MONTHS = ParamType("月份列表（1 至 12）", lambda v: isinstance(v, list) and bool(v)
-                   and all(_is_int(x) and 1 <= x <= 12 for x in v))
+MONTHS = ParamType(
+    "月份列表（1 至 12）", lambda v: isinstance(v, list) and bool(v) and all(_is_int(x) and 1 <= x <= 12 for x in v)
+)
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,10 @@ class RuleKind:
         return (*self.params, SOURCE_NOTE)
 
 
-def rule_kind(meaning: str, *params: Param,
-              scopes: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], RuleKind]:
+def rule_kind(meaning: str, *params: Param, scopes: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], RuleKind]:
     """Declare a rule function as a kind named after it; `meaning` says in Chinese what it checks."""
+
     def declare(check: Callable[..., Any]) -> RuleKind:
         return RuleKind(check.__name__, meaning, params, scopes, check)
+
     return declare

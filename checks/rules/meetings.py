@@ -50,15 +50,26 @@ def joint_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
     return [_held(spec, ctx, (MeetingKind.JOINT_MEETING,), "相关部门工作联席会议")]
 
 
-@rule_kind("学校党委在规定间隔内听取过学生会（研究生会）工作汇报",
-           Param("max_interval_months", INTEGER, "两次听取之间最长间隔", "个月"))
+@rule_kind(
+    "学校党委在规定间隔内听取过学生会（研究生会）工作汇报",
+    Param("max_interval_months", INTEGER, "两次听取之间最长间隔", "个月"),
+)
 def party_hearing(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
-    return [recency(spec, ctx.meetings(MeetingKind.PARTY_HEARING), ctx.as_of,
-                    spec.param("max_interval_months"), "学校党委听取学生会（研究生会）工作汇报")]
+    return [
+        recency(
+            spec,
+            ctx.meetings(MeetingKind.PARTY_HEARING),
+            ctx.as_of,
+            spec.param("max_interval_months"),
+            "学校党委听取学生会（研究生会）工作汇报",
+        )
+    ]
 
 
-@rule_kind("校级组织在规定间隔内听取过全部学院（系）组织的工作报告",
-           Param("max_interval_months", INTEGER, "两次听取之间最长间隔", "个月"))
+@rule_kind(
+    "校级组织在规定间隔内听取过全部学院（系）组织的工作报告",
+    Param("max_interval_months", INTEGER, "两次听取之间最长间隔", "个月"),
+)
 def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     months = spec.param("max_interval_months")
     held = ctx.meetings(MeetingKind.COLLEGE_REPORTS)
@@ -70,17 +81,25 @@ def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
         return [unverifiable(spec, "学校信息未填写学院（系）名单，无法核验", [report.school])]
     covering = [m for m in held if m.colleges_covered is not None and m.colleges_covered >= colleges]
     if covering and within_months(covering[-1].held_on, ctx.as_of, months):
-        return [passed(spec, f"{cn_date(covering[-1].held_on)}听取了全部 {colleges} 个学院（系）的工作报告",
-                       covering[-1:], done_on=met_since(covering, months))]
+        return [
+            passed(
+                spec,
+                f"{cn_date(covering[-1].held_on)}听取了全部 {colleges} 个学院（系）的工作报告",
+                covering[-1:],
+                done_on=met_since(covering, months),
+            )
+        ]
     if any(m.colleges_covered is None for m in recent):
         return [unverifiable(spec, "听取学院（系）工作报告的会议未填写覆盖学院（系）数", recent)]
     widest = max(m.colleges_covered or 0 for m in recent)
-    return [breach(spec, f"{months} 个月内听取工作报告最多覆盖 {widest} 个学院（系），学校共 {colleges} 个",
-                   recent)]
+    return [breach(spec, f"{months} 个月内听取工作报告最多覆盖 {widest} 个学院（系），学校共 {colleges} 个", recent)]
 
 
-@rule_kind("主席团成员和工作部门负责人每学期述职",
-           Param("semester_start_months", MONTHS, "各学期开始的月份，如 [2, 8]"), scopes=ORG_SCOPES)
+@rule_kind(
+    "主席团成员和工作部门负责人每学期述职",
+    Param("semester_start_months", MONTHS, "各学期开始的月份，如 [2, 8]"),
+    scopes=ORG_SCOPES,
+)
 def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, "未填写校级学生会（研究生会）组织，无法核验")]
@@ -97,8 +116,12 @@ def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
             passes.append(f"{org.name}{_named([s for s, _ in ended])}均召开了述职评议会")
         this_term = [m for m in own if m.held_on >= current[0]]
         if not this_term:
-            problems.append(replace(attention(spec, f"{org.name}本学期（{_named([current[0]])}）尚未召开述职评议会",
-                                              [org]), due=current[1]))
+            problems.append(
+                replace(
+                    attention(spec, f"{org.name}本学期（{_named([current[0]])}）尚未召开述职评议会", [org]),
+                    due=current[1],
+                )
+            )
         elif not ended:
             passes.append(f"{org.name}本学期已于{cn_date(this_term[-1].held_on)}召开述职评议会")
     return with_passes(spec, problems, passes, ctx.school_orgs)
@@ -112,8 +135,12 @@ def _held(spec: RuleSpec, ctx: RuleContext, kinds: tuple[MeetingKind, ...], what
         first = since_start[0]
         return passed(spec, f"已于{cn_date(first.held_on)}召开{first.kind.value}", [first], done_on=first.held_on)
     if held:
-        return breach(spec, f"{what}的记录（最近一次在{cn_date(held[-1].held_on)}）早于本次改革启动"
-                            f"（{cn_date(start)}），不能作为完成依据", held[-1:])
+        return breach(
+            spec,
+            f"{what}的记录（最近一次在{cn_date(held[-1].held_on)}）早于本次改革启动"
+            f"（{cn_date(start)}），不能作为完成依据",
+            held[-1:],
+        )
     return breach(spec, f"截至{cn_date(ctx.as_of)}没有{what}的记录")
 
 
@@ -121,8 +148,7 @@ def _held(spec: RuleSpec, ctx: RuleContext, kinds: tuple[MeetingKind, ...], what
 def _semesters(campaign_start: date, as_of: date, start_months: tuple[int, ...]) -> tuple[tuple[date, date], ...]:
     """(first day, last day) of each semester from the one containing the campaign's start up to the
     one containing `as_of`, which is always last."""
-    starts = [date(year, month, 1) for year in range(campaign_start.year - 1, as_of.year + 2)
-              for month in start_months]
+    starts = [date(year, month, 1) for year in range(campaign_start.year - 1, as_of.year + 2) for month in start_months]
     first = max(s for s in starts if s <= min(campaign_start, as_of))
     return tuple((s, e - timedelta(days=1)) for s, e in zip(starts, starts[1:], strict=False) if first <= s <= as_of)
 

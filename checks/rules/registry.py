@@ -10,24 +10,43 @@ from checks.rules import congress, eligibility, leadership, meetings, sizes
 from checks.rules.kinds import RuleKind
 
 # Every item's completion date; the engine runs it itself, for every item.
-COMPLETION_DATE = RuleKind(COMPLETION_DATE_RULE, "已完成的子项填写了完成日期（系统对每个子项自动核验，子项的 checks 中不列出）",
-                           (), (), None)
+COMPLETION_DATE = RuleKind(
+    COMPLETION_DATE_RULE, "已完成的子项填写了完成日期（系统对每个子项自动核验，子项的 checks 中不列出）", (), (), None
+)
 
 RULES: Mapping[str, RuleKind] = {
     rule.name: rule
     for rule in (
-        sizes.school_staff_size, sizes.school_presidium_size, sizes.department_count,
-        sizes.department_heads, sizes.department_members, sizes.college_staff_size,
-        sizes.college_presidium_size, sizes.no_other_titles,
-        eligibility.political_status, eligibility.academic_rank, eligibility.no_failed_courses,
-        eligibility.college_experience_ratio, eligibility.staff_trained,
-        eligibility.zhtj_registered, eligibility.ivolunteer_registered,
-        congress.congress_annual, congress.congress_delegate_ratio, congress.congress_college_coverage,
-        congress.non_cadre_delegates, congress.college_congress_annual,
-        congress.election_approved, congress.election_filed,
-        meetings.mobilisation_meeting, meetings.training_meeting, meetings.college_reports_heard,
-        meetings.semester_reviews, meetings.joint_meeting, meetings.party_hearing,
-        leadership.rotating_chair, leadership.deputy_secretary,
+        sizes.school_staff_size,
+        sizes.school_presidium_size,
+        sizes.department_count,
+        sizes.department_heads,
+        sizes.department_members,
+        sizes.college_staff_size,
+        sizes.college_presidium_size,
+        sizes.no_other_titles,
+        eligibility.political_status,
+        eligibility.academic_rank,
+        eligibility.no_failed_courses,
+        eligibility.college_experience_ratio,
+        eligibility.staff_trained,
+        eligibility.zhtj_registered,
+        eligibility.ivolunteer_registered,
+        congress.congress_annual,
+        congress.congress_delegate_ratio,
+        congress.congress_college_coverage,
+        congress.non_cadre_delegates,
+        congress.college_congress_annual,
+        congress.election_approved,
+        congress.election_filed,
+        meetings.mobilisation_meeting,
+        meetings.training_meeting,
+        meetings.college_reports_heard,
+        meetings.semester_reviews,
+        meetings.joint_meeting,
+        meetings.party_hearing,
+        leadership.rotating_chair,
+        leadership.deputy_secretary,
     )
 }
 
@@ -42,9 +61,11 @@ class UnimplementedRuleError(RulebookError):
 def require_implemented(rulebook: Rulebook) -> None:
     if COMPLETION_DATE_RULE not in rulebook.rules:
         raise UnimplementedRuleError(
-            f"规则文件 {rulebook.id}: 缺少 [rules.{COMPLETION_DATE_RULE}]（已完成子项须填写完成日期的核验）")
+            f"规则文件 {rulebook.id}: 缺少 [rules.{COMPLETION_DATE_RULE}]（已完成子项须填写完成日期的核验）"
+        )
     for item in rulebook.items:
         for rule_id in item.checks:
             if rulebook.rules[rule_id].kind not in RULES:
                 raise UnimplementedRuleError(
-                    f"规则文件 {rulebook.id}: 子项 {item.id} 的核验规则 {rule_id!r} 尚未实现 (no implementation)")
+                    f"规则文件 {rulebook.id}: 子项 {item.id} 的核验规则 {rule_id!r} 尚未实现 (no implementation)"
+                )

@@ -20,9 +20,12 @@ NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核�
 NO_COLLEGE_ORGS = "未填写院级学生会（研究生会）组织，无法核验"
 
 
-@rule_kind("校级组织工作人员人数：不超过一般人数即符合；超过一般人数、不超过上限时须学校说明原因；超过上限不符合",
-           Param("typical", INTEGER, "一般人数，不超过即符合", "人"),
-           Param("max", INTEGER, "上限，超过即不符合", "人"), scopes=ORG_SCOPES)
+@rule_kind(
+    "校级组织工作人员人数：不超过一般人数即符合；超过一般人数、不超过上限时须学校说明原因；超过上限不符合",
+    Param("typical", INTEGER, "一般人数，不超过即符合", "人"),
+    Param("max", INTEGER, "上限，超过即不符合", "人"),
+    scopes=ORG_SCOPES,
+)
 def school_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Up to `typical` (一般为40人左右) always fits; up to `max` when the school declares a reason the
     text allows (学生人数较多、分校区较多); above `max` never (原则上不超过60人)."""
@@ -41,17 +44,22 @@ def school_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) ->
         elif size <= typical:
             passes.append(f"{org.name}工作人员 {size} 人，不超过 {typical} 人")
         elif reason:
-            passes.append(f"{org.name}工作人员 {size} 人，多于 {typical} 人，学校说明原因为“{reason}”，"
-                          f"未超过 {limit} 人")
+            passes.append(
+                f"{org.name}工作人员 {size} 人，多于 {typical} 人，学校说明原因为“{reason}”，未超过 {limit} 人"
+            )
         else:
-            problems.append(attention(
-                spec, f"{org.name}工作人员 {size} 人，多于一般的 {typical} 人左右，学校信息未说明学生人数较多"
-                      f"或分校区较多", [report.school, *staff]))
+            problems.append(
+                attention(
+                    spec,
+                    f"{org.name}工作人员 {size} 人，多于一般的 {typical} 人左右，学校信息未说明学生人数较多"
+                    f"或分校区较多",
+                    [report.school, *staff],
+                )
+            )
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
-@rule_kind("校级组织主席团成员人数不超过上限", Param("max", INTEGER, "主席团成员人数上限", "人"),
-           scopes=ORG_SCOPES)
+@rule_kind("校级组织主席团成员人数不超过上限", Param("max", INTEGER, "主席团成员人数上限", "人"), scopes=ORG_SCOPES)
 def school_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
@@ -62,15 +70,19 @@ def school_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
         if size is None:
             problems.append(unverifiable(spec, f"{org.name}未填写主席团成员名单或人数", [org]))
         elif size > limit:
-            problems.append(breach(spec, f"{org.name}主席团成员 {size} 人，超过上限 {limit} 人",
-                                   ctx.roster(org.name).presidium or [org]))
+            problems.append(
+                breach(
+                    spec,
+                    f"{org.name}主席团成员 {size} 人，超过上限 {limit} 人",
+                    ctx.roster(org.name).presidium or [org],
+                )
+            )
         else:
             passes.append(f"{org.name}主席团成员 {size} 人，不超过 {limit} 人")
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
-@rule_kind("校级组织工作部门数量不超过上限", Param("max", INTEGER, "工作部门数量上限", "个"),
-           scopes=ORG_SCOPES)
+@rule_kind("校级组织工作部门数量不超过上限", Param("max", INTEGER, "工作部门数量上限", "个"), scopes=ORG_SCOPES)
 def department_count(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
@@ -88,31 +100,51 @@ def department_count(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
-@rule_kind("校级组织每个工作部门的负责人人数在范围内",
-           Param("min", INTEGER, "每个部门负责人人数下限", "人"),
-           Param("max", INTEGER, "每个部门负责人人数上限", "人"), scopes=ORG_SCOPES)
+@rule_kind(
+    "校级组织每个工作部门的负责人人数在范围内",
+    Param("min", INTEGER, "每个部门负责人人数下限", "人"),
+    Param("max", INTEGER, "每个部门负责人人数上限", "人"),
+    scopes=ORG_SCOPES,
+)
 def department_heads(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     low, high = spec.param("min"), spec.param("max")
     return _per_department(
-        spec, ctx, lambda roster, d: len(roster.heads.get(d, ())), lambda n: low <= n <= high,
+        spec,
+        ctx,
+        lambda roster, d: len(roster.heads.get(d, ())),
+        lambda n: low <= n <= high,
         breach_text=lambda failing: f"有 {failing} 个工作部门的负责人不在 {low} 至 {high} 人之间",
-        pass_text=lambda counts: f" {len(counts)} 个工作部门各有 {low} 至 {high} 名负责人")
+        pass_text=lambda counts: f" {len(counts)} 个工作部门各有 {low} 至 {high} 名负责人",
+    )
 
 
-@rule_kind("校级组织每个工作部门的工作人员（含负责人）不超过上限",
-           Param("max", INTEGER, "每个部门工作人员（含负责人）人数上限", "人"), scopes=ORG_SCOPES)
+@rule_kind(
+    "校级组织每个工作部门的工作人员（含负责人）不超过上限",
+    Param("max", INTEGER, "每个部门工作人员（含负责人）人数上限", "人"),
+    scopes=ORG_SCOPES,
+)
 def department_members(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """The whole department counts, heads included (see the rulebook)."""
     limit = spec.param("max")
     return _per_department(
-        spec, ctx, lambda roster, d: len(roster.departments[d]), lambda n: n <= limit,
+        spec,
+        ctx,
+        lambda roster, d: len(roster.departments[d]),
+        lambda n: n <= limit,
         breach_text=lambda failing: f"有 {failing} 个工作部门的工作人员（含负责人）超过 {limit} 人",
-        pass_text=lambda counts: f"各工作部门工作人员（含负责人）均不超过 {limit} 人（最多 {max(counts.values())} 人）")
+        pass_text=lambda counts: f"各工作部门工作人员（含负责人）均不超过 {limit} 人（最多 {max(counts.values())} 人）",
+    )
 
 
-def _per_department(spec: RuleSpec, ctx: RuleContext, count: Callable[[Roster, str], int],
-                    fits: Callable[[int], bool], *, breach_text: Callable[[int], str],
-                    pass_text: Callable[[dict[str, int]], str]) -> list[Finding]:
+def _per_department(
+    spec: RuleSpec,
+    ctx: RuleContext,
+    count: Callable[[Roster, str], int],
+    fits: Callable[[int], bool],
+    *,
+    breach_text: Callable[[int], str],
+    pass_text: Callable[[dict[str, int]], str],
+) -> list[Finding]:
     """A count per department of each school-level organisation, held to a limit."""
     if not ctx.school_orgs:
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
@@ -125,38 +157,55 @@ def _per_department(spec: RuleSpec, ctx: RuleContext, count: Callable[[Roster, s
         counts = {d: count(roster, d) for d in roster.departments}
         failing = [d for d, n in counts.items() if not fits(n)]
         if failing:
-            problems.append(breach(spec, f"{org.name}{breach_text(len(failing))}：{_counted(failing, counts)}",
-                                   _rows_of(roster, failing)))
+            problems.append(
+                breach(
+                    spec,
+                    f"{org.name}{breach_text(len(failing))}：{_counted(failing, counts)}",
+                    _rows_of(roster, failing),
+                )
+            )
         else:
             passes.append(f"{org.name}{pass_text(counts)}")
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
-@rule_kind("院级组织工作人员人数在范围内",
-           Param("min", INTEGER, "工作人员人数下限", "人"),
-           Param("max", INTEGER, "工作人员人数上限", "人"), scopes=ORG_SCOPES)
+@rule_kind(
+    "院级组织工作人员人数在范围内",
+    Param("min", INTEGER, "工作人员人数下限", "人"),
+    Param("max", INTEGER, "工作人员人数上限", "人"),
+    scopes=ORG_SCOPES,
+)
 def college_staff_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.college_orgs:
         return [unverifiable(spec, NO_COLLEGE_ORGS)]
     low, high = spec.param("min"), spec.param("max")
     sizes = {org.name: ctx.size(org.name) or None for org in ctx.college_orgs}
     return _college_findings(
-        spec, ctx.college_orgs, sizes, lambda n: low <= n <= high,
-        breach_text=f"工作人员人数不在 {low} 至 {high} 人之间", pass_text=f"工作人员均在 {low} 至 {high} 人之间",
-        missing_text="未填写工作人员名单")
+        spec,
+        ctx.college_orgs,
+        sizes,
+        lambda n: low <= n <= high,
+        breach_text=f"工作人员人数不在 {low} 至 {high} 人之间",
+        pass_text=f"工作人员均在 {low} 至 {high} 人之间",
+        missing_text="未填写工作人员名单",
+    )
 
 
-@rule_kind("院级组织主席团成员人数不超过上限", Param("max", INTEGER, "主席团成员人数上限", "人"),
-           scopes=ORG_SCOPES)
+@rule_kind("院级组织主席团成员人数不超过上限", Param("max", INTEGER, "主席团成员人数上限", "人"), scopes=ORG_SCOPES)
 def college_presidium_size(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     if not ctx.college_orgs:
         return [unverifiable(spec, NO_COLLEGE_ORGS)]
     limit = spec.param("max")
     sizes = {org.name: ctx.presidium_size(org) for org in ctx.college_orgs}
     return _college_findings(
-        spec, ctx.college_orgs, sizes, lambda n: n <= limit,
-        breach_text=f"主席团成员超过上限 {limit} 人", pass_text=f"主席团成员均不超过 {limit} 人",
-        missing_text="未填写主席团成员名单或人数")
+        spec,
+        ctx.college_orgs,
+        sizes,
+        lambda n: n <= limit,
+        breach_text=f"主席团成员超过上限 {limit} 人",
+        pass_text=f"主席团成员均不超过 {limit} 人",
+        missing_text="未填写主席团成员名单或人数",
+    )
 
 
 @rule_kind("工作人员的职务只有主席团成员和工作部门成员（职务名称见规则文件 [titles]）")
@@ -185,8 +234,16 @@ def _rows_of(roster: Roster, departments: list[str]) -> list[StaffMember]:
     return [person for d in departments for person in roster.departments[d]]
 
 
-def _college_findings(spec: RuleSpec, orgs: tuple[Organisation, ...], sizes: dict[str, int | None],
-                      fits: Callable[[int], bool], *, breach_text: str, pass_text: str, missing_text: str) -> list[Finding]:
+def _college_findings(
+    spec: RuleSpec,
+    orgs: tuple[Organisation, ...],
+    sizes: dict[str, int | None],
+    fits: Callable[[int], bool],
+    *,
+    breach_text: str,
+    pass_text: str,
+    missing_text: str,
+) -> list[Finding]:
     """One finding for all college-level organisations outside the limits, one for those with no data."""
     missing, failing = [], []
     for org in orgs:

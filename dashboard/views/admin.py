@@ -62,42 +62,64 @@ def _write(ctx: AppContext, principal: Principal, action: str, change: Callable[
 
 # --- campaigns --------------------------------------------------------------------------------------
 
+
 def _campaigns(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         campaigns = {c.id: c for c in store.list_campaigns(session)}
     if not campaigns:
         ui.empty_state("还没有验收批次，请在服务器上运行 reformboard init。")
         return
-    rows = [[c.id, c.name, c.rulebook, c.starts_on, c.acceptance_on, c.contact, len(c.deadline_overrides)]
-            for c in campaigns.values()]
-    st.dataframe(pd.DataFrame(rows, columns=["批次编号", "名称", "任务列表", "开始日期", "验收开始", "联系人",
-                                             "调整过时限的子项"]), hide_index=True, width="stretch")
-    chosen = st.selectbox("调整完成时限的批次", list(campaigns), key="admin.campaign",
-                          format_func=lambda cid: campaigns[cid].name)
+    rows = [
+        [c.id, c.name, c.rulebook, c.starts_on, c.acceptance_on, c.contact, len(c.deadline_overrides)]
+        for c in campaigns.values()
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            rows, columns=["批次编号", "名称", "任务列表", "开始日期", "验收开始", "联系人", "调整过时限的子项"]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    chosen = st.selectbox(
+        "调整完成时限的批次", list(campaigns), key="admin.campaign", format_func=lambda cid: campaigns[cid].name
+    )
     _deadline_editor(ctx, principal, campaigns[chosen])
 
 
 def _deadline_editor(ctx: AppContext, principal: Principal, campaign: Campaign) -> None:
     rulebook = ctx.rulebook_for(campaign)
     items = [item for item in rulebook.items if not item.ongoing]
-    table = pd.DataFrame({
-        "子项": [item.id for item in items],
-        "内容": [item.content for item in items],
-        "任务列表时限": [item.due for item in items],
-        "本批次时限": [campaign.deadline_overrides.get(item.id) for item in items],
-    })
+    table = pd.DataFrame(
+        {
+            "子项": [item.id for item in items],
+            "内容": [item.content for item in items],
+            "任务列表时限": [item.due for item in items],
+            "本批次时限": [campaign.deadline_overrides.get(item.id) for item in items],
+        }
+    )
     st.caption("“本批次时限”留空即按任务列表的时限；填写日期则本批次按该日期判定是否逾期。持续推进的子项没有时限。")
     edited = st.data_editor(
-        table, hide_index=True, width="stretch", disabled=["子项", "内容", "任务列表时限"],
+        table,
+        hide_index=True,
+        width="stretch",
+        disabled=["子项", "内容", "任务列表时限"],
         key=f"admin.deadlines.{campaign.id}",
-        column_config={"本批次时限": st.column_config.DateColumn("本批次时限", format="YYYY-MM-DD"),
-                       "任务列表时限": st.column_config.DateColumn("任务列表时限", format="YYYY-MM-DD")})
+        column_config={
+            "本批次时限": st.column_config.DateColumn("本批次时限", format="YYYY-MM-DD"),
+            "任务列表时限": st.column_config.DateColumn("任务列表时限", format="YYYY-MM-DD"),
+        },
+    )
     overrides = _overrides(edited, {item.id: item.due for item in items})
     if st.button("保存完成时限", key=f"admin.deadlines.save.{campaign.id}", type="primary"):
-        _write(ctx, principal, "campaign_deadlines",
-               lambda session: _save_overrides(session, principal, campaign, overrides))
-    moved = [f"{item.id}：{due_date(item, campaign):%Y-%m-%d}" for item in items
-             if item.id in campaign.deadline_overrides]
+        _write(
+            ctx,
+            principal,
+            "campaign_deadlines",
+            lambda session: _save_overrides(session, principal, campaign, overrides),
+        )
+    moved = [
+        f"{item.id}：{due_date(item, campaign):%Y-%m-%d}" for item in items if item.id in campaign.deadline_overrides
+    ]
     if moved:
         st.caption("当前已调整：" + "；".join(moved))
 
@@ -114,15 +136,16 @@ def _as_date(value: object) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _save_overrides(session: Session, principal: Principal, campaign: Campaign,
-                    overrides: dict[str, date]) -> str:
+def _save_overrides(session: Session, principal: Principal, campaign: Campaign, overrides: dict[str, date]) -> str:
     store.set_deadline_overrides(session, campaign.id, overrides)
-    store.audit(session, principal.username, "campaign_deadlines_changed", None, campaign=campaign.id,
-                overrides=overrides)
+    store.audit(
+        session, principal.username, "campaign_deadlines_changed", None, campaign=campaign.id, overrides=overrides
+    )
     return f"已保存“{campaign.name}”的完成时限（调整了 {len(overrides)} 个子项）。"
 
 
 # --- schools and units ------------------------------------------------------------------------------
+
 
 def _directory(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
@@ -131,19 +154,30 @@ def _directory(ctx: AppContext, principal: Principal) -> None:
     st.subheader(f"主管单位（{len(units)} 个）")
     counts = pd.Series([s.unit_code for s in schools]).value_counts()
     unit_rows = [[u.code, u.name, str(u.kind), int(counts.get(u.code, 0))] for u in units.values()]
-    st.dataframe(pd.DataFrame(unit_rows, columns=["单位代码", "名称", "类型", "学校数"]), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        pd.DataFrame(unit_rows, columns=["单位代码", "名称", "类型", "学校数"]), hide_index=True, width="stretch"
+    )
     st.subheader(f"学校（{len(schools)} 所）")
-    school_rows = [[s.code, s.name, units[s.unit_code].name if s.unit_code in units else s.unit_code,
-                    s.school_type, "是" if s.active else "否"] for s in schools]
-    st.dataframe(pd.DataFrame(school_rows, columns=["学校标识码", "名称", "主管单位", "类型", "启用"]),
-                 hide_index=True, width="stretch")
+    school_rows = [
+        [
+            s.code,
+            s.name,
+            units[s.unit_code].name if s.unit_code in units else s.unit_code,
+            s.school_type,
+            "是" if s.active else "否",
+        ]
+        for s in schools
+    ]
+    st.dataframe(
+        pd.DataFrame(school_rows, columns=["学校标识码", "名称", "主管单位", "类型", "启用"]),
+        hide_index=True,
+        width="stretch",
+    )
     add_unit, add_school = st.columns(2)
     with add_unit:
         _add_unit_form(ctx, principal, set(units))
     with add_school:
-        _add_school_form(ctx, principal, {code: unit.name for code, unit in units.items()},
-                         {s.code for s in schools})
+        _add_school_form(ctx, principal, {code: unit.name for code, unit in units.items()}, {s.code for s in schools})
 
 
 def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str]) -> None:
@@ -182,8 +216,9 @@ def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str
     elif code in existing:
         st.error(f"学校标识码 {ui.literal(code)} 已存在。")
     else:
-        _write(ctx, principal, "school_add",
-               lambda session: _add_school(session, principal, code, name, unit, school_type))
+        _write(
+            ctx, principal, "school_add", lambda session: _add_school(session, principal, code, name, unit, school_type)
+        )
 
 
 def _add_school(session: Session, principal: Principal, code: str, name: str, unit: str, school_type: str) -> str:
@@ -194,17 +229,30 @@ def _add_school(session: Session, principal: Principal, code: str, name: str, un
 
 # --- users ------------------------------------------------------------------------------------------
 
+
 def _users(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         users = list_users(session, by=principal)
         may_add = may_write_accounts(session)
         schools = {s.code: s.name for s in store.list_schools(session)}
         units = {u.code: u.name for u in store.list_units(session)}
-    rows = [[u.username, u.display_name, UserRole(u.role).label, schools.get(u.tenant_code or "", ""),
-             units.get(u.unit_code or "", ""), "启用" if u.active else "已停用", ui.china_time(u.last_login_at)]
-            for u in users]
-    st.dataframe(pd.DataFrame(rows, columns=["用户名", "姓名", "角色", "学校", "单位", "状态", "最近登录"]),
-                 hide_index=True, width="stretch")
+    rows = [
+        [
+            u.username,
+            u.display_name,
+            UserRole(u.role).label,
+            schools.get(u.tenant_code or "", ""),
+            units.get(u.unit_code or "", ""),
+            "启用" if u.active else "已停用",
+            ui.china_time(u.last_login_at),
+        ]
+        for u in users
+    ]
+    st.dataframe(
+        pd.DataFrame(rows, columns=["用户名", "姓名", "角色", "学校", "单位", "状态", "最近登录"]),
+        hide_index=True,
+        width="stretch",
+    )
     add, disable = st.columns(2)
     with add:
         if may_add:
@@ -222,17 +270,34 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
         username = st.text_input("用户名（字母、数字和 . _ @ -）")
         display_name = st.text_input("姓名或单位名称")
         role = st.selectbox("角色", list(UserRole), format_func=lambda r: r.label)
-        school = st.selectbox("所属学校（学校团委账号）", [NOT_SET, *schools],
-                              format_func=lambda c: f"{schools[c]}（{c}）" if c else "—")
-        unit = st.selectbox("所属单位（地市团委/省直机关团工委账号）", [NOT_SET, *units],
-                            format_func=lambda c: f"{units[c]}（{c}）" if c else "—")
+        school = st.selectbox(
+            "所属学校（学校团委账号）", [NOT_SET, *schools], format_func=lambda c: f"{schools[c]}（{c}）" if c else "—"
+        )
+        unit = st.selectbox(
+            "所属单位（地市团委/省直机关团工委账号）",
+            [NOT_SET, *units],
+            format_func=lambda c: f"{units[c]}（{c}）" if c else "—",
+        )
         password = st.text_input("初始密码（使用统一身份认证登录的可不填）", type="password")
         email = st.text_input("统一身份认证邮箱（可不填）")
         if not st.form_submit_button("添加用户"):
             return
-    _write(ctx, principal, "user_add", lambda session: _add_user(
-        session, principal, username, role, display_name=display_name.strip(),
-        tenant_code=school or None, unit_code=unit or None, password=password or None, email=email or None))
+    _write(
+        ctx,
+        principal,
+        "user_add",
+        lambda session: _add_user(
+            session,
+            principal,
+            username,
+            role,
+            display_name=display_name.strip(),
+            tenant_code=school or None,
+            unit_code=unit or None,
+            password=password or None,
+            email=email or None,
+        ),
+    )
 
 
 def _add_user(session: Session, principal: Principal, username: str, role: UserRole, **fields: str | None) -> str:
@@ -259,31 +324,47 @@ def _disable_user(session: Session, principal: Principal, username: str) -> str:
 
 # --- the audit log ----------------------------------------------------------------------------------
 
+
 def _audit_log(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         schools = {s.code: s.name for s in store.list_schools(session)}
     actor_box, action_box, tenant_box, range_box = st.columns(4)
     actor = actor_box.text_input("操作人", key="admin.audit.actor").strip()
     action = action_box.text_input("操作（如 upload_accepted、export）", key="admin.audit.action").strip()
-    tenant = tenant_box.selectbox("学校", [NOT_SET, *schools], key="admin.audit.tenant",
-                                  format_func=lambda c: f"{schools[c]}（{c}）" if c else "全部")
+    tenant = tenant_box.selectbox(
+        "学校",
+        [NOT_SET, *schools],
+        key="admin.audit.tenant",
+        format_func=lambda c: f"{schools[c]}（{c}）" if c else "全部",
+    )
     today = ui.today()
-    chosen = range_box.date_input("日期范围", (today - timedelta(days=AUDIT_DAYS), today),
-                                  key="admin.audit.dates", format="YYYY-MM-DD")
+    chosen = range_box.date_input(
+        "日期范围", (today - timedelta(days=AUDIT_DAYS), today), key="admin.audit.dates", format="YYYY-MM-DD"
+    )
     if len(chosen) != 2:
         st.caption("请选择起止日期。")
         return
     since, until = chosen
     with scoped_transaction(ctx.engine, principal) as session:
-        entries = store.audit_entries(session, principal, actor=actor or None, action=action or None,
-                                      tenant_code=tenant or None, limit=AUDIT_LIMIT,
-                                      since=datetime.combine(since, time(), CHINA_TIME), until=end_of_day(until))
-    rows = [[ui.china_time(e.at), e.actor, e.action, e.tenant_code or "",
-             json.dumps(e.detail, ensure_ascii=False)] for e in entries]
+        entries = store.audit_entries(
+            session,
+            principal,
+            actor=actor or None,
+            action=action or None,
+            tenant_code=tenant or None,
+            limit=AUDIT_LIMIT,
+            since=datetime.combine(since, time(), CHINA_TIME),
+            until=end_of_day(until),
+        )
+    rows = [
+        [ui.china_time(e.at), e.actor, e.action, e.tenant_code or "", json.dumps(e.detail, ensure_ascii=False)]
+        for e in entries
+    ]
     capped = f"（只显示最新的 {AUDIT_LIMIT} 条，请缩小范围）" if len(rows) == AUDIT_LIMIT else ""
     st.caption(f"共 {len(rows)} 条{capped}")
-    st.dataframe(pd.DataFrame(rows, columns=["时间", "操作人", "操作", "学校", "详情"]), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows, columns=["时间", "操作人", "操作", "学校", "详情"]), hide_index=True, width="stretch"
+    )
 
 
 if __name__ == "__main__":

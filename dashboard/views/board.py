@@ -35,7 +35,9 @@ COLUMNS = {  # in display order; the code last, as it is for searching more than
     "score": st.column_config.ProgressColumn("得分", min_value=0, max_value=100, format="%.1f", width=110),
     "system_verdict": st.column_config.TextColumn("系统结论", width=80),
     "onsite": st.column_config.TextColumn("现场验收", width=90),
-    "final": st.column_config.TextColumn("最终结论", width=130, help="系统结论结合现场核查结论；“改判”为省级管理员的决定"),
+    "final": st.column_config.TextColumn(
+        "最终结论", width=130, help="系统结论结合现场核查结论；“改判”为省级管理员的决定"
+    ),
     "overdue": st.column_config.NumberColumn("逾期子项", format="%d", width=70),
     "next_deadline": st.column_config.DateColumn("下一完成时限", format="YYYY-MM-DD", width=100),
     "code": st.column_config.TextColumn("标识码", width=100),
@@ -66,12 +68,15 @@ def render() -> None:
 
 def _filtered(schools: pd.DataFrame) -> pd.DataFrame:
     units, types, verdicts, search, sort = st.columns([1.2, 1, 1.2, 1.2, 1])
-    chosen_units = units.multiselect("主管单位", sorted(schools["unit"].unique()), key="board.units",
-                                     placeholder="全部")
-    chosen_types = types.multiselect("类型", sorted(t for t in schools["school_type"].unique() if t),
-                                     key="board.types", placeholder="全部")
-    chosen_verdicts = verdicts.multiselect("最终结论", [str(v) for v in Verdict], key="board.verdicts",
-                                           placeholder="全部")
+    chosen_units = units.multiselect(
+        "主管单位", sorted(schools["unit"].unique()), key="board.units", placeholder="全部"
+    )
+    chosen_types = types.multiselect(
+        "类型", sorted(t for t in schools["school_type"].unique() if t), key="board.types", placeholder="全部"
+    )
+    chosen_verdicts = verdicts.multiselect(
+        "最终结论", [str(v) for v in Verdict], key="board.verdicts", placeholder="全部"
+    )
     text = search.text_input("搜索学校", key="board.search", placeholder="名称或标识码").strip()
     order = sort.selectbox("排序", list(SORTS), key="board.sort")
     keep = pd.Series(True, index=schools.index)
@@ -93,8 +98,11 @@ def _key_figures(shown: pd.DataFrame) -> None:
         ("范围内学校", len(shown), "当前筛选条件下的学校数"),
         ("已提交", int((shown["system_verdict"] != Verdict.NOT_SUBMITTED).sum()), "有被接收的填报文件的学校"),
         ("逾期子项", int(shown["overdue"].sum()), "各校逾期未完成的子项数之和"),
-        (f"{data.DUE_SOON_DAYS}天内到期", int(shown["due_soon"].sum()),
-         f"各校尚未完成、将在{data.DUE_SOON_DAYS}天内到期的子项数之和"),
+        (
+            f"{data.DUE_SOON_DAYS}天内到期",
+            int(shown["due_soon"].sum()),
+            f"各校尚未完成、将在{data.DUE_SOON_DAYS}天内到期的子项数之和",
+        ),
     ]
     by_verdict = [(str(v), int(verdicts.get(str(v), 0)), "按最终结论（含现场核查和改判）统计") for v in Verdict]
     for row in (scope, by_verdict):  # two rows of four: eight in one row cut the labels at 1366 px
@@ -108,40 +116,61 @@ def _school_table(shown: pd.DataFrame) -> None:
         ui.empty_state("没有符合筛选条件的学校，请放宽或清除上方的筛选条件。")
         return
     st.caption(f"共 {len(shown)} 所学校；点击某一行查看该校详情。")
-    event = st.dataframe(shown, column_config=COLUMNS, column_order=list(COLUMNS), hide_index=True,
-                         height=min(TABLE_HEIGHT, 38 + 35 * len(shown)), on_select="rerun",
-                         selection_mode="single-row", key="board.table", placeholder="—")
+    event = st.dataframe(
+        shown,
+        column_config=COLUMNS,
+        column_order=list(COLUMNS),
+        hide_index=True,
+        height=min(TABLE_HEIGHT, 38 + 35 * len(shown)),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="board.table",
+        placeholder="—",
+    )
     if event.selection.rows:
         ui.open_school(str(shown.iloc[event.selection.rows[0]]["code"]))
 
 
-def _charts(rulebook: Rulebook, campaign: Campaign, board: data.Board, shown: pd.DataFrame,
-            principal: Principal, as_of: date) -> None:
+def _charts(
+    rulebook: Rulebook, campaign: Campaign, board: data.Board, shown: pd.DataFrame, principal: Principal, as_of: date
+) -> None:
     heatmap, histogram, trend, timeline = st.tabs(["任务完成热力图", "得分分布", "推进趋势", "完成时限"])
     codes = set(shown["code"])
     with heatmap:
         _heatmap(board.tasks, shown)
     with histogram:
         if shown["score"].notna().any():
-            st.altair_chart(charts.score_histogram(shown, rulebook.verdict.pass_min_score,
-                                                   rulebook.verdict.fail_below_score), width="stretch")
+            st.altair_chart(
+                charts.score_histogram(shown, rulebook.verdict.pass_min_score, rulebook.verdict.fail_below_score),
+                width="stretch",
+            )
         else:
             ui.empty_state("筛选范围内还没有学校提交，暂无得分分布。")
     with trend:
         progress = data.progress(ui.app_context(), principal, campaign, as_of)
-        st.caption("按各校每次上传当天的系统结论统计（不含现场核查和改判，每周一点）；未通过和限期整改的学校应逐周减少。")
+        st.caption(
+            "按各校每次上传当天的系统结论统计（不含现场核查和改判，每周一点）；未通过和限期整改的学校应逐周减少。"
+        )
         st.altair_chart(charts.progress_chart(progress), width="stretch")
     with timeline:
-        st.caption("各子项的完成时限（已按本批次调整）；圆点越大，筛选范围内逾期未完成的学校越多。"
-                   "“全年持续推进”的子项没有固定时限，未列出。")
+        st.caption(
+            "各子项的完成时限（已按本批次调整）；圆点越大，筛选范围内逾期未完成的学校越多。"
+            "“全年持续推进”的子项没有固定时限，未列出。"
+        )
         items = board.items[board.items["code"].isin(codes)]
         deadlines = data.deadlines(rulebook, campaign, items)
         st.altair_chart(charts.deadline_timeline(deadlines, as_of), width="stretch")
         _due_this_month(deadlines, as_of)
 
 
-DEADLINE_COLUMNS = {"item_id": "子项", "task": "任务", "due": "完成时限", "source": "时限来源",
-                    "overdue": "逾期学校", "done": "已完成学校"}
+DEADLINE_COLUMNS = {
+    "item_id": "子项",
+    "task": "任务",
+    "due": "完成时限",
+    "source": "时限来源",
+    "overdue": "逾期学校",
+    "done": "已完成学校",
+}
 
 
 def _due_this_month(deadlines: pd.DataFrame, as_of: date) -> None:
@@ -151,12 +180,12 @@ def _due_this_month(deadlines: pd.DataFrame, as_of: date) -> None:
     by_date = deadlines.set_index("item_id", drop=False)
     passed, coming = st.columns(2)
     for column, ids, title, empty in (
-            (passed, due_by, f"截至 {as_of:%Y-%m-%d} 已到期的子项", "看板日期前没有到期的子项。"),
-            (coming, later, f"{as_of.month}月内稍后到期的子项", f"{as_of.month}月内看板日期之后没有到期的子项。")):
+        (passed, due_by, f"截至 {as_of:%Y-%m-%d} 已到期的子项", "看板日期前没有到期的子项。"),
+        (coming, later, f"{as_of.month}月内稍后到期的子项", f"{as_of.month}月内看板日期之后没有到期的子项。"),
+    ):
         column.markdown(f"**{title}**（{len(ids)} 项）")
         if ids:
-            column.dataframe(by_date.loc[ids, list(DEADLINE_COLUMNS)].rename(columns=DEADLINE_COLUMNS),
-                             hide_index=True)
+            column.dataframe(by_date.loc[ids, list(DEADLINE_COLUMNS)].rename(columns=DEADLINE_COLUMNS), hide_index=True)
         else:
             column.caption(empty)
 

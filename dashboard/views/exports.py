@@ -74,6 +74,7 @@ def render() -> None:
 
 # --- generating and offering a file ---------------------------------------------------------------
 
+
 def _offer(key: str, button: str, build: Callable[[], Export | None]) -> None:
     """A button that builds (and audits) a file, then a download button for it, kept across reruns;
     `key` names what the file was built from, so a changed choice needs a new build."""
@@ -83,16 +84,31 @@ def _offer(key: str, button: str, build: Callable[[], Export | None]) -> None:
             files[key] = build()
     made = files.get(key)
     if made is not None:
-        st.download_button(f"下载 {ui.literal(made.file_name)}", data=made.data, file_name=made.file_name, mime=made.mime,
-                           key=f"exports.download.{key}", icon=":material/download:")
+        st.download_button(
+            f"下载 {ui.literal(made.file_name)}",
+            data=made.data,
+            file_name=made.file_name,
+            mime=made.mime,
+            key=f"exports.download.{key}",
+            icon=":material/download:",
+        )
 
 
 def _audit_export(session, page: Page, tenant_code: str | None, kind: str, **detail: object) -> None:
-    audit(session, page.principal.username, "export", tenant_code, kind=kind, campaign=page.campaign.id,
-          as_of=page.as_of, **detail)
+    audit(
+        session,
+        page.principal.username,
+        "export",
+        tenant_code,
+        kind=kind,
+        campaign=page.campaign.id,
+        as_of=page.as_of,
+        **detail,
+    )
 
 
 # --- one school -------------------------------------------------------------------------------------
+
 
 def _single_sheet(page: Page, schools: list[Tenant]) -> None:
     st.subheader("单校验收核查表（.xlsx）")
@@ -100,16 +116,16 @@ def _single_sheet(page: Page, schools: list[Tenant]) -> None:
     if len(by_code) == 1:
         code = next(iter(by_code))
     else:
-        code = st.selectbox("学校", list(by_code), key="exports.school",
-                            format_func=lambda c: f"{by_code[c].name}（{c}）")
+        code = st.selectbox(
+            "学校", list(by_code), key="exports.school", format_func=lambda c: f"{by_code[c].name}（{c}）"
+        )
     _offer(f"sheet.{page.campaign.id}.{page.as_of}.{code}", "生成核查表", lambda: _sheet(page, code))
 
 
 def _sheet(page: Page, code: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
         school = require_tenant(session, page.principal, code, "export")
-        entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of,
-                                      [code]).entries
+        entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of, [code]).entries
         entry = entries[0] if entries else None
         if entry is not None:
             _audit_export(session, page, code, "verification_sheet", submission=entry.context.submission_id)
@@ -122,26 +138,36 @@ def _sheet(page: Page, code: str) -> Export | None:
 
 # --- every school in scope --------------------------------------------------------------------------
 
+
 def _batch(page: Page, schools: list[Tenant], units: dict[str, str]) -> None:
     st.subheader("批量导出核查表（.zip）")
     unit = ALL_UNITS
     if page.principal.is_province:
         present = sorted({s.unit_code for s in schools})
-        unit = st.selectbox("范围", [ALL_UNITS, *present], key="exports.unit",
-                            format_func=lambda c: units.get(c, c) if c else "全省所有学校")
+        unit = st.selectbox(
+            "范围",
+            [ALL_UNITS, *present],
+            key="exports.unit",
+            format_func=lambda c: units.get(c, c) if c else "全省所有学校",
+        )
     codes = [s.code for s in schools if unit in (ALL_UNITS, s.unit_code)]
     scope = units.get(unit, "全部学校") if unit else "全部学校"
     st.caption(f"范围内共 {len(codes)} 所学校；尚无有效提交的学校不生成核查表。")
-    _offer(f"batch.{page.campaign.id}.{page.as_of}.{unit}", "生成批量核查表",
-           lambda: _batch_file(page, codes, scope))
+    _offer(f"batch.{page.campaign.id}.{page.as_of}.{unit}", "生成批量核查表", lambda: _batch_file(page, codes, scope))
 
 
 def _batch_file(page: Page, codes: Collection[str], scope: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
         inputs = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
         if inputs.entries:
-            _audit_export(session, page, None, "verification_batch", scope=scope,
-                          schools=[e.context.school_code for e in inputs.entries])
+            _audit_export(
+                session,
+                page,
+                None,
+                "verification_batch",
+                scope=scope,
+                schools=[e.context.school_code for e in inputs.entries],
+            )
     if inputs.not_submitted:
         names = ui.literal("、".join(s.name for s in inputs.not_submitted))
         st.info(f"以下 {len(inputs.not_submitted)} 所学校尚无有效提交，未生成核查表：{names}")
@@ -153,6 +179,7 @@ def _batch_file(page: Page, codes: Collection[str], scope: str) -> Export | None
 
 
 # --- the province summary ---------------------------------------------------------------------------
+
 
 def _summary(page: Page, codes: list[str]) -> None:
     st.subheader("全省验收情况汇总表（.xlsx）")
@@ -170,6 +197,7 @@ def _summary_file(page: Page, codes: list[str]) -> Export:
 
 # --- inspectors' sheets back in -----------------------------------------------------------------------
 
+
 def _inspections(page: Page) -> None:
     st.subheader("上传现场核查结果")
     st.caption("上传验收组填写好的验收核查表（系统导出的 .xlsx 原表），系统读取各子项的现场核查结论并记入该校。")
@@ -178,8 +206,13 @@ def _inspections(page: Page) -> None:
         return
     try:
         with st.spinner("正在读取核查表…"), scoped_transaction(page.ctx.engine, page.principal) as session:
-            outcome = load_inspection(session, upload.getvalue(), principal=page.principal,
-                                      campaign=page.campaign, limits=page.ctx.settings.limits())
+            outcome = load_inspection(
+                session,
+                upload.getvalue(),
+                principal=page.principal,
+                campaign=page.campaign,
+                limits=page.ctx.settings.limits(),
+            )
     except DomainError as refused:  # the rest of the page (the other exports) stays usable
         st.error(ui.literal(refused), icon=":material/error:")
         return
@@ -187,8 +220,11 @@ def _inspections(page: Page) -> None:
     if not result.accepted:
         st.error("核查表未被接收，请按下表修改后重新上传：", icon=":material/error:")
     elif outcome.stored:
-        st.success(f"已保存学校 {ui.literal(result.school_code)} 的 {len(result.results)} 项现场核查结论"
-                   f"（核查人：{ui.literal(result.inspectors)}）。", icon=":material/check_circle:")
+        st.success(
+            f"已保存学校 {ui.literal(result.school_code)} 的 {len(result.results)} 项现场核查结论"
+            f"（核查人：{ui.literal(result.inspectors)}）。",
+            icon=":material/check_circle:",
+        )
     else:
         st.info("这份核查表此前已经上传并保存，本次未重复保存。", icon=":material/done_all:")
     if result.problems:

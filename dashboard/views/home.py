@@ -41,8 +41,12 @@ def render() -> None:
         ui.empty_state("本校尚未提交有效的填报文件：请在“上传填报”页下载模板，填写后上传。")
     st.page_link(UPLOAD_PAGE, label="上传填报：下载模板、上传本校填报文件", icon=":material/upload_file:")
     _items("逾期未完成的子项", due.overdue, "已逾期（天）", "没有逾期未完成的子项。")
-    _items(f"{DEFAULT_DUE_SOON_DAYS} 天内到期的子项", due.due_soon, "剩余（天）",
-           f"{DEFAULT_DUE_SOON_DAYS} 天内没有到期的子项。")
+    _items(
+        f"{DEFAULT_DUE_SOON_DAYS} 天内到期的子项",
+        due.due_soon,
+        "剩余（天）",
+        f"{DEFAULT_DUE_SOON_DAYS} 天内没有到期的子项。",
+    )
     _received(received)
 
 
@@ -63,8 +67,11 @@ def _items(heading: str, items: Sequence[DueItem], days_label: str, when_none: s
         st.caption(when_none)
         return
     rows = [[i.item_id, i.content, i.deadline, i.days, i.reported] for i in items]
-    st.dataframe(pd.DataFrame(rows, columns=["子项", "内容", "完成时限", days_label, "目前情况"]),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows, columns=["子项", "内容", "完成时限", days_label, "目前情况"]),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _received(reminders: Sequence[Reminder]) -> None:

@@ -55,8 +55,7 @@ def render() -> None:
     st.caption(f"{ui.literal(campaign.name)} · 统计日期 {as_of:%Y-%m-%d}")
     within, unit = _filters(principal, units)
     codes = {code for code, unit_code in schools.items() if unit in (ALL_UNITS, unit_code)}
-    dues = [school_due(a, rulebook, within) for a in _assessments(ctx, principal, campaign, as_of)
-            if a.tenant in codes]
+    dues = [school_due(a, rulebook, within) for a in _assessments(ctx, principal, campaign, as_of) if a.tenant in codes]
     sent = _reminders(ctx, principal, campaign, codes)
     pending = [due for due in dues if due.needs_reminder]
     if not pending:
@@ -72,12 +71,21 @@ def render() -> None:
 
 def _filters(principal: Principal, units: dict[str, str]) -> tuple[int, str]:
     left, right = st.columns(2)
-    within = int(left.number_input("提前提醒天数（N 天内到期的子项列为即将到期）", min_value=0, max_value=365,
-                                   value=DEFAULT_DUE_SOON_DAYS, step=1, key="reminders.within"))
+    within = int(
+        left.number_input(
+            "提前提醒天数（N 天内到期的子项列为即将到期）",
+            min_value=0,
+            max_value=365,
+            value=DEFAULT_DUE_SOON_DAYS,
+            step=1,
+            key="reminders.within",
+        )
+    )
     unit = ALL_UNITS
     if principal.is_province and units:
-        unit = right.selectbox("主管单位", [ALL_UNITS, *units], key="reminders.unit",
-                               format_func=lambda code: units.get(code, "全部单位"))
+        unit = right.selectbox(
+            "主管单位", [ALL_UNITS, *units], key="reminders.unit", format_func=lambda code: units.get(code, "全部单位")
+        )
     return within, unit
 
 
@@ -88,25 +96,42 @@ def _assessments(ctx: AppContext, principal: Principal, campaign: Campaign, as_o
 
 
 @st.cache_data(ttl=data.CACHE_TTL, max_entries=16, show_spinner="正在核算各校任务进度…")
-def _cached_assessments(_ctx: AppContext, _principal: Principal, key: data.Scope, campaign: Campaign,
-                        as_of: date) -> list[SchoolAssessment]:
+def _cached_assessments(
+    _ctx: AppContext, _principal: Principal, key: data.Scope, campaign: Campaign, as_of: date
+) -> list[SchoolAssessment]:
     with scoped_transaction(_ctx.engine, _principal) as session:
-        return assess_schools(session, _principal, _ctx.rulebook_for(campaign), campaign, as_of, key.codes,
-                              memo=data.assessment_memo(key.database, campaign, as_of))
+        return assess_schools(
+            session,
+            _principal,
+            _ctx.rulebook_for(campaign),
+            campaign,
+            as_of,
+            key.codes,
+            memo=data.assessment_memo(key.database, campaign, as_of),
+        )
 
 
-def _reminders(ctx: AppContext, principal: Principal, campaign: Campaign,
-               codes: set[str]) -> dict[str, list[Reminder]]:
+def _reminders(ctx: AppContext, principal: Principal, campaign: Campaign, codes: set[str]) -> dict[str, list[Reminder]]:
     with scoped_transaction(ctx.engine, principal) as session:
         return {code: reminders_for(session, code, campaign.id) for code in sorted(codes)}
 
 
 # --- what to remind of --------------------------------------------------------------------------
 
+
 def _overview(pending: Sequence[SchoolDue], sent: dict[str, list[Reminder]]) -> None:
-    rows = [[due.school, due.tenant, len(due.overdue), "、".join(i.item_id for i in due.overdue),
-             len(due.due_soon), "、".join(i.item_id for i in due.due_soon),
-             ui.china_time(_last_sent(sent.get(due.tenant, [])))] for due in pending]
+    rows = [
+        [
+            due.school,
+            due.tenant,
+            len(due.overdue),
+            "、".join(i.item_id for i in due.overdue),
+            len(due.due_soon),
+            "、".join(i.item_id for i in due.due_soon),
+            ui.china_time(_last_sent(sent.get(due.tenant, []))),
+        ]
+        for due in pending
+    ]
     columns = ["学校", "标识码", "逾期未完成", "逾期子项", "即将到期", "即将到期子项", "最近一次提醒发送"]
     st.subheader(f"需提醒的学校（{len(pending)} 所）")
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
@@ -116,16 +141,30 @@ def _last_sent(reminders: Sequence[Reminder]) -> datetime | None:
     return max((r.sent_at for r in reminders if r.sent_at is not None), default=None)
 
 
-def _batch(ctx: AppContext, principal: Principal, campaign: Campaign, pending: Sequence[SchoolDue],
-           notices: dict[str, str], sent: dict[str, list[Reminder]]) -> None:
+def _batch(
+    ctx: AppContext,
+    principal: Principal,
+    campaign: Campaign,
+    pending: Sequence[SchoolDue],
+    notices: dict[str, str],
+    sent: dict[str, list[Reminder]],
+) -> None:
     as_of = pending[0].as_of
     download, mark = st.columns(2)
-    download.download_button(f"下载全部提醒函（{len(pending)} 份，.zip）", data=_zip(pending, notices),
-                             file_name=f"提醒函_{as_of.isoformat()}.zip", mime="application/zip",
-                             icon=":material/folder_zip:", key="reminders.zip")
+    download.download_button(
+        f"下载全部提醒函（{len(pending)} 份，.zip）",
+        data=_zip(pending, notices),
+        file_name=f"提醒函_{as_of.isoformat()}.zip",
+        mime="application/zip",
+        icon=":material/folder_zip:",
+        key="reminders.zip",
+    )
     unsent = [due for due in pending if _already_sent(due, sent.get(due.tenant, [])) is None]
-    if (principal.role is UserRole.PROVINCE_ADMIN and unsent
-            and mark.button(f"将尚未登记的 {len(unsent)} 份全部登记为已发送", key="reminders.mark_all")):
+    if (
+        principal.role is UserRole.PROVINCE_ADMIN
+        and unsent
+        and mark.button(f"将尚未登记的 {len(unsent)} 份全部登记为已发送", key="reminders.mark_all")
+    ):
         _mark_sent(ctx, principal, campaign, unsent, notices)
 
 
@@ -137,69 +176,125 @@ def _zip(pending: Sequence[SchoolDue], notices: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def _school_section(ctx: AppContext, principal: Principal, campaign: Campaign, due: SchoolDue, notice: str,
-                    reminders: Sequence[Reminder]) -> None:
+def _school_section(
+    ctx: AppContext,
+    principal: Principal,
+    campaign: Campaign,
+    due: SchoolDue,
+    notice: str,
+    reminders: Sequence[Reminder],
+) -> None:
     summary = f"逾期 {len(due.overdue)} 项，即将到期 {len(due.due_soon)} 项"
     with st.expander(f"{ui.literal(due.school)}（{due.tenant}）：{summary}"):
-        st.text_area(ui.literal(notice_title(due.school)), notice, height=320, disabled=True,
-                     key=f"reminders.text.{due.tenant}")
+        st.text_area(
+            ui.literal(notice_title(due.school)), notice, height=320, disabled=True, key=f"reminders.text.{due.tenant}"
+        )
         download, mark = st.columns(2)
-        download.download_button("下载提醒函（.txt）", data=notice.encode(TEXT_ENCODING),
-                                 file_name=notice_file_name(due), mime=TEXT_MIME, icon=":material/download:",
-                                 key=f"reminders.download.{due.tenant}")
+        download.download_button(
+            "下载提醒函（.txt）",
+            data=notice.encode(TEXT_ENCODING),
+            file_name=notice_file_name(due),
+            mime=TEXT_MIME,
+            icon=":material/download:",
+            key=f"reminders.download.{due.tenant}",
+        )
         already = _already_sent(due, reminders)
         if already is not None:
             mark.success(f"本提醒函已于 {ui.china_time(already.sent_at)} 由 {ui.literal(already.sent_by)} 登记发送")
         elif principal.role is UserRole.PROVINCE_ADMIN and mark.button(
-                "登记为已发送", key=f"reminders.mark.{due.tenant}", icon=":material/mark_email_read:"):
+            "登记为已发送", key=f"reminders.mark.{due.tenant}", icon=":material/mark_email_read:"
+        ):
             _mark_sent(ctx, principal, campaign, [due], {due.tenant: notice})
         _history(reminders)
 
 
 def _already_sent(due: SchoolDue, reminders: Sequence[Reminder]) -> Reminder | None:
     """The reminder sent for the same date and the same items, if any: sending it again adds nothing."""
-    return next((r for r in reminders if r.sent_at is not None and r.as_of == due.as_of
-                 and sorted(r.items) == sorted(due.item_ids)), None)
+    return next(
+        (
+            r
+            for r in reminders
+            if r.sent_at is not None and r.as_of == due.as_of and sorted(r.items) == sorted(due.item_ids)
+        ),
+        None,
+    )
 
 
 def _history(reminders: Sequence[Reminder]) -> None:
     if not reminders:
         st.caption("尚未向该校发送过提醒。")
         return
-    rows = [[r.as_of, "、".join(r.items), r.created_by, ui.china_time(r.created_at), r.sent_by or "",
-             ui.china_time(r.sent_at) or "未发送"] for r in reminders]
+    rows = [
+        [
+            r.as_of,
+            "、".join(r.items),
+            r.created_by,
+            ui.china_time(r.created_at),
+            r.sent_by or "",
+            ui.china_time(r.sent_at) or "未发送",
+        ]
+        for r in reminders
+    ]
     st.markdown("**提醒记录**")
-    st.dataframe(pd.DataFrame(rows, columns=["统计日期", "涉及子项", "起草人", "起草时间", "发送人", "发送时间"]),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(rows, columns=["统计日期", "涉及子项", "起草人", "起草时间", "发送人", "发送时间"]),
+        hide_index=True,
+        width="stretch",
+    )
 
 
-def _mark_sent(ctx: AppContext, principal: Principal, campaign: Campaign, dues: Sequence[SchoolDue],
-               notices: dict[str, str]) -> None:
+def _mark_sent(
+    ctx: AppContext, principal: Principal, campaign: Campaign, dues: Sequence[SchoolDue], notices: dict[str, str]
+) -> None:
     """Record each notice as drafted and sent now, by the signed-in administrator, and audit it."""
     with scoped_transaction(ctx.engine, principal) as session:
         require_role(session, principal, UserRole.PROVINCE_ADMIN, action="reminder_sent")
         for due in dues:  # every check before the first write (see tenants.access)
             require_tenant(session, principal, due.tenant, "reminder_sent", write=True)
         for due in dues:
-            reminder = create_reminder(session, tenant_code=due.tenant, campaign_id=campaign.id,
-                                       as_of=due.as_of, items=due.item_ids, text=notices[due.tenant],
-                                       created_by=principal.username)
+            reminder = create_reminder(
+                session,
+                tenant_code=due.tenant,
+                campaign_id=campaign.id,
+                as_of=due.as_of,
+                items=due.item_ids,
+                text=notices[due.tenant],
+                created_by=principal.username,
+            )
             session.flush()  # assigns the id
             mark_reminder_sent(session, reminder.id, sent_by=principal.username)
-            audit(session, principal.username, "reminder_sent", due.tenant, reminder_id=reminder.id,
-                  as_of=due.as_of, items=due.item_ids)
+            audit(
+                session,
+                principal.username,
+                "reminder_sent",
+                due.tenant,
+                reminder_id=reminder.id,
+                as_of=due.as_of,
+                items=due.item_ids,
+            )
     st.rerun()
 
 
 # --- escalation ---------------------------------------------------------------------------------
+
 
 def _escalations(found: Sequence[Escalation]) -> None:
     st.subheader("督办升级：提醒后仍逾期的学校")
     if not found:
         st.caption("没有在提醒发出后仍逾期未完成的学校。")
         return
-    rows = [[e.school, e.tenant, "、".join(i.item_id for i in e.items), max(i.days for i in e.items),
-             e.reminders, ui.china_time(e.first_sent_at), ui.china_time(e.last_sent_at)] for e in found]
+    rows = [
+        [
+            e.school,
+            e.tenant,
+            "、".join(i.item_id for i in e.items),
+            max(i.days for i in e.items),
+            e.reminders,
+            ui.china_time(e.first_sent_at),
+            ui.china_time(e.last_sent_at),
+        ]
+        for e in found
+    ]
     columns = ["学校", "标识码", "提醒后仍逾期的子项", "最长逾期天数", "已发提醒次数", "首次提醒", "最近提醒"]
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
 

@@ -119,28 +119,35 @@ def _chosen_school(ctx: AppContext, principal: Principal, campaign: Campaign) ->
         return None
     codes = list(schools)
     picker, _ = st.columns([1, 1])
-    chosen = picker.selectbox("选择学校", codes, index=codes.index(requested) if requested else 0,
-                              format_func=lambda c: f"{schools[c]}（{c}）")
+    chosen = picker.selectbox(
+        "选择学校",
+        codes,
+        index=codes.index(requested) if requested else 0,
+        format_func=lambda c: f"{schools[c]}（{c}）",
+    )
     st.query_params[ui.SCHOOL_PARAM] = chosen
     return chosen
 
 
-def _load(session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date,
-          school: Tenant) -> Detail:
+def _load(
+    session: Session, principal: Principal, rulebook: Rulebook, campaign: Campaign, as_of: date, school: Tenant
+) -> Detail:
     [standing] = standings(session, principal, rulebook, campaign, as_of, [school.code])
     override_now = overrides_for(session, campaign.id, [school.code]).get(school.code)
     everything = history(session, principal, school.code, campaign.id)
     shown = [s for s in everything if s.received_at < end_of_day(as_of)]
     unit = session.get(Unit, school.unit_code)
-    return Detail(school, unit.name if unit else school.unit_code, standing, override_now, shown,
-                  len(everything) - len(shown))
+    return Detail(
+        school, unit.name if unit else school.unit_code, standing, override_now, shown, len(everything) - len(shown)
+    )
 
 
 def _header(detail: Detail, principal: Principal) -> None:
     school, standing, assessment = detail.school, detail.standing, detail.assessment
     st.subheader(ui.literal(school.name))
-    st.caption(f"学校标识码 {school.code} · {ui.literal(detail.unit)} · "
-               f"{ui.literal(school.school_type or '类型未填写')}")
+    st.caption(
+        f"学校标识码 {school.code} · {ui.literal(detail.unit)} · {ui.literal(school.school_type or '类型未填写')}"
+    )
     system, final, score, overdue, onsite, upload = st.columns([1, 1.2, 1, 1, 1, 2])
     with system:
         st.caption("系统结论")
@@ -151,8 +158,9 @@ def _header(detail: Detail, principal: Principal) -> None:
     submitted = assessment.verdict is not Verdict.NOT_SUBMITTED
     score.metric("得分", f"{assessment.score:.1f}" if submitted else "—")
     overdue.metric("逾期子项", assessment.count(DeadlineState.OVERDUE))
-    onsite.metric("现场核查", f"{len(standing.onsite)} 项" if standing.onsite else "未核查",
-                  help="现场核查组已给出结论的子项数")
+    onsite.metric(
+        "现场核查", f"{len(standing.onsite)} 项" if standing.onsite else "未核查", help="现场核查组已给出结论的子项数"
+    )
     if standing.onsite:
         onsite.caption(_inspections(standing.onsite))
     latest = detail.accepted[0] if detail.accepted else None
@@ -180,8 +188,10 @@ def _inspections(onsite: Mapping[str, OnsiteResult]) -> str:
 
 def _override_note(override: VerdictOverride) -> str:
     """Markdown: the administrator's name and reason are shown as typed."""
-    return (f"省级管理员 {ui.literal(override.decided_by)} 于 {ui.china_time(override.decided_at)} "
-            f"将验收结论改判为“{override.verdict}”。理由：{ui.literal(override.reason)}")
+    return (
+        f"省级管理员 {ui.literal(override.decided_by)} 于 {ui.china_time(override.decided_at)} "
+        f"将验收结论改判为“{override.verdict}”。理由：{ui.literal(override.reason)}"
+    )
 
 
 def _not_submitted_hint(principal: Principal) -> str:
@@ -196,8 +206,10 @@ def _not_submitted_hint(principal: Principal) -> str:
 def _override_form(ctx: AppContext, principal: Principal, campaign: Campaign, detail: Detail) -> None:
     current = detail.override_now
     with st.expander("改判验收结论", icon=":material/gavel:"):
-        st.caption("改判自提交之时起生效，以改判为最终结论（此前各看板日期的结论不变）；撤销后恢复系统结论"
-                   "结合现场核查的结论。理由和操作人记入审计日志。")
+        st.caption(
+            "改判自提交之时起生效，以改判为最终结论（此前各看板日期的结论不变）；撤销后恢复系统结论"
+            "结合现场核查的结论。理由和操作人记入审计日志。"
+        )
         if current and current != detail.standing.override:  # decided after the board date, so not shown above
             st.markdown(f"看板日期之后的改判（现已生效）：{_override_note(current)}")
         with st.form("school.override"):
@@ -209,8 +221,9 @@ def _override_form(ctx: AppContext, principal: Principal, campaign: Campaign, de
         _decide(ctx, principal, campaign, detail.school.code, None if withdraw else verdict, reason)
 
 
-def _decide(ctx: AppContext, principal: Principal, campaign: Campaign, code: str, verdict: Verdict | None,
-            reason: str) -> None:
+def _decide(
+    ctx: AppContext, principal: Principal, campaign: Campaign, code: str, verdict: Verdict | None, reason: str
+) -> None:
     """Record the decision, then rerun so the page (and the board, whose data version it raises) shows it."""
     try:
         with scoped_transaction(ctx.engine, principal) as session:
@@ -219,8 +232,7 @@ def _decide(ctx: AppContext, principal: Principal, campaign: Campaign, code: str
         st.error(ui.literal(refused), icon=":material/error:")
         return
     del st.session_state[REASON]  # the next decision needs its own reason
-    st.session_state[DECIDED] = ("已撤销改判，恢复系统结论。" if verdict is None
-                                 else f"已将验收结论改判为“{verdict}”。")
+    st.session_state[DECIDED] = "已撤销改判，恢复系统结论。" if verdict is None else f"已将验收结论改判为“{verdict}”。"
     st.rerun()
 
 
@@ -236,43 +248,57 @@ def _tasks(rulebook: Rulebook, standing: Standing) -> None:
         problems = sum(1 for i in items for f in i.findings if f.severity is not Severity.OK)
         flagged = sum(1 for r in onsite.values() if rulebook.onsite_severity.get(r.result) is not Severity.OK)
         overdue = sum(1 for i in items if i.state is DeadlineState.OVERDUE)
-        marks = "".join([f" · 逾期 {overdue} 项" if overdue else "", f" · 问题 {problems} 条" if problems else "",
-                         f" · 现场核查未完全符合 {flagged} 项" if flagged else ""])
+        marks = "".join(
+            [
+                f" · 逾期 {overdue} 项" if overdue else "",
+                f" · 问题 {problems} 条" if problems else "",
+                f" · 现场核查未完全符合 {flagged} 项" if flagged else "",
+            ]
+        )
         label = f"{task.id}. {task.name}　{scores[task.id].score:.1f} / {task.weight:g} 分{marks}"
         with st.expander(label, expanded=bool(overdue or problems or flagged)):
-            st.dataframe(_item_rows(rulebook, items, onsite), hide_index=True, column_config=ITEM_COLUMNS,
-                         placeholder="—")
+            st.dataframe(
+                _item_rows(rulebook, items, onsite), hide_index=True, column_config=ITEM_COLUMNS, placeholder="—"
+            )
             _findings(items)
 
 
 def _item_rows(rulebook: Rulebook, items: list[ItemAssessment], onsite: Mapping[str, OnsiteResult]) -> pd.DataFrame:
-    rows = pd.DataFrame([{
-        "子项": i.item_id,
-        "期限状态": str(i.state),
-        "学校填报": str(i.status) if i.status else "未填报",
-        "完成时限": i.deadline,
-        "时限来源": deadline_wording(rulebook.item(i.item_id), i.deadline)[1],
-        "完成日期": i.completed_on,
-        "得分率": i.credit,
-        "现场核查结论": onsite[i.item_id].result if i.item_id in onsite else "未核查",
-        "核查说明": onsite[i.item_id].note if i.item_id in onsite else "",
-        "佐证材料": i.evidence,
-        "内容": rulebook.item(i.item_id).content,  # long: last, so the short columns stay in view
-    } for i in items])
+    rows = pd.DataFrame(
+        [
+            {
+                "子项": i.item_id,
+                "期限状态": str(i.state),
+                "学校填报": str(i.status) if i.status else "未填报",
+                "完成时限": i.deadline,
+                "时限来源": deadline_wording(rulebook.item(i.item_id), i.deadline)[1],
+                "完成日期": i.completed_on,
+                "得分率": i.credit,
+                "现场核查结论": onsite[i.item_id].result if i.item_id in onsite else "未核查",
+                "核查说明": onsite[i.item_id].note if i.item_id in onsite else "",
+                "佐证材料": i.evidence,
+                "内容": rulebook.item(i.item_id).content,  # long: last, so the short columns stay in view
+            }
+            for i in items
+        ]
+    )
     for column in ("完成时限", "完成日期"):
         rows[column] = pd.to_datetime(rows[column])  # a missing date shows blank, not "None"
     return rows
 
 
 def _findings(items: list[ItemAssessment]) -> None:
-    findings = sorted(((i.item_id, f) for i in items for f in i.findings),
-                      key=lambda pair: severity_rank(pair[1].severity))
+    findings = sorted(
+        ((i.item_id, f) for i in items for f in i.findings), key=lambda pair: severity_rank(pair[1].severity)
+    )
     if not findings:
         st.caption("本任务没有自动核验结论。")
         return
-    lines = [f"- {ui.severity_label(f.severity)} **{item_id}** {ui.literal(f.text)}"
-             + (f"（{ui.literal('、'.join(f.sources[:3]))}{' 等' if len(f.sources) > 3 else ''}）" if f.sources else "")
-             for item_id, f in findings]
+    lines = [
+        f"- {ui.severity_label(f.severity)} **{item_id}** {ui.literal(f.text)}"
+        + (f"（{ui.literal('、'.join(f.sources[:3]))}{' 等' if len(f.sources) > 3 else ''}）" if f.sources else "")
+        for item_id, f in findings
+    ]
     st.markdown("\n".join(dict.fromkeys(lines)))  # two rules may say the same thing about an item
 
 
@@ -286,16 +312,26 @@ def _history(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
         ui.empty_state("截至看板日期还没有上传记录。学校在“上传填报”页上传填好的模板后，记录会出现在这里。")
         return
     if any(s.backfilled for s in detail.submissions):
-        st.caption(f"“{ui.BACKFILLED}”：此前通过邮件或纸质报送、由省级管理员按实际收到日期补录的文件，"
-                   "看板按收到日期计入；上传时间为补录操作的时间。")
-    st.dataframe(pd.DataFrame([{
-        "收到时间": ui.received(s),
-        "上传时间": ui.china_time(s.uploaded_at),
-        "上传人": s.uploader,
-        "文件名": s.filename,
-        "结果": "已接收" if s.accepted else "未接收",
-        "问题数": len(s.problems),
-    } for s in detail.submissions]), hide_index=True)
+        st.caption(
+            f"“{ui.BACKFILLED}”：此前通过邮件或纸质报送、由省级管理员按实际收到日期补录的文件，"
+            "看板按收到日期计入；上传时间为补录操作的时间。"
+        )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "收到时间": ui.received(s),
+                    "上传时间": ui.china_time(s.uploaded_at),
+                    "上传人": s.uploader,
+                    "文件名": s.filename,
+                    "结果": "已接收" if s.accepted else "未接收",
+                    "问题数": len(s.problems),
+                }
+                for s in detail.submissions
+            ]
+        ),
+        hide_index=True,
+    )
     for submission in detail.submissions:
         if not submission.accepted:
             with st.expander(f"未接收：{ui.literal(submission.filename)}（{ui.received(submission)}）"):
@@ -318,9 +354,14 @@ def _download(ctx: AppContext, principal: Principal, detail: Detail) -> None:
     options = {s.id: s for s in detail.submissions}
     chosen = st.selectbox("下载原始文件", list(options), format_func=lambda sid: _label(options[sid]))
     submission = options[chosen]
-    st.download_button("下载所选文件", data=_raw_file(ctx, principal, detail.school.code, submission.id),
-                       file_name=submission.filename, mime=ui.XLSX_MIME, on_click="ignore",
-                       icon=":material/download:")
+    st.download_button(
+        "下载所选文件",
+        data=_raw_file(ctx, principal, detail.school.code, submission.id),
+        file_name=submission.filename,
+        mime=ui.XLSX_MIME,
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def _label(submission: Submission) -> str:
@@ -329,6 +370,7 @@ def _label(submission: Submission) -> str:
 
 def _raw_file(ctx: AppContext, principal: Principal, code: str, submission_id: int) -> Callable[[], bytes]:
     """The workbook's bytes, read (and the download audited) only when the button is clicked."""
+
     def read() -> bytes:
         with scoped_transaction(ctx.engine, principal) as session:
             require_tenant(session, principal, code, "download_submission")
@@ -337,6 +379,7 @@ def _raw_file(ctx: AppContext, principal: Principal, code: str, submission_id: i
                 raise LookupError(submission_id)
             audit(session, principal.username, "download_submission", code, submission_id=submission_id)
             return submission.raw
+
     return read
 
 
@@ -350,10 +393,12 @@ def _changes(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
         return
     ids = list(accepted)
     older_column, newer_column = st.columns(2)
-    older = older_column.selectbox("较早的提交", ids, index=1, key="school.older",
-                                   format_func=lambda sid: _label(accepted[sid]))
-    newer = newer_column.selectbox("较新的提交", ids, index=0, key="school.newer",
-                                   format_func=lambda sid: _label(accepted[sid]))
+    older = older_column.selectbox(
+        "较早的提交", ids, index=1, key="school.older", format_func=lambda sid: _label(accepted[sid])
+    )
+    newer = newer_column.selectbox(
+        "较新的提交", ids, index=0, key="school.newer", format_func=lambda sid: _label(accepted[sid])
+    )
     if older == newer:
         st.info("请选择两次不同的提交。")
         return
@@ -371,20 +416,29 @@ def _show_diff(diff: ReportDiff, names: bool) -> None:
         return
     st.markdown("**子项进展变化**")
     if diff.items:
-        st.dataframe(pd.DataFrame([{
-            "子项": c.item_id,
-            "原状态": str(c.before.status) if c.before else "未填报",
-            "新状态": str(c.after.status) if c.after else "未填报",
-            "原完成日期": c.before.completed_on if c.before else None,
-            "新完成日期": c.after.completed_on if c.after else None,
-            "新佐证材料": c.after.evidence if c.after else "",
-        } for c in diff.items]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "子项": c.item_id,
+                        "原状态": str(c.before.status) if c.before else "未填报",
+                        "新状态": str(c.after.status) if c.after else "未填报",
+                        "原完成日期": c.before.completed_on if c.before else None,
+                        "新完成日期": c.after.completed_on if c.after else None,
+                        "新佐证材料": c.after.evidence if c.after else "",
+                    }
+                    for c in diff.items
+                ]
+            ),
+            hide_index=True,
+        )
     else:
         st.caption("各子项的填报状态没有变化。")
     st.markdown("**数字变化**")
     if diff.figures:
-        st.dataframe(pd.DataFrame([{"项目": f.label, "原值": f.before, "新值": f.after} for f in diff.figures]),
-                     hide_index=True)
+        st.dataframe(
+            pd.DataFrame([{"项目": f.label, "原值": f.before, "新值": f.after} for f in diff.figures]), hide_index=True
+        )
     else:
         st.caption("各项数字没有变化。")
     st.markdown("**人员名单变化**")
@@ -395,14 +449,37 @@ def _show_diff(diff: ReportDiff, names: bool) -> None:
     for title, people in (("新增人员", diff.added), ("减少人员", diff.removed)):
         if people:
             st.caption(title)
-            st.dataframe(pd.DataFrame([{"姓名": p.name, "学号": p.student_no, "所在组织": p.organisation,
-                                        "部门": p.department, "职务": p.title} for p in people]), hide_index=True)
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {
+                            "姓名": p.name,
+                            "学号": p.student_no,
+                            "所在组织": p.organisation,
+                            "部门": p.department,
+                            "职务": p.title,
+                        }
+                        for p in people
+                    ]
+                ),
+                hide_index=True,
+            )
     if diff.moved:
         st.caption("职务或所在组织变动")
-        st.dataframe(pd.DataFrame([{"姓名": m.after.name, "学号": m.after.student_no,
-                                    "原组织/职务": f"{m.before.organisation} {m.before.department} {m.before.title}",
-                                    "新组织/职务": f"{m.after.organisation} {m.after.department} {m.after.title}"}
-                                   for m in diff.moved]), hide_index=True)
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "姓名": m.after.name,
+                        "学号": m.after.student_no,
+                        "原组织/职务": f"{m.before.organisation} {m.before.department} {m.before.title}",
+                        "新组织/职务": f"{m.after.organisation} {m.after.department} {m.after.title}",
+                    }
+                    for m in diff.moved
+                ]
+            ),
+            hide_index=True,
+        )
 
 
 if __name__ == "__main__":

@@ -61,9 +61,12 @@ def render() -> None:
     st.caption(f"{ui.literal(school.name)}（{school.code}） · {ui.literal(campaign.name)}")
     _template_download(rulebook, campaign)
     received_on = _received_on(principal)
-    upload = st.file_uploader("上传填写好的填报文件", type=ACCEPTED_TYPES,
-                              key=f"upload.file.{school.code}.{st.session_state.get(ROUND_KEY, 0)}",
-                              help="支持 .xlsx、.xlsm、.xls、.ods。上传后先预览核验结果，确认后才会提交。")
+    upload = st.file_uploader(
+        "上传填写好的填报文件",
+        type=ACCEPTED_TYPES,
+        key=f"upload.file.{school.code}.{st.session_state.get(ROUND_KEY, 0)}",
+        help="支持 .xlsx、.xlsm、.xls、.ods。上传后先预览核验结果，确认后才会提交。",
+    )
     if upload is None:
         _show_result(school)
         return
@@ -81,8 +84,9 @@ def _target_school(session, principal: Principal) -> Tenant:
     if not schools:
         ui.empty_state("还没有登记任何学校，请先在“管理”页添加学校。")
         st.stop()
-    code = st.selectbox("代为上传的学校", list(schools), key="upload.school",
-                        format_func=lambda c: f"{schools[c].name}（{c}）")
+    code = st.selectbox(
+        "代为上传的学校", list(schools), key="upload.school", format_func=lambda c: f"{schools[c].name}（{c}）"
+    )
     return require_tenant(session, principal, code, "upload", write=True)
 
 
@@ -90,16 +94,24 @@ def _received_on(principal: Principal) -> date | None:
     """The province administrator's backfill date; nobody else is offered the field."""
     if principal.role is not UserRole.PROVINCE_ADMIN:
         return None
-    return st.date_input("补录：实际收到日期（仅用于此前通过邮件或纸质报送的文件，现场上传请留空）", value=None,
-                         key=RECEIVED_KEY, format="YYYY-MM-DD",
-                         help="填写后，看板按该日期计入这次提交，并按该日期读取和评估；实际上传时间另行保留，"
-                              "提交记录中标注“补录”。")
+    return st.date_input(
+        "补录：实际收到日期（仅用于此前通过邮件或纸质报送的文件，现场上传请留空）",
+        value=None,
+        key=RECEIVED_KEY,
+        format="YYYY-MM-DD",
+        help="填写后，看板按该日期计入这次提交，并按该日期读取和评估；实际上传时间另行保留，提交记录中标注“补录”。",
+    )
 
 
 def _template_download(rulebook: Rulebook, campaign: Campaign) -> None:
     st.subheader("第一步：下载填报模板")
-    st.download_button("下载空白填报模板", data=_template(rulebook, campaign),
-                       file_name=f"{campaign.name}填报模板.xlsx", mime=ui.XLSX_MIME, icon=":material/download:")
+    st.download_button(
+        "下载空白填报模板",
+        data=_template(rulebook, campaign),
+        file_name=f"{campaign.name}填报模板.xlsx",
+        mime=ui.XLSX_MIME,
+        icon=":material/download:",
+    )
     st.subheader("第二步：上传填写好的文件")
 
 
@@ -110,8 +122,17 @@ def _template(_rulebook: Rulebook, campaign: Campaign) -> bytes:
 
 # --- the dry run --------------------------------------------------------------------------------
 
-def _preview(ctx: AppContext, principal: Principal, school: Tenant, campaign: Campaign, rulebook: Rulebook,
-             filename: str, data: bytes, received_on: date | None) -> Preview:
+
+def _preview(
+    ctx: AppContext,
+    principal: Principal,
+    school: Tenant,
+    campaign: Campaign,
+    rulebook: Rulebook,
+    filename: str,
+    data: bytes,
+    received_on: date | None,
+) -> Preview:
     sha256 = hashlib.sha256(data).hexdigest()
     kept: Preview | None = st.session_state.get(PREVIEW_KEY)
     if kept is not None and (kept.school, kept.sha256, kept.received_on) == (school.code, sha256, received_on):
@@ -120,11 +141,21 @@ def _preview(ctx: AppContext, principal: Principal, school: Tenant, campaign: Ca
     with st.status("正在读取并核验文件…", expanded=False) as status:
         try:
             with scoped_transaction(ctx.engine, principal) as session:
-                outcome = ingest(session, data=data, filename=filename, principal=principal,
-                                 campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
-                                 target_tenant=school.code, dry_run=True, received_on=received_on)
-                earlier = next((s for s in history(session, principal, school.code, campaign.id)
-                                if s.sha256 == sha256), None)
+                outcome = ingest(
+                    session,
+                    data=data,
+                    filename=filename,
+                    principal=principal,
+                    campaign=campaign,
+                    rulebook=rulebook,
+                    limits=ctx.settings.limits(),
+                    target_tenant=school.code,
+                    dry_run=True,
+                    received_on=received_on,
+                )
+                earlier = next(
+                    (s for s in history(session, principal, school.code, campaign.id) if s.sha256 == sha256), None
+                )
         except DomainError as refused:  # the status box must say it failed before the page stops
             status.update(label="无法核验", state="error")
             st.error(ui.literal(refused), icon=":material/error:")
@@ -132,8 +163,9 @@ def _preview(ctx: AppContext, principal: Principal, school: Tenant, campaign: Ca
         status.update(label="正在生成标注问题的文件副本…")
         annotated = _annotated(data, outcome.problems, ctx)
         status.update(label="核验完成", state="complete")
-    preview = Preview(school.code, sha256, received_on, filename, outcome, annotated,
-                      ui.received(earlier) if earlier else "")
+    preview = Preview(
+        school.code, sha256, received_on, filename, outcome, annotated, ui.received(earlier) if earlier else ""
+    )
     st.session_state[PREVIEW_KEY] = preview
     return preview
 
@@ -151,22 +183,31 @@ def _show_preview(preview: Preview) -> None:
     outcome = preview.outcome
     st.subheader("第三步：核对预览结果")
     if preview.already_received:
-        st.info(f"该文件此前已收到（收到时间：{preview.already_received}；内容完全相同），无需重复提交。",
-                icon=":material/done_all:")
+        st.info(
+            f"该文件此前已收到（收到时间：{preview.already_received}；内容完全相同），无需重复提交。",
+            icon=":material/done_all:",
+        )
     errors = sum(1 for p in outcome.problems if p.is_error)
     if outcome.accepted:
         st.success(f"文件通过核验，可以提交。{_problem_count(outcome)}", icon=":material/check_circle:")
         _assessment_summary(outcome, "提交后的预计结果")
     else:
-        st.error(f"文件有 {errors} 处错误，不能作为有效填报。{_problem_count(outcome)}"
-                 "请按下表修改后重新上传；如仍提交，系统将把它记录为未通过核验的提交（连同问题清单），"
-                 "不计入验收评估。", icon=":material/error:")
+        st.error(
+            f"文件有 {errors} 处错误，不能作为有效填报。{_problem_count(outcome)}"
+            "请按下表修改后重新上传；如仍提交，系统将把它记录为未通过核验的提交（连同问题清单），"
+            "不计入验收评估。",
+            icon=":material/error:",
+        )
     if outcome.problems:
         st.dataframe(ui.problem_table(outcome.problems), hide_index=True, width="stretch")
     if preview.annotated:
-        st.download_button("下载标注了问题的文件副本", data=preview.annotated, mime=ui.XLSX_MIME,
-                           file_name=f"问题标注_{preview.filename.rsplit('.', 1)[0]}.xlsx",
-                           icon=":material/download:")
+        st.download_button(
+            "下载标注了问题的文件副本",
+            data=preview.annotated,
+            mime=ui.XLSX_MIME,
+            file_name=f"问题标注_{preview.filename.rsplit('.', 1)[0]}.xlsx",
+            icon=":material/download:",
+        )
 
 
 def _problem_count(outcome: IngestOutcome) -> str:
@@ -178,14 +219,31 @@ def _problem_count(outcome: IngestOutcome) -> str:
 
 # --- confirming -----------------------------------------------------------------------------------
 
-def _submit(ctx: AppContext, principal: Principal, school: Tenant, campaign: Campaign, rulebook: Rulebook,
-            filename: str, data: bytes, received_on: date | None) -> None:
+
+def _submit(
+    ctx: AppContext,
+    principal: Principal,
+    school: Tenant,
+    campaign: Campaign,
+    rulebook: Rulebook,
+    filename: str,
+    data: bytes,
+    received_on: date | None,
+) -> None:
     """The real ingest, in a transaction of its own; the page then reruns showing its outcome."""
     with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal, writes=True) as session:
         require_tenant(session, principal, school.code, "upload", write=True)
-        outcome = ingest(session, data=data, filename=filename, principal=principal,
-                         campaign=campaign, rulebook=rulebook, limits=ctx.settings.limits(),
-                         target_tenant=school.code, received_on=received_on)
+        outcome = ingest(
+            session,
+            data=data,
+            filename=filename,
+            principal=principal,
+            campaign=campaign,
+            rulebook=rulebook,
+            limits=ctx.settings.limits(),
+            target_tenant=school.code,
+            received_on=received_on,
+        )
     st.session_state[RESULT_KEY] = (school.code, outcome)
     st.session_state.pop(PREVIEW_KEY, None)
     st.session_state.pop(RECEIVED_KEY, None)  # the next file is a live upload unless a day is given again
@@ -202,13 +260,22 @@ def _show_result(school: Tenant) -> None:
     if not outcome.created:
         st.info("该文件此前已经收到（内容完全相同），本次未重复保存。", icon=":material/done_all:")
     elif outcome.accepted and outcome.received_on:
-        st.success(f"已补录：{outcome.filename}（提交编号 {outcome.submission_id}），收到日期 "
-                   f"{outcome.received_on:%Y-%m-%d}；上传时间另行记录。", icon=":material/check_circle:")
+        st.success(
+            f"已补录：{outcome.filename}（提交编号 {outcome.submission_id}），收到日期 "
+            f"{outcome.received_on:%Y-%m-%d}；上传时间另行记录。",
+            icon=":material/check_circle:",
+        )
     elif outcome.accepted:
-        st.success(f"已提交：{ui.literal(outcome.filename)}（提交编号 {outcome.submission_id}）。", icon=":material/check_circle:")
+        st.success(
+            f"已提交：{ui.literal(outcome.filename)}（提交编号 {outcome.submission_id}）。",
+            icon=":material/check_circle:",
+        )
     else:
-        st.warning(f"{ui.literal(outcome.filename)} 未通过核验，已记录为未通过的提交（提交编号 {outcome.submission_id}），"
-                   "连同问题清单一并保存，不计入验收评估。请修改后重新上传。", icon=":material/warning:")
+        st.warning(
+            f"{ui.literal(outcome.filename)} 未通过核验，已记录为未通过的提交（提交编号 {outcome.submission_id}），"
+            "连同问题清单一并保存，不计入验收评估。请修改后重新上传。",
+            icon=":material/warning:",
+        )
     if outcome.accepted and outcome.assessment is not None:
         _assessment_summary(outcome, "本次提交的评估结果")
         st.dataframe(_item_table(outcome.assessment), hide_index=True, width="stretch")
@@ -227,8 +294,16 @@ def _assessment_summary(outcome: IngestOutcome, heading: str) -> None:
 
 
 def _item_table(assessment: SchoolAssessment) -> pd.DataFrame:
-    rows = [[i.item_id, i.deadline, str(i.state), str(i.status) if i.status else "未填报",
-             "；".join(f"{f.severity}：{f.text}" for f in i.findings)] for i in assessment.items]
+    rows = [
+        [
+            i.item_id,
+            i.deadline,
+            str(i.state),
+            str(i.status) if i.status else "未填报",
+            "；".join(f"{f.severity}：{f.text}" for f in i.findings),
+        ]
+        for i in assessment.items
+    ]
     return pd.DataFrame(rows, columns=["子项", "完成时限", "进度", "学校填报", "核验发现"])
 
 

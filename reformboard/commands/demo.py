@@ -28,10 +28,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("demo", help="生成演示省份数据 (create a demo province)")
     parser.add_argument("--schools", type=int, default=40, metavar="N")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--roster-scale", type=float, default=1.0,
-                        help="院级组织数量倍数，用于压测（默认 1.0）")
-    parser.add_argument("--no-workbooks", action="store_true",
-                        help="不生成 Excel 原始文件，以 JSON 保存规范化报告（大规模压测用）")
+    parser.add_argument("--roster-scale", type=float, default=1.0, help="院级组织数量倍数，用于压测（默认 1.0）")
+    parser.add_argument(
+        "--no-workbooks", action="store_true", help="不生成 Excel 原始文件，以 JSON 保存规范化报告（大规模压测用）"
+    )
     parser.set_defaults(run=run)
 
 
@@ -39,8 +39,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
     db.migrate(ctx.engine)
     rulebook = rulebook_named(ctx.settings.rulebook)
-    demo = build_demo(args.schools, args.seed, today=today(), rulebook=rulebook,
-                      roster_scale=args.roster_scale)
+    demo = build_demo(args.schools, args.seed, today=today(), rulebook=rulebook, roster_scale=args.roster_scale)
     with ctx.transaction(operator(), writes=True) as session:
         if get_campaign(session, demo.campaign.id) is not None:
             print(f"演示数据已存在（验收批次 {demo.campaign.id}），未重复生成。")
@@ -51,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
             store_upload(session, demo, submission, rulebook, workbooks=not args.no_workbooks)
         if n % 50 == 0 or n == len(demo.submissions):
             print(f"已写入 {n}/{len(demo.submissions)} 份演示填报", flush=True)
-    print(f"演示省份已生成：{len(demo.units)} 个主管单位，{len(demo.schools)} 所学校，"
-          f"{len(demo.submissions)} 次上传；验收批次 {demo.campaign.id}")
+    print(
+        f"演示省份已生成：{len(demo.units)} 个主管单位，{len(demo.schools)} 所学校，"
+        f"{len(demo.submissions)} 次上传；验收批次 {demo.campaign.id}"
+    )
     return 0
 
 
@@ -75,9 +76,20 @@ def store_upload(session, demo: Demo, upload: DemoSubmission, rulebook, *, workb
         raw = json.dumps(dump(report), ensure_ascii=False).encode()
         filename = upload.filename.rsplit(".", 1)[0] + ".json"
     submission, _ = record_submission(
-        session, tenant_code=upload.tenant_code, campaign_id=demo.campaign.id, filename=filename, raw=raw,
-        uploader=upload.uploader, uploaded_at=upload.uploaded_at, report=report, problems=[],
-        template_version=TEMPLATE_VERSION)
+        session,
+        tenant_code=upload.tenant_code,
+        campaign_id=demo.campaign.id,
+        filename=filename,
+        raw=raw,
+        uploader=upload.uploader,
+        uploaded_at=upload.uploaded_at,
+        report=report,
+        problems=[],
+        template_version=TEMPLATE_VERSION,
+    )
     as_of = upload.uploaded_at.date()
-    save_assessment(session, submission.id, assess(report, rulebook, demo.campaign, as_of,
-                                                   tenant=upload.tenant_code, school=report.school.name))
+    save_assessment(
+        session,
+        submission.id,
+        assess(report, rulebook, demo.campaign, as_of, tenant=upload.tenant_code, school=report.school.name),
+    )

@@ -26,8 +26,12 @@ def run(args: argparse.Namespace) -> int:
     with ctx.transaction(operator(), writes=True) as session:
         ensure_campaign(session, rulebook.campaign)
         password = bootstrap_admin(session)
-    print(f"数据库已就绪：{db.hide_password(ctx.engine.url)}；验收批次 {rulebook.campaign.id}（{rulebook.campaign.name}）")
+    print(
+        f"数据库已就绪：{db.hide_password(ctx.engine.url)}；验收批次 {rulebook.campaign.id}（{rulebook.campaign.name}）"
+    )
     if password:
-        print(f"已创建省级管理员账号 {BOOTSTRAP_USERNAME}，初始密码：{password}"
-              "（仅显示这一次，请登录后立即修改：reformboard user passwd admin --password-stdin）")
+        print(
+            f"已创建省级管理员账号 {BOOTSTRAP_USERNAME}，初始密码：{password}"
+            "（仅显示这一次，请登录后立即修改：reformboard user passwd admin --password-stdin）"
+        )
     return 0

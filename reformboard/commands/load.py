@@ -13,12 +13,16 @@ from reformboard.ingest import IngestOutcome, ingest
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("load", help="读取并入库学校填报文件 (load filled workbooks)")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument("--tenant", metavar="学校标识码",
-                        help="目标学校；不填时取文件中的学校标识码。文件中的学校与目标不一致时拒收")
+    parser.add_argument(
+        "--tenant", metavar="学校标识码", help="目标学校；不填时取文件中的学校标识码。文件中的学校与目标不一致时拒收"
+    )
     parser.add_argument("--campaign", metavar="ID", help="验收批次（默认最新一批）")
-    parser.add_argument("--received-on", type=iso_date, metavar="YYYY-MM-DD",
-                        help="补录：文件实际收到的日期（此前通过邮件或纸质报送）。看板按此日期计入该次提交，"
-                             "上传时间另行保留")
+    parser.add_argument(
+        "--received-on",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="补录：文件实际收到的日期（此前通过邮件或纸质报送）。看板按此日期计入该次提交，上传时间另行保留",
+    )
     parser.add_argument("--dry-run", action="store_true", help="只检查，不入库")
     parser.set_defaults(run=run)
 
@@ -34,10 +38,18 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         with ctx.transaction(operator(), writes=not args.dry_run) as session:
             campaign = ctx.campaign(session, args.campaign)
-            outcome = ingest(session, data=path.read_bytes(), filename=path.name, principal=operator(),
-                             campaign=campaign, rulebook=ctx.rulebook_for(campaign),
-                             limits=ctx.settings.limits(), target_tenant=args.tenant, dry_run=args.dry_run,
-                             received_on=args.received_on)
+            outcome = ingest(
+                session,
+                data=path.read_bytes(),
+                filename=path.name,
+                principal=operator(),
+                campaign=campaign,
+                rulebook=ctx.rulebook_for(campaign),
+                limits=ctx.settings.limits(),
+                target_tenant=args.tenant,
+                dry_run=args.dry_run,
+                received_on=args.received_on,
+            )
         print_outcome(path, outcome, args.dry_run)
         refused += not outcome.accepted
     return 1 if refused else 0
@@ -49,7 +61,9 @@ def print_outcome(path: Path, outcome: IngestOutcome, dry_run: bool) -> None:
         stored = "（试运行，未入库）" if dry_run else ("" if outcome.created else "（与已有提交完全相同，未重复入库）")
         if outcome.received_on:
             stored += f"（补录，收到日期 {outcome.received_on:%Y-%m-%d}）"
-        print(f"✔ {path}：已接收{stored}；{a.school} 截至 {a.as_of:%Y-%m-%d} 得分 {a.score:.1f}，结论 {a.verdict.value}")
+        print(
+            f"✔ {path}：已接收{stored}；{a.school} 截至 {a.as_of:%Y-%m-%d} 得分 {a.score:.1f}，结论 {a.verdict.value}"
+        )
     else:
         print(f"✘ {path}：已拒收，共 {len(outcome.problems) + outcome.more_problems} 个问题")
     for p in outcome.problems:

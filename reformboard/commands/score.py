@@ -65,15 +65,23 @@ def _override_json(standing: Standing) -> dict | None:
     o = standing.override
     if o is None:
         return None
-    return {"verdict": o.verdict.value, "reason": o.reason, "by": o.decided_by,
-            "at": o.decided_at.isoformat(timespec="seconds")}
+    return {
+        "verdict": o.verdict.value,
+        "reason": o.reason,
+        "by": o.decided_by,
+        "at": o.decided_at.isoformat(timespec="seconds"),
+    }
 
 
 def _onsite_json(result: OnsiteResult | None) -> dict | None:
     if result is None:
         return None
-    return {"result": result.result, "note": result.note, "inspectors": result.inspectors,
-            "date": result.inspected_on.isoformat() if result.inspected_on else None}
+    return {
+        "result": result.result,
+        "note": result.note,
+        "inspectors": result.inspectors,
+        "date": result.inspected_on.isoformat() if result.inspected_on else None,
+    }
 
 
 def print_json(found: list[Standing]) -> None:
@@ -87,8 +95,16 @@ SUMMARY_HEADER = ("学校标识码", "学校", "得分", "系统结论", "最终
 def summary_row(standing: Standing) -> tuple:
     a = standing.assessment
     violations = sum(1 for i in a.items for f in i.findings if f.severity is Severity.VIOLATION and f.counts)
-    return (a.tenant, a.school, f"{a.score:.1f}", a.verdict.value, standing.final_verdict.value,
-            a.count(DeadlineState.OVERDUE), a.count(DeadlineState.DONE_LATE), violations)
+    return (
+        a.tenant,
+        a.school,
+        f"{a.score:.1f}",
+        a.verdict.value,
+        standing.final_verdict.value,
+        a.count(DeadlineState.OVERDUE),
+        a.count(DeadlineState.DONE_LATE),
+        violations,
+    )
 
 
 def print_csv(found: list[Standing]) -> None:

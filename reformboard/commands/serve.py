@@ -30,12 +30,24 @@ def run(args: argparse.Namespace) -> int:
     print(f"验收看板地址 (board URL): http://{args.host}:{args.port}/", flush=True)
     # The upload limit follows the loader's limit so the two can never disagree.
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
-        "--server.port", str(args.port), "--server.address", args.host,
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.maxUploadSize", str(settings.max_upload_mb),
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.port",
+        str(args.port),
+        "--server.address",
+        args.host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.maxUploadSize",
+        str(settings.max_upload_mb),
         # Users see a Chinese message for expected failures; never a traceback for the rest.
-        "--client.showErrorDetails", "none",
+        "--client.showErrorDetails",
+        "none",
     ]
     board = subprocess.Popen(command)
     stopping = _pass_stop_signals_to(board)

@@ -55,8 +55,9 @@ def run_export(args: argparse.Namespace) -> int:
             data = verification_sheet(entry.context, rulebook, entry.report, entry.assessment)
         else:
             data = verification_batch(rulebook, inputs.entries)
-        audit(session, principal.username, "export", args.tenant, kind="verification_sheets",
-              schools=len(inputs.entries))
+        audit(
+            session, principal.username, "export", args.tenant, kind="verification_sheets", schools=len(inputs.entries)
+        )
     write_output(args.output, data)
     print(f"已导出 {len(inputs.entries)} 份验收核查表：{args.output}")
     for school in inputs.not_submitted:
@@ -99,8 +100,9 @@ def run_load_inspection(args: argparse.Namespace) -> int:
             return 2
         with ctx.transaction(operator(), writes=True) as session:
             campaign = ctx.campaign(session, args.campaign)
-            outcome = load_inspection(session, path.read_bytes(), principal=operator(), campaign=campaign,
-                                      limits=ctx.settings.limits())
+            outcome = load_inspection(
+                session, path.read_bytes(), principal=operator(), campaign=campaign, limits=ctx.settings.limits()
+            )
         result = outcome.result
         if not result.accepted:
             refused += 1

@@ -33,12 +33,17 @@ from tenants.store import add_school, add_unit, get_school, list_schools, list_u
 from textsafety import for_terminal, name_problem
 
 SCHOOL_TYPES = SCHOOL.column("school_type").choices
-DIRECTORY = Sheet("学校名单", columns=(
-    replace(SCHOOL.column("code"), synonyms=(*SCHOOL.column("code").synonyms, "院校代码", "学校编码")),
-    replace(SCHOOL.column("name"), synonyms=(*SCHOOL.column("name").synonyms, "院校名称")),
-    replace(SCHOOL.column("unit"), synonyms=(*SCHOOL.column("unit").synonyms, "所属单位", "主管团委", "上级团组织")),
-    replace(SCHOOL.column("school_type"), synonyms=("类型", "办学类型", "办学层次")),
-))
+DIRECTORY = Sheet(
+    "学校名单",
+    columns=(
+        replace(SCHOOL.column("code"), synonyms=(*SCHOOL.column("code").synonyms, "院校代码", "学校编码")),
+        replace(SCHOOL.column("name"), synonyms=(*SCHOOL.column("name").synonyms, "院校名称")),
+        replace(
+            SCHOOL.column("unit"), synonyms=(*SCHOOL.column("unit").synonyms, "所属单位", "主管团委", "上级团组织")
+        ),
+        replace(SCHOOL.column("school_type"), synonyms=("类型", "办学类型", "办学层次")),
+    ),
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -103,8 +108,10 @@ def run_list(args: argparse.Namespace) -> int:
         unit_names = {unit.code: unit.name for unit in list_units(session)}
         if unit_code and unit_code not in unit_names:
             raise UserFacingError(f"找不到单位代码为 {unit_code} 的单位")
-        rows = [(s.code, s.name, unit_names[s.unit_code], s.school_type, "在册" if s.active else "已停用")
-                for s in list_schools(session, unit_code)]
+        rows = [
+            (s.code, s.name, unit_names[s.unit_code], s.school_type, "在册" if s.active else "已停用")
+            for s in list_schools(session, unit_code)
+        ]
     print("\t".join(LIST_HEADER))
     for row in rows:
         print("\t".join(for_terminal(value) for value in row))
@@ -217,14 +224,24 @@ def _apply(session: Session, operator: Principal, entries: list[Entry]) -> tuple
 
 def _add_school(session: Session, operator: Principal, entry: Entry) -> Tenant:
     school = add_school(session, entry.code, entry.name, entry.unit_code, entry.school_type or "")
-    audit(session, operator.username, "tenant_added", school.code, name=school.name, unit=school.unit_code,
-          school_type=school.school_type)
+    audit(
+        session,
+        operator.username,
+        "tenant_added",
+        school.code,
+        name=school.name,
+        unit=school.unit_code,
+        school_type=school.school_type,
+    )
     return school
 
 
 def _update_school(session: Session, operator: Principal, school: Tenant, entry: Entry) -> bool:
-    changes = {field: getattr(entry, field) for field in ("name", "unit_code", "school_type")
-               if getattr(entry, field) is not None and getattr(school, field) != getattr(entry, field)}
+    changes = {
+        field: getattr(entry, field)
+        for field in ("name", "unit_code", "school_type")
+        if getattr(entry, field) is not None and getattr(school, field) != getattr(entry, field)
+    }
     for field, value in changes.items():
         setattr(school, field, value)
     if changes:

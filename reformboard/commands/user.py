@@ -23,9 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     add = actions.add_parser("add", help="添加账号")
     add.add_argument("username", metavar="用户名")
-    add.add_argument("--role", required=True, choices=[role.value for role in UserRole],
-                     help="province-admin 省级管理员, province-viewer 省级查看, unit 地市团委/省直机关团工委, "
-                          "school 学校团委")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=[role.value for role in UserRole],
+        help="province-admin 省级管理员, province-viewer 省级查看, unit 地市团委/省直机关团工委, school 学校团委",
+    )
     where = add.add_mutually_exclusive_group()
     where.add_argument("--tenant", metavar="学校标识码", help="学校团委账号所属学校")
     where.add_argument("--unit", metavar="单位代码", help="地市团委/省直机关团工委账号所属单位")
@@ -37,8 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     passwd = actions.add_parser("passwd", help="设置新密码（同时解除锁定）")
     passwd.add_argument("username", metavar="用户名")
-    passwd.add_argument("--password-stdin", action="store_true", required=True,
-                        help="从标准输入读取密码（第一行）")
+    passwd.add_argument("--password-stdin", action="store_true", required=True, help="从标准输入读取密码（第一行）")
     passwd.set_defaults(run=run_passwd)
 
     disable = actions.add_parser("disable", help="停用账号")
@@ -52,9 +54,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_add(args: argparse.Namespace) -> int:
     password = read_password() if args.password_stdin else None
     with operator_transaction() as (session, operator):
-        user = add_user(session, args.username, UserRole(args.role), by=operator, display_name=args.display_name,
-                        tenant_code=args.tenant, unit_code=args.unit, password=password, email=args.email,
-                        oidc_subject=args.oidc_subject)
+        user = add_user(
+            session,
+            args.username,
+            UserRole(args.role),
+            by=operator,
+            display_name=args.display_name,
+            tenant_code=args.tenant,
+            unit_code=args.unit,
+            password=password,
+            email=args.email,
+            oidc_subject=args.oidc_subject,
+        )
         print(f"已添加账号 {user.username}（{UserRole(user.role).label}{_attachment(user)}）")
     return 0
 
@@ -89,15 +100,23 @@ def run_list(args: argparse.Namespace) -> int:
 def read_password() -> str:
     password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        raise UserFacingError("没有从标准输入读到密码，请用例如 `echo 新密码 | reformboard user passwd 用户名 "
-                              "--password-stdin` 的方式提供")
+        raise UserFacingError(
+            "没有从标准输入读到密码，请用例如 `echo 新密码 | reformboard user passwd 用户名 "
+            "--password-stdin` 的方式提供"
+        )
     return password
 
 
 def _list_row(user: User) -> tuple[str, ...]:
     last_login = user.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if user.last_login_at else "从未登录"
-    return (user.username, user.display_name, UserRole(user.role).label, user.tenant_code or user.unit_code or "",
-            "启用" if user.active else "停用", last_login)
+    return (
+        user.username,
+        user.display_name,
+        UserRole(user.role).label,
+        user.tenant_code or user.unit_code or "",
+        "启用" if user.active else "停用",
+        last_login,
+    )
 
 
 def _attachment(user: User) -> str:

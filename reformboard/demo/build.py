@@ -24,8 +24,7 @@ MAX_ROSTER_SCALE = 3.3  # the college-name pool runs out beyond ~30 colleges × 
 DROPPED_ROWS_CHANCE = 0.6  # schools whose early uploads carried rows a later one cleaned out
 
 
-def build_demo(schools: int = 40, seed: int = 7, *, today: date, rulebook: Rulebook,
-               roster_scale: float = 1.0) -> Demo:
+def build_demo(schools: int = 40, seed: int = 7, *, today: date, rulebook: Rulebook, roster_scale: float = 1.0) -> Demo:
     """A believable province: units, schools, a campaign whose deadlines sit around today, and each
     school's uploads. The same arguments always give an equal Demo."""
     _check(schools, roster_scale)
@@ -45,8 +44,9 @@ def build_demo(schools: int = 40, seed: int = 7, *, today: date, rulebook: Ruleb
         history = world.history(school, profile, names) if profile.tier is not Tier.SILENT else []
         infos.append(history[-1].report.school if history else replace(school.info, deputy_secretary=""))
         uploads += history
-    return Demo(units=tuple(r.unit for r in all_regions), schools=tuple(infos), campaign=campaign,
-                submissions=tuple(uploads))
+    return Demo(
+        units=tuple(r.unit for r in all_regions), schools=tuple(infos), campaign=campaign, submissions=tuple(uploads)
+    )
 
 
 def _check(schools: int, roster_scale: float) -> None:
@@ -59,8 +59,15 @@ def _check(schools: int, roster_scale: float) -> None:
 class _World:
     """What every school's history is built against: the rulebook, its limits and the calendar."""
 
-    def __init__(self, rng: random.Random, rulebook: Rulebook, limits: Limits, today: date,
-                 starts_on: date, dues: dict[str, date | None]) -> None:
+    def __init__(
+        self,
+        rng: random.Random,
+        rulebook: Rulebook,
+        limits: Limits,
+        today: date,
+        starts_on: date,
+        dues: dict[str, date | None],
+    ) -> None:
         self.rng, self.rulebook, self.limits = rng, rulebook, limits
         self.today, self.starts_on, self.dues = today, starts_on, dues
         self.intake_year = today.year if today.month >= 9 else today.year - 1
@@ -74,11 +81,16 @@ class _World:
         roster = builder.build(school, profile)
         dropped = ()
         if len(days) > 1 and rng.random() < DROPPED_ROWS_CHANCE:
-            dropped = tuple((row, days[rng.randint(1, len(days) - 1)])
-                            for row in builder.legacy_rows(rng.randint(1, 3)))
+            dropped = tuple(
+                (row, days[rng.randint(1, len(days) - 1)]) for row in builder.legacy_rows(rng.randint(1, 3))
+            )
         meetings = MeetingPlanner(rng, self.limits, self.today, horizon, self.starts_on).plan(
-            roster, len(school.info.colleges), profile, items)
-        designated = None if profile.has("deputy_secretary") else min(
-            horizon, self.starts_on + timedelta(days=rng.randint(-90, 40)))
+            roster, len(school.info.colleges), profile, items
+        )
+        designated = (
+            None
+            if profile.has("deputy_secretary")
+            else min(horizon, self.starts_on + timedelta(days=rng.randint(-90, 40)))
+        )
         timeline = Timeline(school, tuple(items.values()), roster, meetings, dropped, designated)
         return submissions(rng, timeline, days)

@@ -71,13 +71,15 @@ def submissions(rng: random.Random, timeline: Timeline, days: list[date]) -> lis
     uploads = []
     for number, (day, colleges) in enumerate(zip(days, listed, strict=False)):
         uploader = info.contact_name if rng.random() < 0.75 else timeline.school.teacher
-        uploads.append(DemoSubmission(
-            tenant_code=info.code,
-            uploaded_at=_office_hours(rng, day),
-            uploader=uploader,
-            filename=filename.format(school=info.name, day=day, number=number + 1),
-            report=snapshot(timeline, day, colleges),
-        ))
+        uploads.append(
+            DemoSubmission(
+                tenant_code=info.code,
+                uploaded_at=_office_hours(rng, day),
+                uploader=uploader,
+                filename=filename.format(school=info.name, day=day, number=number + 1),
+                report=snapshot(timeline, day, colleges),
+            )
+        )
     return uploads
 
 
@@ -87,8 +89,9 @@ def snapshot(timeline: Timeline, day: date, colleges_listed: int) -> SchoolRepor
         info = replace(info, deputy_secretary="")
     listed = roster.staff[: roster.rows_through[colleges_listed]]
     dropped = [row for row, dropped_on in timeline.dropped if dropped_on > day]
-    staff = listed + tuple(replace(row, source=f"{STAFF_SHEET}!A{len(listed) + n + 2}")
-                           for n, row in enumerate(dropped))
+    staff = listed + tuple(
+        replace(row, source=f"{STAFF_SHEET}!A{len(listed) + n + 2}") for n, row in enumerate(dropped)
+    )
     recorded = bisect_right(timeline.meetings.recorded_on, day)
     return SchoolReport(
         school=info,

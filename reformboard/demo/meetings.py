@@ -43,14 +43,20 @@ class MeetingPlanner:
             flaws = profile.flaws if organisation.name == SCHOOL_UNION else frozenset()
             meetings += self._congress(organisation, colleges, flaws)
             meetings += self._reviews(organisation, "semester_reviews" in flaws)
-        meetings += self._college_reports([o.name for o in roster.school_level], colleges,
-                                          profile.has("college_reports_heard"))
+        meetings += self._college_reports(
+            [o.name for o in roster.school_level], colleges, profile.has("college_reports_heard")
+        )
         meetings += self._college_congresses(roster.college_level, profile.has("college_congress_annual"))
         meetings += self._recurring(MeetingKind.PARTY_HEARING, "", profile.has("party_hearing"))
         if not profile.has("joint_meeting"):
-            meetings += [Meeting(MeetingKind.JOINT_MEETING, day_between(self.rng, self.starts_on, self.horizon),
-                                 note="学生会（研究生会）深化改革工作联席会议")
-                         for _ in range(self.rng.randint(1, 2))]
+            meetings += [
+                Meeting(
+                    MeetingKind.JOINT_MEETING,
+                    day_between(self.rng, self.starts_on, self.horizon),
+                    note="学生会（研究生会）深化改革工作联席会议",
+                )
+                for _ in range(self.rng.randint(1, 2))
+            ]
         meetings += self._item_meetings(profile, items)
         return _log(meetings)
 
@@ -80,8 +86,9 @@ class MeetingPlanner:
         for organisation in organisations:
             held = self._stale() if mode == "stale" else self._recent(margin=7)
             covered = colleges - rng.randint(1, min(4, colleges - 1)) if mode == "partial" else colleges
-            meetings.append(Meeting(MeetingKind.COLLEGE_REPORTS, held, organisation=organisation,
-                                    colleges_covered=covered))
+            meetings.append(
+                Meeting(MeetingKind.COLLEGE_REPORTS, held, organisation=organisation, colleges_covered=covered)
+            )
         return meetings
 
     def _congress(self, organisation: Organisation, colleges: int, flaws: frozenset[str]) -> list[Meeting]:
@@ -104,20 +111,34 @@ class MeetingPlanner:
         approved = None if "election_approved" in flaws else held + timedelta(days=rng.randint(3, 12))
         filed = None if "election_filed" in flaws else (approved or held) + timedelta(days=rng.randint(5, 20))
         kind = MeetingKind.GRADUATE_CONGRESS if organisation.kind is OrgKind.GRADUATE else MeetingKind.CONGRESS
-        return [Meeting(kind, held, organisation=organisation.name, delegates=delegates,
-                        non_cadre_delegates=non_cadre, colleges_covered=covered, approved_on=approved,
-                        filed_on=filed, note=f"第{rng.randint(8, 32)}次{kind.value}")]
+        return [
+            Meeting(
+                kind,
+                held,
+                organisation=organisation.name,
+                delegates=delegates,
+                non_cadre_delegates=non_cadre,
+                colleges_covered=covered,
+                approved_on=approved,
+                filed_on=filed,
+                note=f"第{rng.randint(8, 32)}次{kind.value}",
+            )
+        ]
 
     def _college_congresses(self, organisations: tuple[Organisation, ...], flawed: bool) -> list[Meeting]:
         rng = self.rng
-        lapsed = set(rng.sample(range(len(organisations)), min(len(organisations), rng.randint(2, 4)))) \
-            if flawed else set()
+        lapsed = (
+            set(rng.sample(range(len(organisations)), min(len(organisations), rng.randint(2, 4)))) if flawed else set()
+        )
         meetings = []
         for index, organisation in enumerate(organisations):
             if index in lapsed and rng.random() < 0.5:
                 continue
-            held = self._stale() if index in lapsed else day_between(rng, self.today - YEAR + timedelta(days=35),
-                                                                      self.horizon - timedelta(days=30))
+            held = (
+                self._stale()
+                if index in lapsed
+                else day_between(rng, self.today - YEAR + timedelta(days=35), self.horizon - timedelta(days=30))
+            )
             meetings.append(self._college_congress(organisation, held))
         return meetings
 
@@ -126,13 +147,24 @@ class MeetingPlanner:
         approved = held + timedelta(days=rng.randint(2, 10))
         filed = approved + timedelta(days=rng.randint(2, 12))
         if linked < self.limits.assembly_threshold:
-            return Meeting(MeetingKind.ALL_STUDENT_ASSEMBLY, held, organisation=organisation.name,
-                           approved_on=approved, filed_on=filed)
+            return Meeting(
+                MeetingKind.ALL_STUDENT_ASSEMBLY,
+                held,
+                organisation=organisation.name,
+                approved_on=approved,
+                filed_on=filed,
+            )
         kind = MeetingKind.GRADUATE_CONGRESS if organisation.kind is OrgKind.GRADUATE else MeetingKind.CONGRESS
         delegates = max(10, math.ceil(linked * rng.uniform(0.04, 0.08)))
-        return Meeting(kind, held, organisation=organisation.name, delegates=delegates,
-                       non_cadre_delegates=math.ceil(delegates * rng.uniform(0.62, 0.8)),
-                       approved_on=approved, filed_on=filed)
+        return Meeting(
+            kind,
+            held,
+            organisation=organisation.name,
+            delegates=delegates,
+            non_cadre_delegates=math.ceil(delegates * rng.uniform(0.62, 0.8)),
+            approved_on=approved,
+            filed_on=filed,
+        )
 
     def _reviews(self, organisation: Organisation, flawed: bool) -> list[Meeting]:
         """One review per term, towards its end; a flawed school skipped them since the campaign began."""
@@ -145,8 +177,14 @@ class MeetingPlanner:
             if earliest <= latest:
                 held = day_between(self.rng, max(earliest, latest - timedelta(days=45)), latest)
                 term = "春季" if first.month < 7 else "秋季"
-                meetings.append(Meeting(MeetingKind.REVIEW, held, organisation=organisation.name,
-                                        note=f"{first.year}年{term}学期述职评议"))
+                meetings.append(
+                    Meeting(
+                        MeetingKind.REVIEW,
+                        held,
+                        organisation=organisation.name,
+                        note=f"{first.year}年{term}学期述职评议",
+                    )
+                )
         return meetings
 
     def _item_meetings(self, profile: Profile, items: dict[str, ItemPlan]) -> list[Meeting]:
@@ -157,8 +195,11 @@ class MeetingPlanner:
             return meetings
         mobilisation = items.get(MOBILISATION_ITEM)
         if mobilisation and mobilisation.completed_on:
-            meetings.append(Meeting(MeetingKind.MOBILISATION, mobilisation.completed_on,
-                                    note="学生会（研究生会）深化改革动员部署会"))
+            meetings.append(
+                Meeting(
+                    MeetingKind.MOBILISATION, mobilisation.completed_on, note="学生会（研究生会）深化改革动员部署会"
+                )
+            )
         training = items.get(TRAINING_ITEM)
         if not profile.has("training_meeting") and training and training.started_by(self.horizon):
             held = training.completed_on or day_between(self.rng, training.started_on, self.horizon)

@@ -46,13 +46,19 @@ class ItemPlan:
         if self.not_applicable:
             return ItemReport(self.item_id, ItemStatus.NOT_APPLICABLE, note=self.note, source=source)
         if self.completed_on is not None and self.completed_on <= day:
-            return ItemReport(self.item_id, ItemStatus.DONE, completed_on=None if self.undated else self.completed_on,
-                              evidence=EVIDENCE.get(self.item_id, GENERIC_EVIDENCE), note=self.done_note,
-                              source=source)
+            return ItemReport(
+                self.item_id,
+                ItemStatus.DONE,
+                completed_on=None if self.undated else self.completed_on,
+                evidence=EVIDENCE.get(self.item_id, GENERIC_EVIDENCE),
+                note=self.done_note,
+                source=source,
+            )
         if self.started_by(day):
             return ItemReport(self.item_id, ItemStatus.IN_PROGRESS, note=self.note, source=source)
-        return ItemReport(self.item_id, ItemStatus.NOT_STARTED, note=self.note if self.started_on is None else "",
-                          source=source)
+        return ItemReport(
+            self.item_id, ItemStatus.NOT_STARTED, note=self.note if self.started_on is None else "", source=source
+        )
 
     def started_by(self, day: date) -> bool:
         return self.started_on is not None and self.started_on <= day
@@ -83,8 +89,9 @@ class ItemPlanner:
             return self._unfinished(item_id, started=roll < done + in_progress)
         on_time, late = PAST_DUE[self.tier]
         if roll < on_time:
-            return self._done(item_id, max(self.starts_on + timedelta(days=7), due - timedelta(days=60)),
-                              min(due, self.horizon))
+            return self._done(
+                item_id, max(self.starts_on + timedelta(days=7), due - timedelta(days=60)), min(due, self.horizon)
+            )
         if roll < on_time + late and due < self.horizon:
             late_plan = self._done(item_id, due + timedelta(days=1), self.horizon, LATE_NOTE)
             return replace(late_plan, undated=rng.random() < UNDATED_LATE_CHANCE)
@@ -93,11 +100,19 @@ class ItemPlanner:
     def _done(self, item_id: str, first: date, last: date, done_note: str = "") -> ItemPlan:
         completed = day_between(self.rng, first, last)
         started = max(self.starts_on, completed - timedelta(days=self.rng.randint(7, 45)))
-        return ItemPlan(item_id, started_on=started, completed_on=completed,
-                        note=self.rng.choice(PROGRESS_NOTES), done_note=done_note)
+        return ItemPlan(
+            item_id,
+            started_on=started,
+            completed_on=completed,
+            note=self.rng.choice(PROGRESS_NOTES),
+            done_note=done_note,
+        )
 
     def _unfinished(self, item_id: str, started: bool) -> ItemPlan:
         if not started:
             return ItemPlan(item_id, note=self.rng.choice(WAITING_NOTES))
-        return ItemPlan(item_id, started_on=day_between(self.rng, self.starts_on, self.horizon),
-                        note=self.rng.choice(PROGRESS_NOTES))
+        return ItemPlan(
+            item_id,
+            started_on=day_between(self.rng, self.starts_on, self.horizon),
+            note=self.rng.choice(PROGRESS_NOTES),
+        )

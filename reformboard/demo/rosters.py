@@ -79,8 +79,9 @@ class RosterBuilder:
         rotating = not profile.has("rotating_chair")
         self.presidium_titles = (
             (self.limits.title(Role.PRESIDIUM, "执行主席"), self.limits.title(Role.PRESIDIUM, "主席团成员"))
-            if rotating else
-            (self.limits.title(Role.PRESIDIUM, "主席"), self.limits.title(Role.PRESIDIUM, "副主席")))
+            if rotating
+            else (self.limits.title(Role.PRESIDIUM, "主席"), self.limits.title(Role.PRESIDIUM, "副主席"))
+        )
         self.member_title = self.limits.title(Role.DEPARTMENT_MEMBER, "干事" if rng.random() < 0.85 else "部员")
         school_orgs = [(SCHOOL_UNION, OrgKind.UNDERGRADUATE, info.undergraduates or 0)]
         if info.graduates:
@@ -88,16 +89,22 @@ class RosterBuilder:
         flawed_school_org = school_orgs[-1][0] if len(school_orgs) > 1 and rng.random() < 0.25 else SCHOOL_UNION
         organisations = [
             self._school_org(index, name, kind, linked, rotating, profile, name == flawed_school_org)
-            for index, (name, kind, linked) in enumerate(school_orgs)]
+            for index, (name, kind, linked) in enumerate(school_orgs)
+        ]
         rows_through = [len(self.rows)]
         college_orgs = self._college_plan(school)
         oversized = rng.randrange(len(college_orgs)) if college_orgs else -1
         crowded = rng.randrange(len(college_orgs)) if college_orgs else -1
         for index, (college_no, name, kind, linked) in enumerate(college_orgs):
-            shape = self._college_shape(profile.has("college_staff_size") and index == oversized,
-                                        profile.has("college_presidium_size") and index == crowded)
-            organisations.append(self._organisation(name, Level.COLLEGE, kind, linked, shape, rotating,
-                                                    len(organisations), info.colleges[college_no]))
+            shape = self._college_shape(
+                profile.has("college_staff_size") and index == oversized,
+                profile.has("college_presidium_size") and index == crowded,
+            )
+            organisations.append(
+                self._organisation(
+                    name, Level.COLLEGE, kind, linked, shape, rotating, len(organisations), info.colleges[college_no]
+                )
+            )
             self._write(name, shape, kind is OrgKind.GRADUATE, home_college=college_no)
             rows_through.append(len(self.rows))
         self._apply_row_flaws(profile)
@@ -111,11 +118,15 @@ class RosterBuilder:
                 plan.append((number, f"{college}研究生会", OrgKind.GRADUATE, school.graduates_by_college[number]))
         return plan
 
-    def _school_org(self, index: int, name: str, kind: OrgKind, linked: int, rotating: bool,
-                    profile: Profile, flawed: bool) -> Organisation:
+    def _school_org(
+        self, index: int, name: str, kind: OrgKind, linked: int, rotating: bool, profile: Profile, flawed: bool
+    ) -> Organisation:
         flaws = profile.flaws if flawed else frozenset()
-        pool, size = ((GRADUATE_UNION_DEPARTMENTS, SCHOOL_GRADUATE_UNION_SIZE) if kind is OrgKind.GRADUATE
-                      else (SCHOOL_UNION_DEPARTMENTS, SCHOOL_UNION_SIZE))
+        pool, size = (
+            (GRADUATE_UNION_DEPARTMENTS, SCHOOL_GRADUATE_UNION_SIZE)
+            if kind is OrgKind.GRADUATE
+            else (SCHOOL_UNION_DEPARTMENTS, SCHOOL_UNION_SIZE)
+        )
         shape = self._school_shape(pool, size, flaws)
         organisation = self._organisation(name, Level.SCHOOL, kind, linked, shape, rotating, index, "")
         experience = self._experience(shape.size, profile.has("college_experience_ratio"))
@@ -124,15 +135,23 @@ class RosterBuilder:
 
     def _school_shape(self, pool: tuple[str, ...], size: tuple[int, int], flaws: frozenset[str]) -> Shape:
         rng, limits = self.rng, self.limits
-        presidium = (limits.school_presidium_max + 2 if "school_presidium_size" in flaws
-                     else rng.randint(3, limits.school_presidium_max))
+        presidium = (
+            limits.school_presidium_max + 2
+            if "school_presidium_size" in flaws
+            else rng.randint(3, limits.school_presidium_max)
+        )
         count = limits.departments_max + 2 if "department_count" in flaws else rng.randint(4, limits.departments_max)
         count = min(count, len(pool))
         heads = [rng.randint(limits.heads_min, limits.heads_max) for _ in range(count)]
         oversized = "school_staff_size" in flaws
         target = limits.school_staff_max + rng.randint(8, 16) if oversized else rng.randint(*size)
-        members = distribute(rng, target - presidium - sum(heads), count, 1,  # a department's 6 include its heads
-                             10 * limits.members_max if oversized else limits.members_max - max(heads))
+        members = distribute(
+            rng,
+            target - presidium - sum(heads),
+            count,
+            1,  # a department's 6 include its heads
+            10 * limits.members_max if oversized else limits.members_max - max(heads),
+        )
         if "department_heads" in flaws:
             heads[rng.randrange(count)] = rng.choice((limits.heads_min - 1, limits.heads_max + 1))
         if "department_members" in flaws:
@@ -145,24 +164,45 @@ class RosterBuilder:
         presidium = limits.college_presidium_max + 1 if crowded else rng.randint(2, limits.college_presidium_max)
         count = 5 if oversized else rng.randint(3, 5)
         heads = [limits.heads_max if oversized else rng.choice((2, 2, 3)) for _ in range(count)]
-        target = (limits.college_staff_max + rng.randint(6, 10) if oversized
-                  else rng.randint(limits.college_staff_min, limits.college_staff_max))
+        target = (
+            limits.college_staff_max + rng.randint(6, 10)
+            if oversized
+            else rng.randint(limits.college_staff_min, limits.college_staff_max)
+        )
         members = distribute(rng, target - presidium - sum(heads), count, 1, limits.members_max)
         return Shape(presidium, tuple(zip(rng.sample(COLLEGE_DEPARTMENTS, count), heads, members, strict=False)))
 
-    def _organisation(self, name: str, level: Level, kind: OrgKind, linked: int, shape: Shape,
-                      rotating: bool, row: int, college: str) -> Organisation:
-        return Organisation(name=name, level=level, kind=kind, college=college, students_linked=linked,
-                            presidium_size=shape.presidium, department_count=len(shape.departments),
-                            rotating_chair=rotating, source=f"{ORGANISATION_SHEET}!A{row + 2}")
+    def _organisation(
+        self, name: str, level: Level, kind: OrgKind, linked: int, shape: Shape, rotating: bool, row: int, college: str
+    ) -> Organisation:
+        return Organisation(
+            name=name,
+            level=level,
+            kind=kind,
+            college=college,
+            students_linked=linked,
+            presidium_size=shape.presidium,
+            department_count=len(shape.departments),
+            rotating_chair=rotating,
+            source=f"{ORGANISATION_SHEET}!A{row + 2}",
+        )
 
-    def _write(self, organisation: str, shape: Shape, graduate: bool, home_college: int | None,
-               experience: list[bool] | None = None) -> None:
+    def _write(
+        self,
+        organisation: str,
+        shape: Shape,
+        graduate: bool,
+        home_college: int | None,
+        experience: list[bool] | None = None,
+    ) -> None:
         """The organisation's rows: presidium, then each department's heads and members."""
         chair, presidium = self.presidium_titles
         head, deputy = self.heads
-        senior, middle, junior = (self.intake - 1, self.intake - 1, self.intake) if graduate else (
-            self.intake - 2, self.intake - 1, self.intake - 1)
+        senior, middle, junior = (
+            (self.intake - 1, self.intake - 1, self.intake)
+            if graduate
+            else (self.intake - 2, self.intake - 1, self.intake - 1)
+        )
         posts = [(chair if n == 0 else presidium, "", senior, True) for n in range(shape.presidium)]
         for department, heads, members in shape.departments:
             posts += [(head if n == 0 else deputy, department, middle, False) for n in range(heads)]
@@ -172,26 +212,46 @@ class RosterBuilder:
             posts.append((shape.extra_title, department, middle, False))
         served = experience or [None] * len(posts)
         for (title, department, year, leader), flag in zip(posts, served, strict=False):
-            self.rows.append(self._member(organisation, title, department, year, leader, graduate,
-                                          home_college, flag))
+            self.rows.append(self._member(organisation, title, department, year, leader, graduate, home_college, flag))
 
-    def _member(self, organisation: str, title: str, department: str, year: int, leader: bool,
-                graduate: bool, home_college: int | None, experience: bool | None) -> StaffMember:
+    def _member(
+        self,
+        organisation: str,
+        title: str,
+        department: str,
+        year: int,
+        leader: bool,
+        graduate: bool,
+        home_college: int | None,
+        experience: bool | None,
+    ) -> StaffMember:
         # rng.random() scaled by hand: randint/choice cost several times more, and rosters are long.
         draw, serials = self.rng.random, self.serials
         college = int(draw() * len(serials)) if home_college is None else home_college
         serials[college] += 1 + int(draw() * 9)
-        number = (f"{year}1{college + 1:02d}{serials[college]:05d}" if graduate
-                  else f"{year}{college + 1:02d}{serials[college]:04d}")
+        number = (
+            f"{year}1{college + 1:02d}{serials[college]:05d}"
+            if graduate
+            else f"{year}{college + 1:02d}{serials[college]:04d}"
+        )
         party, probationary = (0.35, 0.45) if graduate else (0.2, 0.35) if leader else (0.04, 0.12)
         roll = draw()
         political = _PARTY if roll < party else _PROBATIONARY if roll < probationary else _LEAGUE
         return StaffMember(
-            name=self.names[int(draw() * len(self.names))], student_no=number, organisation=organisation,
-            title=title, department=department, political=political,
-            rank_percent=float(1 + int(draw() * self.rank_max)), failed_courses=0,
-            college_experience=experience, trained=True, zhtj_registered=True, ivolunteer_registered=True,
-            source=f"{STAFF_SHEET}!A{len(self.rows) + 2}")
+            name=self.names[int(draw() * len(self.names))],
+            student_no=number,
+            organisation=organisation,
+            title=title,
+            department=department,
+            political=political,
+            rank_percent=float(1 + int(draw() * self.rank_max)),
+            failed_courses=0,
+            college_experience=experience,
+            trained=True,
+            zhtj_registered=True,
+            ivolunteer_registered=True,
+            source=f"{STAFF_SHEET}!A{len(self.rows) + 2}",
+        )
 
     def _experience(self, count: int, flawed: bool) -> list[bool]:
         """Who served in a college union before: a healthy majority, or too few when flawed."""
@@ -223,17 +283,25 @@ class RosterBuilder:
         for index in self.rng.sample(range(len(self.rows)), min(count, len(self.rows))):
             self.rows[index] = replace(self.rows[index], **changes)
 
-
     def legacy_rows(self, count: int) -> list[StaffMember]:
         """Rows an early upload carried and a later one dropped: an abolished post, a 群众 member, a weak
         student — all in the school union. Their sources are left for each upload to number."""
         rng, limits = self.rng, self.limits
-        departments = sorted({row.department for row in self.rows
-                              if row.organisation == SCHOOL_UNION and row.department})
+        departments = sorted(
+            {row.department for row in self.rows if row.organisation == SCHOOL_UNION and row.department}
+        )
         rows = []
         for kind in rng.sample(range(4), min(count, 4)):
-            row = self._member(SCHOOL_UNION, self.member_title, rng.choice(departments), self.intake - 1,
-                               False, False, None, rng.random() < 0.5)
+            row = self._member(
+                SCHOOL_UNION,
+                self.member_title,
+                rng.choice(departments),
+                self.intake - 1,
+                False,
+                False,
+                None,
+                rng.random() < 0.5,
+            )
             match kind:
                 case 0:
                     row = replace(row, title=rng.choice(EXTRA_TITLES), department="")

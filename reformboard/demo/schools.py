@@ -45,11 +45,13 @@ class DemoSchool:
 
 
 def regions() -> tuple[Region, ...]:
-    cities = tuple(Region(DemoUnit(code, f"{city}市团委"), area, ((city,), districts))
-                   for city, code, area, districts in CITIES)
+    cities = tuple(
+        Region(DemoUnit(code, f"{city}市团委"), area, ((city,), districts)) for city, code, area, districts in CITIES
+    )
     name, code, area = PROVINCIAL_UNIT
-    provincial = Region(DemoUnit(code, name), area,
-                        ((PROVINCIAL_PLACES[0],), PROVINCIAL_PLACES[1:], tuple(c[0] for c in CITIES)))
+    provincial = Region(
+        DemoUnit(code, name), area, ((PROVINCIAL_PLACES[0],), PROVINCIAL_PLACES[1:], tuple(c[0] for c in CITIES))
+    )
     return (*cities, provincial)
 
 
@@ -86,10 +88,12 @@ class SchoolNamer:
 def _names(place: str, school_type: str) -> list[str]:
     if school_type == UNDERGRADUATE:
         return [f"{place}大学", f"{place}学院"] + [
-            f"{place}{d}{suffix}" for d in UNIVERSITY_DISCIPLINES for suffix in ("大学", "学院")]
+            f"{place}{d}{suffix}" for d in UNIVERSITY_DISCIPLINES for suffix in ("大学", "学院")
+        ]
     if school_type == VOCATIONAL:
         return [f"{place}职业技术学院"] + [
-            f"{place}{d}{suffix}" for d in VOCATIONAL_DISCIPLINES for suffix in ("职业技术学院", "职业学院")]
+            f"{place}{d}{suffix}" for d in VOCATIONAL_DISCIPLINES for suffix in ("职业技术学院", "职业学院")
+        ]
     parents = [f"{place}{d}大学" for d in UNIVERSITY_DISCIPLINES]
     return [f"{parent}{brand}学院" for parent in parents for brand in INDEPENDENT_BRANDS]
 
@@ -109,8 +113,9 @@ def assign_regions(rng: random.Random, all_regions: tuple[Region, ...], count: i
     return assigned
 
 
-def make_school(rng: random.Random, namer: SchoolNamer, region: Region, code: str,
-                names: tuple[str, ...], roster_scale: float) -> DemoSchool:
+def make_school(
+    rng: random.Random, namer: SchoolNamer, region: Region, code: str, names: tuple[str, ...], roster_scale: float
+) -> DemoSchool:
     school_type = rng.choices(list(TYPE_SHARES), weights=list(TYPE_SHARES.values()))[0]
     undergraduates, graduates, base_colleges, campuses = _sizes(rng, school_type)
     colleges = _colleges(rng, school_type, round(base_colleges * roster_scale))
@@ -129,10 +134,13 @@ def make_school(rng: random.Random, namer: SchoolNamer, region: Region, code: st
         staff_increase_reason=STAFF_INCREASE_REASONS[1] if campuses > 1 else "",  # 分校区较多
         source="学校信息",
     )
-    return DemoSchool(info=info, region=region,
-                      undergraduates_by_college=_split(rng, undergraduates, len(colleges)),
-                      graduates_by_college=_split(rng, graduates, len(colleges)),
-                      teacher=rng.choice(names))
+    return DemoSchool(
+        info=info,
+        region=region,
+        undergraduates_by_college=_split(rng, undergraduates, len(colleges)),
+        graduates_by_college=_split(rng, graduates, len(colleges)),
+        teacher=rng.choice(names),
+    )
 
 
 def _sizes(rng: random.Random, school_type: str) -> tuple[int, int, int, int]:
@@ -146,8 +154,9 @@ def _sizes(rng: random.Random, school_type: str) -> tuple[int, int, int, int]:
 
 
 def _colleges(rng: random.Random, school_type: str, count: int) -> tuple[str, ...]:
-    preferred, others = ((APPLIED_COLLEGES, ACADEMIC_COLLEGES) if school_type == VOCATIONAL
-                         else (ACADEMIC_COLLEGES, APPLIED_COLLEGES))
+    preferred, others = (
+        (APPLIED_COLLEGES, ACADEMIC_COLLEGES) if school_type == VOCATIONAL else (ACADEMIC_COLLEGES, APPLIED_COLLEGES)
+    )
     count = max(1, min(count, COLLEGE_POOL_SIZE))
     if count <= len(preferred):
         return tuple(rng.sample(preferred, count))

@@ -22,14 +22,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0004'
-down_revision = '0003'
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-CREDENTIAL_COLUMNS = ('password_hash', 'role', 'tenant_code', 'unit_code', 'active')
-CHANGED = ' OR '.join(f'OLD.{column} IS DISTINCT FROM NEW.{column}' for column in CREDENTIAL_COLUMNS)
-SQLITE_CHANGED = ' OR '.join(f'OLD.{column} IS NOT NEW.{column}' for column in CREDENTIAL_COLUMNS)
+CREDENTIAL_COLUMNS = ("password_hash", "role", "tenant_code", "unit_code", "active")
+CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in CREDENTIAL_COLUMNS)
+SQLITE_CHANGED = " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in CREDENTIAL_COLUMNS)
 
 # Matched (M) and locked (L) are judged on the row as it is when the UPDATE gets it, so parallel
 # attempts at one account are counted one after another (PostgreSQL re-reads a row updated meanwhile).
@@ -78,28 +78,34 @@ BEGIN
 END
 $$
 """
-FUNCTIONS = ('account_check_password(text, text, timestamptz, integer, timestamptz)', 'account_salt(text)',
-             'account_disable(text)')
+FUNCTIONS = (
+    "account_check_password(text, text, timestamptz, integer, timestamptz)",
+    "account_salt(text)",
+    "account_disable(text)",
+)
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('users') as batch:
-        batch.add_column(sa.Column('credential_version', sa.Integer(), nullable=False, server_default='0'))
-    op.create_table('unknown_logins',
-        sa.Column('username', sa.String(), nullable=False),
-        sa.Column('failed_attempts', sa.Integer(), nullable=False),
-        sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint('username', name=op.f('pk_unknown_logins')),
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("credential_version", sa.Integer(), nullable=False, server_default="0"))
+    op.create_table(
+        "unknown_logins",
+        sa.Column("username", sa.String(), nullable=False),
+        sa.Column("failed_attempts", sa.Integer(), nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("username", name=op.f("pk_unknown_logins")),
     )
-    if op.get_bind().dialect.name != 'postgresql':
+    if op.get_bind().dialect.name != "postgresql":
         op.execute(f"""
             CREATE TRIGGER credentials_changed AFTER UPDATE ON users FOR EACH ROW WHEN {SQLITE_CHANGED}
             BEGIN UPDATE users SET credential_version = credential_version + 1 WHERE username = NEW.username; END
         """)
         return
     op.execute(VERSION_UP)
-    op.execute(f"CREATE TRIGGER credentials_changed BEFORE UPDATE ON users FOR EACH ROW WHEN ({CHANGED}) "
-               "EXECUTE FUNCTION users_credentials_changed()")
+    op.execute(
+        f"CREATE TRIGGER credentials_changed BEFORE UPDATE ON users FOR EACH ROW WHEN ({CHANGED}) "
+        "EXECUTE FUNCTION users_credentials_changed()"
+    )
     for statement in (SALT, CHECK_PASSWORD, DISABLE):
         op.execute(statement)
     for function in FUNCTIONS:  # PostgreSQL lets PUBLIC execute new functions; tenants.rls grants the app role
@@ -107,11 +113,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER credentials_changed" + (" ON users" if op.get_bind().dialect.name == 'postgresql'
-                                                       else ""))
-    if op.get_bind().dialect.name == 'postgresql':
-        for function in (*FUNCTIONS, 'users_credentials_changed()'):
+    op.execute("DROP TRIGGER credentials_changed" + (" ON users" if op.get_bind().dialect.name == "postgresql" else ""))
+    if op.get_bind().dialect.name == "postgresql":
+        for function in (*FUNCTIONS, "users_credentials_changed()"):
             op.execute(f"DROP FUNCTION {function}")
-    op.drop_table('unknown_logins')
-    with op.batch_alter_table('users') as batch:
-        batch.drop_column('credential_version')
+    op.drop_table("unknown_logins")
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("credential_version")

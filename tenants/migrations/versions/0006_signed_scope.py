@@ -16,19 +16,29 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 TENANT_TABLES = (
-    'submissions', 'report_school', 'report_items', 'report_organisations', 'report_staff',
-    'report_meetings', 'assessments', 'onsite_results', 'reminders', 'verdict_overrides',
+    "submissions",
+    "report_school",
+    "report_items",
+    "report_organisations",
+    "report_staff",
+    "report_meetings",
+    "assessments",
+    "onsite_results",
+    "reminders",
+    "verdict_overrides",
 )
 # Each function call is a sub-select, so it runs once per statement (an InitPlan), not once per row.
 IN_SCOPE = "(SELECT scope_all()) OR tenant_code = ANY ((SELECT scope_tenants())::text[])"
-OLD_IN_SCOPE = ("current_setting('app.all_tenants', true) = 'on' OR "
-                "tenant_code = ANY (string_to_array(current_setting('app.tenant_ids', true), ','))")
+OLD_IN_SCOPE = (
+    "current_setting('app.all_tenants', true) = 'on' OR "
+    "tenant_code = ANY (string_to_array(current_setting('app.tenant_ids', true), ','))"
+)
 
 FUNCTIONS = """
 CREATE FUNCTION scope_hmac(key bytea, message bytea) RETURNS bytea
@@ -80,16 +90,19 @@ $$;
 
 
 def upgrade() -> None:
-    op.create_table('scope_key',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('key', sa.LargeBinary(), nullable=False),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_scope_key')),
+    op.create_table(
+        "scope_key",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_scope_key")),
     )
-    if op.get_bind().dialect.name != 'postgresql':
+    if op.get_bind().dialect.name != "postgresql":
         return
     # A random key until `reformboard init` stores the app role's (see tenants.rls).
-    op.execute("INSERT INTO scope_key (id, key) VALUES "
-               "(1, sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')))")
+    op.execute(
+        "INSERT INTO scope_key (id, key) VALUES "
+        "(1, sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')))"
+    )
     op.execute(FUNCTIONS)
     for table in TENANT_TABLES:
         op.execute(f"DROP POLICY tenant_scope ON {table}")
@@ -103,15 +116,20 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == 'postgresql':
+    if op.get_bind().dialect.name == "postgresql":
         for table in TENANT_TABLES:
             op.execute(f"DROP POLICY tenant_scope ON {table}")
             op.execute(f"CREATE POLICY tenant_scope ON {table} USING ({OLD_IN_SCOPE}) WITH CHECK ({OLD_IN_SCOPE})")
-        for policy in ('tenant_scope', 'append', 'owner_append'):
+        for policy in ("tenant_scope", "append", "owner_append"):
             op.execute(f"DROP POLICY {policy} ON audit_log")
         op.execute(f"CREATE POLICY tenant_scope ON audit_log FOR SELECT USING ({OLD_IN_SCOPE})")
         op.execute("CREATE POLICY append ON audit_log FOR INSERT WITH CHECK (true)")
-        for function in ('scope_actor()', 'scope_tenants()', 'scope_all()', 'scope_verified()',
-                         'scope_hmac(bytea, bytea)'):
+        for function in (
+            "scope_actor()",
+            "scope_tenants()",
+            "scope_all()",
+            "scope_verified()",
+            "scope_hmac(bytea, bytea)",
+        ):
             op.execute(f"DROP FUNCTION {function}")
-    op.drop_table('scope_key')
+    op.drop_table("scope_key")

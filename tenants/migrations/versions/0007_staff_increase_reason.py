@@ -10,17 +10,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
     # Reports stored before the template asked for it declared no reason.
-    op.add_column('report_school', sa.Column('staff_increase_reason', sa.String(), server_default='',
-                                             nullable=False))
+    op.add_column("report_school", sa.Column("staff_increase_reason", sa.String(), server_default="", nullable=False))
 
 
 def downgrade() -> None:
-    op.drop_column('report_school', 'staff_increase_reason')
+    op.drop_column("report_school", "staff_increase_reason")

@@ -1,6 +1,6 @@
 # Two commands on a fresh machine:
 #   make run    set up, create the embedded SQLite database with a demo province, serve the board
-#   make test   set up, then run every test on SQLite and PostgreSQL (and in a real Chromium)
+#   make test   set up, lint and type-check, then run every test on SQLite and PostgreSQL (and in a real Chromium)
 
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -29,4 +29,6 @@ system-deps:
 
 test: setup system-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest

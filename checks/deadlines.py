@@ -71,7 +71,7 @@ def deadline_state(
         return DeadlineState.NOT_APPLICABLE
     if due is None:
         return DeadlineState.ONGOING
-    if effective_status(status, report.completed_on if report else None, as_of) is _DONE:
+    if report is not None and effective_status(status, report.completed_on, as_of) is _DONE:
         completed_on = report.completed_on or as_of  # undated: done by as_of at the latest
         if evidenced_on is not None:
             completed_on = max(completed_on, evidenced_on)

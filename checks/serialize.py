@@ -56,7 +56,7 @@ def _convert(tp: Any, value: Any) -> Any:
         args = typing.get_args(tp)
         key_t, val_t = args if args else (Any, Any)
         return {_convert(key_t, k): _convert(val_t, v) for k, v in value.items()}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         hints = _hints(tp)
         return tp(**{f.name: _convert(hints[f.name], value[f.name]) for f in dataclasses.fields(tp) if f.name in value})
     if isinstance(tp, type) and issubclass(tp, Enum):

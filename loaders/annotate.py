@@ -42,7 +42,7 @@ def annotate(data: bytes, problems: Iterable[Problem], limits: Limits = Limits()
     if fmt.openpyxl_can_copy:
         return run_isolated("loaders.annotate", data, limits, [], extra=json.dumps(marks).encode())
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet every new workbook has
     for raw in read_sheets(data, limits):
         sheet = workbook.create_sheet(strip_unsafe(raw.name)[:31])
         for row in raw.rows:

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -24,8 +23,8 @@ from checks.deadlines import due_date
 from checks.results import DeadlineState, SchoolAssessment, Severity, Verdict
 from checks.rulebook import Item, Rulebook
 from loaders import verification
-from loaders.xlsx_style import FONT_NAME, row_height, setup_print
-from textsafety.xlsx import append_row, put
+from loaders.xlsx_style import FONT_NAME, new_workbook, row_height, setup_print
+from textsafety.xlsx import CellValue, append_row, put
 
 SCHOOLS_SHEET = "逐校汇总"
 COUNTS_SHEET = "统计"
@@ -63,8 +62,8 @@ class SummaryRow:
 
 
 def province_summary(rulebook: Rulebook, campaign: Campaign, rows: Sequence[SummaryRow]) -> bytes:
-    wb = Workbook()
-    _schools_sheet(wb.active, rulebook, campaign, rows)
+    wb, ws = new_workbook()
+    _schools_sheet(ws, rulebook, campaign, rows)
     _counts_sheet(wb.create_sheet(COUNTS_SHEET), campaign, rows)
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -98,15 +97,15 @@ def _schools_sheet(ws: Worksheet, rulebook: Rulebook, campaign: Campaign, rows: 
         _colour_words(ws, column, column, last_row, {k.value: c for k, c in _VERDICT_COLOURS.items()})
     verification.set_widths(ws, [width for _, width in columns])
     setup_print(ws, sum(width for _, width in columns), title_rows=f"{_TITLE_ROWS}:{_TITLE_ROWS}")
-    ws.freeze_panes = ws.cell(_TITLE_ROWS + 1, len(leading) + 1)
+    ws.freeze_panes = ws.cell(_TITLE_ROWS + 1, len(leading) + 1).coordinate
 
 
 def _due_short(due: date | None) -> str:
     return "持续" if due is None else f"{due.month}月"
 
 
-def _school_values(n: int, row: SummaryRow, items: Sequence[Item], with_final: bool) -> list[object]:
-    values: list[object] = [n, row.school_code, row.school_name, row.unit]
+def _school_values(n: int, row: SummaryRow, items: Sequence[Item], with_final: bool) -> list[CellValue]:
+    values: list[CellValue] = [n, row.school_code, row.school_name, row.unit]
     assessed = row.assessment
     if assessed:
         values += [STATE_WORDS[assessed.item(item.id).state] for item in items]
@@ -175,7 +174,9 @@ def _counts_sheet(ws: Worksheet, campaign: Campaign, rows: Sequence[SummaryRow])
     setup_print(ws, sum(width for _, width in columns), title_rows=None)
 
 
-def _unit_values(unit: str, rows: Sequence[SummaryRow], verdicts: list[Verdict], finals: list[Verdict]) -> list[object]:
+def _unit_values(
+    unit: str, rows: Sequence[SummaryRow], verdicts: Sequence[Verdict], finals: Sequence[Verdict]
+) -> list[CellValue]:
     scores = [r.assessment.score for r in rows if r.assessment]
     system = Counter(r.verdict for r in rows)
     final = Counter(r.final_verdict for r in rows if r.final_verdict)

@@ -13,6 +13,12 @@ import pickle
 import resource
 import sys
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing into every child
+if TYPE_CHECKING:
+    from typing import Any
+
+    from python_calamine import CalamineSheet
+
 
 def limit_self(memory: int, seconds: int) -> None:
     """Called first thing in a child: cap its address space and CPU time, and dump no core."""
@@ -45,13 +51,13 @@ def read(data: bytes, max_rows: int, max_cells: int) -> tuple[str, object]:
     return "ok", sheets
 
 
-def _sheet(sheet: object, max_rows: int, max_cells: int) -> dict[str, object]:
+def _sheet(sheet: CalamineSheet, max_rows: int, max_cells: int) -> dict[str, Any]:
     """Cells as calamine gives them (str, float, int, bool, date, datetime, time, timedelta)."""
     end = sheet.end
     total_rows = end[0] + 1 if end else 0
     width = end[1] + 1 if end else 0
-    answer: dict[str, object] = {"name": sheet.name, "rows": [], "merged": [], "total_rows": total_rows}
-    if min(total_rows, max_rows) * width > max_cells:
+    answer: dict[str, Any] = {"name": sheet.name, "rows": [], "merged": [], "total_rows": total_rows}
+    if end and min(total_rows, max_rows) * width > max_cells:
         answer["too_large_end"] = tuple(end)
         return answer
     if end:

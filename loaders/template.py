@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from io import BytesIO
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
@@ -41,7 +42,7 @@ from loaders.layout import (
 )
 from loaders.problems import ProblemSeverity
 from loaders.xlsx_style import STYLES, register_styles, row_height, setup_print, style_column
-from textsafety.xlsx import append_row, new_cell
+from textsafety.xlsx import CellValue, append_row, new_cell
 
 SPARE_ROWS = 2000  # rows below a table's data that keep its drop-downs, checks and formats
 DATE_RANGE = (date(2015, 1, 1), date(2035, 12, 31))
@@ -117,7 +118,7 @@ Row = Mapping[str, object]  # column field -> value as the schema holds it
 
 
 def _item_rows(rulebook: Rulebook, campaign: Campaign, report: SchoolReport | None) -> list[Row]:
-    rows = []
+    rows: list[Row] = []
     for item in rulebook.items:
         reported = report.item(item.id) if report else None
         filled = {c.field: getattr(reported, c.field, None) for c in ITEMS.columns if not c.locked}
@@ -137,7 +138,7 @@ def _record_rows(sheet: Sheet, records: Iterable[object]) -> list[Row]:
     return [{c.field: getattr(record, c.field) for c in sheet.columns} for record in records]
 
 
-def _excel_value(value: object) -> object:
+def _excel_value(value: Any) -> CellValue:  # Any: a schema field, whatever its type
     """A schema value as the template shows it: 是/否, Chinese enum values, lists joined by 、."""
     if isinstance(value, bool):
         return YES_NO[0] if value else YES_NO[1]
@@ -159,7 +160,7 @@ def _style_of(column: Column) -> str:
     )
 
 
-def _cell(sheet: Worksheet, value: object, style: str) -> Cell:
+def _cell(sheet: Worksheet, value: CellValue, style: str) -> Cell:
     cell = new_cell(sheet, value)
     cell.style = style
     return cell

@@ -17,7 +17,7 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Protection
+from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -28,9 +28,9 @@ from checks.results import ItemAssessment, SchoolAssessment, severity_rank
 from checks.rulebook import Item, Rulebook
 from checks.schema import SchoolReport
 from loaders import verification
-from loaders.xlsx_style import LINE_HEIGHT, row_height, setup_print
+from loaders.xlsx_style import LINE_HEIGHT, new_workbook, row_height, setup_print
 from textsafety import NAME_BYTES_IN_FILE_NAME, file_name_part
-from textsafety.xlsx import append_row, header_footer_text, put
+from textsafety.xlsx import append_row, cell_at, header_footer_text, put
 
 _UNLOCKED = Protection(locked=False)
 
@@ -63,8 +63,7 @@ def verification_sheet(
     ctx: SheetContext, rulebook: Rulebook, report: SchoolReport, assessment: SchoolAssessment
 ) -> bytes:
     """The .xlsx verification sheet of one school."""
-    wb = Workbook()
-    ws = wb.active
+    wb, ws = new_workbook()
     ws.title = verification.SHEET
     _write_title_block(ws, ctx, assessment)
     items = rulebook.items
@@ -146,7 +145,7 @@ def _write_title_block(ws: Worksheet, ctx: SheetContext, assessment: SchoolAsses
     ws.row_dimensions[verification.HEADER_ROW].height = row_height([(c.header, c.width) for c in verification.COLUMNS])
 
 
-def _merged(ws: Worksheet, row: int, first: int, last: int, text: str, font, alignment: Alignment) -> None:
+def _merged(ws: Worksheet, row: int, first: int, last: int, text: str, font: Font, alignment: Alignment) -> None:
     cell = put(ws, row, first, text)
     cell.font, cell.alignment = font, alignment
     if last > first:
@@ -210,7 +209,7 @@ def _write_item_row(ws: Worksheet, row: int, values: Sequence[str]) -> None:
         cell.font, cell.border, cell.alignment = verification.BODY_FONT, verification.BORDER, verification.WRAP_TOP
     ws.cell(row, verification.ID_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
     for n in (verification.RESULT_COLUMN, verification.NOTE_COLUMN):
-        _inspector_cell(ws.cell(row, n))
+        _inspector_cell(cell_at(ws, row, n))
     ws.cell(row, verification.RESULT_COLUMN).alignment = Alignment(vertical="top", horizontal="center")
     room_to_write = 3 * LINE_HEIGHT  # the inspectors write by hand on the printed sheet
     ws.row_dimensions[row].height = max(room_to_write, row_height(list(zip(values, _widths(), strict=False))))
@@ -306,15 +305,17 @@ def _add_date_validation(ws: Worksheet, cell: Cell) -> None:
 def _signature_fill_cells(ws: Worksheet, row: int) -> tuple[Cell, Cell]:
     """The two fillable cells of the signature line: 核查人 and 日期."""
     (_, inspectors), _, (_, when) = verification.SIGNATURE_CELLS
-    return ws.cell(row, inspectors), ws.cell(row, when)
+    return cell_at(ws, row, inspectors), cell_at(ws, row, when)
 
 
 def _finish_for_print(ws: Worksheet, ctx: SheetContext, last_row: int) -> None:
     verification.set_widths(ws, _widths())
     setup_print(ws, sum(_widths()), title_rows=f"{verification.HEADER_ROW}:{verification.HEADER_ROW}")
-    ws.oddHeader.center.text = header_footer_text(f"{ctx.school_name}（{ctx.school_code}）验收核查表")
+    header = ws.oddHeader
+    assert header is not None  # openpyxl gives every sheet one; its type merely allows None
+    header.center.text = header_footer_text(f"{ctx.school_name}（{ctx.school_code}）验收核查表")
     ws.print_area = f"A1:{get_column_letter(verification.LAST_COLUMN)}{last_row}"
-    ws.freeze_panes = ws.cell(verification.FIRST_ITEM_ROW, 1)
+    ws.freeze_panes = ws.cell(verification.FIRST_ITEM_ROW, 1).coordinate
 
 
 def _write_meta(wb: Workbook, ctx: SheetContext, rulebook: Rulebook, item_ids: list[str]) -> None:
@@ -363,8 +364,7 @@ _INDEX_COLUMNS = (
 
 
 def _index_workbook(listed: Sequence[tuple[SheetEntry, str]]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
+    wb, ws = new_workbook()
     ws.title = "索引"
     append_row(ws, [header for header, _ in _INDEX_COLUMNS])
     for n, (entry, name) in enumerate(listed, start=1):

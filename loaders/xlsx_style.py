@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -118,6 +119,14 @@ def _named_styles() -> tuple[NamedStyle, ...]:
     )
 
 
+def new_workbook() -> tuple[Workbook, Worksheet]:
+    """A new workbook and its one sheet, typed as the Worksheet it is (openpyxl's `active` may be anything)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
+    return workbook, sheet
+
+
 def register_styles(workbook: Workbook) -> None:
     for style in _named_styles():
         workbook.add_named_style(style)
@@ -149,7 +158,7 @@ def lines_needed(text: str, width: float) -> int:
     return sum(max(1, math.ceil(display_width(line) / usable)) for line in text.split("\n"))
 
 
-def row_height(cells: list[tuple[str, float]]) -> float:
+def row_height(cells: Sequence[tuple[str, float]]) -> float:
     """Height in points that shows every (text, column width) pair of a row without clipping."""
     lines = max((lines_needed(text, width) for text, width in cells if text), default=1)
     return lines * LINE_HEIGHT + 3
@@ -166,6 +175,8 @@ def setup_print(sheet: Worksheet, total_width: float, title_rows: str | None = "
     sheet.page_margins.top = sheet.page_margins.bottom = 0.75
     sheet.page_margins.header = sheet.page_margins.footer = 0.3
     sheet.print_options.horizontalCentered = True
-    sheet.oddFooter.center.text = "&A 第 &P 页，共 &N 页"
+    footer = sheet.oddFooter
+    assert footer is not None  # openpyxl gives every sheet one; its type merely allows None
+    footer.center.text = "&A 第 &P 页，共 &N 页"
     if title_rows:
         sheet.print_title_rows = title_rows

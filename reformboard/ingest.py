@@ -90,7 +90,7 @@ def ingest(
         return outcome  # a file naming no registered school has no tenant to be kept under
     submission, created = record_submission(
         session,
-        tenant_code=tenant_code,
+        tenant_code=school.code,
         campaign_id=campaign.id,
         filename=filename,
         raw=data,

@@ -309,11 +309,12 @@ def authenticate(
         user, actor, tenant_code, reason = None, username.strip()[:_ACTOR_LENGTH], None, "unknown_user"
     else:
         check = _check_password(session, name, candidate, now)
-        user = session.get(User, name, populate_existing=True)
+        user = session.get_one(User, name, populate_existing=True)  # its salt was just read
         actor, tenant_code, reason = user.username, user.tenant_code, "wrong_password"
     rls.sign_actor(session, actor)  # the audit entries below are in this actor's name
-    locked = check.locked_until is not None and check.locked_until > now
-    if check.matched and not locked:
+    locked_until = check.locked_until if check.locked_until is not None and check.locked_until > now else None
+    locked = locked_until is not None
+    if user is not None and check.matched and not locked:  # only a known user's password can match
         return _sign_in(session, user)
     audit(
         session,
@@ -327,8 +328,8 @@ def authenticate(
     # Locked: the longest wait whatever the password, so that a guess during a lock learns nothing.
     # Slept once the caller's transaction has ended (below), holding no lock meanwhile.
     session.info[_PENDING_SLEEP] = (sleep, MAX_DELAY_SECONDS if locked else delay_after(check.failed_attempts))
-    if locked:
-        return Login(Outcome.LOCKED, locked_minutes=_minutes_left(check.locked_until, now))
+    if locked_until is not None:
+        return Login(Outcome.LOCKED, locked_minutes=_minutes_left(locked_until, now))
     return Login(Outcome.WRONG)
 
 

@@ -152,8 +152,8 @@ def alembic_config() -> Config:
 
 def migrate(engine_or_url: Engine | str | URL | None = None) -> None:
     """Upgrade the database to the newest schema (a no-op when it is already there)."""
-    owned = not isinstance(engine_or_url, Engine)
-    engine = make_engine(engine_or_url) if owned else engine_or_url
+    engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
+    owned = engine is not engine_or_url
     config = alembic_config()
     try:
         with _connect(engine) as connection, _foreign_keys_off(connection), connection.begin():
@@ -173,6 +173,7 @@ def _foreign_keys_off(connection: Connection) -> Iterator[None]:
         yield
         return
     driver = connection.connection.driver_connection
+    assert driver is not None  # None only once a connection is invalidated; this one was just opened
     driver.execute("PRAGMA foreign_keys = OFF")
     try:
         yield

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, UnaryExpression, func, select
 from sqlalchemy.orm import Session
@@ -17,7 +17,7 @@ def latest_per_tenant(
     session: Session,
     model: type[PerTenant],
     *conditions: ColumnElement[bool],
-    newest_first: tuple[UnaryExpression[object], ...],
+    newest_first: tuple[UnaryExpression[Any], ...],
     tenant_codes: Iterable[str] | None = None,
 ) -> dict[str, PerTenant]:
     """Per tenant, the first row by `newest_first` among those meeting `conditions`, in one query."""

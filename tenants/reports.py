@@ -83,7 +83,7 @@ def load_reports(session: Session, submission_ids: Iterable[int]) -> dict[int, S
     }
 
 
-def _rows(session: Session, model: type[Base], record_class: type, ids: Sequence[int]) -> Result[Any]:
+def _rows(session: Session, model: type[Base], record_class: type, ids: Sequence[int]) -> Result[int, *tuple[Any, ...]]:
     """(submission_id, *fields in the dataclass's order) for the given submissions, in report order."""
     table = model.__table__
     columns: list[Column[Any]] = [table.c[field.name] for field in dataclasses.fields(record_class)]

@@ -59,6 +59,7 @@ import hmac
 from collections.abc import Iterable
 from functools import lru_cache
 
+from psycopg2.extensions import connection as Psycopg2Connection
 from psycopg2.extensions import encrypt_password
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import URL
@@ -195,7 +196,9 @@ def _create_or_update_role(connection: Connection, name: str, password: str) -> 
     ]
     verb = "CREATE" if current is None else "ALTER"
     # The server receives (and may log) a SCRAM verifier, never the password itself.
-    verifier = encrypt_password(password, name, connection.connection.dbapi_connection, "scram-sha-256")
+    driver = connection.connection.dbapi_connection
+    assert isinstance(driver, Psycopg2Connection)  # roles exist only on PostgreSQL, reached through psycopg2
+    verifier = encrypt_password(password, name, driver, "scram-sha-256")
     connection.exec_driver_sql(f"{verb} ROLE {role} {' '.join(wrong)} PASSWORD %s", (verifier,))
 
 

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, time, timedelta
+from decimal import Decimal
 
 from openpyxl.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from textsafety import strip_unsafe
 
+CellValue = str | float | Decimal | date | time | timedelta | None  # what a cell holds (int and bool count as float)
 _OOXML_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
-def set_value(cell: Cell, value: object) -> Cell:
+def set_value(cell: Cell, value: CellValue) -> Cell:
     if isinstance(value, str):
         cell.value = _OOXML_ESCAPE.sub(r"_x005F_\1", strip_unsafe(value))
         cell.data_type = "s"
@@ -28,17 +31,24 @@ def set_value(cell: Cell, value: object) -> Cell:
     return cell
 
 
-def put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+def cell_at(ws: Worksheet, row: int, column: int) -> Cell:
+    """ws.cell(row, column), typed as the plain cell it is: we never write into a merged range's hidden cells."""
+    cell = ws.cell(row, column)
+    assert isinstance(cell, Cell), f"{cell.coordinate} is hidden by a merged range"
+    return cell
+
+
+def put(ws: Worksheet, row: int, column: int, value: CellValue) -> Cell:
     """ws.cell(row, column, value), text kept as text."""
-    return set_value(ws.cell(row, column), value)
+    return set_value(cell_at(ws, row, column), value)
 
 
-def new_cell(ws: Worksheet, value: object) -> Cell:
+def new_cell(ws: Worksheet, value: CellValue) -> Cell:
     """A cell for ws.append (also in write-only mode), text kept as text."""
     return set_value(Cell(ws, row=1, column=1), value)  # as openpyxl's WriteOnlyCell; append places it
 
 
-def append_row(ws: Worksheet, values: Iterable[object]) -> None:
+def append_row(ws: Worksheet, values: Iterable[CellValue]) -> None:
     """ws.append(values), text kept as text."""
     ws.append([new_cell(ws, value) for value in values])
 

@@ -16,7 +16,8 @@ _EPSILON = 1e-9  # ratios × counts are floats; 0.01 × 25600 must still equal 2
 
 
 class Sourced(Protocol):
-    source: str
+    @property  # read-only, so the frozen schema records match
+    def source(self) -> str: ...
 
 
 def sources_of(records: Iterable[Sourced]) -> tuple[str, ...]:

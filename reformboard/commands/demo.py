@@ -10,7 +10,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from sqlalchemy.orm import Session
+
 from checks.engine import assess
+from checks.rulebook import Rulebook
 from checks.serialize import dump
 from loaders.layout import TEMPLATE_VERSION
 from loaders.template import fill_template
@@ -57,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_directory(session, demo: Demo) -> None:
+def register_directory(session: Session, demo: Demo) -> None:
     unit_codes = {}
     for unit in demo.units:
         kind = UnitKind.PROVINCIAL_ORGANS if unit.name == PROVINCIAL_ORGANS else UnitKind.CITY
@@ -68,7 +71,7 @@ def register_directory(session, demo: Demo) -> None:
     ensure_campaign(session, demo.campaign)
 
 
-def store_upload(session, demo: Demo, upload: DemoSubmission, rulebook, *, workbooks: bool) -> None:
+def store_upload(session: Session, demo: Demo, upload: DemoSubmission, rulebook: Rulebook, *, workbooks: bool) -> None:
     report = upload.report
     if workbooks:
         raw, filename = fill_template(report, rulebook, demo.campaign), upload.filename

@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
 def print_outcome(path: Path, outcome: IngestOutcome, dry_run: bool) -> None:
     if outcome.accepted:
         a = outcome.assessment
+        assert a is not None  # an accepted workbook has been assessed
         stored = "（试运行，未入库）" if dry_run else ("" if outcome.created else "（与已有提交完全相同，未重复入库）")
         if outcome.received_on:
             stored += f"（补录，收到日期 {outcome.received_on:%Y-%m-%d}）"

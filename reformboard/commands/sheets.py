@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from loaders.province_summary import province_summary
 from loaders.verification_sheet import verification_batch, verification_sheet
 from reformboard.commands.common import iso_date, operator, today, write_output
@@ -65,7 +67,7 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scope(session, args: argparse.Namespace) -> list[str] | None:
+def _scope(session: Session, args: argparse.Namespace) -> list[str] | None:
     if args.tenant:
         if get_school(session, args.tenant) is None:
             raise UserFacingError(f"找不到学校 {args.tenant}")

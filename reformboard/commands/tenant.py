@@ -162,6 +162,7 @@ def _directory_grid(path: Path) -> Grid:
 def read_directory(grid: Grid, units: list[Unit]) -> tuple[list[Entry], list[str]]:
     """The list's rows as entries, and a Chinese problem per bad row ("第 5 行：…")."""
     header = find_header_row(grid, DIRECTORY)
+    assert header is not None  # the grid was chosen for having this header
     if "unit" not in header.columns:
         return [], [f"工作表“{grid.name}”缺少“主管单位”列"]
     unit_by_key = {squeeze(key): unit for unit in units for key in (unit.code, unit.name)}

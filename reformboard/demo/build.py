@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from checks.rulebook import Rulebook
-from checks.schema import SchoolInfo
+from checks.schema import SchoolInfo, StaffMember
 from reformboard.demo.dates import demo_campaign, due_dates
 from reformboard.demo.history import Timeline, submissions, upload_days
 from reformboard.demo.limits import Limits
@@ -79,7 +79,7 @@ class _World:
         items = ItemPlanner(rng, profile.tier, self.starts_on, horizon, self.today).plans(self.rulebook, self.dues)
         builder = RosterBuilder(rng, self.limits, names, self.intake_year)
         roster = builder.build(school, profile)
-        dropped = ()
+        dropped: tuple[tuple[StaffMember, date], ...] = ()
         if len(days) > 1 and rng.random() < DROPPED_ROWS_CHANCE:
             dropped = tuple(
                 (row, days[rng.randint(1, len(days) - 1)]) for row in builder.legacy_rows(rng.randint(1, 3))

@@ -52,7 +52,8 @@ _FIRST_DUE = {_SOON: FIRST_SOON_DUE, _LATER: FIRST_LATER_DUE}
 
 def _phases(counts: list[int], past_limit: float) -> list[int]:
     """Past while the items counted stay within the limit; the next group is due soon; the rest later."""
-    phases, counted = [], 0
+    phases: list[int] = []
+    counted = 0
     for count in counts:
         counted += count
         if phases and phases[-1] != _PAST:

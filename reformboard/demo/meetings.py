@@ -190,7 +190,7 @@ class MeetingPlanner:
     def _item_meetings(self, profile: Profile, items: dict[str, ItemPlan]) -> list[Meeting]:
         """The mobilisation meeting marks item 1.2 done; the first all-staff training starts item 1.3.
         A school without a mobilisation meeting held no training either (a training would stand in)."""
-        meetings = []
+        meetings: list[Meeting] = []
         if profile.has("mobilisation_meeting"):
             return meetings
         mobilisation = items.get(MOBILISATION_ITEM)
@@ -202,7 +202,9 @@ class MeetingPlanner:
             )
         training = items.get(TRAINING_ITEM)
         if not profile.has("training_meeting") and training and training.started_by(self.horizon):
-            held = training.completed_on or day_between(self.rng, training.started_on, self.horizon)
+            started = training.started_on
+            assert started is not None  # started_by: it has a first day
+            held = training.completed_on or day_between(self.rng, started, self.horizon)
             meetings.append(Meeting(MeetingKind.TRAINING, held, note="指导老师和学生会（研究生会）成员全员培训"))
         return meetings
 

@@ -74,7 +74,8 @@ class _Deck:
     """Deals flaws round-robin; reshuffles when it runs out."""
 
     def __init__(self, rng: random.Random, flaws: list[str]) -> None:
-        self.rng, self.flaws, self.pending = rng, flaws, []
+        self.rng, self.flaws = rng, flaws
+        self.pending: list[str] = []
 
     def deal(self, count: int) -> set[str]:
         dealt: set[str] = set()

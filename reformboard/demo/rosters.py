@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, replace
+from typing import Any
 
 from checks.schema import Level, Organisation, OrgKind, Political, Role, StaffMember
 from reformboard.demo.limits import Limits
@@ -210,7 +211,7 @@ class RosterBuilder:
         if shape.extra_title:
             department = shape.departments[0][0] if shape.extra_title == "部长助理" else ""
             posts.append((shape.extra_title, department, middle, False))
-        served = experience or [None] * len(posts)
+        served: list[bool] | list[None] = experience or [None] * len(posts)
         for (title, department, year, leader), flag in zip(posts, served, strict=False):
             self.rows.append(self._member(organisation, title, department, year, leader, graduate, home_college, flag))
 
@@ -279,7 +280,7 @@ class RosterBuilder:
             for index in rng.sample(league, min(len(league), rng.randint(2, 6))):
                 rows[index] = replace(rows[index], zhtj_registered=False)
 
-    def _change(self, count: int, **changes: object) -> None:
+    def _change(self, count: int, **changes: Any) -> None:  # Any: fields of every type
         for index in self.rng.sample(range(len(self.rows)), min(count, len(self.rows))):
             self.rows[index] = replace(self.rows[index], **changes)
 

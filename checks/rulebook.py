@@ -443,7 +443,10 @@ class _Parser:
             unit_kinds=self.words(self.get(table, "unit_kinds", where, list), f"{where}unit_kinds"),
             levels=self.roles(self.get(table, "levels", where, dict), Level, f"{where}levels", Level),
             organisation_kinds=self.roles(
-                self.get(table, "organisation_kinds", where, dict), OrgKind, f"{where}organisation_kinds", ()
+                self.get(table, "organisation_kinds", where, dict),
+                OrgKind,
+                f"{where}organisation_kinds",
+                (OrgKind.UNDERGRADUATE,),
             ),
             meeting_kinds=self.meeting_words(self.get(table, "meeting_kinds", where, list), f"{where}meeting_kinds"),
             registrations=tuple(

@@ -22,7 +22,7 @@ VERSION_KEY = "template_version"
 
 def _split_registration_column(grids: dict[str, Grid], sheets: Layout) -> None:
     """Version 0 asked one question, "是否已注册（<league system>/<volunteer system>）", where version 1
-    asks two (Guangdong's: 智慧团建 and i志愿, in its rulebook's vocabulary).
+    asks two (Guangdong's league and volunteer systems, as its rulebook's vocabulary names them).
 
     The answer applies to both: the old column is read as the first and a copy of it as the second.
     This is the worked example of the adapter mechanism.

@@ -239,7 +239,7 @@ def _check_attachment(session: Session, role: UserRole, tenant_code: str | None,
             raise AccountError(f"找不到学校标识码为 {tenant_code} 的学校，请先添加该学校")
     elif role is UserRole.UNIT:
         if not unit_code or tenant_code:
-            raise AccountError("地市团委/省直机关团工委账号须指定所属单位，且不能指定学校")
+            raise AccountError("主管单位账号须指定所属单位，且不能指定学校")
         if session.get(Unit, unit_code) is None:
             raise AccountError(f"找不到单位代码为 {unit_code} 的单位，请先添加该单位")
     elif tenant_code or unit_code:

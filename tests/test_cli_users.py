@@ -122,7 +122,7 @@ def test_disable_and_list_show_the_accounts_in_chinese(reformboard, directory: D
     assert out.splitlines() == [
         "用户名\t姓名\t角色\t学校/单位\t状态\t最近登录",
         "viewer\t李处长\t省级查看\t\t停用\t从未登录",
-        f"gz.unit\t\t地市团委/省直机关团工委\t{directory.unit}\t启用\t从未登录",
+        f"gz.unit\t\t主管单位\t{directory.unit}\t启用\t从未登录",
     ]
 
 

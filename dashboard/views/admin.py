@@ -274,7 +274,7 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
             "所属学校（学校团委账号）", [NOT_SET, *schools], format_func=lambda c: f"{schools[c]}（{c}）" if c else "—"
         )
         unit = st.selectbox(
-            "所属单位（地市团委/省直机关团工委账号）",
+            "所属单位（主管单位账号）",
             [NOT_SET, *units],
             format_func=lambda c: f"{units[c]}（{c}）" if c else "—",
         )

@@ -21,7 +21,7 @@ from reformboard.demo.dates import semesters
 from reformboard.demo.limits import Limits
 from reformboard.demo.profiles import Profile
 from reformboard.demo.progress import ItemPlan, day_between
-from reformboard.demo.rosters import SCHOOL_UNION, Roster
+from reformboard.demo.rosters import Roster
 
 MEETING_SHEET = "会议记录"
 RECENT = timedelta(days=300)  # recurring meetings fall within this much of today
@@ -51,7 +51,7 @@ class MeetingPlanner:
     def plan(self, roster: Roster, colleges: int, profile: Profile, items: dict[str, ItemPlan]) -> MeetingLog:
         meetings: list[Meeting] = []
         for organisation in roster.school_level:
-            flaws = profile.flaws if organisation.name == SCHOOL_UNION else frozenset()
+            flaws = profile.flaws if organisation.kind is OrgKind.UNDERGRADUATE else frozenset()
             meetings += self._congress(organisation, colleges, flaws)
             meetings += self._reviews(organisation, "semester_reviews" in flaws)
         meetings += self._college_reports(

@@ -9,9 +9,10 @@ import calendar
 import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ DEFAULT_RULEBOOK = "guangdong-2020"
 _DUE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # YYYY-MM (by the month's end) or YYYY-MM-DD
 
 
+_DROP_DOWN_LIMIT = 255  # characters Excel allows in a drop-down's list of choices
 _CHECK_KEYS = ("label", "severity", "kind", "scope")  # a check's own keys; the rest are its kind's parameters
 
 
@@ -466,6 +468,8 @@ class _Parser:
     def word(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.fail(key, f"应为非空的文字，现为 {value!r}")
+        if any(mark in value for mark in ',"'):  # they would end a choice of the template's drop-downs
+            raise self.fail(key, f"不能含有英文逗号或双引号：{value!r}")
         return value.strip()
 
     def words(self, values: list[Any], key: str) -> tuple[str, ...]:
@@ -474,7 +478,9 @@ class _Parser:
             raise self.fail(key, "应至少有一个词，且不能重复")
         return words
 
-    def roles(self, raw: Mapping[str, Any], roles: type, key: str, required: Any) -> tuple[Any, ...]:
+    def roles(
+        self, raw: Mapping[str, Any], roles: type[Enum], key: str, required: Iterable[Enum]
+    ) -> tuple[tuple[Any, str], ...]:
         """role -> word pairs, the role named by its English key (school, college, undergraduate …)."""
         by_key = {role.name.lower(): role for role in roles}
         for name in raw:
@@ -501,7 +507,9 @@ class _Parser:
                 )
             name = self.word(body.get("name"), f"{where}name")
             meetings.append(MeetingWord(name, MeetingRole(role) if role is not None else None))
-        self.words([m.name for m in meetings], key)  # at least one, no name twice
+        names = self.words([m.name for m in meetings], key)  # at least one, no name twice
+        if len(",".join(names)) > _DROP_DOWN_LIMIT:
+            raise self.fail(key, f"会议类型合计过长：模板的下拉列表最多 {_DROP_DOWN_LIMIT} 个字符")
         return tuple(meetings)
 
     def registration(self, key: str, body: Any, where: str) -> Registration:

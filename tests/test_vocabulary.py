@@ -171,6 +171,12 @@ BAD_VOCABULARIES = [
     ),
     ('organisation_kinds = { graduate = "研究生会" }', "vocabulary.organisation_kinds.undergraduate", "缺少此项"),
     ('colour = "红"', "vocabulary.colour", "词汇表没有此项"),
+    ('unit_kinds = ["市州团委,高校工委"]', "vocabulary.unit_kinds[0]", "不能含有英文逗号"),
+    (
+        "meeting_kinds = [" + ", ".join(f'{{ name = "第{n}种会议名称很长很长" }}' for n in range(30)) + "]",
+        "vocabulary.meeting_kinds",
+        "下拉列表最多 255 个字符",
+    ),
     ("registrations = {}", "rules.zhtj_registered", "registrations 中没有 league_system"),
 ]
 

@@ -16,7 +16,7 @@ from checks.campaign import Campaign
 from checks.deadlines import due_date
 from checks.errors import DomainError
 from dashboard import data, ui
-from reformboard.context import AppContext
+from reformboard.context import AppContext, rulebook_named
 from tenants import store
 from tenants.access import require_role, scoped_transaction
 from tenants.accounts import ACCOUNT_WRITES_REFUSED, add_user, disable_user, list_users, may_write_accounts
@@ -150,7 +150,7 @@ def _directory(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         units = {u.code: u for u in store.list_units(session)}
         schools = store.list_schools(session)
-        unit_kinds = ctx.rulebook_for(ctx.campaign(session)).vocabulary.unit_kinds
+    unit_kinds = rulebook_named(ctx.settings.rulebook).vocabulary.unit_kinds  # the rulebook in force
     st.subheader(f"主管单位（{len(units)} 个）")
     counts = pd.Series([s.unit_code for s in schools]).value_counts()
     unit_rows = [[u.code, u.name, str(u.kind), int(counts.get(u.code, 0))] for u in units.values()]

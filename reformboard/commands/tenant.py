@@ -23,8 +23,9 @@ from loaders.limits import Limits
 from loaders.problems import Refusal
 from loaders.workbook import read_grids
 from reformboard.commands.common import operator_transaction
-from reformboard.context import AppContext
+from reformboard.context import rulebook_named
 from reformboard.errors import UserFacingError
+from reformboard.settings import Settings
 from tenants.access import require_role
 from tenants.audit import audit
 from tenants.directory import SCHOOL_CODE, parse_school_code, parse_unit_code
@@ -96,7 +97,7 @@ def run_add_unit(args: argparse.Namespace) -> int:
         require_role(session, operator, UserRole.PROVINCE_ADMIN, action="unit_add")
         if session.get(Unit, code) is not None:
             raise UserFacingError(f"单位代码 {code} 已存在")
-        kinds = AppContext.rulebook_for(AppContext.campaign(session)).vocabulary.unit_kinds
+        kinds = rulebook_named(Settings.from_env().rulebook).vocabulary.unit_kinds  # the rulebook in force
         unit = add_unit(session, code, args.name, args.kind.strip(), kinds=kinds)
         audit(session, operator.username, "unit_added", code=unit.code, name=unit.name, kind=unit.kind)
         print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind}）")

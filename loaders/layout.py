@@ -61,6 +61,8 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
 
+# Without the vocabulary's unit kinds: used alone only where they do not matter (a school code's cell, the
+# school list's import); readers and writers of the template use layout(vocabulary).school.
 SCHOOL = Sheet(
     "学校信息",
     form=True,
@@ -143,8 +145,7 @@ _ORGANISATIONS = Sheet(
             Kind.TEXT,
             required=True,
             synonyms=("组织",),
-            width=22,
-            hint="如 校学生会、计算机学院研究生会；每个组织一行",
+            width=22,  # hint: examples in the vocabulary's words
         ),
         Column("level", "层级", Kind.CHOICE, required=True, width=8),  # choices: the vocabulary's levels
         Column("kind", "组织类型", Kind.CHOICE, required=True, width=10),  # … its organisation kinds
@@ -243,7 +244,7 @@ class Layout:
 
 @functools.cache
 def layout(vocabulary: Vocabulary) -> Layout:
-    unit = SCHOOL.column("unit")
+    unit, kinds = SCHOOL.column("unit"), [word for _, word in vocabulary.organisation_kinds]
     school_unit = replace(
         unit,
         synonyms=(*(f"所属{kind}" for kind in vocabulary.unit_kinds), *unit.synonyms),
@@ -266,6 +267,10 @@ def layout(vocabulary: Vocabulary) -> Layout:
         items=ITEMS,
         organisations=_with(
             _ORGANISATIONS,
+            replace(
+                _ORGANISATIONS.column("name"),
+                hint=f"如 校{kinds[0]}、计算机学院{kinds[-1]}；每个组织一行",
+            ),
             _choose(_ORGANISATIONS, "level", tuple(word for _, word in vocabulary.levels)),
             _choose(_ORGANISATIONS, "kind", tuple(word for _, word in vocabulary.organisation_kinds)),
         ),

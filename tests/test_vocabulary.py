@@ -45,7 +45,7 @@ def template(otherland):
 
 @pytest.fixture(scope="module")
 def uploaded(demo):
-    """A demo school's latest report: a full roster and meeting log in the province's words."""
+    """The demo upload with the longest meeting log: a roster and meetings in the province's words."""
     return max((s for s in demo.submissions), key=lambda s: len(s.report.meetings)).report
 
 

@@ -162,7 +162,7 @@ def populate(url: str, province: Province) -> None:
     sessions = db.make_sessionmaker(engine)
     demo = province.demo
     with sessions.begin() as session:
-        register_directory(session, demo)
+        register_directory(session, demo, province.rulebook)
     uploads = demo.submissions
     for start in range(0, len(uploads), UPLOADS_PER_TRANSACTION):
         with sessions.begin() as session:

@@ -6,11 +6,13 @@ A malformed rulebook fails here, at load, with a message naming the file and the
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +20,16 @@ from checks.campaign import Campaign
 from checks.errors import DomainError
 from checks.results import Severity, cn_date
 from checks.rules.kinds import RuleKind
-from checks.schema import ItemStatus, Role
+from checks.schema import ItemStatus, Level, MeetingRole, OrgKind, Role
+from checks.vocabulary import REGISTRATION_FIELDS, MeetingWord, Registration, Vocabulary
 
 RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
+DEFAULT_VOCABULARY = Path(__file__).parent / "default_vocabulary.toml"
 DEFAULT_RULEBOOK = "guangdong-2020"
 _DUE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # YYYY-MM (by the month's end) or YYYY-MM-DD
 
 
+_DROP_DOWN_LIMIT = 255  # characters Excel allows in a drop-down's list of choices
 _CHECK_KEYS = ("label", "severity", "kind", "scope")  # a check's own keys; the rest are its kind's parameters
 
 
@@ -127,6 +132,8 @@ class Rulebook:
     onsite_severity: Mapping[str, Severity]  # inspector's result word -> severity
     campaign: Campaign  # the campaign the rulebook was written for
     submissions: tuple[SubmissionDeadline, ...]
+    vocabulary: Vocabulary
+    demo: Mapping[str, Any]  # the optional [demo] table: what `reformboard demo` builds a province from
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -200,7 +207,9 @@ class _Parser:
             raise self.fail(key, f"未知的严重程度 {value!r}，应为 {allowed}") from None
 
     def rulebook(self, raw: Mapping[str, Any]) -> Rulebook:
+        vocabulary = self.vocabulary(self.get(raw, "vocabulary", "", dict) if "vocabulary" in raw else {})
         rules = self.rules(self.get(raw, "rules", "", dict))
+        self.registrations_cited(rules, vocabulary)
         tasks = self.tasks(self.get(raw, "tasks", "", list), rules)
         campaign_raw = self.get(raw, "campaign", "", dict)
         return Rulebook(
@@ -213,7 +222,7 @@ class _Parser:
             scoring=self.scoring(self.get(raw, "scoring", "", dict)),
             verdict=self.verdict(self.get(raw, "verdict", "", dict)),
             onsite_severity=self.onsite(self.get(raw, "onsite", "", dict)),
-            campaign=self.campaign(campaign_raw, self.get(raw, "id", "", str)),
+            campaign=self.campaign(campaign_raw, self.get(raw, "id", "", str), vocabulary.contact_office),
             submissions=tuple(
                 SubmissionDeadline(
                     name=self.get(s, "name", f"campaign.submissions[{n}].", str),
@@ -221,6 +230,8 @@ class _Parser:
                 )
                 for n, s in enumerate(campaign_raw.get("submissions", []))
             ),
+            vocabulary=vocabulary,
+            demo=self.get(raw, "demo", "", dict) if "demo" in raw else {},
         )
 
     def rules(self, raw: Mapping[str, Any]) -> dict[str, RuleSpec]:
@@ -408,7 +419,7 @@ class _Parser:
         table = self.get(raw, "severity", "onsite.", dict)
         return {word: self.severity(sev, f"onsite.severity.{word}") for word, sev in table.items()}
 
-    def campaign(self, raw: Mapping[str, Any], rulebook_id: str) -> Campaign:
+    def campaign(self, raw: Mapping[str, Any], rulebook_id: str, contact_office: str) -> Campaign:
         where = "campaign."
         return Campaign(
             id=self.get(raw, "id", where, str),
@@ -416,5 +427,104 @@ class _Parser:
             rulebook=rulebook_id,
             starts_on=self.get(raw, "starts_on", where, date),
             acceptance_on=self.get(raw, "acceptance_on", where, date),
-            contact=raw.get("contact", ""),
+            contact=raw.get("contact") or contact_office,  # a campaign may name another office
         )
+
+    # --- the vocabulary ----------------------------------------------------------------------------
+
+    def vocabulary(self, raw: Mapping[str, Any]) -> Vocabulary:
+        """The rulebook's words; each key it leaves out is Guangdong's (checks/default_vocabulary.toml)."""
+        where = "vocabulary."
+        unknown = [key for key in raw if key not in _default_vocabulary()]
+        if unknown:
+            known = "、".join(_default_vocabulary())
+            raise self.fail(f"{where}{unknown[0]}", f"词汇表没有此项（可填写的项：{known}）")
+        table = {**_default_vocabulary(), **raw}
+        return Vocabulary(
+            contact_office=self.word(self.get(table, "contact_office", where, str), f"{where}contact_office"),
+            unit_kinds=self.words(self.get(table, "unit_kinds", where, list), f"{where}unit_kinds"),
+            levels=self.roles(self.get(table, "levels", where, dict), Level, f"{where}levels", Level),
+            organisation_kinds=self.roles(
+                self.get(table, "organisation_kinds", where, dict),
+                OrgKind,
+                f"{where}organisation_kinds",
+                (OrgKind.UNDERGRADUATE,),
+            ),
+            meeting_kinds=self.meeting_words(self.get(table, "meeting_kinds", where, list), f"{where}meeting_kinds"),
+            registrations=tuple(
+                self.registration(key, body, f"{where}registrations.{key}")
+                for key, body in self.get(table, "registrations", where, dict).items()
+            ),
+        )
+
+    def registrations_cited(self, rules: Mapping[str, RuleSpec], vocabulary: Vocabulary) -> None:
+        """A registration check reads the roster column of its name, which only the vocabulary's
+        registrations put in the template."""
+        for spec in rules.values():
+            if spec.kind in REGISTRATION_FIELDS.values() and vocabulary.registration(spec.kind) is None:
+                key = next(k for k, field in REGISTRATION_FIELDS.items() if field == spec.kind)
+                raise self.fail(f"rules.{spec.id}", f"核验需要花名册中的登记情况，但词汇表 registrations 中没有 {key}")
+
+    def word(self, value: Any, key: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"应为非空的文字，现为 {value!r}")
+        if any(mark in value for mark in ',"'):  # they would end a choice of the template's drop-downs
+            raise self.fail(key, f"不能含有英文逗号或双引号：{value!r}")
+        return value.strip()
+
+    def words(self, values: list[Any], key: str) -> tuple[str, ...]:
+        words = tuple(self.word(value, f"{key}[{n}]") for n, value in enumerate(values))
+        if not words or len(set(words)) != len(words):
+            raise self.fail(key, "应至少有一个词，且不能重复")
+        return words
+
+    def roles(
+        self, raw: Mapping[str, Any], roles: type[Enum], key: str, required: Iterable[Enum]
+    ) -> tuple[tuple[Any, str], ...]:
+        """role -> word pairs, the role named by its English key (school, college, undergraduate …)."""
+        by_key = {role.name.lower(): role for role in roles}
+        for name in raw:
+            if name not in by_key:
+                raise self.fail(f"{key}.{name}", f"未知的角色，应为 {'、'.join(by_key)} 之一")
+        for role in required:
+            if role.name.lower() not in raw:
+                raise self.fail(f"{key}.{role.name.lower()}", "缺少此项 (missing)")
+        pairs = tuple((by_key[name], self.word(word, f"{key}.{name}")) for name, word in raw.items())
+        if not pairs or len({word for _, word in pairs}) != len(pairs):
+            raise self.fail(key, "应至少有一个词，且不能重复")
+        return pairs
+
+    def meeting_words(self, raw: list[Any], key: str) -> tuple[MeetingWord, ...]:
+        meetings = []
+        for n, body in enumerate(raw):
+            where = f"{key}[{n}]."
+            if not isinstance(body, dict) or set(body) - {"name", "role"}:
+                raise self.fail(f"{key}[{n}]", '应为 { name = "会议名称", role = "角色" }（role 可省略）')
+            role = body.get("role")
+            if role is not None and role not in {r.value for r in MeetingRole}:
+                raise self.fail(
+                    f"{where}role", f"未知的会议角色 {role!r}，应为 {'、'.join(r.value for r in MeetingRole)} 之一"
+                )
+            name = self.word(body.get("name"), f"{where}name")
+            meetings.append(MeetingWord(name, MeetingRole(role) if role is not None else None))
+        names = self.words([m.name for m in meetings], key)  # at least one, no name twice
+        if len(",".join(names)) > _DROP_DOWN_LIMIT:
+            raise self.fail(key, f"会议类型合计过长：模板的下拉列表最多 {_DROP_DOWN_LIMIT} 个字符")
+        return tuple(meetings)
+
+    def registration(self, key: str, body: Any, where: str) -> Registration:
+        if key not in REGISTRATION_FIELDS:
+            raise self.fail(where, f"未知的登记系统，应为 {'、'.join(REGISTRATION_FIELDS)} 之一")
+        if not isinstance(body, dict) or set(body) != {"system", "action"}:
+            raise self.fail(where, '应为 { system = "系统名称", action = "报到或注册" }')
+        return Registration(
+            REGISTRATION_FIELDS[key],
+            self.word(body["system"], f"{where}.system"),
+            self.word(body["action"], f"{where}.action"),
+        )
+
+
+@functools.cache
+def _default_vocabulary() -> dict[str, Any]:
+    with DEFAULT_VOCABULARY.open("rb") as fh:
+        return tomllib.load(fh)["vocabulary"]

@@ -4,13 +4,18 @@ This is the contract between loaders (which build it from workbooks) and checks 
 Every record carries `source`, the place it came from as Excel shows it ("工作人员名单!A17"), so a
 finding can name the rows behind it. Closed lists are StrEnums whose values are the Chinese words
 users see and type.
+
+Levels, organisation kinds and meetings are named by each province's rulebook (its [vocabulary],
+checks/vocabulary.py): Level and OrgKind are the fixed roles the rules rely on, which the vocabulary
+gives words; a meeting is recorded by the rulebook's word for it, and MeetingRole is what some of
+those words mean to the built-in rules.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 
 class ItemStatus(StrEnum):
@@ -21,11 +26,15 @@ class ItemStatus(StrEnum):
 
 
 class Level(StrEnum):
+    """An organisation's level; the values are what the database stores, the rulebook names them."""
+
     SCHOOL = "校级"
     COLLEGE = "院级"
 
 
 class OrgKind(StrEnum):
+    """An organisation's kind; the values are what the database stores, the rulebook names them."""
+
     UNDERGRADUATE = "学生会"
     GRADUATE = "研究生会"
 
@@ -46,23 +55,27 @@ class Role(StrEnum):
     DEPARTMENT_MEMBER = "部门成员"
 
 
-class MeetingKind(StrEnum):
-    CONGRESS = "学生代表大会"
-    GRADUATE_CONGRESS = "研究生代表大会"
-    ALL_STUDENT_ASSEMBLY = "全体学生大会"
-    REVIEW = "述职评议会"
-    PARTY_HEARING = "党委听取工作汇报"
-    JOINT_MEETING = "工作联席会议"
-    COLLEGE_REPORTS = "听取学院学生会工作报告"
-    MOBILISATION = "改革动员会"
-    TRAINING = "全员培训"
+class MeetingRole(Enum):
+    """What a meeting means to the built-in rules; a rulebook maps its meeting words onto these.
+
+    Not a str, so a role can never be mistaken for a meeting's word (Meeting.kind)."""
+
+    CONGRESS = "congress"  # the students' congress of a 学生会
+    GRADUATE_CONGRESS = "graduate_congress"  # … of a 研究生会
+    ALL_STUDENT_ASSEMBLY = "all_student_assembly"  # may stand in for a small college's congress
+    REVIEW = "review"  # the semester's 述职评议
+    PARTY_HEARING = "party_hearing"
+    JOINT_MEETING = "joint_meeting"
+    COLLEGE_REPORTS = "college_reports"
+    MOBILISATION = "mobilisation"
+    TRAINING = "training"
 
 
 @dataclass(frozen=True)
 class SchoolInfo:
     code: str  # the 10-digit national school code (学校标识码), always text
     name: str
-    unit: str  # supervising unit: a city League committee or 省直机关团工委
+    unit: str  # supervising unit's name (a city League committee, the provincial organs' committee …)
     school_type: str = ""  # 本科 / 高职（专科） / 独立学院 …
     undergraduates: int | None = None
     graduates: int | None = None
@@ -114,14 +127,16 @@ class StaffMember:
     failed_courses: int | None = None
     college_experience: bool | None = None  # served in a college-level union before
     trained: bool | None = None
-    zhtj_registered: bool | None = None  # 智慧团建
-    ivolunteer_registered: bool | None = None  # i志愿
+    # registered in the League's member system / a volunteer system, as the rulebook's vocabulary
+    # names them (its `registrations`); None where the province asks no such question
+    zhtj_registered: bool | None = None
+    ivolunteer_registered: bool | None = None
     source: str = ""
 
 
 @dataclass(frozen=True)
 class Meeting:
-    kind: MeetingKind
+    kind: str  # the rulebook's word for the meeting (its vocabulary's meeting_kinds)
     held_on: date
     organisation: str = ""  # Organisation.name, empty for school-wide meetings
     delegates: int | None = None

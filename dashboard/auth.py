@@ -19,9 +19,10 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from reformboard.context import rulebook_named
 from reformboard.settings import Settings
 from tenants import db, rls
-from tenants.accounts import DISABLED_MESSAGE, Outcome, authenticate, find_sso_user, get_user, principal_for
+from tenants.accounts import Outcome, authenticate, disabled_message, find_sso_user, get_user, principal_for
 from tenants.audit import audit
 from tenants.models import User, utcnow
 from tenants.principal import Principal
@@ -36,10 +37,17 @@ _VERSION = "auth.credential_version"  # the account's credential_version when th
 _NOTICE = "auth.notice"  # said once on the login page (why the session ended)
 _SSO_REFUSED = "auth.sso_refused"  # the refusal for this SSO identity is audited once per session
 
-UNREGISTERED = "您的账号尚未在系统中登记，请联系团省委学校部开通"
-DISABLED = DISABLED_MESSAGE
 EXPIRED = f"您已超过 {SESSION_IDLE_MINUTES} 分钟未操作，请重新登录"
 CREDENTIALS_CHANGED = "您账号的密码、角色或所属学校/单位已变更，请重新登录"
+
+
+def contact_office() -> str:
+    """Whom users ask before any campaign is chosen: the contact office of the rulebook in force."""
+    return rulebook_named(Settings.from_env().rulebook).vocabulary.contact_office
+
+
+def unregistered() -> str:
+    return f"您的账号尚未在系统中登记，请联系{contact_office()}开通"
 
 
 def clock() -> datetime:
@@ -72,7 +80,7 @@ def current_principal() -> Principal | None:
         return None
     user = _account(st.session_state[_PRINCIPAL].username)
     if user is None or not user.active:
-        _end("session_ended_disabled", DISABLED)
+        _end("session_ended_disabled", disabled_message(contact_office()))
         return None
     # A session without a remembered version (signed in before versions were kept) adopts today's.
     if user.credential_version != st.session_state.get(_VERSION, user.credential_version):
@@ -118,7 +126,7 @@ def _password_login(username: str, password: str) -> None:
     with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         login = authenticate(session, username, password, clock=clock)
     if login.outcome is not Outcome.SIGNED_IN:
-        st.error(login.message)
+        st.error(login.message(contact_office()))
         return
     _begin(login.user)
     st.rerun()
@@ -140,7 +148,7 @@ def _sso_section() -> None:
         st.button("统一身份认证登录", on_click=st.login, type="primary", width="stretch")
         st.divider()
         return
-    st.error(st.session_state.get(_SSO_REFUSED, UNREGISTERED))
+    st.error(st.session_state.get(_SSO_REFUSED) or unregistered())
     st.button("退出统一身份认证", on_click=st.logout)
     st.divider()
 
@@ -161,7 +169,7 @@ def _sso_user() -> User | None:
             reason = "disabled" if user is not None else "unregistered"
             rls.sign_actor(session, f"sso:{email or subject}")
             audit(session, f"sso:{email or subject}", "login_failed", reason=reason, method="sso")
-            st.session_state[_SSO_REFUSED] = DISABLED if user is not None else UNREGISTERED
+            st.session_state[_SSO_REFUSED] = disabled_message(contact_office()) if user is not None else unregistered()
     return None
 
 

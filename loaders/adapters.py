@@ -13,28 +13,31 @@ from collections.abc import Callable
 from loaders.cells import parse_text
 from loaders.grid import Grid
 from loaders.headers import SEARCH_ROWS, header_key
-from loaders.layout import META_SHEET, STAFF, TEMPLATE_VERSION
+from loaders.layout import META_SHEET, TEMPLATE_VERSION, Layout
 from loaders.problems import Problem, error, note
 
-Adapter = Callable[[dict[str, Grid]], None]  # rewrites the grids (by sheet name) in place
+Adapter = Callable[[dict[str, Grid], Layout], None]  # rewrites the grids (by sheet name) in place
 VERSION_KEY = "template_version"
 
 
-def _split_registration_column(grids: dict[str, Grid]) -> None:
-    """Version 0 asked one question, "是否已注册（智慧团建/i志愿）", where version 1 asks two.
+def _split_registration_column(grids: dict[str, Grid], sheets: Layout) -> None:
+    """Version 0 asked one question, "是否已注册（<league system>/<volunteer system>）", where version 1
+    asks two (Guangdong's league and volunteer systems, as its rulebook's vocabulary names them).
 
-    The answer applies to both: the old column is read as 智慧团建 and a copy of it as i志愿.
+    The answer applies to both: the old column is read as the first and a copy of it as the second.
     This is the worked example of the adapter mechanism.
     """
-    grid = grids.get(STAFF.name)
-    if grid is None:
+    grid = grids.get(sheets.staff.name)
+    league = sheets.vocabulary.registration("zhtj_registered")
+    volunteer = sheets.vocabulary.registration("ivolunteer_registered")
+    if grid is None or league is None or volunteer is None:
         return
-    old = header_key("是否已注册（智慧团建/i志愿）")
+    old = header_key(f"是否已注册（{league.system}/{volunteer.system}）")
     for row in range(min(SEARCH_ROWS, len(grid.rows))):
         for col in range(grid.width):
             if isinstance(grid.rows[row][col], str) and header_key(grid.rows[row][col]) == old:
-                grid.rows[row][col] = STAFF.column("zhtj_registered").header
-                grid.add_column(col, row, STAFF.column("ivolunteer_registered").header)
+                grid.rows[row][col] = league.header
+                grid.add_column(col, row, volunteer.header)
                 return
 
 
@@ -54,7 +57,7 @@ def template_version(grids: dict[str, Grid]) -> str | None:
     return ""
 
 
-def adapt(grids: dict[str, Grid], problems: list[Problem]) -> str:
+def adapt(grids: dict[str, Grid], problems: list[Problem], sheets: Layout) -> str:
     """Bring the grids to the current layout; returns the version the file was written in."""
     version = template_version(grids)
     if version is None:
@@ -71,7 +74,7 @@ def adapt(grids: dict[str, Grid], problems: list[Problem]) -> str:
     if adapter is None:
         problems.append(error(f"无法识别的模板版本“{version}”。请从系统重新下载最新模板，把内容复制过去后再上传。"))
         return version
-    adapter(grids)
+    adapter(grids, sheets)
     problems.append(
         note(
             f"这是旧版模板（第 {version} 版），已自动转换为当前模板（第 {TEMPLATE_VERSION} 版）读取。"

@@ -14,7 +14,7 @@ from datetime import date
 from checks.rulebook import Rulebook
 from checks.schema import ItemStatus, Role
 from loaders.cells import squeeze
-from loaders.layout import ITEMS, MEETINGS, ORGANISATIONS, SCHOOL, STAFF, Sheet
+from loaders.layout import ITEMS, SCHOOL, Layout, Sheet, layout
 from loaders.problems import Problem, error, note
 from loaders.sheets import Row
 
@@ -23,18 +23,20 @@ Tables = dict[str, list[Row]]  # sheet name -> rows; a sheet that could not be r
 
 def crosscheck(tables: Tables, rulebook: Rulebook, today: date) -> list[Problem]:
     problems: list[Problem] = []
-    _school_code(tables.get(SCHOOL.name, []), problems)
+    sheets = layout(rulebook.vocabulary)
+    organisations, staff, meetings = sheets.organisations, sheets.staff, sheets.meetings
+    _school_code(tables.get(sheets.school.name, []), problems)
     _task_items(tables.get(ITEMS.name), rulebook, problems)
-    _unique(tables.get(ORGANISATIONS.name, []), ORGANISATIONS, "name", problems)
-    _unique(tables.get(STAFF.name, []), STAFF, "student_no", problems)
-    if ORGANISATIONS.name in tables:
-        names = {squeeze(r.get("name")): r.get("name") for r in tables[ORGANISATIONS.name] if r.get("name")}
-        _known_organisations(tables.get(STAFF.name, []), STAFF, names, problems)
-        _known_organisations(tables.get(MEETINGS.name, []), MEETINGS, names, problems)
-        _presidium_sizes(tables[ORGANISATIONS.name], tables.get(STAFF.name, []), rulebook, problems)
+    _unique(tables.get(organisations.name, []), organisations, "name", problems)
+    _unique(tables.get(staff.name, []), staff, "student_no", problems)
+    if organisations.name in tables:
+        names = {squeeze(r.get("name")): r.get("name") for r in tables[organisations.name] if r.get("name")}
+        _known_organisations(tables.get(staff.name, []), staff, names, organisations, problems)
+        _known_organisations(tables.get(meetings.name, []), meetings, names, organisations, problems)
+        _presidium_sizes(tables[organisations.name], tables.get(staff.name, []), rulebook, sheets, problems)
     _completion_dates(tables.get(ITEMS.name, []), today, problems)
     for field in ("held_on", "approved_on", "filed_on"):
-        _not_future(tables.get(MEETINGS.name, []), MEETINGS, field, today, problems)
+        _not_future(tables.get(meetings.name, []), meetings, field, today, problems)
     return problems
 
 
@@ -130,7 +132,9 @@ def _unique(rows: list[Row], sheet: Sheet, field: str, problems: list[Problem]) 
             first[value] = row
 
 
-def _known_organisations(rows: list[Row], sheet: Sheet, names: dict[str, str], problems: list[Problem]) -> None:
+def _known_organisations(
+    rows: list[Row], sheet: Sheet, names: dict[str, str], organisations: Sheet, problems: list[Problem]
+) -> None:
     canonical = {
         written: names.get(squeeze(written))  # a roster names few organisations, many times
         for written in {row.get("organisation") for row in rows} - {None}
@@ -148,13 +152,15 @@ def _known_organisations(rows: list[Row], sheet: Sheet, names: dict[str, str], p
                 sheet,
                 "organisation",
                 written,
-                f"组织“{written}”不在“{ORGANISATIONS.name}”表中。请填写与“{ORGANISATIONS.name}”"
+                f"组织“{written}”不在“{organisations.name}”表中。请填写与“{organisations.name}”"
                 "中组织名称完全一致的名称，或先在该表中添加这个组织。",
             )
         )
 
 
-def _presidium_sizes(orgs: list[Row], staff: list[Row], rulebook: Rulebook, problems: list[Problem]) -> None:
+def _presidium_sizes(
+    orgs: list[Row], staff: list[Row], rulebook: Rulebook, sheets: Layout, problems: list[Problem]
+) -> None:
     on_roster = Counter(
         r.get("organisation") for r in staff if r.get("title") and rulebook.role_of(r.get("title")) is Role.PRESIDIUM
     )
@@ -165,10 +171,10 @@ def _presidium_sizes(orgs: list[Row], staff: list[Row], rulebook: Rulebook, prob
         problems.append(
             _problem_at(
                 org,
-                ORGANISATIONS,
+                sheets.organisations,
                 "presidium_size",
                 declared,
-                f"“{org.get('name')}”填写的主席团人数为 {declared} 人，但“{STAFF.name}”中该组织的主席团成员为 "
+                f"“{org.get('name')}”填写的主席团人数为 {declared} 人，但“{sheets.staff.name}”中该组织的主席团成员为 "
                 f"{on_roster[org.get('name')]} 人。请核对两处是否一致（验收以名单为准）。",
                 fatal=False,
             )

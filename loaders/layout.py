@@ -1,15 +1,19 @@
 """The template's layout: its sheets, their columns, and what each column holds.
 
 One definition serves the template writer, the workbook reader and the demo workbook writer, so a
-column added here appears in the template and is read back without a second edit.
+column added here appears in the template and is read back without a second edit. The words a
+province chooses (levels, organisation and meeting kinds, units, the roster's registration columns)
+come from its rulebook's vocabulary: `layout(vocabulary)` is the layout every reader and writer uses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from checks.schema import ItemStatus, Level, MeetingKind, OrgKind, Political
+from checks.schema import ItemStatus, Political
+from checks.vocabulary import Vocabulary
 
 TEMPLATE_VERSION = "1"
 META_SHEET = "_meta"  # hidden: template version, rulebook, campaign
@@ -57,6 +61,8 @@ def _values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
 
+# Without the vocabulary's unit kinds: used alone only where they do not matter (a school code's cell, the
+# school list's import); readers and writers of the template use layout(vocabulary).school.
 SCHOOL = Sheet(
     "学校信息",
     form=True,
@@ -75,8 +81,7 @@ SCHOOL = Sheet(
             "主管单位",
             Kind.TEXT,
             required=True,
-            synonyms=("所属地市团委", "主管团组织"),
-            hint="地市团委或省直机关团工委",
+            synonyms=("主管团组织",),  # and "所属<unit kind>" for each of the vocabulary's unit kinds
         ),
         Column("school_type", "学校类型", Kind.CHOICE, choices=("本科", "高职（专科）", "独立学院", "其他")),
         Column("undergraduates", "本专科在校生人数", Kind.INT, synonyms=("本科生人数", "学生人数")),
@@ -131,7 +136,7 @@ ITEMS = Sheet(
     ),
 )
 
-ORGANISATIONS = Sheet(
+_ORGANISATIONS = Sheet(
     "组织架构",
     columns=(
         Column(
@@ -140,11 +145,10 @@ ORGANISATIONS = Sheet(
             Kind.TEXT,
             required=True,
             synonyms=("组织",),
-            width=22,
-            hint="如 校学生会、计算机学院研究生会；每个组织一行",
+            width=22,  # hint: examples in the vocabulary's words
         ),
-        Column("level", "层级", Kind.CHOICE, required=True, choices=_values(Level), width=8),
-        Column("kind", "组织类型", Kind.CHOICE, required=True, choices=_values(OrgKind), width=10),
+        Column("level", "层级", Kind.CHOICE, required=True, width=8),  # choices: the vocabulary's levels
+        Column("kind", "组织类型", Kind.CHOICE, required=True, width=10),  # … its organisation kinds
         Column("college", "所属学院（系）", Kind.TEXT, synonyms=("所属学院", "学院"), width=16),
         Column("students_linked", "联系学生人数", Kind.INT, synonyms=("所联系学生人数",)),
         Column("presidium_size", "主席团人数", Kind.INT, synonyms=("主席团成员人数",)),
@@ -153,7 +157,7 @@ ORGANISATIONS = Sheet(
     ),
 )
 
-STAFF = Sheet(
+_STAFF = Sheet(
     "工作人员名单",
     columns=(
         Column("name", "姓名", Kind.TEXT, required=True, synonyms=("学生姓名",), width=10),
@@ -195,29 +199,14 @@ STAFF = Sheet(
             synonyms=("是否参加培训", "参加培训"),
             width=12,
         ),
-        Column(
-            "zhtj_registered",
-            "是否在智慧团建报到",
-            Kind.BOOL,
-            choices=YES_NO,
-            synonyms=("智慧团建报到", "智慧团建"),
-            width=12,
-        ),
-        Column(
-            "ivolunteer_registered",
-            "是否在i志愿注册",
-            Kind.BOOL,
-            choices=YES_NO,
-            synonyms=("i志愿注册", "i志愿"),
-            width=12,
-        ),
+        # then one yes/no column per registration of the vocabulary
     ),
 )
 
-MEETINGS = Sheet(
+_MEETINGS = Sheet(
     "会议记录",
     columns=(
-        Column("kind", "会议类型", Kind.CHOICE, required=True, choices=_values(MeetingKind), width=20),
+        Column("kind", "会议类型", Kind.CHOICE, required=True, width=20),  # choices: the vocabulary's meeting kinds
         Column("held_on", "召开日期", Kind.DATE, required=True, synonyms=("日期", "会议日期"), width=12),
         Column(
             "organisation",
@@ -236,4 +225,65 @@ MEETINGS = Sheet(
     ),
 )
 
-DATA_SHEETS = (SCHOOL, ITEMS, ORGANISATIONS, STAFF, MEETINGS)
+
+@dataclass(frozen=True)
+class Layout:
+    """The data sheets in a rulebook's words."""
+
+    vocabulary: Vocabulary
+    school: Sheet
+    items: Sheet
+    organisations: Sheet
+    staff: Sheet
+    meetings: Sheet
+
+    @property
+    def sheets(self) -> tuple[Sheet, ...]:
+        return (self.school, self.items, self.organisations, self.staff, self.meetings)
+
+
+@functools.cache
+def layout(vocabulary: Vocabulary) -> Layout:
+    unit, kinds = SCHOOL.column("unit"), [word for _, word in vocabulary.organisation_kinds]
+    school_unit = replace(
+        unit,
+        synonyms=(*(f"所属{kind}" for kind in vocabulary.unit_kinds), *unit.synonyms),
+        hint="或".join(vocabulary.unit_kinds),
+    )
+    registrations = tuple(
+        Column(
+            r.field,
+            r.header,
+            Kind.BOOL,
+            choices=YES_NO,
+            synonyms=(f"{r.system}{r.action}", r.system),
+            width=12,
+        )
+        for r in vocabulary.registrations
+    )
+    return Layout(
+        vocabulary=vocabulary,
+        school=_with(SCHOOL, school_unit),
+        items=ITEMS,
+        organisations=_with(
+            _ORGANISATIONS,
+            replace(
+                _ORGANISATIONS.column("name"),
+                hint=f"如 校{kinds[0]}、计算机学院{kinds[-1]}；每个组织一行",
+            ),
+            _choose(_ORGANISATIONS, "level", tuple(word for _, word in vocabulary.levels)),
+            _choose(_ORGANISATIONS, "kind", tuple(word for _, word in vocabulary.organisation_kinds)),
+        ),
+        staff=replace(_STAFF, columns=(*_STAFF.columns, *registrations)),
+        meetings=_with(_MEETINGS, _choose(_MEETINGS, "kind", vocabulary.meeting_names)),
+    )
+
+
+def _choose(sheet: Sheet, field: str, choices: tuple[str, ...]) -> Column:
+    return replace(sheet.column(field), choices=choices)
+
+
+def _with(sheet: Sheet, *columns: Column) -> Sheet:
+    """The sheet with these columns in place of those filling the same fields."""
+    by_field = {column.field: column for column in columns}
+    return replace(sheet, columns=tuple(by_field.get(c.field, c) for c in sheet.columns))

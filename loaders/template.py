@@ -7,7 +7,7 @@ One writer serves both: `build_template` writes it empty, `fill_template` writes
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from io import BytesIO
@@ -24,21 +24,18 @@ from checks.campaign import Campaign
 from checks.deadlines import deadline_wording, due_date
 from checks.results import cn_date
 from checks.rulebook import Item, Rulebook
-from checks.schema import SchoolReport
+from checks.schema import Level, SchoolReport
+from checks.vocabulary import Vocabulary
 from loaders.layout import (
-    DATA_SHEETS,
     GUIDE_SHEET,
-    ITEMS,
-    MEETINGS,
     META_SHEET,
-    ORGANISATIONS,
-    SCHOOL,
-    STAFF,
     TEMPLATE_VERSION,
     YES_NO,
     Column,
     Kind,
+    Layout,
     Sheet,
+    layout,
 )
 from loaders.problems import ProblemSeverity
 from loaders.xlsx_style import STYLES, register_styles, row_height, setup_print, style_column
@@ -52,17 +49,25 @@ GUIDE_WIDTHS = (6, 56, 16, 22)  # portrait: at most LANDSCAPE_ABOVE wide
 TITLE_HEIGHT = 30.0
 META_KEYS = ("template_version", "rulebook_id", "campaign_id", "generated_at")
 
-# How to fill each data sheet: one numbered paragraph each in 填报说明.
-SHEET_GUIDES = {
-    SCHOOL.name: "在“填写内容”列逐项填写学校基本情况。学校标识码为教育部10位代码；学院（系）名单用顿号“、”分隔。",
-    ITEMS.name: "按任务列表逐项选择“完成状态”；已完成的填写完成日期，并在“佐证材料”列写明文件名称或文号。"
-    "编号、任务、内容和完成时限由模板给出，不能修改。",
-    ORGANISATIONS.name: "校级、院级学生会和研究生会每个组织占一行，组织名称不能重复；院级组织填写所属学院（系）。",
-    STAFF.name: "列出各组织全部工作人员（主席团成员、部门负责人和部门成员），每人一行。"
-    "“所在组织”须与“组织架构”中的组织名称一致；成绩排名填写本专业综合排名前百分之几，如 25。",
-    MEETINGS.name: "改革以来召开的代表大会、述职评议会、党委听取工作汇报、工作联席会议、动员会和培训会等，"
-    "每次会议一行；代表大会须填写代表人数、非学生干部代表人数、党委批准日期和上级学联备案日期。",
-}
+
+def _sheet_guides(sheets: Layout) -> dict[str, str]:
+    """How to fill each data sheet, in the rulebook's words: one numbered paragraph each in 填报说明."""
+    vocabulary = sheets.vocabulary
+    levels = "、".join(word for _, word in vocabulary.levels)
+    kinds = "和".join(word for _, word in vocabulary.organisation_kinds)
+    return {
+        sheets.school.name: "在“填写内容”列逐项填写学校基本情况。学校标识码为教育部10位代码；学院（系）名单用顿号“、”分隔。",
+        sheets.items.name: "按任务列表逐项选择“完成状态”；已完成的填写完成日期，并在“佐证材料”列写明文件名称或文号。"
+        "编号、任务、内容和完成时限由模板给出，不能修改。",
+        sheets.organisations.name: f"{levels}{kinds}每个组织占一行，组织名称不能重复；"
+        f"{vocabulary.level_word(Level.COLLEGE)}组织填写所属学院（系）。",
+        sheets.staff.name: "列出各组织全部工作人员（主席团成员、部门负责人和部门成员），每人一行。"
+        f"“所在组织”须与“{sheets.organisations.name}”中的组织名称一致；成绩排名填写本专业综合排名前百分之几，如 25。",
+        sheets.meetings.name: f"改革以来召开的{'、'.join(vocabulary.meeting_names)}，每次会议一行，会议类型从下拉列表中选择；"
+        "代表大会须填写代表人数、非学生干部代表人数、党委批准日期和上级学联备案日期。",
+    }
+
+
 GENERAL_RULES = (
     "请勿修改工作表名称、表头和列的顺序；行数不够时在表格下方接着填写。",
     "有下拉箭头的单元格请从列表中选择；日期按 2020-06-30 的格式填写；表头底色较深的列为必填项。",
@@ -94,17 +99,21 @@ def _render(rulebook: Rulebook, campaign: Campaign, report: SchoolReport | None)
     workbook.properties.creator = "ReformBoard"
     workbook.properties.title = f"{campaign.name}填报模板"
     register_styles(workbook)
-    _write_guide(workbook.create_sheet(GUIDE_SHEET), rulebook, campaign)
-    _write_form(workbook.create_sheet(SCHOOL.name), SCHOOL, report.school if report else None)
-    _write_table(workbook.create_sheet(ITEMS.name), ITEMS, _item_rows(rulebook, campaign, report), spare_rows=0)
-    records = {
-        ORGANISATIONS: report.organisations if report else (),
-        STAFF: report.staff if report else (),
-        MEETINGS: report.meetings if report else (),
-    }
-    for sheet, sheet_records in records.items():
+    sheets = layout(rulebook.vocabulary)
+    _write_guide(workbook.create_sheet(GUIDE_SHEET), rulebook, campaign, sheets)
+    _write_form(workbook.create_sheet(sheets.school.name), sheets.school, report.school if report else None)
+    _write_table(
+        workbook.create_sheet(sheets.items.name), sheets.items, _item_rows(rulebook, campaign, report), spare_rows=0
+    )
+    vocabulary = rulebook.vocabulary
+    records: tuple[tuple[Sheet, Iterable[object], Mapping[str, Callable[[Any], str]]], ...] = (
+        (sheets.organisations, report.organisations if report else (), _organisation_words(vocabulary)),
+        (sheets.staff, report.staff if report else (), {}),
+        (sheets.meetings, report.meetings if report else (), {}),
+    )
+    for sheet, sheet_records, words in records:
         _write_table(
-            workbook.create_sheet(sheet.name), sheet, _record_rows(sheet, sheet_records), spare_rows=SPARE_ROWS
+            workbook.create_sheet(sheet.name), sheet, _record_rows(sheet, sheet_records, words), spare_rows=SPARE_ROWS
         )
     _write_meta(workbook.create_sheet(META_SHEET), rulebook, campaign)
     buffer = BytesIO()
@@ -119,9 +128,10 @@ Row = Mapping[str, object]  # column field -> value as the schema holds it
 
 def _item_rows(rulebook: Rulebook, campaign: Campaign, report: SchoolReport | None) -> list[Row]:
     rows: list[Row] = []
+    columns = layout(rulebook.vocabulary).items.columns
     for item in rulebook.items:
         reported = report.item(item.id) if report else None
-        filled = {c.field: getattr(reported, c.field, None) for c in ITEMS.columns if not c.locked}
+        filled = {c.field: getattr(reported, c.field, None) for c in columns if not c.locked}
         rows.append(
             {
                 "item_id": item.id,
@@ -134,8 +144,18 @@ def _item_rows(rulebook: Rulebook, campaign: Campaign, report: SchoolReport | No
     return rows
 
 
-def _record_rows(sheet: Sheet, records: Iterable[object]) -> list[Row]:
-    return [{c.field: getattr(record, c.field) for c in sheet.columns} for record in records]
+def _record_rows(sheet: Sheet, records: Iterable[object], words: Mapping[str, Callable[[Any], str]]) -> list[Row]:
+    """Each record's values by column; `words` turns a field's role into the rulebook's word for it."""
+
+    def value(record: object, field: str) -> object:
+        held = getattr(record, field)
+        return words[field](held) if field in words else held
+
+    return [{c.field: value(record, c.field) for c in sheet.columns} for record in records]
+
+
+def _organisation_words(vocabulary: Vocabulary) -> dict[str, Callable[[Any], str]]:
+    return {"level": vocabulary.level_word, "kind": vocabulary.organisation_word}
 
 
 def _excel_value(value: Any) -> CellValue:  # Any: a schema field, whatever its type
@@ -231,7 +251,7 @@ def _protect(sheet: Worksheet) -> None:
 GuideLine = tuple[tuple[str, ...], str]  # the row's cells from column A, and their style
 
 
-def _guide_lines(rulebook: Rulebook, campaign: Campaign) -> list[GuideLine]:
+def _guide_lines(rulebook: Rulebook, campaign: Campaign, sheets: Layout) -> list[GuideLine]:
     def heading(text: str) -> GuideLine:
         return (text,), STYLES.heading
 
@@ -245,7 +265,8 @@ def _guide_lines(rulebook: Rulebook, campaign: Campaign) -> list[GuideLine]:
         due = due_date(item, campaign)
         return paragraph(item.id, rulebook.task(item.task_id).name, *deadline_wording(item, due))
 
-    sheet_guides = [f"“{s.name}”：{SHEET_GUIDES[s.name]}" for s in DATA_SHEETS]
+    guides = _sheet_guides(sheets)
+    sheet_guides = [f"“{s.name}”：{guides[s.name]}" for s in sheets.sheets]
     return [
         ((f"{campaign.name}学校填报模板",), STYLES.title),
         paragraph("", f"依据：{rulebook.name}（{rulebook.source}）"),
@@ -264,12 +285,12 @@ def _guide_lines(rulebook: Rulebook, campaign: Campaign) -> list[GuideLine]:
     ]
 
 
-def _write_guide(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign) -> None:
+def _write_guide(sheet: Worksheet, rulebook: Rulebook, campaign: Campaign, sheets: Layout) -> None:
     for index, width in enumerate(GUIDE_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     setup_print(sheet, sum(GUIDE_WIDTHS), title_rows=None)
     _protect(sheet)
-    for number, (cells, style) in enumerate(_guide_lines(rulebook, campaign), start=1):
+    for number, (cells, style) in enumerate(_guide_lines(rulebook, campaign, sheets), start=1):
         sheet.row_dimensions[number].height = (
             TITLE_HEIGHT if style == STYLES.title else row_height(list(zip(cells, GUIDE_WIDTHS, strict=False))[1:])
         )

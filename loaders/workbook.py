@@ -7,20 +7,17 @@ columns, each cell, then agreement across sheets. Any 错误 withholds the repor
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from checks.rulebook import Rulebook
 from checks.schema import (
     ItemReport,
     ItemStatus,
-    Level,
     Meeting,
-    MeetingKind,
     Organisation,
-    OrgKind,
     Political,
     SchoolInfo,
     SchoolReport,
@@ -31,7 +28,7 @@ from loaders.cells import squeeze
 from loaders.crosscheck import Tables, crosscheck, is_school_code
 from loaders.formulas import uncalculated_formulas
 from loaders.grid import Grid, column_letters
-from loaders.layout import DATA_SHEETS, ITEMS, MEETINGS, ORGANISATIONS, SCHOOL, STAFF, Sheet
+from loaders.layout import Layout, Sheet, layout
 from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error
 from loaders.sandbox import RawSheet, read_sheets
@@ -62,7 +59,8 @@ def read_workbook(
         return LoadResult(None, [refusal.problem], "", 0)
     problems: list[Problem] = []
     grids = _grids(raws, problems)
-    found = _template_sheets(grids)
+    sheets = layout(rulebook.vocabulary)
+    found = _template_sheets(grids, sheets)
     if not any(found.values()):
         problems.append(
             error(
@@ -71,15 +69,15 @@ def read_workbook(
             )
         )
         return LoadResult(None, problems, "", 0)
-    version = adapt(grids, problems)
-    tables = _tables(found, limits, problems)
+    version = adapt(grids, problems, sheets)
+    tables = _tables(found, sheets, limits, problems)
     problems.extend(crosscheck(tables, rulebook, today))
     if fmt in (Format.XLSX, Format.XLSM):
         problems = _explain_uncalculated_formulas(data, problems)
-    report = None if any(p.is_error for p in problems) else _report(tables)
+    report = None if any(p.is_error for p in problems) else _report(tables, sheets)
     # Errors first: a roster's many 提示 must not push what rejects the file out of the listed problems.
     kept = sorted(problems, key=lambda p: not p.is_error)[: limits.max_problems]
-    return LoadResult(report, kept, version, len(problems) - len(kept), *_school_code(tables))
+    return LoadResult(report, kept, version, len(problems) - len(kept), *_school_code(tables, sheets))
 
 
 def read_grids(data: bytes, limits: Limits) -> list[RawSheet]:
@@ -121,22 +119,22 @@ def _grids(raws: list[RawSheet], problems: list[Problem]) -> dict[str, Grid]:
     return grids
 
 
-def _school_code(tables: Tables) -> tuple[str | None, str]:
-    for row in tables.get(SCHOOL.name, []):
+def _school_code(tables: Tables, sheets: Layout) -> tuple[str | None, str]:
+    for row in tables.get(sheets.school.name, []):
         if is_school_code(row.get("code")):
             return row.get("code"), row.cells["code"]
     return None, ""
 
 
-def _template_sheets(grids: dict[str, Grid]) -> dict[str, Grid | None]:
+def _template_sheets(grids: dict[str, Grid], sheets: Layout) -> dict[str, Grid | None]:
     """Template sheet name -> its grid, matched ignoring spaces and full-width forms; None if absent."""
     by_key = {squeeze(name): grid for name, grid in grids.items()}
-    return {sheet.name: by_key.get(squeeze(sheet.name)) for sheet in DATA_SHEETS}
+    return {sheet.name: by_key.get(squeeze(sheet.name)) for sheet in sheets.sheets}
 
 
-def _tables(found: dict[str, Grid | None], limits: Limits, problems: list[Problem]) -> Tables:
+def _tables(found: dict[str, Grid | None], sheets: Layout, limits: Limits, problems: list[Problem]) -> Tables:
     tables: Tables = {}
-    for sheet in DATA_SHEETS:
+    for sheet in sheets.sheets:
         grid = found[sheet.name]
         if grid is None:
             problems.append(
@@ -152,12 +150,17 @@ def _tables(found: dict[str, Grid | None], limits: Limits, problems: list[Proble
 
 # --- building the report (only when there are no errors) ----------------------------------------
 
-_ENUMS: dict[Sheet, dict[str, type[StrEnum]]] = {
-    ITEMS: {"status": ItemStatus},
-    ORGANISATIONS: {"level": Level, "kind": OrgKind},
-    STAFF: {"political": Political},
-    MEETINGS: {"kind": MeetingKind},
-}
+Convert = Callable[[Any], Any]  # a cell's checked value -> the schema's value
+
+
+def _conversions(sheets: Layout) -> dict[str, dict[str, Convert]]:
+    """By sheet name: the fields whose words become the schema's roles and enums."""
+    vocabulary = sheets.vocabulary
+    return {
+        sheets.items.name: {"status": ItemStatus},
+        sheets.organisations.name: {"level": vocabulary.level_of, "kind": vocabulary.organisation_kind_of},
+        sheets.staff.name: {"political": Political},
+    }
 
 
 @functools.cache
@@ -165,15 +168,17 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls) if f.name != "source")
 
 
-def _report(tables: Tables) -> SchoolReport:
+def _report(tables: Tables, sheets: Layout) -> SchoolReport:
+    conversions = _conversions(sheets)
+
     def records(cls: type, sheet: Sheet) -> tuple[Any, ...]:
         """The sheet's rows as schema records; an empty cell leaves the record's default."""
-        enums = _ENUMS.get(sheet, {})  # looked up once per sheet: hashing a Sheet is not free
+        convert = conversions.get(sheet.name, {})
         names = _field_names(cls)
         return tuple(
             cls(
                 **{
-                    name: enums[name](value) if name in enums else value
+                    name: convert[name](value) if name in convert else value
                     for name in names
                     if (value := row.values.get(name)) is not None
                 },
@@ -183,9 +188,9 @@ def _report(tables: Tables) -> SchoolReport:
         )
 
     return SchoolReport(
-        school=records(SchoolInfo, SCHOOL)[0],
-        items=records(ItemReport, ITEMS),
-        organisations=records(Organisation, ORGANISATIONS),
-        staff=records(StaffMember, STAFF),
-        meetings=records(Meeting, MEETINGS),
+        school=records(SchoolInfo, sheets.school)[0],
+        items=records(ItemReport, sheets.items),
+        organisations=records(Organisation, sheets.organisations),
+        staff=records(StaffMember, sheets.staff),
+        meetings=records(Meeting, sheets.meetings),
     )

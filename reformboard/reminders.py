@@ -94,7 +94,7 @@ def notice_title(school: str) -> str:
 
 def reminder_notice(due: SchoolDue, rulebook: Rulebook, campaign: Campaign) -> str:
     """The formal reminder notice to one school, as plain text dated the as-of date."""
-    contact = campaign.contact or "验收工作组"
+    contact = campaign.contact_office
     parts = [
         notice_title(due.school),
         "",

@@ -239,7 +239,7 @@ def _check_attachment(session: Session, role: UserRole, tenant_code: str | None,
             raise AccountError(f"找不到学校标识码为 {tenant_code} 的学校，请先添加该学校")
     elif role is UserRole.UNIT:
         if not unit_code or tenant_code:
-            raise AccountError("地市团委/省直机关团工委账号须指定所属单位，且不能指定学校")
+            raise AccountError("主管单位账号须指定所属单位，且不能指定学校")
         if session.get(Unit, unit_code) is None:
             raise AccountError(f"找不到单位代码为 {unit_code} 的单位，请先添加该单位")
     elif tenant_code or unit_code:
@@ -262,8 +262,11 @@ def _existing(session: Session, username: str) -> User:
 
 # --- signing in ------------------------------------------------------------------------------------------
 
-# Said before any campaign is chosen, so it names the office itself rather than a campaign's contact.
-DISABLED_MESSAGE = "该账号已停用，请联系团省委学校部"
+
+def disabled_message(contact_office: str) -> str:
+    """Said before any campaign is chosen, so it names the office of the rulebook in force (its
+    vocabulary's contact_office) rather than a campaign's contact."""
+    return f"该账号已停用，请联系{contact_office}"
 
 
 class Outcome(StrEnum):
@@ -279,14 +282,13 @@ class Login:
     user: User | None = None
     locked_minutes: int = 0
 
-    @property
-    def message(self) -> str:
-        """What the login form says, in Chinese."""
+    def message(self, contact_office: str) -> str:
+        """What the login form says, in Chinese; a disabled account is sent to `contact_office`."""
         return {
             Outcome.SIGNED_IN: "登录成功",
             Outcome.WRONG: "用户名或密码错误",
             Outcome.LOCKED: f"登录失败次数过多，请 {self.locked_minutes} 分钟后再试",
-            Outcome.DISABLED: DISABLED_MESSAGE,
+            Outcome.DISABLED: disabled_message(contact_office),
         }[self.outcome]
 
 

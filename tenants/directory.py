@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.errors import DomainError, NotFound
-from tenants.models import CampaignRow, Tenant, Unit, UnitKind
+from tenants.models import CampaignRow, Tenant, Unit
 from textsafety import for_terminal, name_problem
 
 SCHOOL_CODE = re.compile(r"[0-9]{10}")  # ASCII digits: \d would also take full-width ones
@@ -48,8 +48,11 @@ def checked_name(typed: str, label: str) -> str:
     return name
 
 
-def add_unit(session: Session, code: str, name: str, kind: UnitKind) -> Unit:
+def add_unit(session: Session, code: str, name: str, kind: str, *, kinds: Sequence[str]) -> Unit:
+    """`kinds`: the unit kinds of the rulebook in force (its vocabulary); `kind` must be one of them."""
     code, name = parse_unit_code(code), checked_name(name, "单位名称")
+    if kind not in kinds:
+        raise DirectoryError(f"单位类型“{kind}”不在规则手册的词汇表中，应为 {'、'.join(kinds)} 之一")
     if session.get(Unit, code) is not None:
         raise DirectoryError(f"单位代码 {code} 已存在")
     unit = Unit(code=code, name=name, kind=kind)

@@ -2,7 +2,8 @@
 
 Every table holding a school's data has a `tenant_code` column of its own (the report_* tables too), so
 a later migration can add PostgreSQL row-level security as plain `tenant_code = ANY(...)` policies.
-Enums are stored as their Chinese text. Timestamps are timezone-aware UTC on every backend.
+Enums are stored as their Chinese text; words a rulebook's vocabulary names (unit and meeting kinds) as
+plain text. Timestamps are timezone-aware UTC on every backend.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from checks.results import Verdict
-from checks.schema import ItemStatus, Level, MeetingKind, OrgKind, Political
+from checks.schema import ItemStatus, Level, OrgKind, Political
 from tenants.principal import UserRole
 
 # Named constraints keep future (batch) migrations on SQLite able to drop and alter them.
@@ -72,11 +73,6 @@ def chinese_enum(enum_class: type[StrEnum]) -> Enum:
     )
 
 
-class UnitKind(StrEnum):
-    CITY = "地市团委"
-    PROVINCIAL_ORGANS = "省直机关团工委"
-
-
 class Base(DeclarativeBase):
     __table__: ClassVar[Table]  # every model maps a plain table (never a subquery): Core statements accept it
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -84,13 +80,13 @@ class Base(DeclarativeBase):
 
 
 class Unit(Base):
-    """A supervising unit: a city League committee or the provincial organs' League working committee."""
+    """A supervising unit: a city League committee, the provincial organs' League working committee …"""
 
     __tablename__ = "units"
 
     code: Mapped[str] = mapped_column(primary_key=True)
     name: Mapped[str]
-    kind: Mapped[UnitKind] = mapped_column(chinese_enum(UnitKind))
+    kind: Mapped[str]  # one of the rulebook vocabulary's unit_kinds
 
 
 class Tenant(Base):
@@ -241,7 +237,7 @@ class ReportMeeting(ReportRecord):
 
     __tablename__ = "report_meetings"
 
-    kind: Mapped[MeetingKind] = mapped_column(chinese_enum(MeetingKind))
+    kind: Mapped[str]  # the rulebook vocabulary's word for the meeting
     held_on: Mapped[date]
     organisation: Mapped[str]
     delegates: Mapped[int | None]

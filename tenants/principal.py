@@ -9,7 +9,7 @@ from enum import StrEnum
 class UserRole(StrEnum):
     PROVINCE_ADMIN = "province-admin"
     PROVINCE_VIEWER = "province-viewer"
-    UNIT = "unit"  # a city League committee or 省直机关团工委: read-only, its own schools
+    UNIT = "unit"  # a supervising unit (city League committee …): read-only, its own schools
     SCHOOL = "school"  # a school's League committee: its own school only
 
     @property
@@ -20,7 +20,7 @@ class UserRole(StrEnum):
 ROLE_LABELS = {
     UserRole.PROVINCE_ADMIN: "省级管理员",
     UserRole.PROVINCE_VIEWER: "省级查看",
-    UserRole.UNIT: "地市团委/省直机关团工委",
+    UserRole.UNIT: "主管单位",  # the rulebook's vocabulary names the kinds of unit
     UserRole.SCHOOL: "学校团委",
 }
 

@@ -37,8 +37,8 @@ from checks.campaign import Campaign
 from checks.rulebook import load_rulebook
 from tenants import store
 from tenants.db import DatabaseUnavailable, database_url, make_engine, make_sessionmaker, migrate
-from tenants.models import UnitKind
 from tenants.principal import Principal, UserRole
+from tests.fixtures.reports import UNIT_KINDS
 
 # Fixtures shared by several test modules, registered here rather than imported into each.
 pytest_plugins = ["tests.fixtures.cli", "tests.fixtures.browser", "tests.fixtures.app_role"]
@@ -147,7 +147,7 @@ class Directory:
 @pytest.fixture
 def directory(session: Session) -> Directory:
     seeded = Directory(unit="4401", school="4144010558", other_school="4144010559", campaign=load_rulebook().campaign)
-    store.add_unit(session, seeded.unit, "广州市团委", UnitKind.CITY)
+    store.add_unit(session, seeded.unit, "广州市团委", "地市团委", kinds=UNIT_KINDS)
     store.add_school(session, seeded.school, "广州示范大学", seeded.unit, "本科")
     store.add_school(session, seeded.other_school, "广州职业技术学院", seeded.unit, "高职（专科）")
     store.ensure_campaign(session, seeded.campaign)

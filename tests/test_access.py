@@ -16,10 +16,11 @@ from tenants.access import (
     visible_codes,
     visible_tenants,
 )
-from tenants.models import AuditEntry, Tenant, UnitKind
+from tenants.models import AuditEntry, Tenant
 from tenants.principal import Principal, UserRole
 from tenants.store import add_school, add_unit, audit_entries
 from tests.conftest import PROVINCE, Directory
+from tests.fixtures.reports import UNIT_KINDS
 
 OTHER_UNIT, OTHER_UNIT_SCHOOL = "4403", "4144030001"
 
@@ -27,7 +28,7 @@ OTHER_UNIT, OTHER_UNIT_SCHOOL = "4403", "4144030001"
 @pytest.fixture
 def province(session: Session, directory: Directory) -> Directory:
     """The conftest directory plus a second unit (深圳) with a school of its own."""
-    add_unit(session, OTHER_UNIT, "深圳市团委", UnitKind.CITY)
+    add_unit(session, OTHER_UNIT, "深圳市团委", "地市团委", kinds=UNIT_KINDS)
     add_school(session, OTHER_UNIT_SCHOOL, "深圳示范大学", OTHER_UNIT, "本科")
     session.commit()
     return directory

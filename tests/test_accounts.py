@@ -212,7 +212,7 @@ def test_an_unknown_name_and_a_wrong_password_get_the_same_answer(
     wrong = login(session, "wrong password", clock, sleep)
 
     assert unknown.outcome is wrong.outcome is Outcome.WRONG
-    assert unknown.message == wrong.message == "用户名或密码错误"
+    assert unknown.message("") == wrong.message("") == "用户名或密码错误"
     assert {e.detail["reason"] for e in audit_entries(session, PROVINCE, action="login_failed")} == {
         "unknown_user",
         "wrong_password",
@@ -237,13 +237,13 @@ def test_too_many_failures_lock_the_account_even_against_the_right_password(
     for _ in range(LOCK_AFTER_FAILURES):
         result = login(session, "wrong password", clock, sleep)
     assert result.outcome is Outcome.LOCKED
-    assert result.message == f"登录失败次数过多，请 {LOCK_MINUTES} 分钟后再试"
+    assert result.message("") == f"登录失败次数过多，请 {LOCK_MINUTES} 分钟后再试"
 
     clock.advance(LOCK_MINUTES - 5.5)
     still_locked = login(session, PASSWORD, clock, sleep)
 
     assert still_locked.outcome is Outcome.LOCKED
-    assert still_locked.message == "登录失败次数过多，请 6 分钟后再试"
+    assert still_locked.message("") == "登录失败次数过多，请 6 分钟后再试"
 
 
 def test_the_lock_ends_after_its_time(
@@ -290,7 +290,7 @@ def test_a_disabled_account_cannot_sign_in(
     right = login(session, PASSWORD, clock, sleep)
     wrong = login(session, "wrong password", clock, sleep)
 
-    assert (right.outcome, right.message) == (Outcome.DISABLED, "该账号已停用，请联系团省委学校部")
+    assert (right.outcome, right.message("团省委学校部")) == (Outcome.DISABLED, "该账号已停用，请联系团省委学校部")
     assert wrong.outcome is Outcome.WRONG  # a guesser learns nothing about the account
     assert [e.detail for e in audit_entries(session, PROVINCE, action="user_disabled")] == [{"username": "gz.school"}]
 

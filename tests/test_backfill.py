@@ -30,11 +30,12 @@ from tenants import rls, store
 from tenants.access import DENIED, AccessDenied
 from tenants.accounts import add_user, get_user, principal_for
 from tenants.db import alembic_config, make_engine, make_sessionmaker, migrate
-from tenants.models import Submission, UnitKind
+from tenants.models import Submission
 from tenants.principal import Principal, UserRole, local_operator
 from tenants.submissions import CHINA_TIME, start_of_day
 from tests.conftest import PROVINCE
 from tests.fixtures.cli import score_json
+from tests.fixtures.reports import UNIT_KINDS
 from tests.fixtures.wust import wust_report
 from tests.test_dashboard_pages import button, open_page, texts
 
@@ -65,7 +66,7 @@ def board(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     monkeypatch.delenv("REFORMBOARD_APP_DATABASE_URL", raising=False)
     engine = make_engine(db_url)
     with make_sessionmaker(engine).begin() as session:
-        store.add_unit(session, "4401", "广州市团委", UnitKind.CITY)
+        store.add_unit(session, "4401", "广州市团委", "地市团委", kinds=UNIT_KINDS)
         store.add_school(session, SCHOOL, "广州示范大学", "4401", "本科")
         store.ensure_campaign(session, CAMPAIGN)
         operator = local_operator("test")

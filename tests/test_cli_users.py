@@ -122,7 +122,7 @@ def test_disable_and_list_show_the_accounts_in_chinese(reformboard, directory: D
     assert out.splitlines() == [
         "用户名\t姓名\t角色\t学校/单位\t状态\t最近登录",
         "viewer\t李处长\t省级查看\t\t停用\t从未登录",
-        f"gz.unit\t\t地市团委/省直机关团工委\t{directory.unit}\t启用\t从未登录",
+        f"gz.unit\t\t主管单位\t{directory.unit}\t启用\t从未登录",
     ]
 
 
@@ -162,8 +162,10 @@ def test_bad_tenant_changes_exit_1_with_a_chinese_message(
     assert message in err
 
 
-def test_an_unknown_unit_kind_is_a_usage_error(reformboard) -> None:
-    assert reformboard("tenant", "add-unit", "4403", "深圳市团委", "--kind", "县团委")[0] == 2
+def test_a_unit_kind_outside_the_rulebooks_vocabulary_is_refused_naming_the_kinds(reformboard) -> None:
+    code, _, err = reformboard("tenant", "add-unit", "4403", "深圳市团委", "--kind", "县团委")
+
+    assert code == 1 and "单位类型“县团委”不在规则手册的词汇表中，应为 地市团委、省直机关团工委 之一" in err
 
 
 def test_tenant_list_shows_a_units_schools(reformboard, directory: Directory) -> None:

@@ -30,9 +30,8 @@ from dashboard import charts, data
 from tenants import store
 from tenants.accounts import add_user
 from tenants.db import make_engine, make_sessionmaker
-from tenants.models import UnitKind
 from tenants.principal import UserRole, local_operator
-from tests.fixtures.reports import minimal_compliant_report
+from tests.fixtures.reports import UNIT_KINDS, minimal_compliant_report
 from tests.fixtures.wust import wust_report
 
 APP = Path(__file__).parents[1] / "dashboard" / "app.py"
@@ -143,8 +142,8 @@ def _upload(session, code: str, report: SchoolReport | None, day: date, filename
 def build_world(url: str) -> None:
     engine = make_engine(url)
     with make_sessionmaker(engine).begin() as session:
-        store.add_unit(session, "4401", "广州市团委", UnitKind.CITY)
-        store.add_unit(session, "SZJG", "省直机关团工委", UnitKind.PROVINCIAL_ORGANS)
+        store.add_unit(session, "4401", "广州市团委", "地市团委", kinds=UNIT_KINDS)
+        store.add_unit(session, "SZJG", "省直机关团工委", "省直机关团工委", kinds=UNIT_KINDS)
         for code in GUANGZHOU:
             store.add_school(session, code, NAMES[code], "4401", "高职（专科）" if code == RECTIFY else "本科")
         store.add_school(session, OTHER, NAMES[OTHER], "SZJG", "本科")
@@ -426,7 +425,7 @@ def test_a_unit_without_schools_is_told_to_ask_the_campaigns_contact(
     engine = make_engine(f"sqlite:///{path}")
     with make_sessionmaker(engine).begin() as session:
         store.ensure_campaign(session, replace(CAMPAIGN, contact="某市团委学校部"))
-        store.add_unit(session, "4401", "广州市团委", UnitKind.CITY)
+        store.add_unit(session, "4401", "广州市团委", "地市团委", kinds=UNIT_KINDS)
         add_user(session, "gz", UserRole.UNIT, by=local_operator("test"), unit_code="4401", password=PASSWORD)
     engine.dispose()
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", f"sqlite:///{path}")

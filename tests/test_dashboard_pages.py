@@ -30,9 +30,10 @@ from reformboard.settings import Settings
 from tenants import store
 from tenants.accounts import add_user, get_user, principal_for
 from tenants.db import make_engine, make_sessionmaker, migrate
-from tenants.models import AuditEntry, Reminder, Submission, UnitKind
+from tenants.models import AuditEntry, Reminder, Submission
 from tenants.principal import Principal, UserRole, local_operator
 from tests.conftest import PROVINCE
+from tests.fixtures.reports import UNIT_KINDS
 from tests.fixtures.workbooks import filled_with
 from tests.fixtures.wust import wust_report
 
@@ -68,8 +69,8 @@ def board(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Board]:
     monkeypatch.delenv("REFORMBOARD_APP_DATABASE_URL", raising=False)
     engine = make_engine(url)
     with make_sessionmaker(engine).begin() as session:
-        store.add_unit(session, "4401", "广州市团委", UnitKind.CITY)
-        store.add_unit(session, "4402", "深圳市团委", UnitKind.CITY)
+        store.add_unit(session, "4401", "广州市团委", "地市团委", kinds=UNIT_KINDS)
+        store.add_unit(session, "4402", "深圳市团委", "地市团委", kinds=UNIT_KINDS)
         store.add_school(session, WUST, "武汉科技大学", "4401", "本科")
         store.add_school(session, NEIGHBOUR, "广州职业技术学院", "4401", "高职（专科）")
         store.add_school(session, FAR_AWAY, "深圳示范大学", "4402", "本科")

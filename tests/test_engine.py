@@ -9,7 +9,7 @@ from checks.engine import assess, decide_verdict, item_credit
 from checks.results import SEVERITY_ORDER, DeadlineState, Finding, ItemAssessment, Severity, Verdict
 from checks.rulebook import RuleSpec
 from checks.rules.registry import UnimplementedRuleError
-from checks.schema import ItemReport, ItemStatus, MeetingKind
+from checks.schema import ItemReport, ItemStatus
 from tests.fixtures.reports import (
     AS_OF,
     GRADUATE_UNION,
@@ -221,7 +221,7 @@ def without_meetings(*kinds, add=()):
     ],
 )
 def test_a_finding_before_its_items_deadline_is_an_early_warning_that_costs_nothing(as_of, early):
-    assessment = assess_one(without_meetings(MeetingKind.TRAINING), as_of)
+    assessment = assess_one(without_meetings("全员培训"), as_of)
     [finding] = findings_of(assessment, "training_meeting")
     assert finding.severity is Severity.VIOLATION and finding.early is early
     if early:
@@ -234,7 +234,7 @@ def test_a_finding_before_its_items_deadline_is_an_early_warning_that_costs_noth
 
 
 def test_a_finding_on_a_period_still_running_is_an_early_warning_until_the_period_ends():
-    report = without_meetings(MeetingKind.REVIEW, add=[meeting(MeetingKind.REVIEW, date(2020, 6, 20))])
+    report = without_meetings("述职评议会", add=[meeting("述职评议会", date(2020, 6, 20))])
     assessment = assess_one(report, date(2020, 10, 31))  # 8.1 was due 2020-06-30; the autumn term runs on
     running = [f for f in findings_of(assessment, "semester_reviews") if f.severity is Severity.ATTENTION]
     assert len(running) == 2  # one per school-level organisation
@@ -248,9 +248,7 @@ def test_a_finding_on_a_period_still_running_is_an_early_warning_until_the_perio
 
 
 def test_an_event_after_the_deadline_makes_the_item_late_and_says_by_how_many_days():
-    report = without_meetings(
-        MeetingKind.MOBILISATION, MeetingKind.TRAINING, add=[meeting(MeetingKind.TRAINING, date(2020, 8, 21))]
-    )
+    report = without_meetings("改革动员会", "全员培训", add=[meeting("全员培训", date(2020, 8, 21))])
     assessment = assess_one(report)
     item = assessment.item("1.2")  # reported done on 2020-06-01, due 2020-06-30
     assert item.state is DeadlineState.DONE_LATE
@@ -262,9 +260,7 @@ def test_an_event_after_the_deadline_makes_the_item_late_and_says_by_how_many_da
 
 
 def test_an_event_before_the_campaign_does_not_meet_a_campaign_item():
-    report = without_meetings(
-        MeetingKind.MOBILISATION, MeetingKind.TRAINING, add=[meeting(MeetingKind.TRAINING, date(2016, 5, 10))]
-    )
+    report = without_meetings("改革动员会", "全员培训", add=[meeting("全员培训", date(2016, 5, 10))])
     assessment = assess_one(report, date(2020, 11, 1))
     for rule in ("mobilisation_meeting", "training_meeting"):
         [finding] = findings_of(assessment, rule)
@@ -281,8 +277,8 @@ def test_an_event_before_the_campaign_does_not_meet_a_campaign_item():
     ],
 )
 def test_a_recurring_requirement_is_late_when_its_unbroken_run_began_after_the_deadline(earlier, state):
-    hearings = [meeting(MeetingKind.PARTY_HEARING, day) for day in (earlier, date(2020, 11, 15)) if day]
-    assessment = assess_one(without_meetings(MeetingKind.PARTY_HEARING, add=hearings), date(2020, 12, 31))
+    hearings = [meeting("党委听取工作汇报", day) for day in (earlier, date(2020, 11, 15)) if day]
+    assessment = assess_one(without_meetings("党委听取工作汇报", add=hearings), date(2020, 12, 31))
     assert assessment.item("9.2").state is state
     [finding] = findings_of(assessment, "party_hearing")
     assert ("逾期完成" in finding.message) is (state is DeadlineState.DONE_LATE)

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
+from checks.rulebook import load_rulebook
 from loaders.cells import (
     BadValue,
     parse_bool,
@@ -15,7 +16,12 @@ from loaders.cells import (
     parse_percent,
     parse_text,
 )
-from loaders.layout import ORGANISATIONS, SCHOOL, STAFF
+from loaders.layout import layout
+
+GUANGDONG = layout(load_rulebook().vocabulary)
+ORGANISATIONS = GUANGDONG.organisations
+SCHOOL = GUANGDONG.school
+STAFF = GUANGDONG.staff
 
 
 @pytest.mark.parametrize(

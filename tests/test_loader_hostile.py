@@ -5,13 +5,18 @@ import zipfile
 
 import pytest
 
-from loaders.layout import DATA_SHEETS, STAFF
+from checks.rulebook import load_rulebook
+from loaders.layout import layout
 from loaders.limits import Limits
 from loaders.problems import ProblemSeverity
 from loaders.sniff import UNREADABLE, Format, sniff
 from loaders.workbook import read_grids, read_workbook
 from tests.fixtures.corpus import foreign_corpus
 from tests.fixtures.workbooks import TODAY, far_corner_workbook, filled, large_sheet, rulebook, workbook_bytes, zip_bomb
+
+GUANGDONG = layout(load_rulebook().vocabulary)
+DATA_SHEETS = GUANGDONG.sheets
+STAFF = GUANGDONG.staff
 
 CORPUS = foreign_corpus()
 

@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 from openpyxl.workbook import Workbook
 
+from checks.rulebook import load_rulebook
 from checks.schema import Political
-from loaders.layout import META_SHEET, STAFF
+from loaders.layout import META_SHEET, layout
 from loaders.limits import Limits
 from loaders.problems import Problem, ProblemSeverity
 from loaders.workbook import LoadResult, read_workbook
 from tests.fixtures.workbooks import TODAY, filled, filled_with, rulebook, without_meta, workbook_bytes
 from tests.fixtures.wust import wust_report
+
+GUANGDONG = layout(load_rulebook().vocabulary)
+STAFF = GUANGDONG.staff
 
 DATA = Path(__file__).parent / "data"
 ERROR, NOTE = ProblemSeverity.ERROR, ProblemSeverity.NOTE

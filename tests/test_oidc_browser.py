@@ -225,7 +225,7 @@ def test_a_local_account_signs_in_with_its_password_and_out_again(browser: Brows
 
     page.get_by_label("密码", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
-    expect(page.get_by_text("已登录：广州市团委（地市团委/省直机关团工委）")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("已登录：广州市团委（主管单位）")).to_be_visible(timeout=30_000)
     screenshot(page, "password-signed-in")
 
     page.get_by_role("button", name="退出登录").click()

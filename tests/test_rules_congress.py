@@ -9,7 +9,7 @@ from checks.results import Severity
 from checks.rulebook import RuleSpec
 from checks.rules.context import RuleContext
 from checks.rules.registry import RULES
-from checks.schema import MeetingKind, OrgKind
+from checks.schema import OrgKind
 from tests.fixtures.reports import (
     AS_OF,
     UNION,
@@ -60,7 +60,7 @@ def test_congress_annual_message_and_future_congresses_ignored():
 
 
 def test_congress_of_the_other_kind_does_not_count():
-    graduate = meeting(MeetingKind.GRADUATE_CONGRESS, date(2020, 10, 1), UNION, delegates=100)
+    graduate = meeting("研究生代表大会", date(2020, 10, 1), UNION, delegates=100)
     assert severities(run_rule("congress_annual", union_report(graduate))) == [BAD]
 
 
@@ -136,7 +136,7 @@ def college_report(org_staff, *meetings):
 @pytest.mark.parametrize("held_on, expected", [(date(2019, 10, 31), OK), (date(2019, 10, 30), "breach")])
 def test_college_congress_annual(held_on, expected):
     org_staff = make_college_union("计算机学院")
-    report = college_report(org_staff, meeting(MeetingKind.CONGRESS, held_on, org_staff[0].name))
+    report = college_report(org_staff, meeting("学生代表大会", held_on, org_staff[0].name))
     breach = spec("college_congress_annual").severity
     findings = run_rule("college_congress_annual", report)
     assert severities(findings) == [breach if expected == "breach" else expected]
@@ -145,7 +145,7 @@ def test_college_congress_annual(held_on, expected):
 def test_an_all_student_assembly_replaces_a_college_congress_only_where_the_rulebook_says_so():
     assert "assembly_threshold" not in spec("college_congress_annual").params  # not in 团粤办发〔2020〕14号
     org, staff = make_college_union("艺术学院", OrgKind.UNDERGRADUATE)
-    assembly = meeting(MeetingKind.ALL_STUDENT_ASSEMBLY, date(2020, 9, 1), org.name)
+    assembly = meeting("全体学生大会", date(2020, 9, 1), org.name)
     small = college_report((replace(org, students_linked=299), staff), assembly)
     [finding] = run_rule("college_congress_annual", small)
     assert finding.severity is spec("college_congress_annual").severity and "艺术学院学生会" in finding.message

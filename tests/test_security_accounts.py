@@ -84,7 +84,7 @@ def attempts(session: Session, username: str, password: str, times: int) -> tupl
     for _ in range(times):
         login = authenticate(session, username, password, clock=clock, sleep=sleep)
         session.commit()
-        answers.append((login.outcome, login.message))
+        answers.append((login.outcome, login.message("")))
     return answers, sleep.delays
 
 
@@ -128,7 +128,7 @@ def test_during_a_lock_the_right_password_looks_like_a_wrong_one(session: Sessio
     wrong = authenticate(session, "gz.school", "wrong password", clock=clock, sleep=sleep)
     session.commit()
 
-    assert right.message == wrong.message == "登录失败次数过多，请 15 分钟后再试"
+    assert right.message("") == wrong.message("") == "登录失败次数过多，请 15 分钟后再试"
     assert sleep.delays == [MAX_DELAY_SECONDS, MAX_DELAY_SECONDS]
 
 

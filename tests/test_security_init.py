@@ -20,10 +20,11 @@ from checks.rulebook import load_rulebook
 from reformboard.cli import main
 from tenants.access import scoped_transaction
 from tenants.db import make_engine
-from tenants.models import AuditEntry, Submission, UnitKind
+from tenants.models import AuditEntry, Submission
 from tenants.principal import Principal, UserRole
 from tenants.store import add_school, add_unit, audit, record_submission
 from tests.conftest import PostgresServer
+from tests.fixtures.reports import UNIT_KINDS
 
 CHIEF = Principal("chief", UserRole.PROVINCE_ADMIN)
 
@@ -94,7 +95,7 @@ def test_the_owner_signs_its_own_scope_under_forced_row_level_security(deploymen
     owner = make_engine(deployment.owner)
     try:
         with scoped_transaction(owner, CHIEF) as session:
-            add_unit(session, "4401", "广州市团委", UnitKind.CITY)
+            add_unit(session, "4401", "广州市团委", "地市团委", kinds=UNIT_KINDS)
             add_school(session, "4144010558", "广州示范大学", "4401", "本科")
             record_submission(
                 session,

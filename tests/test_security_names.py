@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from tenants import store
 from tenants.accounts import get_user
-from tenants.models import Tenant, Unit, UnitKind
+from tenants.models import Tenant, Unit
 from tests.conftest import Directory
 from tests.fixtures.cli import school_list
+from tests.fixtures.reports import UNIT_KINDS
 
 BAD_NAMES = [  # name, what the refusal says
     pytest.param("广州\x00大学", "控制字符", id="nul"),
@@ -37,7 +38,7 @@ def test_a_bad_school_name_is_refused_with_a_message_and_nothing_stored(
 @pytest.mark.parametrize(("name", "refusal"), BAD_NAMES)
 def test_a_bad_unit_name_is_refused_by_the_store_the_cli_and_the_admin_page_share(session: Session, name, refusal):
     with pytest.raises(ValueError, match=refusal):
-        store.add_unit(session, "4403", name, UnitKind.CITY)
+        store.add_unit(session, "4403", name, "地市团委", kinds=UNIT_KINDS)
     assert session.get(Unit, "4403") is None
 
 

@@ -16,7 +16,6 @@ from checks.schema import (
     ItemStatus,
     Level,
     Meeting,
-    MeetingKind,
     Organisation,
     OrgKind,
     Political,
@@ -121,7 +120,7 @@ def sample_report(code: str = "4144010558", staff_count: int = 3) -> SchoolRepor
         staff=tuple(staff),
         meetings=(
             Meeting(
-                MeetingKind.CONGRESS,
+                "学生代表大会",
                 date(2020, 9, 20),
                 "校学生会",
                 delegates=300,
@@ -132,7 +131,7 @@ def sample_report(code: str = "4144010558", staff_count: int = 3) -> SchoolRepor
                 note="第十届",
                 source="会议记录!A2",
             ),
-            Meeting(MeetingKind.MOBILISATION, date(2020, 5, 15)),
+            Meeting("改革动员会", date(2020, 5, 15)),
         ),
     )
 

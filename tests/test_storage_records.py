@@ -20,8 +20,8 @@ from checks.results import (
 )
 from checks.schema import ItemStatus
 from tenants import store
-from tenants.models import UnitKind
 from tests.conftest import PROVINCE
+from tests.fixtures.reports import UNIT_KINDS
 
 
 def assessment(tenant: str, as_of: date, score: float, verdict: Verdict) -> SchoolAssessment:
@@ -62,13 +62,13 @@ def assessment(tenant: str, as_of: date, score: float, verdict: Verdict) -> Scho
 
 
 def test_units_and_schools_are_listed_by_code(session, directory) -> None:
-    store.add_unit(session, "4400", "省直机关团工委", UnitKind.PROVINCIAL_ORGANS)
+    store.add_unit(session, "4400", "省直机关团工委", "省直机关团工委", kinds=UNIT_KINDS)
     store.add_school(session, "4144010001", "省直属学院", "4400")
     session.commit()
 
     assert [(u.code, u.kind) for u in store.list_units(session)] == [
-        ("4400", UnitKind.PROVINCIAL_ORGANS),
-        ("4401", UnitKind.CITY),
+        ("4400", "省直机关团工委"),
+        ("4401", "地市团委"),
     ]
     assert [s.code for s in store.list_schools(session)] == ["4144010001", directory.school, directory.other_school]
     assert [s.code for s in store.list_schools(session, unit_code="4400")] == ["4144010001"]

@@ -19,7 +19,6 @@ from checks.schema import (
     ItemStatus,
     Level,
     Meeting,
-    MeetingKind,
     Organisation,
     OrgKind,
     Political,
@@ -27,22 +26,17 @@ from checks.schema import (
     SchoolReport,
     StaffMember,
 )
-from loaders.layout import (
-    DATA_SHEETS,
-    GUIDE_SHEET,
-    ITEMS,
-    MEETINGS,
-    META_SHEET,
-    ORGANISATIONS,
-    SCHOOL,
-    STAFF,
-    TEMPLATE_VERSION,
-    Kind,
-    Sheet,
-)
+from loaders.layout import GUIDE_SHEET, ITEMS, META_SHEET, TEMPLATE_VERSION, Kind, Sheet, layout
 from loaders.template import SPARE_ROWS, build_template, fill_template
 from loaders.workbook import read_workbook
 from tests.fixtures.wust import wust_report
+
+GUANGDONG = layout(load_rulebook().vocabulary)
+DATA_SHEETS = GUANGDONG.sheets
+MEETINGS = GUANGDONG.meetings
+ORGANISATIONS = GUANGDONG.organisations
+SCHOOL = GUANGDONG.school
+STAFF = GUANGDONG.staff
 
 MOVED_ITEM, MOVED_TO = "3.1", date(2020, 11, 30)
 TABLES = tuple(s for s in DATA_SHEETS if not s.form)
@@ -115,7 +109,7 @@ def report() -> SchoolReport:
         ),
         meetings=(
             Meeting(
-                MeetingKind.CONGRESS,
+                "学生代表大会",
                 date(2020, 9, 25),
                 "校学生会",
                 delegates=300,
@@ -310,8 +304,8 @@ def test_guide_explains_every_sheet_in_its_own_numbered_paragraph(template: Work
     numbered = {
         row[1] for row in template[GUIDE_SHEET].iter_rows(values_only=True) if str(row[0] or "").rstrip(".").isdigit()
     }
-    for layout in DATA_SHEETS:
-        assert any(p.startswith(f"“{layout.name}”") for p in numbered), layout.name
+    for sheet in DATA_SHEETS:
+        assert any(p.startswith(f"“{sheet.name}”") for p in numbered), sheet.name
 
 
 def test_guide_names_campaign_deadlines_contact_and_upload_rules(

@@ -24,7 +24,7 @@ from checks.rules.common import (
 )
 from checks.rules.context import CONGRESS_OF, RuleContext
 from checks.rules.kinds import INTEGER, ORG_SCOPES, RATIO, Param, rule_kind
-from checks.schema import Meeting, MeetingKind, Organisation, SchoolReport
+from checks.schema import Meeting, MeetingRole, Organisation, SchoolReport
 
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"
 
@@ -39,7 +39,7 @@ def congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> l
         return [unverifiable(spec, NO_SCHOOL_ORGS)]
     months = spec.param("max_interval_months")
     return [
-        recency(spec, ctx.congresses(org), ctx.as_of, months, CONGRESS_OF[org.kind].value, org.name)
+        recency(spec, ctx.congresses(org), ctx.as_of, months, ctx.congress_named(org), org.name)
         for org in ctx.school_orgs
     ]
 
@@ -137,9 +137,11 @@ def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
     months, threshold = spec.param("max_interval_months"), spec.params.get("assembly_threshold")
     since = months_before(ctx.as_of, months)
     recent = {(m.organisation, m.kind) for m in report.meetings if since <= m.held_on <= ctx.as_of}
+    words = ctx.rulebook.vocabulary.meeting_words
 
-    def held(org: Organisation, kind: MeetingKind) -> bool:
-        return (org.name, kind) in recent or ("", kind) in recent  # one naming no organisation counts for all
+    def held(org: Organisation, role: MeetingRole) -> bool:
+        # one naming no organisation counts for all
+        return any((name, kind) in recent for name in (org.name, "") for kind in words(role))
 
     def small(org: Organisation) -> bool:
         return threshold is not None and org.students_linked is not None and org.students_linked < threshold
@@ -147,7 +149,7 @@ def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
     late = [
         org
         for org in ctx.college_orgs
-        if not held(org, CONGRESS_OF[org.kind]) and not (small(org) and held(org, MeetingKind.ALL_STUDENT_ASSEMBLY))
+        if not held(org, CONGRESS_OF[org.kind]) and not (small(org) and held(org, MeetingRole.ALL_STUDENT_ASSEMBLY))
     ]
     problems = []
     if late:
@@ -176,7 +178,7 @@ def _per_latest_congress(
         outcome = (
             judge(org, congress)
             if congress
-            else unverifiable(spec, f"{org.name}没有{CONGRESS_OF[org.kind].value}记录，无法核验", [org])
+            else unverifiable(spec, f"{org.name}没有{ctx.congress_named(org)}记录，无法核验", [org])
         )
         if isinstance(outcome, str):
             passes.append(outcome)
@@ -200,4 +202,4 @@ def _dated_step(
 
 
 def _named(org: Organisation, congress: Meeting) -> str:
-    return f"{org.name}{cn_date(congress.held_on)}{congress.kind.value}"
+    return f"{org.name}{cn_date(congress.held_on)}{congress.kind}"

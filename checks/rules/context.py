@@ -25,7 +25,7 @@ from checks.rules.common import MAX_SOURCES
 from checks.schema import (
     Level,
     Meeting,
-    MeetingKind,
+    MeetingRole,
     Organisation,
     OrgKind,
     Role,
@@ -33,7 +33,7 @@ from checks.schema import (
     StaffMember,
 )
 
-CONGRESS_OF = {OrgKind.UNDERGRADUATE: MeetingKind.CONGRESS, OrgKind.GRADUATE: MeetingKind.GRADUATE_CONGRESS}
+CONGRESS_OF = {OrgKind.UNDERGRADUATE: MeetingRole.CONGRESS, OrgKind.GRADUATE: MeetingRole.GRADUATE_CONGRESS}
 
 # Roster columns of a handful of values each: a school's staff share only a few combinations of them,
 # so one pass counts the combinations and questions about these columns are answered from those.
@@ -73,7 +73,7 @@ class RuleContext:
         self._rosters = _rosters(
             compress(report.staff, map(school_orgs.__contains__, self._organisations)), self.role_of_title
         )
-        self._meetings: dict[MeetingKind, list[Meeting]] = defaultdict(list)
+        self._meetings: dict[str, list[Meeting]] = defaultdict(list)  # by the rulebook's word
         for meeting in sorted([m for m in report.meetings if m.held_on <= as_of], key=_held_on):
             self._meetings[meeting.kind].append(meeting)
         self._congresses: dict[str, list[Meeting]] = {}
@@ -134,9 +134,17 @@ class RuleContext:
         held = map(values.__contains__, map(attrgetter(*columns), self.report.staff))
         return list(islice(compress(self.report.staff, held), MAX_SOURCES))
 
-    def meetings(self, *kinds: MeetingKind) -> list[Meeting]:
-        """Meetings of these kinds held by `as_of`, oldest first."""
+    def meetings(self, *kinds: str) -> list[Meeting]:
+        """Meetings of these kinds (the rulebook's words) held by `as_of`, oldest first."""
         return _oldest_first([self._meetings.get(kind, []) for kind in kinds])
+
+    def meetings_as(self, *roles: MeetingRole) -> list[Meeting]:
+        """Meetings whose kind the vocabulary gives one of these roles, held by `as_of`, oldest first."""
+        return self.meetings(*self.rulebook.vocabulary.meeting_words(*roles))
+
+    def congress_named(self, org: Organisation) -> str:
+        """What the organisation's congress is called in the rulebook's words."""
+        return self.rulebook.vocabulary.meeting_named(CONGRESS_OF[org.kind])
 
     def congresses(self, org: Organisation) -> list[Meeting]:
         """The organisation's congresses held by `as_of`, oldest first.
@@ -144,7 +152,7 @@ class RuleContext:
         A meeting with no organisation named counts for every organisation of its kind.
         """
         if org.name not in self._congresses:  # several rules judge the same organisation's congresses
-            held = self._meetings.get(CONGRESS_OF[org.kind], [])
+            held = self.meetings_as(CONGRESS_OF[org.kind])
             self._congresses[org.name] = _oldest_first(
                 [[m for m in held if m.organisation == name] for name in ("", org.name)]
             )

@@ -18,6 +18,7 @@ from checks.rules.common import at_least, breach, passed, percent, unverifiable,
 from checks.rules.context import RuleContext
 from checks.rules.kinds import INTEGER, NUMBER, ORG_SCOPES, RATIO, TEXTS, Param, rule_kind
 from checks.schema import Political, SchoolReport
+from checks.vocabulary import Registration
 
 NO_ROSTER = "未填写工作人员名单，无法核验"
 LEAGUE = Political.LEAGUE
@@ -80,9 +81,10 @@ def staff_trained(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
     )
 
 
-@rule_kind("共青团员工作人员均在智慧团建系统报到")
+@rule_kind("共青团员工作人员均在团员管理系统报到（系统名称见规则手册词汇表 registrations.league_system）")
 def zhtj_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Only League members must register; people of unknown status are left to political_status."""
+    system = _registration(ctx, "zhtj_registered")
     return _column_findings(
         spec,
         ctx,
@@ -90,24 +92,32 @@ def zhtj_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> l
         lambda v: v[0] is LEAGUE and v[1] is False,
         is_missing=lambda v: v[0] is LEAGUE and v[1] is None,
         concerns=lambda v: v[0] is LEAGUE,
-        missing_what="是否在智慧团建报到",
-        failing_what="共青团员工作人员未在智慧团建报到",
-        passed_what="均已在智慧团建报到",
+        missing_what=system.header,
+        failing_what=f"共青团员工作人员未在{system.system}{system.action}",
+        passed_what=f"均已在{system.system}{system.action}",
         who="名共青团员工作人员",
     )
 
 
-@rule_kind("工作人员均在“i志愿”系统注册")
+@rule_kind("工作人员均在志愿服务系统注册（系统名称见规则手册词汇表 registrations.volunteer_system）")
 def ivolunteer_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    system = _registration(ctx, "ivolunteer_registered")
     return _column_findings(
         spec,
         ctx,
         ("ivolunteer_registered",),
         _is_false,
-        missing_what="是否在i志愿注册",
-        failing_what="未在“i志愿”系统注册",
-        passed_what="均已在“i志愿”系统注册",
+        missing_what=system.header,
+        failing_what=f"未在“{system.system}”系统{system.action}",
+        passed_what=f"均已在“{system.system}”系统{system.action}",
     )
+
+
+def _registration(ctx: RuleContext, field: str) -> Registration:
+    """The system as the rulebook names it; the loader refuses a rulebook citing a check without it."""
+    registration = ctx.rulebook.vocabulary.registration(field)
+    assert registration is not None, field
+    return registration
 
 
 @rule_kind(

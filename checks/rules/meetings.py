@@ -32,22 +32,22 @@ from checks.rules.common import (
 )
 from checks.rules.context import RuleContext
 from checks.rules.kinds import INTEGER, MONTHS, ORG_SCOPES, Param, rule_kind
-from checks.schema import MeetingKind, SchoolReport
+from checks.schema import MeetingRole, SchoolReport
 
 
 @rule_kind("举办过校级改革动员会或培训会")
 def mobilisation_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
-    return [_held(spec, ctx, (MeetingKind.MOBILISATION, MeetingKind.TRAINING), "改革动员会或培训会")]
+    return [_held(spec, ctx, MeetingRole.MOBILISATION, MeetingRole.TRAINING)]
 
 
 @rule_kind("举办过全员培训")
 def training_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
-    return [_held(spec, ctx, (MeetingKind.TRAINING,), MeetingKind.TRAINING.value)]
+    return [_held(spec, ctx, MeetingRole.TRAINING)]
 
 
 @rule_kind("召开过相关部门工作联席会议")
 def joint_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
-    return [_held(spec, ctx, (MeetingKind.JOINT_MEETING,), "相关部门工作联席会议")]
+    return [_held(spec, ctx, MeetingRole.JOINT_MEETING)]
 
 
 @rule_kind(
@@ -58,7 +58,7 @@ def party_hearing(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
     return [
         recency(
             spec,
-            ctx.meetings(MeetingKind.PARTY_HEARING),
+            ctx.meetings_as(MeetingRole.PARTY_HEARING),
             ctx.as_of,
             spec.param("max_interval_months"),
             "学校党委听取学生会（研究生会）工作汇报",
@@ -72,7 +72,7 @@ def party_hearing(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
 )
 def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     months = spec.param("max_interval_months")
-    held = ctx.meetings(MeetingKind.COLLEGE_REPORTS)
+    held = ctx.meetings_as(MeetingRole.COLLEGE_REPORTS)
     recent = [m for m in held if within_months(m.held_on, ctx.as_of, months)]
     if not recent:
         return [recency(spec, held, ctx.as_of, months, "听取学院（系）学生会（研究生会）工作报告")]
@@ -105,7 +105,7 @@ def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
         return [unverifiable(spec, "未填写校级学生会（研究生会）组织，无法核验")]
     semesters = _semesters(ctx.campaign.starts_on, ctx.as_of, tuple(sorted(spec.param("semester_start_months"))))
     ended, current = semesters[:-1], semesters[-1]
-    reviews = ctx.meetings(MeetingKind.REVIEW)
+    reviews = ctx.meetings_as(MeetingRole.REVIEW)
     problems, passes = [], []
     for org in ctx.school_orgs:
         own = [m for m in reviews if m.organisation in ("", org.name)]
@@ -127,13 +127,15 @@ def semester_reviews(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
     return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
-def _held(spec: RuleSpec, ctx: RuleContext, kinds: tuple[MeetingKind, ...], what: str) -> Finding:
-    held = ctx.meetings(*kinds)
+def _held(spec: RuleSpec, ctx: RuleContext, *roles: MeetingRole) -> Finding:
+    """Met by the first meeting of these roles since the campaign began; named in the rulebook's words."""
+    held = ctx.meetings_as(*roles)
+    what = ctx.rulebook.vocabulary.meeting_named(*roles)
     start = ctx.campaign.starts_on
     since_start = [m for m in held if m.held_on >= start]
     if since_start:
         first = since_start[0]
-        return passed(spec, f"已于{cn_date(first.held_on)}召开{first.kind.value}", [first], done_on=first.held_on)
+        return passed(spec, f"已于{cn_date(first.held_on)}召开{first.kind}", [first], done_on=first.held_on)
     if held:
         return breach(
             spec,

@@ -16,11 +16,10 @@ from checks.campaign import Campaign
 from checks.deadlines import due_date
 from checks.errors import DomainError
 from dashboard import data, ui
-from reformboard.context import AppContext
+from reformboard.context import AppContext, rulebook_named
 from tenants import store
 from tenants.access import require_role, scoped_transaction
 from tenants.accounts import ACCOUNT_WRITES_REFUSED, add_user, disable_user, list_users, may_write_accounts
-from tenants.models import UnitKind
 from tenants.principal import Principal, UserRole
 from tenants.submissions import CHINA_TIME, end_of_day
 
@@ -151,6 +150,7 @@ def _directory(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         units = {u.code: u for u in store.list_units(session)}
         schools = store.list_schools(session)
+    unit_kinds = rulebook_named(ctx.settings.rulebook).vocabulary.unit_kinds  # the rulebook in force
     st.subheader(f"主管单位（{len(units)} 个）")
     counts = pd.Series([s.unit_code for s in schools]).value_counts()
     unit_rows = [[u.code, u.name, str(u.kind), int(counts.get(u.code, 0))] for u in units.values()]
@@ -175,17 +175,17 @@ def _directory(ctx: AppContext, principal: Principal) -> None:
     )
     add_unit, add_school = st.columns(2)
     with add_unit:
-        _add_unit_form(ctx, principal, set(units))
+        _add_unit_form(ctx, principal, set(units), unit_kinds)
     with add_school:
         _add_school_form(ctx, principal, {code: unit.name for code, unit in units.items()}, {s.code for s in schools})
 
 
-def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str]) -> None:
+def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str], kinds: tuple[str, ...]) -> None:
     with st.form("admin.add_unit", clear_on_submit=True):
         st.markdown("**添加主管单位**")
         code = st.text_input("单位代码").strip()
         name = st.text_input("单位名称").strip()
-        kind = st.selectbox("类型", list(UnitKind), format_func=str)
+        kind = st.selectbox("类型", kinds)
         if not st.form_submit_button("添加单位"):
             return
     if not code or not name:
@@ -193,11 +193,11 @@ def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str]) ->
     elif code in existing:
         st.error(f"单位代码 {ui.literal(code)} 已存在。")
     else:
-        _write(ctx, principal, "unit_add", lambda session: _add_unit(session, principal, code, name, kind))
+        _write(ctx, principal, "unit_add", lambda session: _add_unit(session, principal, code, name, kind, kinds))
 
 
-def _add_unit(session: Session, principal: Principal, code: str, name: str, kind: UnitKind) -> str:
-    unit = store.add_unit(session, code, name, kind)  # DirectoryError on a bad code or name
+def _add_unit(session: Session, principal: Principal, code: str, name: str, kind: str, kinds: tuple[str, ...]) -> str:
+    unit = store.add_unit(session, code, name, kind, kinds=kinds)  # DirectoryError on a bad code, name or kind
     store.audit(session, principal.username, "unit_added", None, unit=unit.code, name=unit.name, kind=kind)
     return f"已添加主管单位：{unit.name}（{unit.code}）。"
 
@@ -274,7 +274,7 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
             "所属学校（学校团委账号）", [NOT_SET, *schools], format_func=lambda c: f"{schools[c]}（{c}）" if c else "—"
         )
         unit = st.selectbox(
-            "所属单位（地市团委/省直机关团工委账号）",
+            "所属单位（主管单位账号）",
             [NOT_SET, *units],
             format_func=lambda c: f"{units[c]}（{c}）" if c else "—",
         )

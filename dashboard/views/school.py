@@ -339,7 +339,7 @@ def _history(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
     if names:
         _download(ctx, principal, detail)
     else:
-        st.caption("地市团委和省直机关团工委查看各项数字，不提供原始填报文件下载。")
+        st.caption("主管单位查看各项数字，不提供原始填报文件下载。")
 
 
 def _problems(submission: Submission, names: bool) -> None:
@@ -444,7 +444,7 @@ def _show_diff(diff: ReportDiff, names: bool) -> None:
     st.markdown("**人员名单变化**")
     st.write(f"新增 {len(diff.added)} 人，减少 {len(diff.removed)} 人，职务或所在组织变动 {len(diff.moved)} 人。")
     if not names:
-        st.caption("地市团委和省直机关团工委只查看人数变化，不显示学生姓名和学号。")
+        st.caption("主管单位只查看人数变化，不显示学生姓名和学号。")
         return
     for title, people in (("新增人员", diff.added), ("减少人员", diff.removed)):
         if people:

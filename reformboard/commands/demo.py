@@ -21,16 +21,18 @@ from reformboard.commands.common import operator, today
 from reformboard.context import AppContext, rulebook_named
 from reformboard.demo import Demo, DemoSubmission, build_demo
 from tenants import db
-from tenants.models import UnitKind
 from tenants.store import add_school, add_unit, ensure_campaign, get_campaign, record_submission, save_assessment
-
-PROVINCIAL_ORGANS = "省直机关团工委"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("demo", help="生成演示省份数据 (create a demo province)")
     parser.add_argument("--schools", type=int, default=40, metavar="N")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--rulebook",
+        metavar="ID",
+        help="按哪个规则手册生成（其词汇、阈值和 [demo] 表中的主管单位）；默认为 REFORMBOARD_RULEBOOK",
+    )
     parser.add_argument("--roster-scale", type=float, default=1.0, help="院级组织数量倍数，用于压测（默认 1.0）")
     parser.add_argument(
         "--no-workbooks", action="store_true", help="不生成 Excel 原始文件，以 JSON 保存规范化报告（大规模压测用）"
@@ -41,13 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
     db.migrate(ctx.engine)
-    rulebook = rulebook_named(ctx.settings.rulebook)
+    rulebook = rulebook_named(args.rulebook or ctx.settings.rulebook)
     demo = build_demo(args.schools, args.seed, today=today(), rulebook=rulebook, roster_scale=args.roster_scale)
     with ctx.transaction(operator(), writes=True) as session:
         if get_campaign(session, demo.campaign.id) is not None:
             print(f"演示数据已存在（验收批次 {demo.campaign.id}），未重复生成。")
             return 0
-        register_directory(session, demo)
+        register_directory(session, demo, rulebook)
     for n, submission in enumerate(demo.submissions, start=1):
         with ctx.transaction(operator(), writes=True) as session:
             store_upload(session, demo, submission, rulebook, workbooks=not args.no_workbooks)
@@ -60,11 +62,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_directory(session: Session, demo: Demo) -> None:
+def register_directory(session: Session, demo: Demo, rulebook: Rulebook) -> None:
     unit_codes = {}
     for unit in demo.units:
-        kind = UnitKind.PROVINCIAL_ORGANS if unit.name == PROVINCIAL_ORGANS else UnitKind.CITY
-        add_unit(session, unit.code, unit.name, kind)
+        add_unit(session, unit.code, unit.name, unit.kind, kinds=rulebook.vocabulary.unit_kinds)
         unit_codes[unit.name] = unit.code
     for school in demo.schools:
         add_school(session, school.code, school.name, unit_codes[school.unit], school.school_type)

@@ -23,11 +23,13 @@ from loaders.limits import Limits
 from loaders.problems import Refusal
 from loaders.workbook import read_grids
 from reformboard.commands.common import operator_transaction
+from reformboard.context import rulebook_named
 from reformboard.errors import UserFacingError
+from reformboard.settings import Settings
 from tenants.access import require_role
 from tenants.audit import audit
 from tenants.directory import SCHOOL_CODE, parse_school_code, parse_unit_code
-from tenants.models import Tenant, Unit, UnitKind
+from tenants.models import Tenant, Unit
 from tenants.principal import Principal, UserRole
 from tenants.store import add_school, add_unit, get_school, list_schools, list_units
 from textsafety import for_terminal, name_problem
@@ -53,14 +55,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = actions.add_parser("add", help="添加学校")
     add.add_argument("code", metavar="学校标识码")
     add.add_argument("name", metavar="学校名称")
-    add.add_argument("--unit", required=True, metavar="单位代码", help="主管单位（地市团委或省直机关团工委）")
+    add.add_argument("--unit", required=True, metavar="单位代码", help="主管单位的代码")
     add.add_argument("--type", default="", metavar="学校类型", help="、".join(SCHOOL_TYPES))
     add.set_defaults(run=run_add)
 
     add_unit_parser = actions.add_parser("add-unit", help="添加主管单位")
     add_unit_parser.add_argument("code", metavar="单位代码")
     add_unit_parser.add_argument("name", metavar="单位名称")
-    add_unit_parser.add_argument("--kind", required=True, choices=[kind.value for kind in UnitKind])
+    add_unit_parser.add_argument(
+        "--kind", required=True, metavar="单位类型", help="单位类型，须是当前规则手册词汇表 unit_kinds 中的一个"
+    )
     add_unit_parser.set_defaults(run=run_add_unit)
 
     listing = actions.add_parser("list", help="列出学校")
@@ -93,9 +97,10 @@ def run_add_unit(args: argparse.Namespace) -> int:
         require_role(session, operator, UserRole.PROVINCE_ADMIN, action="unit_add")
         if session.get(Unit, code) is not None:
             raise UserFacingError(f"单位代码 {code} 已存在")
-        unit = add_unit(session, code, args.name, UnitKind(args.kind))
+        kinds = rulebook_named(Settings.from_env().rulebook).vocabulary.unit_kinds  # the rulebook in force
+        unit = add_unit(session, code, args.name, args.kind.strip(), kinds=kinds)
         audit(session, operator.username, "unit_added", code=unit.code, name=unit.name, kind=unit.kind)
-        print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind.value}）")
+        print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind}）")
     return 0
 
 

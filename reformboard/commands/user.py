@@ -27,11 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--role",
         required=True,
         choices=[role.value for role in UserRole],
-        help="province-admin 省级管理员, province-viewer 省级查看, unit 地市团委/省直机关团工委, school 学校团委",
+        help="province-admin 省级管理员, province-viewer 省级查看, unit 主管单位, school 学校团委",
     )
     where = add.add_mutually_exclusive_group()
     where.add_argument("--tenant", metavar="学校标识码", help="学校团委账号所属学校")
-    where.add_argument("--unit", metavar="单位代码", help="地市团委/省直机关团工委账号所属单位")
+    where.add_argument("--unit", metavar="单位代码", help="主管单位账号所属单位")
     add.add_argument("--display-name", default="", metavar="姓名")
     add.add_argument("--email", help="统一身份认证登录所用邮箱")
     add.add_argument("--oidc-subject", metavar="标识", help="统一身份认证登录的用户标识 (sub)")

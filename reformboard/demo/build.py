@@ -16,8 +16,9 @@ from reformboard.demo.model import Demo, DemoError, DemoSubmission
 from reformboard.demo.people import name_pool
 from reformboard.demo.profiles import Profile, Tier, deal_profiles
 from reformboard.demo.progress import ItemPlanner
+from reformboard.demo.province import DemoProvince, province_of
 from reformboard.demo.rosters import RosterBuilder
-from reformboard.demo.schools import DemoSchool, SchoolNamer, assign_regions, make_school, regions, school_codes
+from reformboard.demo.schools import DemoSchool, SchoolNamer, assign_regions, make_school, school_codes
 
 MAX_SCHOOLS = 5000
 MAX_ROSTER_SCALE = 3.3  # the college-name pool runs out beyond ~30 colleges × 3.3
@@ -25,16 +26,18 @@ DROPPED_ROWS_CHANCE = 0.6  # schools whose early uploads carried rows a later on
 
 
 def build_demo(schools: int = 40, seed: int = 7, *, today: date, rulebook: Rulebook, roster_scale: float = 1.0) -> Demo:
-    """A believable province: units, schools, a campaign whose deadlines sit around today, and each
-    school's uploads. The same arguments always give an equal Demo."""
+    """A believable province in the rulebook's words (its [demo] units and places, its vocabulary, its
+    thresholds): units, schools, a campaign whose deadlines sit around today, and each school's
+    uploads. The same arguments always give an equal Demo."""
     _check(schools, roster_scale)
+    province = province_of(rulebook)
     rng = random.Random(seed)
     campaign = demo_campaign(rulebook, today)
-    world = _World(rng, rulebook, Limits.of(rulebook), today, campaign.starts_on, due_dates(rulebook, campaign))
-    all_regions = regions()
+    world = _World(rng, rulebook, province, today, campaign.starts_on, due_dates(rulebook, campaign))
+    all_regions = province.regions
     names = name_pool(rng)
-    namer = SchoolNamer(rng)
-    codes = school_codes(rng, schools)
+    namer = SchoolNamer(rng, province.independent_brands)
+    codes = school_codes(rng, schools, province)
     placed = assign_regions(rng, all_regions, schools)
     profiles = deal_profiles(rng, schools, rulebook)
     infos: list[SchoolInfo] = []
@@ -63,12 +66,12 @@ class _World:
         self,
         rng: random.Random,
         rulebook: Rulebook,
-        limits: Limits,
+        province: DemoProvince,
         today: date,
         starts_on: date,
         dues: dict[str, date | None],
     ) -> None:
-        self.rng, self.rulebook, self.limits = rng, rulebook, limits
+        self.rng, self.rulebook, self.province, self.limits = rng, rulebook, province, Limits.of(rulebook)
         self.today, self.starts_on, self.dues = today, starts_on, dues
         self.intake_year = today.year if today.month >= 9 else today.year - 1
 
@@ -76,7 +79,9 @@ class _World:
         rng = self.rng
         days = upload_days(rng, profile.tier, self.starts_on, self.today)
         horizon = days[-1]
-        items = ItemPlanner(rng, profile.tier, self.starts_on, horizon, self.today).plans(self.rulebook, self.dues)
+        items = ItemPlanner(rng, profile.tier, self.starts_on, horizon, self.today, self.province).plans(
+            self.rulebook, self.dues
+        )
         builder = RosterBuilder(rng, self.limits, names, self.intake_year)
         roster = builder.build(school, profile)
         dropped: tuple[tuple[StaffMember, date], ...] = ()
@@ -84,7 +89,7 @@ class _World:
             dropped = tuple(
                 (row, days[rng.randint(1, len(days) - 1)]) for row in builder.legacy_rows(rng.randint(1, 3))
             )
-        meetings = MeetingPlanner(rng, self.limits, self.today, horizon, self.starts_on).plan(
+        meetings = MeetingPlanner(rng, self.rulebook, self.limits, self.today, horizon, self.starts_on).plan(
             roster, len(school.info.colleges), profile, items
         )
         designated = (

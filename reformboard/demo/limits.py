@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checks.rulebook import Rulebook
-from checks.schema import Role
+from checks.schema import OrgKind, Role
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Limits:
     assembly_threshold: int
     semester_months: tuple[int, ...]
     titles: dict[Role, tuple[str, ...]]  # the rulebook's words for each role
+    organisations: dict[OrgKind, str]  # the vocabulary's word for each kind of organisation it has
+    registrations: frozenset[str]  # the roster's registration fields the vocabulary asks about
 
     @classmethod
     def of(cls, rulebook: Rulebook) -> Limits:
@@ -53,6 +55,8 @@ class Limits:
             assembly_threshold=param("college_congress_annual", "assembly_threshold", 0),  # none unless given
             semester_months=tuple(param("semester_reviews", "semester_start_months", [2, 8])),
             titles={role: tuple(w for w, r in rulebook.titles.items() if r is role) for role in Role},
+            organisations=dict(rulebook.vocabulary.organisation_kinds),
+            registrations=frozenset(r.field for r in rulebook.vocabulary.registrations),
         )
 
     def title(self, role: Role, preferred: str) -> str:

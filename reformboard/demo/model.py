@@ -16,8 +16,9 @@ class DemoError(DomainError, ValueError):
 
 @dataclass(frozen=True)
 class DemoUnit:
-    code: str  # short and stable: "GZ", "SZJG"
-    name: str  # "广州市团委", "省直机关团工委"
+    code: str  # short and stable, as the rulebook's [demo] gives it
+    name: str
+    kind: str  # one of the rulebook vocabulary's unit kinds
 
 
 @dataclass(frozen=True)

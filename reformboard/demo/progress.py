@@ -13,13 +13,8 @@ from datetime import date, timedelta
 from checks.rulebook import Rulebook
 from checks.schema import ItemReport, ItemStatus
 from reformboard.demo.profiles import Tier
-from reformboard.demo.vocabulary import (
-    EVIDENCE,
-    GENERIC_EVIDENCE,
-    NOT_APPLICABLE,
-    PROGRESS_NOTES,
-    WAITING_NOTES,
-)
+from reformboard.demo.province import DemoProvince
+from reformboard.demo.vocabulary import GENERIC_EVIDENCE, PROGRESS_NOTES, WAITING_NOTES
 
 LATE_NOTE = "受换届安排影响，延后完成"
 
@@ -39,6 +34,7 @@ class ItemPlan:
     completed_on: date | None = None
     not_applicable: bool = False
     note: str = ""  # what the school writes before it is done (or why the item does not apply)
+    evidence: str = GENERIC_EVIDENCE  # what it cites once done
     done_note: str = ""  # what it writes once done
     undated: bool = False  # reported done without its completion date, as schools sometimes do
 
@@ -50,7 +46,7 @@ class ItemPlan:
                 self.item_id,
                 ItemStatus.DONE,
                 completed_on=None if self.undated else self.completed_on,
-                evidence=EVIDENCE.get(self.item_id, GENERIC_EVIDENCE),
+                evidence=self.evidence,
                 note=self.done_note,
                 source=source,
             )
@@ -70,17 +66,21 @@ def day_between(rng: random.Random, first: date, last: date) -> date:
 
 
 class ItemPlanner:
-    def __init__(self, rng: random.Random, tier: Tier, starts_on: date, horizon: date, today: date) -> None:
+    def __init__(
+        self, rng: random.Random, tier: Tier, starts_on: date, horizon: date, today: date, province: DemoProvince
+    ) -> None:
         self.rng, self.tier = rng, tier
         self.starts_on, self.horizon, self.today = starts_on, horizon, today
+        self.province = province
 
     def plans(self, rulebook: Rulebook, dues: dict[str, date | None]) -> dict[str, ItemPlan]:
         return {item.id: self.plan(item.id, dues[item.id]) for item in rulebook.items}
 
     def plan(self, item_id: str, due: date | None) -> ItemPlan:
         rng = self.rng
-        if item_id in NOT_APPLICABLE and self.tier is not Tier.POOR and rng.random() < NOT_APPLICABLE_CHANCE:
-            return ItemPlan(item_id, not_applicable=True, note=NOT_APPLICABLE[item_id])
+        reasons = self.province.not_applicable
+        if item_id in reasons and self.tier is not Tier.POOR and rng.random() < NOT_APPLICABLE_CHANCE:
+            return ItemPlan(item_id, not_applicable=True, note=reasons[item_id])
         roll = rng.random()
         if due is None or due >= self.today:
             done, in_progress = (ONGOING if due is None else NOT_DUE)[self.tier]
@@ -106,6 +106,7 @@ class ItemPlanner:
             completed_on=completed,
             note=self.rng.choice(PROGRESS_NOTES),
             done_note=done_note,
+            evidence=self.province.evidence.get(item_id, GENERIC_EVIDENCE),
         )
 
     def _unfinished(self, item_id: str, started: bool) -> ItemPlan:

@@ -18,8 +18,6 @@ from reformboard.demo.profiles import Profile
 from reformboard.demo.schools import DemoSchool
 from reformboard.demo.vocabulary import EXTRA_TITLES, GRADUATE_UNION_DEPARTMENTS, SCHOOL_UNION_DEPARTMENTS
 
-SCHOOL_UNION = "校学生会"
-SCHOOL_GRADUATE_UNION = "校研究生会"
 STAFF_SHEET = "工作人员名单"
 ORGANISATION_SHEET = "组织架构"
 SCHOOL_UNION_SIZE = (30, 45)
@@ -72,6 +70,10 @@ class RosterBuilder:
         self.rng, self.limits, self.names, self.intake = rng, limits, names, intake_year
         self.rank_max = int(limits.rank_max)
         self.heads = (limits.title(Role.DEPARTMENT_HEAD, "部长"), limits.title(Role.DEPARTMENT_HEAD, "副部长"))
+        # organisations are named in the vocabulary's words, and only of the kinds it has
+        self.union = f"校{limits.organisations[OrgKind.UNDERGRADUATE]}"
+        self.graduate_word = limits.organisations.get(OrgKind.GRADUATE)
+        self.registered = dict.fromkeys(limits.registrations, True)  # a field the province does not ask stays None
 
     def build(self, school: DemoSchool, profile: Profile) -> Roster:
         rng, info = self.rng, school.info
@@ -84,10 +86,10 @@ class RosterBuilder:
             else (self.limits.title(Role.PRESIDIUM, "主席"), self.limits.title(Role.PRESIDIUM, "副主席"))
         )
         self.member_title = self.limits.title(Role.DEPARTMENT_MEMBER, "干事" if rng.random() < 0.85 else "部员")
-        school_orgs = [(SCHOOL_UNION, OrgKind.UNDERGRADUATE, info.undergraduates or 0)]
-        if info.graduates:
-            school_orgs.append((SCHOOL_GRADUATE_UNION, OrgKind.GRADUATE, info.graduates))
-        flawed_school_org = school_orgs[-1][0] if len(school_orgs) > 1 and rng.random() < 0.25 else SCHOOL_UNION
+        school_orgs = [(self.union, OrgKind.UNDERGRADUATE, info.undergraduates or 0)]
+        if info.graduates and self.graduate_word:
+            school_orgs.append((f"校{self.graduate_word}", OrgKind.GRADUATE, info.graduates))
+        flawed_school_org = school_orgs[-1][0] if len(school_orgs) > 1 and rng.random() < 0.25 else self.union
         organisations = [
             self._school_org(index, name, kind, linked, rotating, profile, name == flawed_school_org)
             for index, (name, kind, linked) in enumerate(school_orgs)
@@ -114,9 +116,11 @@ class RosterBuilder:
     def _college_plan(self, school: DemoSchool) -> list[tuple[int, str, OrgKind, int]]:
         plan = []
         for number, college in enumerate(school.info.colleges):
-            plan.append((number, f"{college}学生会", OrgKind.UNDERGRADUATE, school.undergraduates_by_college[number]))
-            if school.info.graduates:
-                plan.append((number, f"{college}研究生会", OrgKind.GRADUATE, school.graduates_by_college[number]))
+            union = f"{college}{self.limits.organisations[OrgKind.UNDERGRADUATE]}"
+            plan.append((number, union, OrgKind.UNDERGRADUATE, school.undergraduates_by_college[number]))
+            if school.info.graduates and self.graduate_word:
+                graduates = school.graduates_by_college[number]
+                plan.append((number, f"{college}{self.graduate_word}", OrgKind.GRADUATE, graduates))
         return plan
 
     def _school_org(
@@ -249,8 +253,8 @@ class RosterBuilder:
             failed_courses=0,
             college_experience=experience,
             trained=True,
-            zhtj_registered=True,
-            ivolunteer_registered=True,
+            zhtj_registered=self.registered.get("zhtj_registered"),
+            ivolunteer_registered=self.registered.get("ivolunteer_registered"),
             source=f"{STAFF_SHEET}!A{len(self.rows) + 2}",
         )
 
@@ -288,13 +292,11 @@ class RosterBuilder:
         """Rows an early upload carried and a later one dropped: an abolished post, a 群众 member, a weak
         student — all in the school union. Their sources are left for each upload to number."""
         rng, limits = self.rng, self.limits
-        departments = sorted(
-            {row.department for row in self.rows if row.organisation == SCHOOL_UNION and row.department}
-        )
+        departments = sorted({row.department for row in self.rows if row.organisation == self.union and row.department})
         rows = []
         for kind in rng.sample(range(4), min(count, 4)):
             row = self._member(
-                SCHOOL_UNION,
+                self.union,
                 self.member_title,
                 rng.choice(departments),
                 self.intake - 1,

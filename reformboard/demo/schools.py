@@ -7,15 +7,11 @@ from dataclasses import dataclass
 
 from checks.schema import SchoolInfo
 from loaders.layout import STAFF_INCREASE_REASONS
-from reformboard.demo.model import DemoError, DemoUnit
+from reformboard.demo.model import DemoError
+from reformboard.demo.province import DemoProvince, Region
 from reformboard.demo.vocabulary import (
     ACADEMIC_COLLEGES,
     APPLIED_COLLEGES,
-    CITIES,
-    INDEPENDENT_BRANDS,
-    PROVINCIAL_PLACES,
-    PROVINCIAL_UNIT,
-    UNIT_WEIGHTS,
     UNIVERSITY_DISCIPLINES,
     VOCATIONAL_DISCIPLINES,
 )
@@ -24,15 +20,7 @@ UNDERGRADUATE = "本科"
 VOCATIONAL = "高职（专科）"
 INDEPENDENT = "独立学院"
 TYPE_SHARES = {UNDERGRADUATE: 0.4, VOCATIONAL: 0.5, INDEPENDENT: 0.1}
-CODE_PREFIX = "41440"  # Guangdong's higher-education school codes read 41440xxxxx
 COLLEGE_POOL_SIZE = len(set(ACADEMIC_COLLEGES) | set(APPLIED_COLLEGES))
-
-
-@dataclass(frozen=True)
-class Region:
-    unit: DemoUnit
-    area_code: str
-    places: tuple[tuple[str, ...], ...]  # name prefixes, preferred tier first
 
 
 @dataclass(frozen=True)
@@ -44,22 +32,12 @@ class DemoSchool:
     teacher: str  # a second League teacher who sometimes uploads
 
 
-def regions() -> tuple[Region, ...]:
-    cities = tuple(
-        Region(DemoUnit(code, f"{city}市团委"), area, ((city,), districts)) for city, code, area, districts in CITIES
-    )
-    name, code, area = PROVINCIAL_UNIT
-    provincial = Region(
-        DemoUnit(code, name), area, ((PROVINCIAL_PLACES[0],), PROVINCIAL_PLACES[1:], tuple(c[0] for c in CITIES))
-    )
-    return (*cities, provincial)
-
-
 class SchoolNamer:
     """Unique school names per unit and type, the preferred place names used up first."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, independent_brands: tuple[str, ...]) -> None:
         self.rng = rng
+        self.brands = independent_brands
         self.used: set[str] = set()
         self.candidates: dict[tuple[str, str], list[str]] = {}
 
@@ -79,13 +57,13 @@ class SchoolNamer:
         """Popped from the end: the last tier is the least preferred, so it goes first in the list."""
         ordered: list[str] = []
         for places in reversed(region.places):
-            tier = [name for place in places for name in _names(place, school_type)]
+            tier = [name for place in places for name in _names(place, school_type, self.brands)]
             self.rng.shuffle(tier)
             ordered.extend(tier)
         return ordered
 
 
-def _names(place: str, school_type: str) -> list[str]:
+def _names(place: str, school_type: str, brands: tuple[str, ...]) -> list[str]:
     if school_type == UNDERGRADUATE:
         return [f"{place}大学", f"{place}学院"] + [
             f"{place}{d}{suffix}" for d in UNIVERSITY_DISCIPLINES for suffix in ("大学", "学院")
@@ -95,18 +73,20 @@ def _names(place: str, school_type: str) -> list[str]:
             f"{place}{d}{suffix}" for d in VOCATIONAL_DISCIPLINES for suffix in ("职业技术学院", "职业学院")
         ]
     parents = [f"{place}{d}大学" for d in UNIVERSITY_DISCIPLINES]
-    return [f"{parent}{brand}学院" for parent in parents for brand in INDEPENDENT_BRANDS]
+    return [f"{parent}{brand}学院" for parent in parents for brand in brands]
 
 
-def school_codes(rng: random.Random, count: int) -> list[str]:
-    numbers = rng.sample(range(10000, 10000 + max(10000, 3 * count)), count)
-    return [f"{CODE_PREFIX}{n}" for n in numbers]
+def school_codes(rng: random.Random, count: int, province: DemoProvince) -> list[str]:
+    """Codes of the province's schools: its prefix, then distinct numbers filling ten digits."""
+    width = 10 - len(province.school_code_prefix)
+    numbers = rng.sample(range(10 ** (width - 1), 10 ** (width - 1) + max(10 ** (width - 1), 3 * count)), count)
+    return [f"{province.school_code_prefix}{n}" for n in numbers]
 
 
 def assign_regions(rng: random.Random, all_regions: tuple[Region, ...], count: int) -> list[Region]:
     """Every unit gets a school first (when there are enough), the rest follow the units' weights."""
     first = list(all_regions[:count])
-    weights = [UNIT_WEIGHTS[r.unit.code] for r in all_regions]
+    weights = [r.weight for r in all_regions]
     rest = rng.choices(all_regions, weights=weights, k=max(0, count - len(all_regions)))
     assigned = first + rest
     rng.shuffle(assigned)

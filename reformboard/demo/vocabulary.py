@@ -1,64 +1,10 @@
-"""Word lists the demo province is built from: places, disciplines, colleges, departments, names, texts.
+"""Word lists any demo province is built from: disciplines, colleges, departments, names, texts.
 
-Plain data only; the generators pick from these with the demo's seeded random source.
+Plain data only; the generators pick from these with the demo's seeded random source. What belongs to
+one province (its units, places, the evidence its task list asks for) is in its rulebook's [demo].
 """
 
 from __future__ import annotations
-
-# (city, unit code, telephone area code, districts and towns that name schools), Guangdong's 21
-# prefecture-level cities in the order the province lists them.
-CITIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("广州", "GZ", "020", ("天河", "海珠", "番禺", "白云", "花都", "黄埔", "增城", "从化", "南沙")),
-    ("深圳", "SZ", "0755", ("南山", "福田", "宝安", "龙岗", "龙华", "坪山", "光明")),
-    ("珠海", "ZH", "0756", ("香洲", "斗门", "金湾", "横琴")),
-    ("汕头", "ST", "0754", ("金平", "龙湖", "潮阳", "澄海", "潮南")),
-    ("佛山", "FS", "0757", ("禅城", "南海", "顺德", "三水", "高明")),
-    ("韶关", "SG", "0751", ("浈江", "武江", "曲江", "乐昌", "南雄", "仁化")),
-    ("河源", "HY", "0762", ("源城", "东源", "龙川", "紫金", "和平")),
-    ("梅州", "MZ", "0753", ("梅江", "梅县", "兴宁", "大埔", "五华", "蕉岭")),
-    ("惠州", "HZ", "0752", ("惠城", "惠阳", "博罗", "惠东", "龙门")),
-    ("汕尾", "SW", "0660", ("海丰", "陆丰", "陆河")),
-    ("东莞", "DG", "0769", ("松山湖", "长安", "虎门", "常平", "塘厦")),
-    ("中山", "ZS", "0760", ("石岐", "小榄", "坦洲", "火炬")),
-    ("江门", "JM", "0750", ("蓬江", "新会", "台山", "开平", "鹤山", "恩平")),
-    ("阳江", "YJ", "0662", ("江城", "阳东", "阳春", "阳西")),
-    ("湛江", "ZJ", "0759", ("赤坎", "霞山", "麻章", "雷州", "廉江", "吴川")),
-    ("茂名", "MM", "0668", ("茂南", "电白", "高州", "化州", "信宜")),
-    ("肇庆", "ZQ", "0758", ("端州", "鼎湖", "高要", "四会", "广宁")),
-    ("清远", "QY", "0763", ("清城", "清新", "英德", "连州", "佛冈")),
-    ("潮州", "CZ", "0768", ("湘桥", "潮安", "饶平")),
-    ("揭阳", "JY", "0663", ("榕城", "揭东", "普宁", "揭西", "惠来")),
-    ("云浮", "YF", "0766", ("云城", "罗定", "新兴", "郁南")),
-)
-PROVINCIAL_UNIT = ("省直机关团工委", "SZJG", "020")
-# Provincially supervised schools carry a provincial prefix or the name of the city they stand in.
-PROVINCIAL_PLACES = ("广东", "南粤", "岭南", "华南")
-
-# Relative share of the province's schools by unit code: most sit in Guangzhou or answer to the province.
-UNIT_WEIGHTS: dict[str, int] = {
-    "SZJG": 24,
-    "GZ": 18,
-    "SZ": 6,
-    "ZH": 5,
-    "FS": 5,
-    "DG": 5,
-    "ZJ": 4,
-    "ZS": 3,
-    "JM": 3,
-    "HZ": 3,
-    "ST": 3,
-    "ZQ": 3,
-    "QY": 3,
-    "MM": 2,
-    "SG": 2,
-    "MZ": 2,
-    "JY": 2,
-    "HY": 2,
-    "YJ": 2,
-    "CZ": 2,
-    "SW": 1,
-    "YF": 1,
-}
 
 UNIVERSITY_DISCIPLINES = (
     "理工",
@@ -114,9 +60,6 @@ VOCATIONAL_DISCIPLINES = (
     "外语",
     "艺术",
 )
-# Independent colleges are named after their parent university plus a brand word.
-INDEPENDENT_BRANDS = ("南方", "珠江", "华商", "华立", "松田", "新华", "东软", "华软", "商学", "创新", "国际", "科技")
-
 ACADEMIC_COLLEGES = (
     "马克思主义学院",
     "计算机科学与工程学院",
@@ -369,36 +312,6 @@ GIVEN_CHARACTERS = (
     "然",
 )
 
-# What a school cites as proof when it reports an item done, by item id.
-EVIDENCE = {
-    "1.1": "《学生会（研究生会）深化改革推进计划》",
-    "1.2": "改革动员会通知、签到表及新闻稿",
-    "1.3": "全员培训通知、课件及签到表",
-    "1.4": "校党委印发的学生会（研究生会）深化改革实施方案",
-    "2.1": "实施方案“组织架构”章节；主席团轮值安排表",
-    "2.2": "听取学院学生会（研究生会）工作报告会议纪要",
-    "2.3": "学生需求调研报告、权益服务台账",
-    "3.1": "学生会（研究生会）机构和规模工作指引",
-    "3.2": "部门撤并方案及人员分流名单",
-    "4.1": "工作人员遴选条件工作指引；成绩排名证明",
-    "4.2": "换届招新公告及资格审查表",
-    "5.1": "主席团产生办法及候选人遴选程序",
-    "5.2": "工作人员遴选程序工作指引；推荐审核表",
-    "5.3": "主席团候选人推荐名单及代表性说明",
-    "6.1": "学生代表大会筹备方案、代表名额分配表",
-    "6.2": "选举结果公告、党委批复及学联备案回执",
-    "7.1": "从严治会专项制度文件",
-    "7.2": "党团课培训签到表；智慧团建报到、i志愿注册截图",
-    "7.3": "工作人员约束机制文件及处理台账",
-    "7.4": "修订后的学生会（研究生会）章程及核准材料",
-    "8.1": "考核评议办法；述职评议会记录",
-    "8.2": "评奖评优依据评议结果择优提名的规定",
-    "9.1": "相关部门工作联席会议纪要",
-    "9.2": "党委会会议纪要（听取学生会（研究生会）工作汇报）",
-    "10.1": "向党委汇报重大事项记录；学联备案材料",
-    "10.2": "校团委关于明确专职副书记指导学生会（研究生会）的通知",
-    "10.3": "重大活动事前审核、事后评估制度",
-}
 GENERIC_EVIDENCE = "相关制度文件及会议记录"
 PROGRESS_NOTES = (
     "已形成初稿，正在征求意见",
@@ -409,8 +322,3 @@ PROGRESS_NOTES = (
     "已召开专题会议研究部署",
 )
 WAITING_NOTES = ("", "", "待学校党委研究部署", "拟下学期启动")
-# Items a school may report as not applicable, with the reason it gives.
-NOT_APPLICABLE = {
-    "3.2": "本校学生会原有部门已于改革前完成撤并，无需再行撤并",
-    "7.4": "章程已于上一学年完成修订并经上级学联核准",
-}

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from reformboard.settings import Settings
 from tenants import db, rls
 from tenants.accounts import DISABLED_MESSAGE, Outcome, authenticate, find_sso_user, get_user, principal_for
-from tenants.audit import audit
+from tenants.audit import AuditAction, audit
 from tenants.models import User, utcnow
 from tenants.principal import Principal
 
@@ -68,15 +68,15 @@ def current_principal() -> Principal | None:
         user = _sso_user()
         return None if user is None else _begin(user)
     if clock() - st.session_state[_LAST_SEEN] > timedelta(minutes=SESSION_IDLE_MINUTES):
-        _end("session_expired", EXPIRED)
+        _end(AuditAction.SESSION_EXPIRED, EXPIRED)
         return None
     user = _account(st.session_state[_PRINCIPAL].username)
     if user is None or not user.active:
-        _end("session_ended_disabled", DISABLED)
+        _end(AuditAction.SESSION_ENDED_DISABLED, DISABLED)
         return None
     # A session without a remembered version (signed in before versions were kept) adopts today's.
     if user.credential_version != st.session_state.get(_VERSION, user.credential_version):
-        _end("session_ended_credentials_changed", CREDENTIALS_CHANGED)
+        _end(AuditAction.SESSION_ENDED_CREDENTIALS_CHANGED, CREDENTIALS_CHANGED)
         return None
     return _begin(user)
 
@@ -102,7 +102,7 @@ def logout() -> None:
     """Sign out (use as a button's on_click): audited; an SSO sign-in also drops its identity cookie."""
     principal = st.session_state.get(_PRINCIPAL)
     if principal is not None:
-        _audit(principal.username, "logout", principal.tenant_code)
+        _audit(principal.username, AuditAction.LOGOUT, principal.tenant_code)
     _forget()
     if _sso_logged_in():
         st.logout()
@@ -155,12 +155,12 @@ def _sso_user() -> User | None:
         if user is not None and user.active:
             user.last_login_at = clock()
             rls.sign_actor(session, user.username)
-            audit(session, user.username, "login", user.tenant_code, method="sso")
+            audit(session, user.username, AuditAction.LOGIN, user.tenant_code, method="sso")
             return user
         if _SSO_REFUSED not in st.session_state:
             reason = "disabled" if user is not None else "unregistered"
             rls.sign_actor(session, f"sso:{email or subject}")
-            audit(session, f"sso:{email or subject}", "login_failed", reason=reason, method="sso")
+            audit(session, f"sso:{email or subject}", AuditAction.LOGIN_FAILED, reason=reason, method="sso")
             st.session_state[_SSO_REFUSED] = DISABLED if user is not None else UNREGISTERED
     return None
 
@@ -188,7 +188,7 @@ def _account(username: str) -> User | None:
         return get_user(session, username)
 
 
-def _end(reason: str, notice: str) -> None:
+def _end(reason: AuditAction, notice: str) -> None:
     principal = st.session_state[_PRINCIPAL]
     _audit(principal.username, reason, principal.tenant_code)
     _forget()
@@ -202,7 +202,7 @@ def _forget() -> None:
         st.session_state.pop(key, None)
 
 
-def _audit(actor: str, action: str, tenant_code: str | None) -> None:
+def _audit(actor: str, action: AuditAction, tenant_code: str | None) -> None:
     with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         rls.sign_actor(session, actor)
         audit(session, actor, action, tenant_code)

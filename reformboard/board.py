@@ -19,8 +19,8 @@ from checks.engine import assess
 from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.rulebook import Rulebook
 from reformboard.bulk import cycle_collection_paused
-from reformboard.overrides import verdict_in_force
-from tenants.access import require_tenants
+from reformboard.services.overrides import verdict_in_force
+from tenants.access import PermissionAction, require_tenants
 from tenants.models import Submission, Tenant
 from tenants.principal import Principal
 from tenants.store import end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for, overrides_for
@@ -52,7 +52,7 @@ def standings(
     """One standing per school in scope (`tenant_codes`, else every school the principal sees), in
     school-code order; 未提交 where nothing was accepted. A school outside the principal's scope is
     refused (AccessDenied, audited)."""
-    tenant_codes = require_tenants(session, principal, tenant_codes, "view_standings")
+    tenant_codes = require_tenants(session, principal, tenant_codes, PermissionAction.VIEW_STANDINGS)
     schools = sorted(
         (s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes), key=lambda s: s.code
     )

@@ -20,9 +20,18 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from reformboard.settings import Settings
-from tenants import db, rls
-from tenants.accounts import DISABLED_MESSAGE, Outcome, authenticate, find_sso_user, get_user, principal_for
-from tenants.audit import AuditAction, audit
+from tenants import db
+from tenants.accounts import (
+    DISABLED_MESSAGE,
+    UNREGISTERED_MESSAGE,
+    Outcome,
+    authenticate,
+    get_user,
+    principal_for,
+    session_ended,
+    sso_sign_in,
+)
+from tenants.audit import AuditAction
 from tenants.models import User, utcnow
 from tenants.principal import Principal
 
@@ -36,7 +45,7 @@ _VERSION = "auth.credential_version"  # the account's credential_version when th
 _NOTICE = "auth.notice"  # said once on the login page (why the session ended)
 _SSO_REFUSED = "auth.sso_refused"  # the refusal for this SSO identity is audited once per session
 
-UNREGISTERED = "您的账号尚未在系统中登记，请联系团省委学校部开通"
+UNREGISTERED = UNREGISTERED_MESSAGE
 DISABLED = DISABLED_MESSAGE
 EXPIRED = f"您已超过 {SESSION_IDLE_MINUTES} 分钟未操作，请重新登录"
 CREDENTIALS_CHANGED = "您账号的密码、角色或所属学校/单位已变更，请重新登录"
@@ -102,7 +111,7 @@ def logout() -> None:
     """Sign out (use as a button's on_click): audited; an SSO sign-in also drops its identity cookie."""
     principal = st.session_state.get(_PRINCIPAL)
     if principal is not None:
-        _audit(principal.username, AuditAction.LOGOUT, principal.tenant_code)
+        _record_end(principal, AuditAction.LOGOUT)
     _forget()
     if _sso_logged_in():
         st.logout()
@@ -149,20 +158,13 @@ def _sso_user() -> User | None:
     """The account the SSO identity belongs to, signed in now; None (refusal audited) when none."""
     if not _sso_logged_in():
         return None
-    subject, email = st.user.get("sub"), _verified_email()
     with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
-        user = find_sso_user(session, subject, email)
-        if user is not None and user.active:
-            user.last_login_at = clock()
-            rls.sign_actor(session, user.username)
-            audit(session, user.username, AuditAction.LOGIN, user.tenant_code, method="sso")
-            return user
-        if _SSO_REFUSED not in st.session_state:
-            reason = "disabled" if user is not None else "unregistered"
-            rls.sign_actor(session, f"sso:{email or subject}")
-            audit(session, f"sso:{email or subject}", AuditAction.LOGIN_FAILED, reason=reason, method="sso")
-            st.session_state[_SSO_REFUSED] = DISABLED if user is not None else UNREGISTERED
-    return None
+        login = sso_sign_in(
+            session, st.user.get("sub"), _verified_email(), clock(), audit_refusal=_SSO_REFUSED not in st.session_state
+        )
+    if login.outcome is not Outcome.SIGNED_IN:
+        st.session_state.setdefault(_SSO_REFUSED, login.message)
+    return login.user
 
 
 def _verified_email() -> str | None:
@@ -189,8 +191,7 @@ def _account(username: str) -> User | None:
 
 
 def _end(reason: AuditAction, notice: str) -> None:
-    principal = st.session_state[_PRINCIPAL]
-    _audit(principal.username, reason, principal.tenant_code)
+    _record_end(st.session_state[_PRINCIPAL], reason)
     _forget()
     st.session_state[_NOTICE] = notice
     if _sso_logged_in():
@@ -202,7 +203,6 @@ def _forget() -> None:
         st.session_state.pop(key, None)
 
 
-def _audit(actor: str, action: AuditAction, tenant_code: str | None) -> None:
+def _record_end(principal: Principal, why: AuditAction) -> None:
     with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
-        rls.sign_actor(session, actor)
-        audit(session, actor, action, tenant_code)
+        session_ended(session, principal, why)

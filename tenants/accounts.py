@@ -264,6 +264,7 @@ def _existing(session: Session, username: str) -> User:
 
 # Said before any campaign is chosen, so it names the office itself rather than a campaign's contact.
 DISABLED_MESSAGE = "该账号已停用，请联系团省委学校部"
+UNREGISTERED_MESSAGE = "您的账号尚未在系统中登记，请联系团省委学校部开通"
 
 
 class Outcome(StrEnum):
@@ -271,6 +272,7 @@ class Outcome(StrEnum):
     WRONG = "wrong"  # unknown name or wrong password: the user is not told which
     LOCKED = "locked"
     DISABLED = "disabled"
+    UNREGISTERED = "unregistered"  # an SSO identity that no account claims
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,33 @@ class Login:
             Outcome.WRONG: "用户名或密码错误",
             Outcome.LOCKED: f"登录失败次数过多，请 {self.locked_minutes} 分钟后再试",
             Outcome.DISABLED: DISABLED_MESSAGE,
+            Outcome.UNREGISTERED: UNREGISTERED_MESSAGE,
         }[self.outcome]
+
+
+def sso_sign_in(
+    session: Session, subject: str | None, email: str | None, now: datetime, *, audit_refusal: bool
+) -> Login:
+    """Sign in the account an SSO identity belongs to (audited); a disabled or missing account is refused,
+    the refusal audited when `audit_refusal` (once per browser session is enough)."""
+    user = find_sso_user(session, subject, email)
+    if user is not None and user.active:
+        user.last_login_at = now
+        rls.sign_actor(session, user.username)
+        audit(session, user.username, AuditAction.LOGIN, user.tenant_code, method="sso")
+        return Login(Outcome.SIGNED_IN, user=user)
+    outcome = Outcome.UNREGISTERED if user is None else Outcome.DISABLED
+    if audit_refusal:
+        actor = f"sso:{email or subject}"
+        rls.sign_actor(session, actor)
+        audit(session, actor, AuditAction.LOGIN_FAILED, reason=outcome.value, method="sso")
+    return Login(outcome)
+
+
+def session_ended(session: Session, principal: Principal, why: AuditAction) -> None:
+    """Record that a signed-in session ended: signed out, or ended by the board (idle, account changed)."""
+    rls.sign_actor(session, principal.username)
+    audit(session, principal.username, why, principal.tenant_code)
 
 
 def authenticate(

@@ -4,7 +4,7 @@ The sheet is refused, with Chinese problems naming the cell, when it is not one 
 metadata edited (or it disagrees with the printed title block), belongs to another school or campaign,
 had locked cells changed or item rows deleted or reordered, or holds a verdict word the rulebook does
 not know. An item the inspectors left blank is simply not inspected. Whether the submission it names is
-that school's is for the caller, who has the database (reformboard.services.inspections).
+that school's is for the caller, who has the database (reformboard.inspections).
 """
 
 from __future__ import annotations

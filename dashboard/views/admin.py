@@ -40,10 +40,10 @@ def render() -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.VIEW_ADMIN)
     st.title("管理")
-    campaigns, directory, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
+    campaigns, units_and_schools, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
     with campaigns:
         _campaigns(ctx, principal)
-    with directory:
+    with units_and_schools:
         _directory(ctx, principal)
     with users:
         _users(ctx, principal)

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.engine import assess
+from checks.final import final_verdict
 from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.rulebook import Rulebook
 from reformboard.bulk import cycle_collection_paused
-from reformboard.services.overrides import verdict_in_force
 from tenants.access import PermissionAction, require_tenants
 from tenants.models import Submission, Tenant
 from tenants.principal import Principal
@@ -110,3 +110,16 @@ def _assess_latest(
             code = missing[submission_id]
             memo[submission_id] = assess(report, rulebook, campaign, as_of, tenant=code, school=names[code])
     return {code: memo[sub.id] for code, sub in latest.items()}
+
+
+def verdict_in_force(
+    assessment: SchoolAssessment,
+    onsite: Mapping[str, OnsiteResult],
+    override: VerdictOverride | None,
+    rulebook: Rulebook,
+) -> Verdict:
+    """The verdict that stands: the override's when one is in force, else the system's combined with the
+    inspectors' results (the system's alone until the school is inspected)."""
+    if override is not None:
+        return override.verdict
+    return final_verdict(assessment, onsite, rulebook) if onsite else assessment.verdict

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
-from checks.final import final_verdict
-from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
-from checks.rulebook import Rulebook
+from checks.results import Verdict
 from reformboard.errors import UserFacingError
 from tenants.access import PermissionAction, require_role, require_tenant
 from tenants.audit import AuditAction
@@ -17,19 +13,6 @@ from tenants.principal import Principal, UserRole
 from tenants.store import audit, record_override
 
 MIN_REASON_CHARS = 5  # a reason is a sentence someone can check later, not "ok"
-
-
-def verdict_in_force(
-    assessment: SchoolAssessment,
-    onsite: Mapping[str, OnsiteResult],
-    override: VerdictOverride | None,
-    rulebook: Rulebook,
-) -> Verdict:
-    """The verdict that stands: the override's when one is in force, else the system's combined with the
-    inspectors' results (the system's alone until the school is inspected)."""
-    if override is not None:
-        return override.verdict
-    return final_verdict(assessment, onsite, rulebook) if onsite else assessment.verdict
 
 
 def override_verdict(

@@ -43,7 +43,7 @@ from reformboard.commands.common import today
 from reformboard.commands.demo import register_directory, store_upload
 from reformboard.context import AppContext, rulebook_named
 from reformboard.demo import Demo, build_demo
-from reformboard.ingest import ingest
+from reformboard.services.uploads import ingest
 from reformboard.settings import Settings
 from tenants import db
 from tenants.models import AuditEntry, Base, Submission

@@ -21,9 +21,18 @@ from sqlalchemy.orm import Session
 
 from reformboard.context import rulebook_named
 from reformboard.settings import Settings
-from tenants import db, rls
-from tenants.accounts import Outcome, authenticate, disabled_message, find_sso_user, get_user, principal_for
-from tenants.audit import audit
+from tenants import db
+from tenants.accounts import (
+    Outcome,
+    authenticate,
+    disabled_message,
+    get_user,
+    principal_for,
+    session_ended,
+    sso_sign_in,
+    unregistered_message,
+)
+from tenants.audit import AuditAction
 from tenants.models import User, utcnow
 from tenants.principal import Principal
 
@@ -44,10 +53,6 @@ CREDENTIALS_CHANGED = "您账号的密码、角色或所属学校/单位已变�
 def contact_office() -> str:
     """Whom users ask before any campaign is chosen: the contact office of the rulebook in force."""
     return rulebook_named(Settings.from_env().rulebook).vocabulary.contact_office
-
-
-def unregistered() -> str:
-    return f"您的账号尚未在系统中登记，请联系{contact_office()}开通"
 
 
 def clock() -> datetime:
@@ -76,15 +81,15 @@ def current_principal() -> Principal | None:
         user = _sso_user()
         return None if user is None else _begin(user)
     if clock() - st.session_state[_LAST_SEEN] > timedelta(minutes=SESSION_IDLE_MINUTES):
-        _end("session_expired", EXPIRED)
+        _end(AuditAction.SESSION_EXPIRED, EXPIRED)
         return None
     user = _account(st.session_state[_PRINCIPAL].username)
     if user is None or not user.active:
-        _end("session_ended_disabled", disabled_message(contact_office()))
+        _end(AuditAction.SESSION_ENDED_DISABLED, disabled_message(contact_office()))
         return None
     # A session without a remembered version (signed in before versions were kept) adopts today's.
     if user.credential_version != st.session_state.get(_VERSION, user.credential_version):
-        _end("session_ended_credentials_changed", CREDENTIALS_CHANGED)
+        _end(AuditAction.SESSION_ENDED_CREDENTIALS_CHANGED, CREDENTIALS_CHANGED)
         return None
     return _begin(user)
 
@@ -110,7 +115,7 @@ def logout() -> None:
     """Sign out (use as a button's on_click): audited; an SSO sign-in also drops its identity cookie."""
     principal = st.session_state.get(_PRINCIPAL)
     if principal is not None:
-        _audit(principal.username, "logout", principal.tenant_code)
+        _record_end(principal, AuditAction.LOGOUT)
     _forget()
     if _sso_logged_in():
         st.logout()
@@ -148,7 +153,7 @@ def _sso_section() -> None:
         st.button("统一身份认证登录", on_click=st.login, type="primary", width="stretch")
         st.divider()
         return
-    st.error(st.session_state.get(_SSO_REFUSED) or unregistered())
+    st.error(st.session_state.get(_SSO_REFUSED) or unregistered_message(contact_office()))
     st.button("退出统一身份认证", on_click=st.logout)
     st.divider()
 
@@ -157,20 +162,13 @@ def _sso_user() -> User | None:
     """The account the SSO identity belongs to, signed in now; None (refusal audited) when none."""
     if not _sso_logged_in():
         return None
-    subject, email = st.user.get("sub"), _verified_email()
     with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
-        user = find_sso_user(session, subject, email)
-        if user is not None and user.active:
-            user.last_login_at = clock()
-            rls.sign_actor(session, user.username)
-            audit(session, user.username, "login", user.tenant_code, method="sso")
-            return user
-        if _SSO_REFUSED not in st.session_state:
-            reason = "disabled" if user is not None else "unregistered"
-            rls.sign_actor(session, f"sso:{email or subject}")
-            audit(session, f"sso:{email or subject}", "login_failed", reason=reason, method="sso")
-            st.session_state[_SSO_REFUSED] = disabled_message(contact_office()) if user is not None else unregistered()
-    return None
+        login = sso_sign_in(
+            session, st.user.get("sub"), _verified_email(), clock(), audit_refusal=_SSO_REFUSED not in st.session_state
+        )
+    if login.outcome is not Outcome.SIGNED_IN:
+        st.session_state.setdefault(_SSO_REFUSED, login.message(contact_office()))
+    return login.user
 
 
 def _verified_email() -> str | None:
@@ -196,9 +194,8 @@ def _account(username: str) -> User | None:
         return get_user(session, username)
 
 
-def _end(reason: str, notice: str) -> None:
-    principal = st.session_state[_PRINCIPAL]
-    _audit(principal.username, reason, principal.tenant_code)
+def _end(reason: AuditAction, notice: str) -> None:
+    _record_end(st.session_state[_PRINCIPAL], reason)
     _forget()
     st.session_state[_NOTICE] = notice
     if _sso_logged_in():
@@ -210,7 +207,6 @@ def _forget() -> None:
         st.session_state.pop(key, None)
 
 
-def _audit(actor: str, action: str, tenant_code: str | None) -> None:
+def _record_end(principal: Principal, why: AuditAction) -> None:
     with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
-        rls.sign_actor(session, actor)
-        audit(session, actor, action, tenant_code)
+        session_ended(session, principal, why)

@@ -19,7 +19,6 @@ from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
@@ -29,7 +28,7 @@ from checks.rulebook import Rulebook
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
 from tenants.access import scoped_transaction, visible_codes
-from tenants.models import Assessment, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow
+from tenants.assessments import data_version, verdicts_at_upload
 from tenants.principal import Principal
 from tenants.store import list_units
 from tenants.submissions import CHINA_TIME
@@ -75,17 +74,6 @@ def scope(ctx: AppContext, session: Session, principal: Principal, campaign_id: 
     return Scope(
         str(ctx.engine.url), tuple(sorted(visible_codes(session, principal))), data_version(session, campaign_id)
     )
-
-
-def data_version(session: Session, campaign_id: str) -> tuple[int, ...]:
-    """(number of schools, then the last id of the campaign's submissions, stored assessments, on-site
-    results and verdict overrides), in one round trip: these rows are only ever added, never changed."""
-    schools = select(func.count()).select_from(Tenant).scalar_subquery()
-    last_ids = [
-        select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id).scalar_subquery()
-        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)
-    ]
-    return tuple(int(n) for n in session.execute(select(schools, *last_ids)).one())
 
 
 def board(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: date) -> Board:
@@ -183,18 +171,9 @@ def progress(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: d
 def _progress(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campaign, as_of: date) -> pd.DataFrame:
     # The verdict each upload earned on its day (stored at ingest): re-assessing every school for every
     # week would be exact but far too slow for a province.
-    query = (
-        select(Assessment.tenant_code, Assessment.as_of, Assessment.verdict)
-        .where(
-            Assessment.campaign_id == campaign.id,
-            Assessment.submission_id.is_not(None),
-            Assessment.as_of <= as_of,
-            Assessment.tenant_code.in_(key.codes),
-        )
-        .order_by(Assessment.as_of, Assessment.computed_at, Assessment.id)
-    )
     with scoped_transaction(_ctx.engine, _principal) as session:
-        stored = pd.DataFrame(session.execute(query).all(), columns=["code", "as_of", "verdict"])
+        found = verdicts_at_upload(session, campaign.id, as_of, key.codes)
+    stored = pd.DataFrame(found, columns=["code", "as_of", "verdict"])
     return weekly_verdicts(stored, len(key.codes), campaign.starts_on, as_of)
 
 

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.engine import assess
+from checks.final import final_verdict
 from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.rulebook import Rulebook
 from reformboard.bulk import cycle_collection_paused
-from reformboard.overrides import verdict_in_force
-from tenants.access import require_tenants
+from tenants.access import PermissionAction, require_tenants
 from tenants.models import Submission, Tenant
 from tenants.principal import Principal
 from tenants.store import end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for, overrides_for
@@ -52,7 +52,7 @@ def standings(
     """One standing per school in scope (`tenant_codes`, else every school the principal sees), in
     school-code order; 未提交 where nothing was accepted. A school outside the principal's scope is
     refused (AccessDenied, audited)."""
-    tenant_codes = require_tenants(session, principal, tenant_codes, "view_standings")
+    tenant_codes = require_tenants(session, principal, tenant_codes, PermissionAction.VIEW_STANDINGS)
     schools = sorted(
         (s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes), key=lambda s: s.code
     )
@@ -110,3 +110,16 @@ def _assess_latest(
             code = missing[submission_id]
             memo[submission_id] = assess(report, rulebook, campaign, as_of, tenant=code, school=names[code])
     return {code: memo[sub.id] for code, sub in latest.items()}
+
+
+def verdict_in_force(
+    assessment: SchoolAssessment,
+    onsite: Mapping[str, OnsiteResult],
+    override: VerdictOverride | None,
+    rulebook: Rulebook,
+) -> Verdict:
+    """The verdict that stands: the override's when one is in force, else the system's combined with the
+    inspectors' results (the system's alone until the school is inspected)."""
+    if override is not None:
+        return override.verdict
+    return final_verdict(assessment, onsite, rulebook) if onsite else assessment.verdict

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, event, select
@@ -22,14 +23,57 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from checks.errors import DomainError
 from tenants import rls
-from tenants.audit import audit
+from tenants.audit import AuditAction, audit
 from tenants.db import make_sessionmaker
 from tenants.models import Tenant
 from tenants.principal import Principal, UserRole
 
-DENIED = "permission_denied"
 _PENDING = "tenants.access.pending_denials"  # session.info key: refusals waiting for the transaction's end
 _SHOWN_CODE_LENGTH = 20  # a code typed into a URL is echoed in the message, but not at any length
+
+
+class PermissionAction(StrEnum):
+    """What a principal asked to do when it is checked (a refusal's audit entry records it as `attempted`);
+    the value is stored, `label` is shown. A new one is one line here."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> PermissionAction:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    # pages
+    VIEW_HOME = "view_home", "查看本校首页"
+    VIEW_BOARD = "view_board", "查看验收总览"
+    VIEW_SCHOOL = "view_school", "查看学校详情"
+    VIEW_EXPORTS = "view_exports", "打开导出页面"
+    VIEW_REMINDERS = "view_reminders", "查看提醒督办"
+    VIEW_ADMIN = "view_admin", "打开管理页面"
+    # reading a school's data
+    VIEW_STANDINGS = "view_standings", "查看学校验收情况"
+    VIEW_REPORT = "view_report", "查看填报内容"
+    VIEW_HISTORY = "view_history", "查看提交记录"
+    VIEW_AUDIT_LOG = "view_audit_log", "查看审计日志"
+    COMPARE_SUBMISSIONS = "compare_submissions", "对比两次提交"
+    DOWNLOAD_SUBMISSION = "download_submission", "下载原始填报文件"
+    EXPORT = "export", "导出核查表或汇总表"
+    # changing it
+    UPLOAD = "upload", "上传填报"
+    BACKFILL = "backfill", "补录此前收到的填报"
+    INSPECTION_LOAD = "inspection_load", "导入现场核查结果"
+    VERDICT_OVERRIDE = "verdict_override", "改判验收结论"
+    REMINDER_SEND = "reminder_send", "发送提醒"
+    # the directory, campaigns and accounts
+    UNIT_ADD = "unit_add", "添加主管单位"
+    SCHOOL_ADD = "school_add", "添加学校"
+    SCHOOL_IMPORT = "school_import", "导入学校名单"
+    CAMPAIGN_DEADLINES = "campaign_deadlines", "调整完成时限"
+    USER_ADD = "user_add", "添加用户"
+    USER_PASSWD = "user_passwd", "修改他人密码"
+    USER_DISABLE = "user_disable", "停用用户"
+    USER_LIST = "user_list", "查看用户列表"
 
 
 class AccessDenied(DomainError):
@@ -54,7 +98,7 @@ def visible_codes(session: Session, principal: Principal) -> frozenset[str]:
 
 
 def require_tenant(
-    session: Session, principal: Principal, tenant_code: str, action: str, *, write: bool = False
+    session: Session, principal: Principal, tenant_code: str, action: PermissionAction, *, write: bool = False
 ) -> Tenant:
     """The school, when the principal may read it (write=True: change it); else audit and refuse."""
     school = session.get(Tenant, tenant_code)
@@ -67,7 +111,7 @@ def require_tenant(
     return school
 
 
-def require_role(session: Session, principal: Principal, *roles: UserRole, action: str) -> None:
+def require_role(session: Session, principal: Principal, *roles: UserRole, action: PermissionAction) -> None:
     """Refuse (audited) unless the principal holds one of `roles`."""
     if principal.role not in roles:
         _audit_apart(session, principal, None, attempted=action)
@@ -75,7 +119,7 @@ def require_role(session: Session, principal: Principal, *roles: UserRole, actio
 
 
 def require_tenants(
-    session: Session, principal: Principal, tenant_codes: Collection[str] | None, action: str
+    session: Session, principal: Principal, tenant_codes: Collection[str] | None, action: PermissionAction
 ) -> Collection[str] | None:
     """The codes to read for the principal: `tenant_codes` when all may be read (refusing, audited, at the
     first that may not), every visible school's when None; None again for province roles, who see all."""
@@ -139,7 +183,7 @@ def _write_pending_denials(session: Session, transaction: SessionTransaction) ->
 def _append(engine: Engine, actor: str, tenant_code: str | None, detail: dict[str, Any]) -> None:
     with make_sessionmaker(engine, writes=True).begin() as apart:
         rls.sign_actor(apart, actor)
-        audit(apart, actor, DENIED, tenant_code, **detail)
+        audit(apart, actor, AuditAction.PERMISSION_DENIED, tenant_code, **detail)
 
 
 def _shown(tenant_code: str) -> str:

@@ -26,8 +26,8 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
 
 from checks.errors import DomainError
 from tenants import rls
-from tenants.access import require_role
-from tenants.audit import audit
+from tenants.access import PermissionAction, require_role
+from tenants.audit import AuditAction, audit
 from tenants.directory import DirectoryError, parse_school_code, parse_unit_code
 from tenants.models import Tenant, Unit, UnknownLogin, User, utcnow
 from tenants.passwords import WeakPassword, check_policy, hash_password, hash_with_salt, salt_of
@@ -86,7 +86,7 @@ def add_user(
     oidc_subject: str | None = None,
 ) -> User:
     """A new account; a school account needs its school, a unit account its unit."""
-    require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_add")
+    require_role(session, by, UserRole.PROVINCE_ADMIN, action=PermissionAction.USER_ADD)
     _require_account_writes(session)
     username = _valid_username(session, username)
     tenant_code, unit_code = _typed_codes(tenant_code, unit_code)
@@ -107,25 +107,25 @@ def add_user(
     )
     session.add(user)
     session.flush()
-    audit(session, by.username, "user_added", tenant_code, username=username, role=role.value, unit=unit_code)
+    audit(session, by.username, AuditAction.USER_ADDED, tenant_code, username=username, role=role.value, unit=unit_code)
     return user
 
 
 def set_password(session: Session, username: str, password: str, *, by: Principal) -> User:
     """A new password (a user may change their own); it also lifts a lock and ends the user's sessions."""
     if by.username != username:
-        require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_passwd")
+        require_role(session, by, UserRole.PROVINCE_ADMIN, action=PermissionAction.USER_PASSWD)
     _require_account_writes(session)
     user = _existing(session, username)
     user.password_hash = _hash(password, user.username)
     user.failed_attempts = 0
     user.locked_until = None
-    audit(session, by.username, "password_changed", user.tenant_code, username=username)
+    audit(session, by.username, AuditAction.PASSWORD_CHANGED, user.tenant_code, username=username)
     return user
 
 
 def disable_user(session: Session, username: str, *, by: Principal) -> User:
-    require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_disable")
+    require_role(session, by, UserRole.PROVINCE_ADMIN, action=PermissionAction.USER_DISABLE)
     if username == by.username:
         raise AccountError("不能停用自己正在使用的账号")
     user = _existing(session, username)
@@ -134,13 +134,13 @@ def disable_user(session: Session, username: str, *, by: Principal) -> User:
         session.refresh(user)
     else:
         user.active = False
-    audit(session, by.username, "user_disabled", user.tenant_code, username=username)
+    audit(session, by.username, AuditAction.USER_DISABLED, user.tenant_code, username=username)
     return user
 
 
 def list_users(session: Session, *, by: Principal) -> list[User]:
     """Every account (without its password hash), for the province administrator only."""
-    require_role(session, by, UserRole.PROVINCE_ADMIN, action="user_list")
+    require_role(session, by, UserRole.PROVINCE_ADMIN, action=PermissionAction.USER_LIST)
     return list(session.scalars(select(User).order_by(User.role, User.username)))
 
 
@@ -178,7 +178,7 @@ def bootstrap_admin(session: Session) -> str | None:
         )
     )
     session.flush()
-    audit(session, "system", "admin_bootstrapped", username=BOOTSTRAP_USERNAME)
+    audit(session, "system", AuditAction.ADMIN_BOOTSTRAPPED, username=BOOTSTRAP_USERNAME)
     return password
 
 
@@ -269,11 +269,16 @@ def disabled_message(contact_office: str) -> str:
     return f"该账号已停用，请联系{contact_office}"
 
 
+def unregistered_message(contact_office: str) -> str:
+    return f"您的账号尚未在系统中登记，请联系{contact_office}开通"
+
+
 class Outcome(StrEnum):
     SIGNED_IN = "signed_in"
     WRONG = "wrong"  # unknown name or wrong password: the user is not told which
     LOCKED = "locked"
     DISABLED = "disabled"
+    UNREGISTERED = "unregistered"  # an SSO identity that no account claims
 
 
 @dataclass(frozen=True)
@@ -289,7 +294,33 @@ class Login:
             Outcome.WRONG: "用户名或密码错误",
             Outcome.LOCKED: f"登录失败次数过多，请 {self.locked_minutes} 分钟后再试",
             Outcome.DISABLED: disabled_message(contact_office),
+            Outcome.UNREGISTERED: unregistered_message(contact_office),
         }[self.outcome]
+
+
+def sso_sign_in(
+    session: Session, subject: str | None, email: str | None, now: datetime, *, audit_refusal: bool
+) -> Login:
+    """Sign in the account an SSO identity belongs to (audited); a disabled or missing account is refused,
+    the refusal audited when `audit_refusal` (once per browser session is enough)."""
+    user = find_sso_user(session, subject, email)
+    if user is not None and user.active:
+        user.last_login_at = now
+        rls.sign_actor(session, user.username)
+        audit(session, user.username, AuditAction.LOGIN, user.tenant_code, method="sso")
+        return Login(Outcome.SIGNED_IN, user=user)
+    outcome = Outcome.UNREGISTERED if user is None else Outcome.DISABLED
+    if audit_refusal:
+        actor = f"sso:{email or subject}"
+        rls.sign_actor(session, actor)
+        audit(session, actor, AuditAction.LOGIN_FAILED, reason=outcome.value, method="sso")
+    return Login(outcome)
+
+
+def session_ended(session: Session, principal: Principal, why: AuditAction) -> None:
+    """Record that a signed-in session ended: signed out, or ended by the board (idle, account changed)."""
+    rls.sign_actor(session, principal.username)
+    audit(session, principal.username, why, principal.tenant_code)
 
 
 def authenticate(
@@ -321,7 +352,7 @@ def authenticate(
     audit(
         session,
         actor,
-        "login_failed",
+        AuditAction.LOGIN_FAILED,
         tenant_code,
         reason="locked" if check.matched else reason,
         failures=check.failed_attempts,
@@ -432,9 +463,9 @@ def _locked(locked_until: _Column, now: datetime) -> ColumnElement[bool]:
 
 def _sign_in(session: Session, user: User) -> Login:
     if not user.active:
-        audit(session, user.username, "login_failed", user.tenant_code, reason="disabled")
+        audit(session, user.username, AuditAction.LOGIN_FAILED, user.tenant_code, reason="disabled")
         return Login(Outcome.DISABLED)
-    audit(session, user.username, "login", user.tenant_code, method="password")
+    audit(session, user.username, AuditAction.LOGIN, user.tenant_code, method="password")
     return Login(Outcome.SIGNED_IN, user=user)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checks.results import DeadlineState, OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.serialize import dump, load
-from tenants.models import Assessment, OnsiteResultRow, VerdictOverrideRow, utcnow
+from tenants.models import Assessment, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow, utcnow
 from tenants.queries import latest_per_tenant
 
 
@@ -160,3 +160,31 @@ def overrides_for(
         for code, row in latest.items()
         if row.verdict is not None
     }
+
+
+def data_version(session: Session, campaign_id: str) -> tuple[int, ...]:
+    """(number of schools, then the last id of the campaign's submissions, stored assessments, on-site
+    results and verdict overrides), in one round trip: these rows are only ever added, never changed."""
+    schools = select(func.count()).select_from(Tenant).scalar_subquery()
+    last_ids = [
+        select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id).scalar_subquery()
+        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)
+    ]
+    return tuple(int(n) for n in session.execute(select(schools, *last_ids)).one())
+
+
+def verdicts_at_upload(
+    session: Session, campaign_id: str, as_of: date, tenant_codes: Iterable[str]
+) -> list[tuple[str, date, Verdict]]:
+    """(school, day, verdict) of each upload's assessment stored at ingest up to `as_of`, in date order."""
+    query = (
+        select(Assessment.tenant_code, Assessment.as_of, Assessment.verdict)
+        .where(
+            Assessment.campaign_id == campaign_id,
+            Assessment.submission_id.is_not(None),
+            Assessment.as_of <= as_of,
+            Assessment.tenant_code.in_(list(tenant_codes)),
+        )
+        .order_by(Assessment.as_of, Assessment.computed_at, Assessment.id)
+    )
+    return [(code, day, verdict) for code, day, verdict in session.execute(query)]

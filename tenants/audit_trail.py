@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tenants.access import require_tenant, visible_codes
+from tenants.access import PermissionAction, require_tenant, visible_codes
+from tenants.audit import AuditAction
 from tenants.models import AuditEntry
 from tenants.principal import Principal
 
@@ -21,7 +22,7 @@ def audit_entries(
     principal: Principal,
     *,
     actor: str | None = None,
-    action: str | None = None,
+    action: AuditAction | None = None,
     tenant_code: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -32,7 +33,7 @@ def audit_entries(
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     if not principal.is_province:
         if tenant_code is not None:
-            require_tenant(session, principal, tenant_code, "view_audit_log")
+            require_tenant(session, principal, tenant_code, PermissionAction.VIEW_AUDIT_LOG)
         query = query.where(AuditEntry.tenant_code.in_(visible_codes(session, principal)))
     if tenant_code is not None:  # any code for the province: entries may name schools that never existed
         query = query.where(AuditEntry.tenant_code == tenant_code)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from checks.errors import NotFound
 from checks.schema import ItemReport, Meeting, Organisation, SchoolInfo, SchoolReport, StaffMember
-from tenants.access import require_tenant
+from tenants.access import PermissionAction, require_tenant
 from tenants.models import (
     Base,
     ReportItem,
@@ -99,5 +99,5 @@ def load_report(session: Session, principal: Principal, submission_id: int) -> S
     submission = session.get(Submission, submission_id)
     if submission is None or not submission.accepted:
         raise NotFound(f"提交记录 {submission_id} 没有已接收的报表数据")
-    require_tenant(session, principal, submission.tenant_code, "view_report")
+    require_tenant(session, principal, submission.tenant_code, PermissionAction.VIEW_REPORT)
     return load_reports(session, [submission_id])[submission_id]  # an accepted one is stored with its rows

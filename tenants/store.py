@@ -4,7 +4,7 @@ None of them commits: the caller owns the transaction (one per uploaded file, sa
 
     with make_sessionmaker(engine).begin() as session:
         submission, created = record_submission(session, ...)
-        audit(session, user, "upload", submission.tenant_code, submission_id=submission.id)
+        audit(session, user, AuditAction.UPLOAD_ACCEPTED, submission.tenant_code, submission_id=submission.id)
 """
 
 from tenants.assessments import (

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from checks.schema import SchoolReport
-from tenants.access import require_tenant
+from tenants.access import PermissionAction, require_tenant
 from tenants.models import Submission
 from tenants.principal import Principal
 from tenants.queries import latest_per_tenant
@@ -128,10 +128,16 @@ def latest_accepted(
 def history(session: Session, principal: Principal, tenant_code: str, campaign_id: str) -> list[Submission]:
     """Every submission of a school in a campaign, accepted or not, latest received first; a school outside
     the principal's scope is refused (AccessDenied, audited)."""
-    require_tenant(session, principal, tenant_code, "view_history")
+    require_tenant(session, principal, tenant_code, PermissionAction.VIEW_HISTORY)
     query = (
         select(Submission)
         .where(Submission.tenant_code == tenant_code, Submission.campaign_id == campaign_id)
         .order_by(Submission.received_at.desc(), Submission.id.desc())
     )
     return list(session.scalars(query))
+
+
+def submission_of(session: Session, tenant_code: str, submission_id: int) -> Submission | None:
+    """The school's submission with that id; None when there is none or it is another school's."""
+    submission = session.get(Submission, submission_id)
+    return submission if submission is not None and submission.tenant_code == tenant_code else None

@@ -25,10 +25,11 @@ from loaders.limits import Limits
 from loaders.template import fill_template
 from reformboard.cli import main
 from reformboard.errors import UserFacingError
-from reformboard.ingest import ingest
+from reformboard.services.uploads import ingest
 from tenants import rls, store
-from tenants.access import DENIED, AccessDenied
+from tenants.access import AccessDenied
 from tenants.accounts import add_user, get_user, principal_for
+from tenants.audit import AuditAction
 from tenants.db import alembic_config, make_engine, make_sessionmaker, migrate
 from tenants.models import Submission
 from tenants.principal import Principal, UserRole, local_operator
@@ -171,7 +172,7 @@ def test_only_a_province_administrator_backfills(board, tmp_path):
         upload(session, school_user, workbook(tmp_path).read_bytes(), received_on=RECEIVED)
     assert stored(board) == []
     with make_sessionmaker(board)() as session:
-        [refusal] = store.audit_entries(session, PROVINCE, action=DENIED)
+        [refusal] = store.audit_entries(session, PROVINCE, action=AuditAction.PERMISSION_DENIED)
     assert (refusal.actor, refusal.detail["attempted"]) == ("school", "backfill")
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from tenants.accounts import Outcome, authenticate, get_user
+from tenants.audit import AuditAction
 from tenants.models import Tenant
 from tenants.store import audit_entries, list_schools
 from tests.conftest import PROVINCE, Directory
@@ -138,7 +139,7 @@ def test_adding_a_unit_and_a_school(reformboard, session: Session, db_url: str) 
 
     assert (code, out.strip()) == (0, "已添加学校 4144030001 深圳示范大学（主管单位：深圳市团委）")
     assert session.get(Tenant, "4144030001").school_type == "高职（专科）"
-    assert {e.action for e in audit_entries(session, PROVINCE)} == {"unit_added", "tenant_added"}
+    assert {e.action for e in audit_entries(session, PROVINCE)} == {"unit_added", "school_added"}
 
 
 @pytest.mark.parametrize(
@@ -201,7 +202,7 @@ def test_import_adds_new_schools_and_updates_changed_ones(
         (directory.other_school, "广州职业技术大学", "本科"),
         ("4144010600", "广州新大学", ""),
     ]
-    [updated] = audit_entries(session, PROVINCE, action="tenant_updated")
+    [updated] = audit_entries(session, PROVINCE, action=AuditAction.SCHOOL_UPDATED)
     assert updated.detail == {"name": "广州职业技术大学", "school_type": "本科"}
 
 

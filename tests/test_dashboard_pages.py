@@ -25,10 +25,11 @@ from dashboard import ui
 from dashboard.views import admin as admin_page
 from loaders import verification
 from loaders.template import fill_template
-from reformboard.ingest import ingest
+from reformboard.services.uploads import ingest
 from reformboard.settings import Settings
 from tenants import store
 from tenants.accounts import add_user, get_user, principal_for
+from tenants.audit import AuditAction
 from tenants.db import make_engine, make_sessionmaker, migrate
 from tenants.models import AuditEntry, Reminder, Submission
 from tenants.principal import Principal, UserRole, local_operator
@@ -356,7 +357,7 @@ class TestExports:
         )
         assert "验收核查表" in sheet.sheetnames
         [entry] = export_audits(board)
-        assert (entry.actor, entry.tenant_code, entry.detail["kind"]) == ("wust", WUST, "verification_sheet")
+        assert (entry.actor, entry.tenant_code, entry.detail["kind"]) == ("wust", WUST, "verification_sheets")
         assert not [b for b in at.button if b.label.startswith(("生成批量", "生成汇总"))]
 
     def test_a_unit_exports_a_zip_of_its_schools_that_submitted(self, board, downloads):
@@ -452,9 +453,9 @@ class TestAdmin:
     def test_filters_the_audit_log_by_action(self, board):
         submit(board, good_workbook())
         at = open_page("admin", board.principal("admin"))
-        at.text_input(key="admin.audit.action").input("upload_accepted").run()
+        at.selectbox(key="admin.audit.action").select(AuditAction.UPLOAD_ACCEPTED).run()
         log = at.dataframe[-1].value
-        assert list(log["操作"]) == ["upload_accepted"] and list(log["学校"]) == [WUST]
+        assert list(log["操作"]) == ["上传填报（已接收）"] and list(log["学校"]) == [WUST]
 
     def test_filters_the_audit_log_by_date(self, board):
         submit(board, good_workbook())  # logged today, whatever the upload's own date
@@ -478,7 +479,7 @@ class TestAdmin:
         button(at, "保存完成时限").click().run()
         assert "已保存" in texts(at)
         with make_sessionmaker(board.engine)() as session:
-            assert store.audit_entries(session, PROVINCE, action="campaign_deadlines_changed")
+            assert store.audit_entries(session, PROVINCE, action=AuditAction.CAMPAIGN_DEADLINES_CHANGED)
 
 
 def test_no_page_borrows_from_another_page() -> None:

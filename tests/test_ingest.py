@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from checks.rulebook import load_rulebook
 from loaders.limits import Limits
 from loaders.template import fill_template
-from reformboard.ingest import ingest
+from reformboard.services.uploads import ingest
 from tenants.access import AccessDenied
 from tenants.models import Submission
 from tenants.principal import Principal, UserRole

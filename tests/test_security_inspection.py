@@ -22,9 +22,9 @@ from loaders import verification
 from loaders.template import fill_template
 from loaders.verification_sheet import verification_sheet
 from reformboard.cli import main
-from reformboard.exports import verification_inputs
-from reformboard.ingest import ingest
-from reformboard.inspections import InspectionOutcome, load_inspection
+from reformboard.services.exports import verification_inputs
+from reformboard.services.inspections import InspectionOutcome, load_inspection
+from reformboard.services.uploads import ingest
 from reformboard.settings import Settings
 from tenants.models import OnsiteResultRow, Submission
 from tenants.principal import Principal, UserRole, local_operator

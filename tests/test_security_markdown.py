@@ -24,8 +24,8 @@ from checks.rulebook import load_rulebook
 from checks.schema import SchoolReport
 from dashboard import ui
 from loaders.template import fill_template
-from reformboard.ingest import ingest
-from reformboard.overrides import override_verdict
+from reformboard.services.overrides import override_verdict
+from reformboard.services.uploads import ingest
 from reformboard.settings import Settings
 from tenants.accounts import add_user
 from tenants.models import Tenant

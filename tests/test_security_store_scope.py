@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from checks.rulebook import load_rulebook
 from reformboard.board import standings
-from reformboard.exports import verification_inputs
+from reformboard.services.exports import verification_inputs
 from tenants.access import AccessDenied
 from tenants.models import Submission
 from tenants.principal import Principal, UserRole

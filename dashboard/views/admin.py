@@ -17,9 +17,14 @@ from checks.deadlines import due_date
 from checks.errors import DomainError
 from dashboard import data, ui
 from reformboard.context import AppContext, rulebook_named
+from reformboard.services import directory
+from reformboard.services.accounts import add_user, disable_user, list_users
+from reformboard.services.campaigns import change_deadlines
 from tenants import store
-from tenants.access import require_role, scoped_transaction
-from tenants.accounts import ACCOUNT_WRITES_REFUSED, add_user, disable_user, list_users, may_write_accounts
+from tenants.access import PermissionAction, require_role, scoped_transaction
+from tenants.accounts import ACCOUNT_WRITES_REFUSED, may_write_accounts
+from tenants.audit import AuditAction
+from tenants.models import AuditEntry
 from tenants.principal import Principal, UserRole
 from tenants.submissions import CHINA_TIME, end_of_day
 
@@ -33,12 +38,12 @@ def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, UserRole.PROVINCE_ADMIN, action="view_admin")
+        require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.VIEW_ADMIN)
     st.title("管理")
-    campaigns, directory, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
+    campaigns, units_and_schools, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
     with campaigns:
         _campaigns(ctx, principal)
-    with directory:
+    with units_and_schools:
         _directory(ctx, principal)
     with users:
         _users(ctx, principal)
@@ -46,11 +51,11 @@ def render() -> None:
         _audit_log(ctx, principal)
 
 
-def _write(ctx: AppContext, principal: Principal, action: str, change: Callable[[Session], str]) -> None:
-    """Run one change in its own transaction after the role check; show its message or the refusal."""
+def _write(ctx: AppContext, principal: Principal, change: Callable[[Session], str]) -> None:
+    """Run one change (a service, which authorises and audits it) in its own transaction; show its message
+    or the refusal."""
     try:
         with scoped_transaction(ctx.engine, principal) as session:
-            require_role(session, principal, UserRole.PROVINCE_ADMIN, action=action)
             message = change(session)
     except DomainError as refused:  # the page stays, with the refusal where the change was asked for
         st.error(ui.literal(refused), icon=":material/error:")
@@ -110,12 +115,7 @@ def _deadline_editor(ctx: AppContext, principal: Principal, campaign: Campaign) 
     )
     overrides = _overrides(edited, {item.id: item.due for item in items})
     if st.button("保存完成时限", key=f"admin.deadlines.save.{campaign.id}", type="primary"):
-        _write(
-            ctx,
-            principal,
-            "campaign_deadlines",
-            lambda session: _save_overrides(session, principal, campaign, overrides),
-        )
+        _write(ctx, principal, lambda session: _save_overrides(session, principal, campaign, overrides))
     moved = [
         f"{item.id}：{due_date(item, campaign):%Y-%m-%d}" for item in items if item.id in campaign.deadline_overrides
     ]
@@ -136,10 +136,7 @@ def _as_date(value: object) -> date | None:
 
 
 def _save_overrides(session: Session, principal: Principal, campaign: Campaign, overrides: dict[str, date]) -> str:
-    store.set_deadline_overrides(session, campaign.id, overrides)
-    store.audit(
-        session, principal.username, "campaign_deadlines_changed", None, campaign=campaign.id, overrides=overrides
-    )
+    change_deadlines(session, principal, campaign.id, overrides)
     return f"已保存“{campaign.name}”的完成时限（调整了 {len(overrides)} 个子项）。"
 
 
@@ -175,12 +172,12 @@ def _directory(ctx: AppContext, principal: Principal) -> None:
     )
     add_unit, add_school = st.columns(2)
     with add_unit:
-        _add_unit_form(ctx, principal, set(units), unit_kinds)
+        _add_unit_form(ctx, principal, unit_kinds)
     with add_school:
-        _add_school_form(ctx, principal, {code: unit.name for code, unit in units.items()}, {s.code for s in schools})
+        _add_school_form(ctx, principal, {code: unit.name for code, unit in units.items()})
 
 
-def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str], kinds: tuple[str, ...]) -> None:
+def _add_unit_form(ctx: AppContext, principal: Principal, kinds: tuple[str, ...]) -> None:
     with st.form("admin.add_unit", clear_on_submit=True):
         st.markdown("**添加主管单位**")
         code = st.text_input("单位代码").strip()
@@ -190,19 +187,16 @@ def _add_unit_form(ctx: AppContext, principal: Principal, existing: set[str], ki
             return
     if not code or not name:
         st.error("请填写单位代码和单位名称。")
-    elif code in existing:
-        st.error(f"单位代码 {ui.literal(code)} 已存在。")
     else:
-        _write(ctx, principal, "unit_add", lambda session: _add_unit(session, principal, code, name, kind, kinds))
+        _write(ctx, principal, lambda session: _add_unit(session, principal, code, name, kind, kinds))
 
 
 def _add_unit(session: Session, principal: Principal, code: str, name: str, kind: str, kinds: tuple[str, ...]) -> str:
-    unit = store.add_unit(session, code, name, kind, kinds=kinds)  # DirectoryError on a bad code, name or kind
-    store.audit(session, principal.username, "unit_added", None, unit=unit.code, name=unit.name, kind=kind)
+    unit = directory.add_unit(session, principal, code, name, kind, kinds=kinds)  # DirectoryError: code, name, kind
     return f"已添加主管单位：{unit.name}（{unit.code}）。"
 
 
-def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str], existing: set[str]) -> None:
+def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str]) -> None:
     with st.form("admin.add_school", clear_on_submit=True):
         st.markdown("**添加学校**")
         code = st.text_input("学校标识码（10位数字）", key="admin.school.code").strip()
@@ -213,17 +207,13 @@ def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str
             return
     if not code or not name or unit is None:
         st.error("请填写学校标识码、学校名称并选择主管单位（没有单位时请先添加单位）。")
-    elif code in existing:
-        st.error(f"学校标识码 {ui.literal(code)} 已存在。")
     else:
-        _write(
-            ctx, principal, "school_add", lambda session: _add_school(session, principal, code, name, unit, school_type)
-        )
+        entry = directory.SchoolEntry(code, name, unit, school_type)
+        _write(ctx, principal, lambda session: _add_school(session, principal, entry))
 
 
-def _add_school(session: Session, principal: Principal, code: str, name: str, unit: str, school_type: str) -> str:
-    school = store.add_school(session, code, name, unit, school_type)  # DirectoryError on a bad code or name
-    store.audit(session, principal.username, "school_added", school.code, name=school.name, unit=unit)
+def _add_school(session: Session, principal: Principal, entry: directory.SchoolEntry) -> str:
+    school = directory.add_school(session, principal, entry)  # DirectoryError on a bad or taken code
     return f"已添加学校：{school.name}（{school.code}）。"
 
 
@@ -285,7 +275,6 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
     _write(
         ctx,
         principal,
-        "user_add",
         lambda session: _add_user(
             session,
             principal,
@@ -314,7 +303,7 @@ def _disable_user_form(ctx: AppContext, principal: Principal, active: list[str])
     if username is None:
         st.error("请选择要停用的用户。")
         return
-    _write(ctx, principal, "user_disable", lambda session: _disable_user(session, principal, username))
+    _write(ctx, principal, lambda session: _disable_user(session, principal, username))
 
 
 def _disable_user(session: Session, principal: Principal, username: str) -> str:
@@ -330,7 +319,9 @@ def _audit_log(ctx: AppContext, principal: Principal) -> None:
         schools = {s.code: s.name for s in store.list_schools(session)}
     actor_box, action_box, tenant_box, range_box = st.columns(4)
     actor = actor_box.text_input("操作人", key="admin.audit.actor").strip()
-    action = action_box.text_input("操作（如 upload_accepted、export）", key="admin.audit.action").strip()
+    action = action_box.selectbox(
+        "操作", [None, *AuditAction], key="admin.audit.action", format_func=lambda a: a.label if a else "全部"
+    )
     tenant = tenant_box.selectbox(
         "学校",
         [NOT_SET, *schools],
@@ -350,14 +341,14 @@ def _audit_log(ctx: AppContext, principal: Principal) -> None:
             session,
             principal,
             actor=actor or None,
-            action=action or None,
+            action=action,
             tenant_code=tenant or None,
             limit=AUDIT_LIMIT,
             since=datetime.combine(since, time(), CHINA_TIME),
             until=end_of_day(until),
         )
     rows = [
-        [ui.china_time(e.at), e.actor, e.action, e.tenant_code or "", json.dumps(e.detail, ensure_ascii=False)]
+        [ui.china_time(e.at), e.actor, _ACTION_LABELS.get(e.action, e.action), e.tenant_code or "", _detail(e)]
         for e in entries
     ]
     capped = f"（只显示最新的 {AUDIT_LIMIT} 条，请缩小范围）" if len(rows) == AUDIT_LIMIT else ""
@@ -365,6 +356,18 @@ def _audit_log(ctx: AppContext, principal: Principal) -> None:
     st.dataframe(
         pd.DataFrame(rows, columns=["时间", "操作人", "操作", "学校", "详情"]), hide_index=True, width="stretch"
     )
+
+
+_ACTION_LABELS = {action.value: action.label for action in AuditAction}
+_PERMISSION_LABELS = {action.value: action.label for action in PermissionAction}
+
+
+def _detail(entry: AuditEntry) -> str:
+    """The entry's detail as JSON; a refusal names what was attempted in words."""
+    detail = dict(entry.detail)
+    if "attempted" in detail:
+        detail["attempted"] = _PERMISSION_LABELS.get(detail["attempted"], detail["attempted"])
+    return json.dumps(detail, ensure_ascii=False)
 
 
 if __name__ == "__main__":

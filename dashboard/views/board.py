@@ -15,7 +15,7 @@ from checks.deadlines import due_by_and_later_in_month
 from checks.results import Verdict
 from checks.rulebook import Rulebook
 from dashboard import charts, data, ui
-from tenants.access import require_role, scoped_transaction
+from tenants.access import PermissionAction, require_role, scoped_transaction
 from tenants.principal import Principal, UserRole
 
 BOARD_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
@@ -49,7 +49,7 @@ def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, *BOARD_ROLES, action="view_board")
+        require_role(session, principal, *BOARD_ROLES, action=PermissionAction.VIEW_BOARD)
     campaign = ui.require_campaign()
     as_of = ui.current_as_of()
     st.title("验收总览")

@@ -1,6 +1,6 @@
 """导出核查表: the on-site verification sheet of one school or of every school in scope (.zip), the
 province summary (province roles), and reading back the sheets the inspectors filled in (province
-administrator). Every export is audited as "export".
+administrator). Every export is audited by reformboard.services.exports.
 """
 
 from __future__ import annotations
@@ -15,15 +15,14 @@ from checks.campaign import Campaign
 from checks.errors import DomainError
 from checks.rulebook import Rulebook
 from dashboard import ui
-from loaders.province_summary import province_summary
-from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
+from loaders.verification_sheet import sheet_file_name
 from reformboard.context import AppContext
-from reformboard.exports import summary_rows, verification_inputs
-from reformboard.inspections import load_inspection
-from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
+from reformboard.services.exports import export_sheets, export_summary
+from reformboard.services.inspections import load_inspection
+from tenants.access import PermissionAction, require_role, scoped_transaction, visible_tenants
 from tenants.models import Tenant
 from tenants.principal import Principal, UserRole
-from tenants.store import audit, list_units
+from tenants.store import list_units
 
 EXPORT_ROLES = tuple(UserRole)
 ALL_UNITS = ""
@@ -53,7 +52,7 @@ def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, *EXPORT_ROLES, action="view_exports")
+        require_role(session, principal, *EXPORT_ROLES, action=PermissionAction.VIEW_EXPORTS)
         schools = visible_tenants(session, principal)
         units = {u.code: u.name for u in list_units(session)}
     campaign = ui.require_campaign()
@@ -94,19 +93,6 @@ def _offer(key: str, button: str, build: Callable[[], Export | None]) -> None:
         )
 
 
-def _audit_export(session, page: Page, tenant_code: str | None, kind: str, **detail: object) -> None:
-    audit(
-        session,
-        page.principal.username,
-        "export",
-        tenant_code,
-        kind=kind,
-        campaign=page.campaign.id,
-        as_of=page.as_of,
-        **detail,
-    )
-
-
 # --- one school -------------------------------------------------------------------------------------
 
 
@@ -124,16 +110,12 @@ def _single_sheet(page: Page, schools: list[Tenant]) -> None:
 
 def _sheet(page: Page, code: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
-        school = require_tenant(session, page.principal, code, "export")
-        entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of, [code]).entries
-        entry = entries[0] if entries else None
-        if entry is not None:
-            _audit_export(session, page, code, "verification_sheet", submission=entry.context.submission_id)
-    if entry is None:
-        st.warning(f"{ui.literal(school.name)}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
+        export = export_sheets(session, page.principal, page.rulebook, page.campaign, page.as_of, [code], zipped=False)
+    if export.data is None:
+        names = ui.literal("、".join(s.name for s in export.inputs.not_submitted))
+        st.warning(f"{names}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
         return None
-    data = verification_sheet(entry.context, page.rulebook, entry.report, entry.assessment)
-    return Export(data, sheet_file_name(entry.context), ui.XLSX_MIME)
+    return Export(export.data, sheet_file_name(export.inputs.entries[0].context), ui.XLSX_MIME)
 
 
 # --- every school in scope --------------------------------------------------------------------------
@@ -158,24 +140,15 @@ def _batch(page: Page, schools: list[Tenant], units: dict[str, str]) -> None:
 
 def _batch_file(page: Page, codes: Collection[str], scope: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
-        inputs = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
-        if inputs.entries:
-            _audit_export(
-                session,
-                page,
-                None,
-                "verification_batch",
-                scope=scope,
-                schools=[e.context.school_code for e in inputs.entries],
-            )
-    if inputs.not_submitted:
-        names = ui.literal("、".join(s.name for s in inputs.not_submitted))
-        st.info(f"以下 {len(inputs.not_submitted)} 所学校尚无有效提交，未生成核查表：{names}")
-    if not inputs.entries:
+        export = export_sheets(session, page.principal, page.rulebook, page.campaign, page.as_of, codes, zipped=True)
+    missing = export.inputs.not_submitted
+    if missing:
+        names = ui.literal("、".join(s.name for s in missing))
+        st.info(f"以下 {len(missing)} 所学校尚无有效提交，未生成核查表：{names}")
+    if export.data is None:
         st.warning("范围内没有任何学校有有效提交，无法生成核查表。")
         return None
-    name = f"验收核查表_{scope}_{page.as_of.isoformat()}.zip"
-    return Export(verification_batch(page.rulebook, inputs.entries), name, "application/zip")
+    return Export(export.data, f"验收核查表_{scope}_{page.as_of.isoformat()}.zip", "application/zip")
 
 
 # --- the province summary ---------------------------------------------------------------------------
@@ -188,11 +161,8 @@ def _summary(page: Page, codes: list[str]) -> None:
 
 def _summary_file(page: Page, codes: list[str]) -> Export:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
-        require_role(session, page.principal, UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, action="export")
-        rows = summary_rows(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
-        _audit_export(session, page, None, "province_summary", schools=len(rows))
-    data = province_summary(page.rulebook, page.campaign, rows)
-    return Export(data, f"{page.campaign.name}验收情况汇总表_{page.as_of.isoformat()}.xlsx", ui.XLSX_MIME)
+        export = export_summary(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
+    return Export(export.data, f"{page.campaign.name}验收情况汇总表_{page.as_of.isoformat()}.xlsx", ui.XLSX_MIME)
 
 
 # --- inspectors' sheets back in -----------------------------------------------------------------------

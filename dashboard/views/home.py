@@ -13,7 +13,7 @@ from checks.results import SchoolAssessment, Verdict
 from dashboard import ui
 from reformboard.board import assess_schools
 from reformboard.reminders import DEFAULT_DUE_SOON_DAYS, DueItem, school_due
-from tenants.access import require_role, require_tenant, scoped_transaction
+from tenants.access import PermissionAction, require_role, require_tenant, scoped_transaction
 from tenants.models import Reminder
 from tenants.principal import UserRole
 from tenants.store import reminders_for
@@ -29,8 +29,8 @@ def render() -> None:
     as_of = ui.current_as_of()
     rulebook = ctx.rulebook_for(campaign)
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, UserRole.SCHOOL, action="view_home")
-        school = require_tenant(session, principal, principal.tenant_code or "", "view_home")
+        require_role(session, principal, UserRole.SCHOOL, action=PermissionAction.VIEW_HOME)
+        school = require_tenant(session, principal, principal.tenant_code or "", PermissionAction.VIEW_HOME)
         [assessment] = assess_schools(session, principal, rulebook, campaign, as_of, [school.code])
         received = [r for r in reminders_for(session, school.code, campaign.id) if r.sent_at is not None]
     st.title(ui.literal(school.name))

@@ -28,7 +28,8 @@ from reformboard.reminders import (
     reminder_notice,
     school_due,
 )
-from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.access import PermissionAction, require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.audit import AuditAction
 from tenants.models import Reminder
 from tenants.principal import Principal, UserRole
 from tenants.store import audit, create_reminder, list_units, mark_reminder_sent, reminders_for
@@ -45,7 +46,7 @@ def render() -> None:
     principal = ui.signed_in()
     ctx = ui.app_context()
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, *READ_ROLES, action="view_reminders")
+        require_role(session, principal, *READ_ROLES, action=PermissionAction.VIEW_REMINDERS)
         schools = {s.code: s.unit_code for s in visible_tenants(session, principal)}
         units = {u.code: u.name for u in list_units(session) if u.code in set(schools.values())}
     campaign = ui.require_campaign()
@@ -248,9 +249,9 @@ def _mark_sent(
 ) -> None:
     """Record each notice as drafted and sent now, by the signed-in administrator, and audit it."""
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, UserRole.PROVINCE_ADMIN, action="reminder_sent")
+        require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.REMINDER_SEND)
         for due in dues:  # every check before the first write (see tenants.access)
-            require_tenant(session, principal, due.tenant, "reminder_sent", write=True)
+            require_tenant(session, principal, due.tenant, PermissionAction.REMINDER_SEND, write=True)
         for due in dues:
             reminder = create_reminder(
                 session,
@@ -266,7 +267,7 @@ def _mark_sent(
             audit(
                 session,
                 principal.username,
-                "reminder_sent",
+                AuditAction.REMINDER_SENT,
                 due.tenant,
                 reminder_id=reminder.id,
                 as_of=due.as_of,

@@ -37,11 +37,12 @@ from loaders.problems import Problem
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
 from reformboard.diff import ReportDiff, diff_reports
-from reformboard.overrides import override_verdict
-from tenants.access import can_see_names, require_tenant, scoped_transaction, visible_tenants
+from reformboard.services.downloads import submission_file
+from reformboard.services.overrides import override_verdict
+from tenants.access import PermissionAction, can_see_names, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import Submission, Tenant, Unit
 from tenants.principal import Principal, UserRole
-from tenants.store import audit, history, load_report, overrides_for
+from tenants.store import history, load_report, overrides_for
 from tenants.submissions import end_of_day
 
 ITEM_COLUMNS = {
@@ -87,7 +88,7 @@ def render() -> None:
     if code is None:
         return
     with scoped_transaction(ctx.engine, principal) as session:
-        school = require_tenant(session, principal, code, "view_school")
+        school = require_tenant(session, principal, code, PermissionAction.VIEW_SCHOOL)
         detail = _load(session, principal, ctx.rulebook_for(campaign), campaign, as_of, school)
     names = can_see_names(principal, code)
     if decided := st.session_state.pop(DECIDED, None):
@@ -373,12 +374,7 @@ def _raw_file(ctx: AppContext, principal: Principal, code: str, submission_id: i
 
     def read() -> bytes:
         with scoped_transaction(ctx.engine, principal) as session:
-            require_tenant(session, principal, code, "download_submission")
-            submission = session.get(Submission, submission_id)
-            if submission is None or submission.tenant_code != code:
-                raise LookupError(submission_id)
-            audit(session, principal.username, "download_submission", code, submission_id=submission_id)
-            return submission.raw
+            return submission_file(session, principal, code, submission_id).data
 
     return read
 
@@ -405,7 +401,7 @@ def _changes(ctx: AppContext, principal: Principal, detail: Detail, names: bool)
     if (accepted[older].received_at, older) > (accepted[newer].received_at, newer):
         older, newer = newer, older
     with scoped_transaction(ctx.engine, principal) as session:
-        require_tenant(session, principal, detail.school.code, "compare_submissions")
+        require_tenant(session, principal, detail.school.code, PermissionAction.COMPARE_SUBMISSIONS)
         diff = diff_reports(load_report(session, principal, older), load_report(session, principal, newer))
     _show_diff(diff, names)
 

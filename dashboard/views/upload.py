@@ -21,8 +21,8 @@ from loaders.annotate import annotate
 from loaders.problems import Problem, Refusal
 from loaders.template import build_template
 from reformboard.context import AppContext
-from reformboard.ingest import IngestOutcome, ingest
-from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
+from reformboard.services.uploads import IngestOutcome, ingest
+from tenants.access import PermissionAction, require_role, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import Tenant
 from tenants.principal import Principal, UserRole
 from tenants.store import history
@@ -54,7 +54,7 @@ def render() -> None:
     ctx = ui.app_context()
     campaign = ui.require_campaign()
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, *UPLOAD_ROLES, action="upload")
+        require_role(session, principal, *UPLOAD_ROLES, action=PermissionAction.UPLOAD)
         school = _target_school(session, principal)
     rulebook = ctx.rulebook_for(campaign)
     st.title("上传填报")
@@ -79,7 +79,7 @@ def render() -> None:
 def _target_school(session, principal: Principal) -> Tenant:
     """A school its own; the province administrator the school chosen here."""
     if principal.role is UserRole.SCHOOL:
-        return require_tenant(session, principal, principal.tenant_code or "", "upload", write=True)
+        return require_tenant(session, principal, principal.tenant_code or "", PermissionAction.UPLOAD, write=True)
     schools = {s.code: s for s in visible_tenants(session, principal)}
     if not schools:
         ui.empty_state("还没有登记任何学校，请先在“管理”页添加学校。")
@@ -87,7 +87,7 @@ def _target_school(session, principal: Principal) -> Tenant:
     code = st.selectbox(
         "代为上传的学校", list(schools), key="upload.school", format_func=lambda c: f"{schools[c].name}（{c}）"
     )
-    return require_tenant(session, principal, code, "upload", write=True)
+    return require_tenant(session, principal, code, PermissionAction.UPLOAD, write=True)
 
 
 def _received_on(principal: Principal) -> date | None:
@@ -230,9 +230,9 @@ def _submit(
     data: bytes,
     received_on: date | None,
 ) -> None:
-    """The real ingest, in a transaction of its own; the page then reruns showing its outcome."""
+    """The real ingest (which authorises and audits it), in a transaction of its own; the page then reruns
+    showing its outcome."""
     with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal, writes=True) as session:
-        require_tenant(session, principal, school.code, "upload", write=True)
         outcome = ingest(
             session,
             data=data,

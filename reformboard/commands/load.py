@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reformboard.commands.common import iso_date, operator
 from reformboard.context import AppContext
-from reformboard.ingest import IngestOutcome, ingest
+from reformboard.services.uploads import IngestOutcome, ingest
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

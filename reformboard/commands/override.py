@@ -7,7 +7,7 @@ import argparse
 from checks.results import Verdict
 from reformboard.commands.common import operator_transaction
 from reformboard.context import AppContext
-from reformboard.overrides import override_verdict
+from reformboard.services.overrides import override_verdict
 
 CHOICES = [v.value for v in Verdict if v is not Verdict.NOT_SUBMITTED]
 

@@ -7,14 +7,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from loaders.province_summary import province_summary
-from loaders.verification_sheet import verification_batch, verification_sheet
 from reformboard.commands.common import iso_date, operator, today, write_output
 from reformboard.context import AppContext
 from reformboard.errors import UserFacingError
-from reformboard.exports import summary_rows, verification_inputs
-from reformboard.inspections import load_inspection
-from tenants.store import audit, get_school, list_schools
+from reformboard.services.exports import export_sheets, export_summary
+from reformboard.services.inspections import load_inspection
+from tenants.store import get_school, list_schools
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,22 +45,21 @@ def run_export(args: argparse.Namespace) -> int:
     principal = operator()
     with ctx.transaction(principal) as session:
         campaign = ctx.campaign(session, args.campaign)
-        rulebook = ctx.rulebook_for(campaign)
         codes = _scope(session, args)
-        inputs = verification_inputs(session, principal, rulebook, campaign, args.as_of or today(), codes)
-        if not inputs.entries:
-            raise UserFacingError("所选范围内没有已接收的填报，无法生成核查表")
-        if args.tenant:
-            entry = inputs.entries[0]
-            data = verification_sheet(entry.context, rulebook, entry.report, entry.assessment)
-        else:
-            data = verification_batch(rulebook, inputs.entries)
-        audit(
-            session, principal.username, "export", args.tenant, kind="verification_sheets", schools=len(inputs.entries)
+        export = export_sheets(
+            session,
+            principal,
+            ctx.rulebook_for(campaign),
+            campaign,
+            args.as_of or today(),
+            codes,
+            zipped=not args.tenant,
         )
-    write_output(args.output, data)
-    print(f"已导出 {len(inputs.entries)} 份验收核查表：{args.output}")
-    for school in inputs.not_submitted:
+    if export.data is None:
+        raise UserFacingError("所选范围内没有已接收的填报，无法生成核查表")
+    write_output(args.output, export.data)
+    print(f"已导出 {len(export.inputs.entries)} 份验收核查表：{args.output}")
+    for school in export.inputs.not_submitted:
         print(f"  未生成：{school.name}（{school.code}）尚无已接收的填报")
     return 0
 
@@ -85,11 +82,9 @@ def run_summary(args: argparse.Namespace) -> int:
     principal = operator()
     with ctx.transaction(principal) as session:
         campaign = ctx.campaign(session, args.campaign)
-        rulebook = ctx.rulebook_for(campaign)
-        rows = summary_rows(session, principal, rulebook, campaign, args.as_of or today())
-        audit(session, principal.username, "export", None, kind="province_summary", schools=len(rows))
-    write_output(args.output, province_summary(rulebook, campaign, rows))
-    print(f"已导出全省汇总表（{len(rows)} 所学校）：{args.output}")
+        export = export_summary(session, principal, ctx.rulebook_for(campaign), campaign, args.as_of or today())
+    write_output(args.output, export.data)
+    print(f"已导出全省汇总表（{export.schools} 所学校）：{args.output}")
     return 0
 
 

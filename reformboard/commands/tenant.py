@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-
-from sqlalchemy.orm import Session
 
 from loaders.cells import BadValue, is_empty, parse_choice, parse_code, parse_text, squeeze
 from loaders.grid import Grid
@@ -25,13 +23,11 @@ from loaders.workbook import read_grids
 from reformboard.commands.common import operator_transaction
 from reformboard.context import rulebook_named
 from reformboard.errors import UserFacingError
+from reformboard.services.directory import SchoolEntry, add_school, add_unit, import_schools
 from reformboard.settings import Settings
-from tenants.access import require_role
-from tenants.audit import audit
 from tenants.directory import SCHOOL_CODE, parse_school_code, parse_unit_code
-from tenants.models import Tenant, Unit
-from tenants.principal import Principal, UserRole
-from tenants.store import add_school, add_unit, get_school, list_schools, list_units
+from tenants.models import Unit
+from tenants.store import list_schools, list_units
 from textsafety import for_terminal, name_problem
 
 SCHOOL_TYPES = SCHOOL.column("school_type").choices
@@ -77,30 +73,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    code = parse_school_code(args.code)
-    unit_code = parse_unit_code(args.unit)
-    school_type = _school_type(args.type)
+    entry = SchoolEntry(parse_school_code(args.code), args.name, parse_unit_code(args.unit), _school_type(args.type))
     with operator_transaction() as (session, operator):
-        require_role(session, operator, UserRole.PROVINCE_ADMIN, action="tenant_add")
-        if get_school(session, code) is not None:
-            raise UserFacingError(f"学校标识码 {code} 已存在")
-        unit = _unit(session, unit_code)
-        entry = Entry(code, args.name.strip(), unit.code, school_type)
-        school = _add_school(session, operator, entry)
-        print(f"已添加学校 {school.code} {school.name}（主管单位：{unit.name}）")
+        school = add_school(session, operator, entry)
+        unit_names = {unit.code: unit.name for unit in list_units(session)}
+    print(f"已添加学校 {school.code} {school.name}（主管单位：{unit_names[school.unit_code]}）")
     return 0
 
 
 def run_add_unit(args: argparse.Namespace) -> int:
-    code = parse_unit_code(args.code)
     with operator_transaction() as (session, operator):
-        require_role(session, operator, UserRole.PROVINCE_ADMIN, action="unit_add")
-        if session.get(Unit, code) is not None:
-            raise UserFacingError(f"单位代码 {code} 已存在")
         kinds = rulebook_named(Settings.from_env().rulebook).vocabulary.unit_kinds  # the rulebook in force
-        unit = add_unit(session, code, args.name, args.kind.strip(), kinds=kinds)
-        audit(session, operator.username, "unit_added", code=unit.code, name=unit.name, kind=unit.kind)
-        print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind}）")
+        unit = add_unit(session, operator, args.code, args.name, args.kind.strip(), kinds=kinds)
+    print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind}）")
     return 0
 
 
@@ -126,24 +111,15 @@ def run_list(args: argparse.Namespace) -> int:
 # --- import ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Entry:
-    code: str
-    name: str
-    unit_code: str
-    school_type: str | None  # None: not given (an update keeps the type on record)
-
-
 def run_import(args: argparse.Namespace) -> int:
     grid = _directory_grid(args.file)
     with operator_transaction() as (session, operator):
-        require_role(session, operator, UserRole.PROVINCE_ADMIN, action="tenant_import")
         entries, problems = read_directory(grid, list_units(session))
         if problems:
             for problem in problems:
                 print(problem, file=sys.stderr)
             raise UserFacingError(f"学校名单中有 {len(problems)} 处问题（见上），未导入任何学校")
-        added, updated = _apply(session, operator, entries)
+        added, updated = import_schools(session, operator, entries)
     print(f"导入完成：新增 {added} 所，更新 {updated} 所，未变 {len(entries) - added - updated} 所")
     return 0
 
@@ -164,14 +140,14 @@ def _directory_grid(path: Path) -> Grid:
     raise UserFacingError(f"文件 {path.name} 中找不到学校名单：需要“学校标识码”“学校名称”“主管单位”等列标题")
 
 
-def read_directory(grid: Grid, units: list[Unit]) -> tuple[list[Entry], list[str]]:
+def read_directory(grid: Grid, units: list[Unit]) -> tuple[list[SchoolEntry], list[str]]:
     """The list's rows as entries, and a Chinese problem per bad row ("第 5 行：…")."""
     header = find_header_row(grid, DIRECTORY)
     assert header is not None  # the grid was chosen for having this header
     if "unit" not in header.columns:
         return [], [f"工作表“{grid.name}”缺少“主管单位”列"]
     unit_by_key = {squeeze(key): unit for unit in units for key in (unit.code, unit.name)}
-    entries: list[Entry] = []
+    entries: list[SchoolEntry] = []
     problems: list[str] = []
     rows_of_code: dict[str, int] = {}
     for row in range(header.row + 1, len(grid.rows)):
@@ -191,7 +167,7 @@ def read_directory(grid: Grid, units: list[Unit]) -> tuple[list[Entry], list[str
     return entries, problems
 
 
-def _entry(cells: dict[str, object], unit_by_key: dict[str, Unit]) -> Entry:
+def _entry(cells: dict[str, object], unit_by_key: dict[str, Unit]) -> SchoolEntry:
     code = _read("学校标识码", parse_code, cells["code"])
     if not SCHOOL_CODE.fullmatch(code):
         raise BadValue(f"学校标识码应为10位数字，收到“{code}”")
@@ -204,7 +180,7 @@ def _entry(cells: dict[str, object], unit_by_key: dict[str, Unit]) -> Entry:
         raise BadValue(f"找不到主管单位“{unit_text}”，请先用 reformboard tenant add-unit 添加")
     raw_type = cells.get("school_type", "")
     school_type = None if is_empty(raw_type) else _read("学校类型", lambda v: parse_choice(v, SCHOOL_TYPES), raw_type)
-    return Entry(code, name, unit.code, school_type)
+    return SchoolEntry(code, name, unit.code, school_type)
 
 
 def _read(label: str, parse: Callable[[object], str], value: object) -> str:  # one of loaders.cells' parsers
@@ -216,45 +192,6 @@ def _read(label: str, parse: Callable[[object], str], value: object) -> str:  # 
         raise BadValue(f"“{label}”{exc}") from None
 
 
-def _apply(session: Session, operator: Principal, entries: list[Entry]) -> tuple[int, int]:
-    added = updated = 0
-    for entry in entries:
-        school = get_school(session, entry.code)
-        if school is None:
-            _add_school(session, operator, entry)
-            added += 1
-        elif _update_school(session, operator, school, entry):
-            updated += 1
-    return added, updated
-
-
-def _add_school(session: Session, operator: Principal, entry: Entry) -> Tenant:
-    school = add_school(session, entry.code, entry.name, entry.unit_code, entry.school_type or "")
-    audit(
-        session,
-        operator.username,
-        "tenant_added",
-        school.code,
-        name=school.name,
-        unit=school.unit_code,
-        school_type=school.school_type,
-    )
-    return school
-
-
-def _update_school(session: Session, operator: Principal, school: Tenant, entry: Entry) -> bool:
-    changes = {
-        field: getattr(entry, field)
-        for field in ("name", "unit_code", "school_type")
-        if getattr(entry, field) is not None and getattr(school, field) != getattr(entry, field)
-    }
-    for field, value in changes.items():
-        setattr(school, field, value)
-    if changes:
-        audit(session, operator.username, "tenant_updated", school.code, **changes)
-    return bool(changes)
-
-
 def _school_type(text: str) -> str:
     if not text:
         return ""
@@ -262,10 +199,3 @@ def _school_type(text: str) -> str:
         return parse_choice(text, SCHOOL_TYPES)
     except BadValue as exc:
         raise UserFacingError(f"学校类型“{text}”无效：{exc}") from None
-
-
-def _unit(session: Session, code: str) -> Unit:
-    unit = session.get(Unit, code)
-    if unit is None:
-        raise UserFacingError(f"找不到单位代码为 {code} 的单位，请先用 reformboard tenant add-unit 添加")
-    return unit

@@ -12,7 +12,7 @@ import sys
 
 from reformboard.commands.common import operator_transaction
 from reformboard.errors import UserFacingError
-from tenants.accounts import add_user, disable_user, list_users, set_password
+from reformboard.services.accounts import add_user, disable_user, list_users, set_password
 from tenants.models import User
 from tenants.principal import UserRole
 

@@ -2,41 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
-from checks.final import final_verdict
-from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
-from checks.rulebook import Rulebook
+from checks.results import Verdict
 from reformboard.errors import UserFacingError
-from tenants.access import require_role, require_tenant
+from tenants.access import PermissionAction, require_role, require_tenant
+from tenants.audit import AuditAction
 from tenants.principal import Principal, UserRole
 from tenants.store import audit, record_override
 
 MIN_REASON_CHARS = 5  # a reason is a sentence someone can check later, not "ok"
 
 
-def verdict_in_force(
-    assessment: SchoolAssessment,
-    onsite: Mapping[str, OnsiteResult],
-    override: VerdictOverride | None,
-    rulebook: Rulebook,
-) -> Verdict:
-    """The verdict that stands: the override's when one is in force, else the system's combined with the
-    inspectors' results (the system's alone until the school is inspected)."""
-    if override is not None:
-        return override.verdict
-    return final_verdict(assessment, onsite, rulebook) if onsite else assessment.verdict
-
-
 def override_verdict(
     session: Session, principal: Principal, campaign: Campaign, tenant_code: str, verdict: Verdict | None, reason: str
 ) -> None:
     """Replace the school's verdict (None withdraws an override) in the caller's transaction."""
-    require_role(session, principal, UserRole.PROVINCE_ADMIN, action="verdict_override")
-    require_tenant(session, principal, tenant_code, "verdict_override", write=True)
+    require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.VERDICT_OVERRIDE)
+    require_tenant(session, principal, tenant_code, PermissionAction.VERDICT_OVERRIDE, write=True)
     reason = reason.strip()
     if len(reason) < MIN_REASON_CHARS:
         raise UserFacingError(f"请填写改判理由（至少 {MIN_REASON_CHARS} 个字），理由将记入审计日志")
@@ -51,7 +35,7 @@ def override_verdict(
     audit(
         session,
         principal.username,
-        "verdict_override",
+        AuditAction.VERDICT_OVERRIDE,
         tenant_code,
         campaign=campaign.id,
         verdict=verdict.value if verdict else None,

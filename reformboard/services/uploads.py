@@ -27,7 +27,8 @@ from loaders.problems import Problem, error
 from loaders.workbook import LoadResult, read_workbook
 from reformboard.bulk import cycle_collection_paused
 from reformboard.errors import UserFacingError
-from tenants.access import require_role, require_tenant
+from tenants.access import PermissionAction, require_role, require_tenant
+from tenants.audit import AuditAction
 from tenants.principal import Principal, UserRole
 from tenants.store import audit, get_school, record_submission, save_assessment
 from tenants.submissions import CHINA_TIME
@@ -73,7 +74,7 @@ def ingest(
     report = None if _has_errors(problems) else result.report
     school = get_school(session, tenant_code) if tenant_code else None
     if school is not None:
-        require_tenant(session, principal, school.code, "upload", write=True)
+        require_tenant(session, principal, school.code, PermissionAction.UPLOAD, write=True)
     assessment = None
     if report is not None and school is not None:
         assessment = assess(report, rulebook, campaign, today, tenant=school.code, school=school.name)
@@ -106,7 +107,7 @@ def ingest(
     audit(
         session,
         principal.username,
-        "upload_accepted" if outcome.accepted else "upload_rejected",
+        AuditAction.UPLOAD_ACCEPTED if outcome.accepted else AuditAction.UPLOAD_REJECTED,
         tenant_code,
         filename=filename,
         submission_id=submission.id,
@@ -120,7 +121,7 @@ def ingest(
 
 def _check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date, today: date) -> None:
     """Only a province administrator backfills, and only to a day within the campaign so far."""
-    require_role(session, principal, UserRole.PROVINCE_ADMIN, action="backfill")
+    require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.BACKFILL)
     if received_on > today:
         raise UserFacingError(
             f"收到日期 {received_on:%Y-%m-%d} 晚于今天（{today:%Y-%m-%d}），"

@@ -10,7 +10,8 @@ from checks.campaign import Campaign
 from loaders.inspection import Expected, InspectionResult, read_inspection
 from loaders.limits import Limits
 from loaders.problems import Problem, error
-from tenants.access import require_role, require_tenant
+from tenants.access import PermissionAction, require_role, require_tenant
+from tenants.audit import AuditAction
 from tenants.models import Submission, Tenant
 from tenants.principal import Principal, UserRole
 from tenants.store import audit, get_school, save_onsite_results
@@ -28,7 +29,7 @@ def load_inspection(
     """Store the on-site results of one sheet (in the caller's transaction) unless it is refused.
 
     Only the province administrator records inspections; AccessDenied (audited) otherwise."""
-    require_role(session, principal, UserRole.PROVINCE_ADMIN, action="inspection_load")
+    require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.INSPECTION_LOAD)
     result = read_inspection(data, Expected(campaign_id=campaign.id), limits)
     if result.accepted and (unbound := _provenance_problem(session, result, campaign)):
         result = replace(result, results={}, problems=(*result.problems, unbound))
@@ -36,13 +37,13 @@ def load_inspection(
         audit(
             session,
             principal.username,
-            "inspection_rejected",
+            AuditAction.INSPECTION_REJECTED,
             None,
             sha256=result.sha256,
             problems=len(result.problems),
         )
         return InspectionOutcome(result, stored=False)
-    require_tenant(session, principal, result.school_code, "inspection_load", write=True)
+    require_tenant(session, principal, result.school_code, PermissionAction.INSPECTION_LOAD, write=True)
     stored = save_onsite_results(
         session,
         tenant_code=result.school_code,
@@ -55,7 +56,7 @@ def load_inspection(
         audit(
             session,
             principal.username,
-            "inspection_loaded",
+            AuditAction.INSPECTION_LOADED,
             result.school_code,
             sha256=result.sha256,
             items=len(result.results),

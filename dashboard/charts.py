@@ -12,6 +12,7 @@ from checks.results import Verdict
 VERDICT_ORDER = [str(v) for v in Verdict]
 VERDICT_SCALE = alt.Scale(domain=VERDICT_ORDER, range=["#2E7D32", "#F59E0B", "#C62828", "#9CA3AF"])
 ROW_HEIGHT = 18  # pixels per school in the heatmap
+HEATMAP_ROWS = 50  # beyond this the heatmap shows the lowest-scoring schools only
 
 
 def _verdict_color() -> alt.Color:
@@ -52,6 +53,14 @@ def task_heatmap(tasks: pd.DataFrame) -> alt.Chart:
         )
         .properties(height=alt.Step(ROW_HEIGHT))
     )
+
+
+def weakest_heatmap(tasks: pd.DataFrame, scored: pd.DataFrame) -> alt.Chart:
+    """The task heatmap of the HEATMAP_ROWS lowest-scoring of the `scored` schools, weakest on top."""
+    lowest = scored.sort_values(["score", "code"]).head(HEATMAP_ROWS)
+    rows = tasks[tasks["code"].isin(lowest["code"])]
+    order = {code: n for n, code in enumerate(lowest["code"])}
+    return task_heatmap(rows.sort_values("code", key=lambda c: c.map(order), kind="stable"))  # keeps the task order
 
 
 def score_histogram(schools: pd.DataFrame, pass_min: float, fail_below: float) -> alt.LayerChart:

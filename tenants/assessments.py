@@ -160,3 +160,20 @@ def overrides_for(
         for code, row in latest.items()
         if row.verdict is not None
     }
+
+
+def verdicts_at_upload(
+    session: Session, campaign_id: str, as_of: date, tenant_codes: Iterable[str]
+) -> list[tuple[str, date, Verdict]]:
+    """(school, day, verdict) of each upload's assessment stored at ingest up to `as_of`, in date order."""
+    query = (
+        select(Assessment.tenant_code, Assessment.as_of, Assessment.verdict)
+        .where(
+            Assessment.campaign_id == campaign_id,
+            Assessment.submission_id.is_not(None),
+            Assessment.as_of <= as_of,
+            Assessment.tenant_code.in_(list(tenant_codes)),
+        )
+        .order_by(Assessment.as_of, Assessment.computed_at, Assessment.id)
+    )
+    return [(code, day, verdict) for code, day, verdict in session.execute(query)]

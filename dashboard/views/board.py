@@ -19,7 +19,6 @@ from tenants.access import require_role, scoped_transaction
 from tenants.principal import Principal, UserRole
 
 BOARD_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
-HEATMAP_ROWS = 50  # beyond this the heatmap shows the lowest-scoring schools only
 TABLE_HEIGHT = 420  # st.dataframe virtualises its rows: 3,000 schools scroll inside this
 SORTS = {
     "得分（低→高）": (["score", "code"], [True, True]),
@@ -195,13 +194,9 @@ def _heatmap(tasks: pd.DataFrame, shown: pd.DataFrame) -> None:
     if scored.empty:
         ui.empty_state("筛选范围内还没有学校提交，暂无任务完成情况。")
         return
-    lowest = scored.sort_values(["score", "code"]).head(HEATMAP_ROWS)
-    if len(scored) > HEATMAP_ROWS:
-        st.caption(f"显示得分最低的 {HEATMAP_ROWS} 所学校（共 {len(scored)} 所已提交）；可用上方筛选缩小范围。")
-    rows = tasks[tasks["code"].isin(lowest["code"])]
-    order = {code: n for n, code in enumerate(lowest["code"])}
-    by_score = rows.sort_values("code", key=lambda c: c.map(order), kind="stable")  # keeps the task order
-    st.altair_chart(charts.task_heatmap(by_score), width="stretch")
+    if len(scored) > charts.HEATMAP_ROWS:
+        st.caption(f"显示得分最低的 {charts.HEATMAP_ROWS} 所学校（共 {len(scored)} 所已提交）；可用上方筛选缩小范围。")
+    st.altair_chart(charts.weakest_heatmap(tasks, scored), width="stretch")
 
 
 def _no_schools_hint(principal: Principal, campaign: Campaign) -> str:

@@ -32,6 +32,7 @@ from tenants.accounts import add_user
 from tenants.db import make_engine, make_sessionmaker
 from tenants.models import UnitKind
 from tenants.principal import UserRole, local_operator
+from tests.fixtures.notice import Notice, read_notice
 from tests.fixtures.reports import minimal_compliant_report
 from tests.fixtures.wust import wust_report
 
@@ -432,3 +433,36 @@ def test_a_unit_without_schools_is_told_to_ask_the_campaigns_contact(
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", f"sqlite:///{path}")
     at = signed_in("gz")
     assert any("请联系某市团委学校部核对学校名单" in info.value for info in at.info)
+
+
+# --- the progress report (通报) --------------------------------------------------------------------------
+
+
+def _progress_report(at: AppTest) -> Notice:
+    at.button(key="board.report.build").click().run()
+    assert not at.exception, at.exception
+    _, _, file_name, data = at.session_state["board.report.file"]
+    assert file_name.endswith(f"通报_{BOARD_DATE.isoformat()}.docx")
+    return read_notice(data)
+
+
+def test_the_progress_report_holds_the_figures_the_board_shows(world: World) -> None:
+    world.override(FAILED, Verdict.PASSED, "经现场复核，各项整改已于十月完成", date(2020, 10, 25))
+    at = signed_in("admin")
+    shown = figures(at)
+    notice = _progress_report(at)
+    overall = notice.section("一、总体情况")
+    assert f"纳入验收的高校共{shown['范围内学校']}所，已报送改革进展材料的{shown['已提交']}所" in overall
+    assert "、".join(f"{v}{shown[str(v)]}所" for v in Verdict) in overall
+    assert f"逾期未完成的子项合计{shown['逾期子项']}项" in overall
+    table = school_table(at)
+    # The final verdicts as the board's table shows them, the override marked (改判).
+    assert {r["学校"]: r["最终结论"] for r in notice.annex} == dict(zip(table["name"], table["final"], strict=True))
+
+
+def test_a_unit_downloads_the_progress_report_of_its_own_schools(world: World) -> None:
+    notice = _progress_report(signed_in("gz"))
+    assert sorted(r["学校"] for r in notice.annex) == sorted(NAMES[code] for code in GUANGZHOU)
+    assert NAMES[OTHER] not in notice.text
+    assert notice.paragraphs[0].startswith("关于广州市团委所属高校")
+    assert f"以下1所高校尚未报送改革进展材料：{NAMES[SILENT]}。" in notice.section("六、未提交的高校")

@@ -10,6 +10,7 @@ results and province administrators' overrides with World.inspect and World.over
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import vl_convert
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
@@ -466,3 +468,26 @@ def test_a_unit_downloads_the_progress_report_of_its_own_schools(world: World) -
     assert NAMES[OTHER] not in notice.text
     assert notice.paragraphs[0].startswith("关于广州市团委所属高校")
     assert f"以下1所高校尚未报送改革进展材料：{NAMES[SILENT]}。" in notice.section("六、未提交的高校")
+
+
+def test_school_counts_are_labelled_in_whole_numbers_however_few_schools_there_are() -> None:
+    schools = pd.DataFrame({"name": ["甲", "乙"], "score": [90.0, 55.0], "verdict": ["通过验收", "未通过"]})
+    weekly = pd.DataFrame({"week": [date(2020, 5, 10)] * 2, "verdict": ["通过验收", "未提交"], "schools": [1, 1]})
+    deadlines = pd.DataFrame(
+        {
+            "item_id": ["1.1", "1.2"],
+            "task": ["t"] * 2,
+            "content": ["c"] * 2,
+            "due": [date(2020, 6, 10), date(2020, 6, 30)],
+            "overdue": [1, 0],
+            "done": [0, 1],
+        }
+    )
+    for chart in (
+        charts.score_histogram(schools, pass_min=85, fail_below=60),
+        charts.progress_chart(weekly),
+        charts.deadline_timeline(deadlines, as_of=date(2020, 8, 1)),
+    ):
+        svg = vl_convert.vegalite_to_svg(chart.properties(width=300).to_json())
+        labels = re.findall(r">([\d.]+)</text>", svg)
+        assert not {"0.2", "0.5"} & set(labels) and labels.count("1") <= 1, labels

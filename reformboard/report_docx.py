@@ -19,10 +19,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.font import CT_RPr
 from docx.shared import Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from checks.results import Verdict, cn_date
 from reformboard.progress_figures import ChartImage, ProgressFigures, SchoolLine, SubItem
@@ -441,14 +443,14 @@ def _repeat_header(table: Table) -> None:
     table.rows[0]._tr.get_or_add_trPr().append(flag)
 
 
-def _text(paragraph: Paragraph, text: str, east_asia: str, size: Pt):
+def _text(paragraph: Paragraph, text: str, east_asia: str, size: Pt) -> Run:
     run = paragraph.add_run(strip_unsafe(text))
     run.font.size = size
     _set_fonts(run._r.get_or_add_rPr(), east_asia)
     return run
 
 
-def _set_fonts(rpr, east_asia: str) -> None:
+def _set_fonts(rpr: CT_RPr, east_asia: str) -> None:
     """Chinese text in `east_asia`, digits and Latin letters in Times New Roman, as official documents set."""
     fonts = rpr.get_or_add_rFonts()
     fonts.set(qn("w:eastAsia"), east_asia)

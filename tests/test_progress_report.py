@@ -210,6 +210,12 @@ def test_the_notice_is_laid_out_as_an_official_document() -> None:
     assert day == office + 1
     assert next(p for p in notice.paragraphs[day + 1 :] if p) == "附件"  # the annex, after the section break
     assert "附件：全省高校学生会（研究生会）深化改革进展情况一览表" in notice.paragraphs[:office]
+    properties = notice.document.core_properties
+    assert (properties.title, properties.author) == (
+        "关于全省高校学生会（研究生会）深化改革工作进展情况的通报",
+        "团省委学校部",
+    )
+    assert properties.created.date() == date(2020, 11, 1)
 
 
 def test_the_notice_names_each_shortfall_of_a_school_to_rectify() -> None:

@@ -84,7 +84,6 @@ class TaskLine:
 class ItemLine(SubItem):
     due: date
     overdue: int  # schools overdue on it
-    done: int  # schools that completed it (on time or late)
 
 
 @dataclass(frozen=True)
@@ -264,7 +263,7 @@ def _task_lines(tables: board_tables.Board, deadlines: pd.DataFrame) -> tuple[Ta
 
 def _item_lines(rulebook: Rulebook, deadlines: pd.DataFrame) -> tuple[ItemLine, ...]:
     lines = [
-        ItemLine(r["item_id"], _task_name(rulebook, r["item_id"]), r["due"], int(r["overdue"]), int(r["done"]))
+        ItemLine(r["item_id"], _task_name(rulebook, r["item_id"]), r["due"], int(r["overdue"]))
         for r in deadlines.to_dict("records")
     ]
     return tuple(sorted(lines, key=lambda line: (-line.overdue, _natural(line.item_id))))

@@ -29,6 +29,7 @@ from docx.text.run import Run
 
 from checks.results import Verdict, cn_date
 from reformboard.progress_figures import ChartImage, ProgressFigures, SchoolLine, SubItem
+from reformboard.reminders import CN_NUMERALS  # the notices' 一、二、…
 from textsafety import strip_unsafe
 
 # Typefaces official documents are set in (present on government desktops); a reader without them gets
@@ -38,10 +39,10 @@ BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体"
 LATIN_FONT = "Times New Roman"
+TABLE_STYLES = (("表格标题", HEADING_FONT), ("表格文字", BODY_FONT))  # paragraph styles: header row, other rows
 TITLE_SIZE = Pt(22)  # 2号
 BODY_SIZE = Pt(16)  # 3号
 TABLE_SIZE = Pt(10.5)  # 五号
-TABLE_STYLES = (("表格标题", "黑体"), ("表格文字", "仿宋"))  # the header row's and the other rows' paragraph styles
 NOTE_SIZE = Pt(12)  # 小四
 FOOTER_SIZE = Pt(14)  # 4号
 LINE_PITCH = Pt(28)  # fixed line spacing: 22 lines on a page of 3号 text
@@ -52,7 +53,6 @@ TEXT_WIDTH = Mm(210 - 28 - 26)
 IMAGE_MAX_HEIGHT = Mm(190)
 DATE_RIGHT_CHARS = 4  # 成文日期右空四字
 TOP_ITEMS = 5  # sub-items named in the text as the most overdue
-CN_NUMERALS = "一二三四五六七八九十"
 UNIT_COLUMNS = ("主管单位", "高校数", *(str(v) for v in Verdict), "逾期子项")
 TASK_COLUMNS = ("任务", "平均得分率", "满分高校数", "逾期未完成（校次）")
 ANNEX_COLUMNS = ("序号", "学校", "主管单位", "类型", "得分", "系统结论", "最终结论", "逾期子项", "最近有效上传")

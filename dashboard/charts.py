@@ -12,6 +12,17 @@ from checks.results import Verdict
 VERDICT_ORDER = [str(v) for v in Verdict]
 VERDICT_SCALE = alt.Scale(domain=VERDICT_ORDER, range=["#2E7D32", "#F59E0B", "#C62828", "#9CA3AF"])
 ROW_HEIGHT = 18  # pixels per school in the heatmap
+HEATMAP_ROWS = 50  # beyond this the heatmap shows the lowest-scoring schools only
+
+
+def _whole_ticks(scale: str, most: str) -> alt.ExprRef:
+    """A tick count for a scale counting schools: no more ticks than the count spans, so few schools are
+    labelled 0, 1 (not 0, 0.5, 1); `most` is the count otherwise wanted."""
+    return alt.ExprRef(f"max(1, min({most}, span(domain('{scale}'))))")
+
+
+def _school_count_axis() -> alt.Axis:
+    return alt.Axis(format="d", tickCount=_whole_ticks("y", "ceil(height / 40)"))  # Vega-Lite's own count
 
 
 def _verdict_color() -> alt.Color:
@@ -54,7 +65,15 @@ def task_heatmap(tasks: pd.DataFrame) -> alt.Chart:
     )
 
 
-def score_histogram(schools: pd.DataFrame, pass_min: float, fail_below: float) -> alt.LayerChart:
+def weakest_heatmap(tasks: pd.DataFrame, scored: pd.DataFrame) -> alt.Chart:
+    """The task heatmap of the HEATMAP_ROWS lowest-scoring of the `scored` schools, weakest on top."""
+    lowest = scored.sort_values(["score", "code"]).head(HEATMAP_ROWS)
+    rows = tasks[tasks["code"].isin(lowest["code"])]
+    order = {code: n for n, code in enumerate(lowest["code"])}
+    return task_heatmap(rows.sort_values("code", key=lambda c: c.map(order), kind="stable"))  # keeps the task order
+
+
+def score_histogram(schools: pd.DataFrame, pass_min: float, fail_below: float) -> alt.LayerChart | alt.FacetChart:
     """Submitted schools by score, in 5-point bins stacked by verdict, with the verdict thresholds."""
     scored = schools[schools["score"].notna()][["name", "score", "verdict"]]
     bars = (
@@ -62,7 +81,7 @@ def score_histogram(schools: pd.DataFrame, pass_min: float, fail_below: float) -
         .mark_bar()
         .encode(
             x=alt.X("score:Q", title="得分", bin=alt.Bin(extent=[0, 100], step=5), scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("count():Q", title="学校数", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("count():Q", title="学校数", axis=_school_count_axis()),
             color=_verdict_color(),
             tooltip=[alt.Tooltip("verdict:N", title="结论"), alt.Tooltip("count():Q", title="学校数")],
         )
@@ -81,7 +100,7 @@ def progress_chart(progress: pd.DataFrame) -> alt.Chart:
         .mark_area(opacity=0.85)
         .encode(
             x=alt.X("week:T", title="周末日期", axis=alt.Axis(format="%m-%d")),
-            y=alt.Y("schools:Q", title="学校数", stack="zero"),
+            y=alt.Y("schools:Q", title="学校数", stack="zero", axis=_school_count_axis()),
             color=_verdict_color(),
             order=alt.Order("verdict_rank:Q"),
             tooltip=[
@@ -97,7 +116,7 @@ def progress_chart(progress: pd.DataFrame) -> alt.Chart:
     )
 
 
-def deadline_timeline(deadlines: pd.DataFrame, as_of: date) -> alt.LayerChart:
+def deadline_timeline(deadlines: pd.DataFrame, as_of: date) -> alt.LayerChart | alt.FacetChart:
     """Each dated sub-item at its due date, sized and coloured by how many schools are overdue on it,
     with a rule at the board date."""
     frame = deadlines.assign(due=pd.to_datetime(deadlines["due"]))
@@ -113,8 +132,18 @@ def deadline_timeline(deadlines: pd.DataFrame, as_of: date) -> alt.LayerChart:
                 axis=alt.Axis(format="%Y-%m", tickCount={"interval": "month", "step": 1}),
             ),
             y=alt.Y("item_id:N", title="子项", sort=order, axis=alt.Axis(labelOverlap=False)),
-            size=alt.Size("overdue:Q", title="逾期学校数", scale=alt.Scale(range=[60, 600], zero=True)),
-            color=alt.Color("overdue:Q", title="逾期学校数", scale=alt.Scale(scheme="orangered")),
+            size=alt.Size(
+                "overdue:Q",
+                title="逾期学校数",
+                scale=alt.Scale(range=[60, 600], zero=True),
+                legend=alt.Legend(format="d", tickCount=_whole_ticks("size", "5")),
+            ),
+            color=alt.Color(
+                "overdue:Q",
+                title="逾期学校数",
+                scale=alt.Scale(scheme="orangered"),
+                legend=alt.Legend(format="d", tickCount=_whole_ticks("color", "5")),
+            ),
             tooltip=[
                 alt.Tooltip("item_id:N", title="子项"),
                 alt.Tooltip("task:N", title="任务"),

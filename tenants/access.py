@@ -59,6 +59,7 @@ class PermissionAction(StrEnum):
     COMPARE_SUBMISSIONS = "compare_submissions", "对比两次提交"
     DOWNLOAD_SUBMISSION = "download_submission", "下载原始填报文件"
     EXPORT = "export", "导出核查表或汇总表"
+    EXPORT_PROGRESS_REPORT = "export_progress_report", "导出工作进展情况通报"
     # changing it
     UPLOAD = "upload", "上传填报"
     BACKFILL = "backfill", "补录此前收到的填报"

@@ -53,6 +53,7 @@ class AuditAction(StrEnum):
     VERDICT_OVERRIDE = "verdict_override", "改判或撤销改判验收结论"
     REMINDER_SENT = "reminder_sent", "发送提醒"
     EXPORT = "export", "导出核查表或汇总表"
+    PROGRESS_REPORT_EXPORTED = "progress_report_exported", "导出工作进展情况通报"
 
 
 def audit(

@@ -10,6 +10,7 @@ results and province administrators' overrides with World.inspect and World.over
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import vl_convert
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
@@ -31,6 +33,7 @@ from tenants import store
 from tenants.accounts import add_user
 from tenants.db import make_engine, make_sessionmaker
 from tenants.principal import UserRole, local_operator
+from tests.fixtures.notice import Notice, read_notice
 from tests.fixtures.reports import UNIT_KINDS, minimal_compliant_report
 from tests.fixtures.wust import wust_report
 
@@ -431,3 +434,59 @@ def test_a_unit_without_schools_is_told_to_ask_the_campaigns_contact(
     monkeypatch.setenv("REFORMBOARD_DATABASE_URL", f"sqlite:///{path}")
     at = signed_in("gz")
     assert any("请联系某市团委学校部核对学校名单" in info.value for info in at.info)
+
+
+# --- the progress report (通报) --------------------------------------------------------------------------
+
+
+def _progress_report(at: AppTest) -> Notice:
+    at.button(key="board.report.build").click().run()
+    assert not at.exception, at.exception
+    _, _, file_name, data = at.session_state["board.report.file"]
+    assert file_name.endswith(f"通报_{BOARD_DATE.isoformat()}.docx")
+    return read_notice(data)
+
+
+def test_the_progress_report_holds_the_figures_the_board_shows(world: World) -> None:
+    world.override(FAILED, Verdict.PASSED, "经现场复核，各项整改已于十月完成", date(2020, 10, 25))
+    at = signed_in("admin")
+    shown = figures(at)
+    notice = _progress_report(at)
+    overall = notice.section("一、总体情况")
+    assert f"纳入验收的高校共{shown['范围内学校']}所，已报送改革进展材料的{shown['已提交']}所" in overall
+    assert "、".join(f"{v}{shown[str(v)]}所" for v in Verdict) in overall
+    assert f"逾期未完成的子项合计{shown['逾期子项']}项" in overall
+    table = school_table(at)
+    # The final verdicts as the board's table shows them, the override marked (改判).
+    assert {r["学校"]: r["最终结论"] for r in notice.annex} == dict(zip(table["name"], table["final"], strict=True))
+
+
+def test_a_unit_downloads_the_progress_report_of_its_own_schools(world: World) -> None:
+    notice = _progress_report(signed_in("gz"))
+    assert sorted(r["学校"] for r in notice.annex) == sorted(NAMES[code] for code in GUANGZHOU)
+    assert NAMES[OTHER] not in notice.text
+    assert notice.paragraphs[0].startswith("关于广州市团委所属高校")
+    assert f"以下1所高校尚未报送改革进展材料：{NAMES[SILENT]}。" in notice.section("六、未提交的高校")
+
+
+def test_school_counts_are_labelled_in_whole_numbers_however_few_schools_there_are() -> None:
+    schools = pd.DataFrame({"name": ["甲", "乙"], "score": [90.0, 55.0], "verdict": ["通过验收", "未通过"]})
+    weekly = pd.DataFrame({"week": [date(2020, 5, 10)] * 2, "verdict": ["通过验收", "未提交"], "schools": [1, 1]})
+    deadlines = pd.DataFrame(
+        {
+            "item_id": ["1.1", "1.2"],
+            "task": ["t"] * 2,
+            "content": ["c"] * 2,
+            "due": [date(2020, 6, 10), date(2020, 6, 30)],
+            "overdue": [1, 0],
+            "done": [0, 1],
+        }
+    )
+    for chart in (
+        charts.score_histogram(schools, pass_min=85, fail_below=60),
+        charts.progress_chart(weekly),
+        charts.deadline_timeline(deadlines, as_of=date(2020, 8, 1)),
+    ):
+        svg = vl_convert.vegalite_to_svg(chart.properties(width=300).to_json())
+        labels = re.findall(r">([\d.]+)</text>", svg)
+        assert not {"0.2", "0.5"} & set(labels) and labels.count("1") <= 1, labels

@@ -15,11 +15,13 @@ from checks.deadlines import due_by_and_later_in_month
 from checks.results import Verdict
 from checks.rulebook import Rulebook
 from dashboard import charts, data, ui
+from reformboard.context import AppContext
+from reformboard.services.reports import DOCX_MIME, export_progress_report
 from tenants.access import PermissionAction, require_role, scoped_transaction
 from tenants.principal import Principal, UserRole
 
 BOARD_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
-HEATMAP_ROWS = 50  # beyond this the heatmap shows the lowest-scoring schools only
+REPORT_KEY = "board.report.file"  # session state: (campaign id, board date, file name, bytes) of the last 通报
 TABLE_HEIGHT = 420  # st.dataframe virtualises its rows: 3,000 schools scroll inside this
 SORTS = {
     "得分（低→高）": (["score", "code"], [True, True]),
@@ -60,6 +62,7 @@ def render() -> None:
         return
     shown = _filtered(board.schools)
     _key_figures(shown)
+    _progress_report(ctx, principal, campaign, as_of)
     if (board.schools["system_verdict"] == Verdict.NOT_SUBMITTED).all():
         ui.empty_state(_no_submissions_hint(principal))
     _school_table(shown)
@@ -108,6 +111,31 @@ def _key_figures(shown: pd.DataFrame) -> None:
     for row in (scope, by_verdict):  # two rows of four: eight in one row cut the labels at 1366 px
         for column, (label, value, help_text) in zip(st.columns(len(row)), row, strict=False):
             column.metric(label, value, help=help_text, border=True)
+
+
+def _progress_report(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: date) -> None:
+    """The 通报 of the board date, on every school the user sees (the filters above do not narrow it)."""
+    made = st.session_state.get(REPORT_KEY)
+    if st.button(
+        "生成进展情况通报（Word）",
+        key="board.report.build",
+        icon=":material/description:",
+        help="按看板日期生成公文格式的工作进展情况通报，范围为您可查看的全部学校，不受上方筛选影响",
+    ):
+        with st.spinner("正在生成通报…"), scoped_transaction(ctx.engine, principal) as session:
+            memo = data.assessment_memo(str(ctx.engine.url), campaign, as_of)
+            report = export_progress_report(session, principal, ctx.rulebook_for(campaign), campaign, as_of, memo=memo)
+        made = st.session_state[REPORT_KEY] = (campaign.id, as_of, report.file_name, report.data)
+    if made and made[:2] == (campaign.id, as_of):
+        _, _, file_name, report_data = made
+        st.download_button(
+            f"下载 {ui.literal(file_name)}",
+            data=report_data,
+            file_name=file_name,
+            mime=DOCX_MIME,
+            key="board.report.download",
+            icon=":material/download:",
+        )
 
 
 def _school_table(shown: pd.DataFrame) -> None:
@@ -195,13 +223,9 @@ def _heatmap(tasks: pd.DataFrame, shown: pd.DataFrame) -> None:
     if scored.empty:
         ui.empty_state("筛选范围内还没有学校提交，暂无任务完成情况。")
         return
-    lowest = scored.sort_values(["score", "code"]).head(HEATMAP_ROWS)
-    if len(scored) > HEATMAP_ROWS:
-        st.caption(f"显示得分最低的 {HEATMAP_ROWS} 所学校（共 {len(scored)} 所已提交）；可用上方筛选缩小范围。")
-    rows = tasks[tasks["code"].isin(lowest["code"])]
-    order = {code: n for n, code in enumerate(lowest["code"])}
-    by_score = rows.sort_values("code", key=lambda c: c.map(order), kind="stable")  # keeps the task order
-    st.altair_chart(charts.task_heatmap(by_score), width="stretch")
+    if len(scored) > charts.HEATMAP_ROWS:
+        st.caption(f"显示得分最低的 {charts.HEATMAP_ROWS} 所学校（共 {len(scored)} 所已提交）；可用上方筛选缩小范围。")
+    st.altair_chart(charts.weakest_heatmap(tasks, scored), width="stretch")
 
 
 def _no_schools_hint(principal: Principal, campaign: Campaign) -> str:

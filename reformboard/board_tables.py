@@ -1,0 +1,157 @@
+"""The acceptance board's tables, built from the standings of a date: one row per school, per school and
+task, per school and sub-item, the weekly verdicts and the sub-items' deadlines.
+
+The board page (dashboard.data caches them per scope) and the progress report (reformboard.progress_figures)
+both read these, so the document prints exactly the figures the board shows for the same date.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from checks.campaign import Campaign
+from checks.deadlines import deadline_wording, due_date
+from checks.results import DeadlineState, Verdict
+from checks.rulebook import Rulebook
+from reformboard.board import Standing
+from tenants.assessments import verdicts_at_upload
+from tenants.submissions import CHINA_TIME
+
+DUE_SOON_DAYS = 14
+SCHOOL_COLUMNS = [
+    "code",
+    "name",
+    "unit",
+    "school_type",
+    "last_upload",
+    "uploader",
+    "score",
+    "system_verdict",
+    "onsite",
+    "verdict",
+    "final",
+    "overdue",
+    "due_soon",
+    "next_deadline",
+]
+OVERRIDDEN = "（改判）"  # marks a final verdict that a province administrator decided
+
+
+@dataclass(frozen=True)
+class Board:
+    schools: pd.DataFrame  # one row per school in scope: SCHOOL_COLUMNS; "verdict" is the final one
+    tasks: pd.DataFrame  # code, name, task, share (0..1 of the task's weight), one row per school and task
+    items: pd.DataFrame  # code, item_id, state, one row per school and sub-item
+
+
+def tables(found: Sequence[Standing], units: Mapping[str, str]) -> Board:
+    """The board's tables of the given standings; `units` names each unit code."""
+    assessments = [standing.assessment for standing in found]
+    rows = [school_row(standing, units.get(standing.school.unit_code, standing.school.unit_code)) for standing in found]
+    frame = pd.DataFrame(rows, columns=SCHOOL_COLUMNS)
+    # Real datetime columns show a missing upload or deadline as blank, not "None".
+    frame["last_upload"] = pd.to_datetime(frame["last_upload"])
+    frame["next_deadline"] = pd.to_datetime(frame["next_deadline"])
+    names = dict(zip(frame["code"], frame["name"], strict=False))
+    return Board(
+        schools=frame,
+        tasks=pd.DataFrame(
+            [
+                {
+                    "code": a.tenant,
+                    "name": names[a.tenant],
+                    "task": f"{t.task_id} {t.name}",
+                    "share": t.score / t.weight if t.weight else 0.0,
+                }
+                for a in assessments
+                for t in a.tasks
+            ],
+            columns=["code", "name", "task", "share"],
+        ),
+        items=pd.DataFrame(
+            [{"code": a.tenant, "item_id": i.item_id, "state": str(i.state)} for a in assessments for i in a.items],
+            columns=["code", "item_id", "state"],
+        ),
+    )
+
+
+def school_row(standing: Standing, unit: str) -> dict[str, object]:
+    """One line of the school table."""
+    assessment, school, submission = standing.assessment, standing.school, standing.submission
+    as_of = assessment.as_of
+    pending = [i.deadline for i in assessment.items if i.state is DeadlineState.NOT_DUE and i.deadline]
+    submitted = assessment.verdict is not Verdict.NOT_SUBMITTED
+    return {
+        "code": assessment.tenant,
+        "name": school.name,
+        "unit": unit,
+        "school_type": school.school_type,
+        # When the board counts it received: a backfilled workbook's day, not the day it was typed in.
+        "last_upload": submission.received_at.astimezone(CHINA_TIME).replace(tzinfo=None) if submission else None,
+        "uploader": submission.uploader if submission else "",
+        "score": assessment.score if submitted else None,
+        "system_verdict": str(assessment.verdict),
+        "onsite": f"已核查 {len(standing.onsite)} 项" if standing.onsite else "未核查",
+        "verdict": str(standing.final_verdict),
+        "final": str(standing.final_verdict) + (OVERRIDDEN if standing.override else ""),
+        "overdue": assessment.count(DeadlineState.OVERDUE),
+        "due_soon": sum(1 for due in pending if due <= as_of + timedelta(days=DUE_SOON_DAYS)),
+        "next_deadline": min(pending, default=None),
+    }
+
+
+def progress(session: Session, campaign: Campaign, codes: Collection[str], as_of: date) -> pd.DataFrame:
+    """Schools by verdict at the end of each week up to `as_of`: week, verdict, schools."""
+    # The verdict each upload earned on its day (stored at ingest): re-assessing every school for every
+    # week would be exact but far too slow for a province.
+    stored = pd.DataFrame(verdicts_at_upload(session, campaign.id, as_of, codes), columns=["code", "as_of", "verdict"])
+    return weekly_verdicts(stored, len(codes), campaign.starts_on, as_of)
+
+
+def weekly_verdicts(stored: pd.DataFrame, schools: int, starts_on: date, as_of: date) -> pd.DataFrame:
+    """From (code, as_of, verdict) rows in date order: schools by their latest verdict each week."""
+    rows = []
+    week_end = starts_on + timedelta(days=6 - starts_on.weekday())  # the Sunday of the first week
+    while True:
+        day = min(week_end, as_of)
+        latest = stored[stored["as_of"] <= day].groupby("code")["verdict"].last()
+        counts = Counter(str(v) for v in latest)
+        counts[str(Verdict.NOT_SUBMITTED)] += schools - len(latest)
+        rows += [{"week": day, "verdict": str(v), "schools": counts[str(v)]} for v in Verdict]
+        if week_end >= as_of:
+            break
+        week_end += timedelta(days=7)
+    return pd.DataFrame(rows, columns=["week", "verdict", "schools"])
+
+
+def deadlines(rulebook: Rulebook, campaign: Campaign, items: pd.DataFrame) -> pd.DataFrame:
+    """The sub-items with a due date in this campaign and how many of the given schools are overdue on each:
+    item_id, task, content, due, source (where the deadline is written), overdue, done."""
+    states = items.groupby(["item_id", "state"]).size()
+    rows = []
+    for task in rulebook.tasks:
+        for item in task.items:
+            due = due_date(item, campaign)
+            if due is None:
+                continue  # ongoing items have no date to place
+            rows.append(
+                {
+                    "item_id": item.id,
+                    "task": f"{task.id} {task.name}",
+                    "content": item.content,
+                    "due": due,
+                    "source": deadline_wording(item, due)[1],
+                    "overdue": int(states.get((item.id, str(DeadlineState.OVERDUE)), 0)),
+                    "done": int(
+                        states.get((item.id, str(DeadlineState.DONE)), 0)
+                        + states.get((item.id, str(DeadlineState.DONE_LATE)), 0)
+                    ),
+                }
+            )
+    return pd.DataFrame(rows, columns=["item_id", "task", "content", "due", "source", "overdue", "done"])

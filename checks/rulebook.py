@@ -25,7 +25,7 @@ DEFAULT_RULEBOOK = "guangdong-2020"
 _DUE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")  # YYYY-MM (by the month's end) or YYYY-MM-DD
 
 
-_CHECK_KEYS = ("label", "severity", "kind", "scope")  # a check's own keys; the rest are its kind's parameters
+_CHECK_KEYS = ("label", "severity", "kind", "scope", "roles")  # a check's own keys; the rest are its kind's parameters
 
 
 class RulebookError(DomainError, ValueError):
@@ -42,6 +42,7 @@ class RuleSpec:
     params: Mapping[str, Any]  # validated against the kind's declaration, defaults filled in
     kind: str = ""  # the rule kind (Python rule) it runs; the id when not given
     scope: str = ""  # the organisations it is limited to (学生会 / 研究生会); empty for all
+    roles: tuple[Role, ...] = ()  # the staff it is limited to, by the role of their title; empty for all
 
     def __post_init__(self) -> None:
         if not self.kind:
@@ -247,6 +248,7 @@ class _Parser:
             params=self.params(kind, {k: v for k, v in body.items() if k not in _CHECK_KEYS}, where),
             kind=kind_name,
             scope=self.scope(kind, body.get("scope", ""), f"{where}scope"),
+            roles=self.roles(kind, body.get("roles", []), f"{where}roles"),
         )
 
     def params(self, kind: RuleKind, given: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -275,6 +277,19 @@ class _Parser:
             accepted = f"只接受 {'、'.join(kind.scopes)}" if kind.scopes else "不接受范围限定"
             raise self.fail(key, f"{kind.name} 种类{accepted}，不能限定为 {scope!r}")
         return scope
+
+    def roles(self, kind: RuleKind, roles: Any, key: str) -> tuple[Role, ...]:
+        if roles == []:
+            return ()
+        if not kind.role_scoped:
+            raise self.fail(key, f"{kind.name} 种类不接受按角色限定")
+        known = "、".join(Role)
+        if not isinstance(roles, list):
+            raise self.fail(key, f'应为角色列表，如 ["主席团成员"]（可选：{known}）')
+        for role in roles:
+            if not isinstance(role, str) or role not in frozenset(Role):
+                raise self.fail(key, f"未知的角色 {role!r}（可选：{known}）")
+        return tuple(Role(role) for role in dict.fromkeys(roles))
 
     def tasks(self, raw: list[Any], rules: Mapping[str, RuleSpec]) -> tuple[Task, ...]:
         tasks: list[Task] = []

@@ -49,6 +49,8 @@ class Role(StrEnum):
 class MeetingKind(StrEnum):
     CONGRESS = "学生代表大会"
     GRADUATE_CONGRESS = "研究生代表大会"
+    STANDING_CONGRESS = "常任代表会议"  # 常代会: the congress's standing body between sessions (Gansu 2017)
+    WORK_REPORT = "向代表大会报告工作"  # the union reports to its congress or standing body, met or in writing
     ALL_STUDENT_ASSEMBLY = "全体学生大会"
     REVIEW = "述职评议会"
     PARTY_HEARING = "党委听取工作汇报"

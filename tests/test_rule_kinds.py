@@ -89,6 +89,21 @@ def changed(old: str, new: str) -> str:
             "rules.no_failed_courses.scope",
             "no_failed_courses 种类不接受范围限定",
         ),
+        (
+            changed("max_percent = 30\n", 'max_percent = 30\nroles = ["主要学生干部"]\n'),
+            "rules.academic_rank.roles",
+            "未知的角色 '主要学生干部'（可选：主席团成员、部门负责人、部门成员）",
+        ),
+        (
+            changed("max_percent = 30\n", 'max_percent = 30\nroles = "主席团成员"\n'),
+            "rules.academic_rank.roles",
+            "应为角色列表",
+        ),
+        (
+            changed(PRESIDIUM, PRESIDIUM + 'roles = ["主席团成员"]\n'),
+            "rules.school_presidium_size.roles",
+            "school_presidium_size 种类不接受按角色限定",
+        ),
         (changed('due = "2020-06"\n', 'due = "2020-02-30"\n'), "tasks[0].items[1].due", "应写成 YYYY-MM"),
         (
             changed('checks = ["mobilisation_meeting"]', 'checks = ["completion_date"]'),
@@ -152,7 +167,8 @@ def test_rulebook_list_names_the_available_rulebooks(capsys):
     assert main(["rulebook", "list"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines() == [
-        f"guangdong-2020\t广东省高校学生会（研究生会）深化改革任务列表\t{RULEBOOK_DIR / 'guangdong-2020.toml'}"
+        f"gansu-2017\t甘肃省学联学生会组织改革方案\t{RULEBOOK_DIR / 'gansu-2017.toml'}",
+        f"guangdong-2020\t广东省高校学生会（研究生会）深化改革任务列表\t{RULEBOOK_DIR / 'guangdong-2020.toml'}",
     ]
 
 
@@ -169,3 +185,13 @@ def test_rulebook_docs_writes_the_reference_of_every_kind(tmp_path, capsys):
     assert text == reference(KINDS)
     assert all(f"## `{name}`" in text for name in KINDS)
     assert "| `max` | 整数 | 必填 | 主席团成员人数上限 | 人 |" in text
+
+
+def test_a_meeting_kind_the_template_does_not_offer_is_refused_at_load(tmp_path):
+    gansu = (RULEBOOK_DIR / "gansu-2017.toml").read_text(encoding="utf-8")
+    path = write(tmp_path, gansu.replace('meetings = ["常任代表会议", ', 'meetings = ["常委会", ', 1))
+    with pytest.raises(RulebookError) as error:
+        load_rulebook(path)
+    assert str(error.value).startswith(
+        f"{path}: rules.standing_congress.meetings: 参数 meetings 应为会议类型列表（可选："
+    )

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from checks.schema import OrgKind
+from checks.schema import MeetingKind, OrgKind, Role
 
 REQUIRED = object()  # a Param's default when the rulebook must give the value
 
@@ -34,6 +34,12 @@ NUMBER = ParamType("数值", _is_number)
 RATIO = ParamType("比例（0 至 1 的小数）", lambda v: _is_number(v) and 0 <= v <= 1)
 TEXT = ParamType("文字", lambda v: isinstance(v, str))
 TEXTS = ParamType("文字列表", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v))
+BOOLEAN = ParamType("是或否（true / false）", lambda v: isinstance(v, bool))
+# Compared with Meeting.kind: a word the template's 会议类型 column offers.
+MEETING_KINDS = ParamType(
+    f"会议类型列表（可选：{'、'.join(MeetingKind)}）",
+    lambda v: isinstance(v, list) and bool(v) and all(x in frozenset(MeetingKind) for x in v),
+)
 MONTHS = ParamType(
     "月份列表（1 至 12）", lambda v: isinstance(v, list) and bool(v) and all(_is_int(x) and 1 <= x <= 12 for x in v)
 )
@@ -57,6 +63,8 @@ SOURCE_NOTE = Param("source_note", TEXT, "文件未写明具体数字时的说�
 
 # A kind that goes organisation by organisation may be limited to the unions or the graduate unions.
 ORG_SCOPES = tuple(kind.value for kind in OrgKind)
+# A kind over roster rows may be limited to some roles (`roles = ["主席团成员", "部门负责人"]`).
+ROLES = tuple(role.value for role in Role)
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class RuleKind:
     params: tuple[Param, ...]
     scopes: tuple[str, ...]  # values a check's `scope` may take; empty when the kind takes no scope
     check: Callable[..., Any] | None  # None for a kind the engine runs itself (completion_date)
+    role_scoped: bool = False  # whether a check may limit it to staff of some roles (`roles`)
 
     def __call__(self, *args: Any) -> Any:
         assert self.check is not None, self.name
@@ -78,10 +87,12 @@ class RuleKind:
         return (*self.params, SOURCE_NOTE)
 
 
-def rule_kind(meaning: str, *params: Param, scopes: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], RuleKind]:
+def rule_kind(
+    meaning: str, *params: Param, scopes: tuple[str, ...] = (), role_scoped: bool = False
+) -> Callable[[Callable[..., Any]], RuleKind]:
     """Declare a rule function as a kind named after it; `meaning` says in Chinese what it checks."""
 
     def declare(check: Callable[..., Any]) -> RuleKind:
-        return RuleKind(check.__name__, meaning, params, scopes, check)
+        return RuleKind(check.__name__, meaning, params, scopes, check, role_scoped)
 
     return declare

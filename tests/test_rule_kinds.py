@@ -169,6 +169,7 @@ def test_rulebook_list_names_the_available_rulebooks(capsys):
     assert out.splitlines() == [
         f"gansu-2017\t甘肃省学联学生会组织改革方案\t{RULEBOOK_DIR / 'gansu-2017.toml'}",
         f"guangdong-2020\t广东省高校学生会（研究生会）深化改革任务列表\t{RULEBOOK_DIR / 'guangdong-2020.toml'}",
+        f"shanghai-gongshang-2019\t上海工商职业技术学院学生会组织改革方案\t{RULEBOOK_DIR / 'shanghai-gongshang-2019.toml'}",
     ]
 
 

@@ -10,7 +10,11 @@ import pytest
 from checks.rulebook import RULEBOOK_DIR
 from tests.fixtures.seeds import seed_text, unspaced
 
-SEEDS = {"guangdong-2020": "003_868e54519a9175dd.txt", "gansu-2017": "002_35ecef93de10f90d.txt"}
+SEEDS = {
+    "guangdong-2020": "003_868e54519a9175dd.txt",
+    "gansu-2017": "002_35ecef93de10f90d.txt",
+    "shanghai-gongshang-2019": "001_81801378e4763d32.txt",  # the checks it changes or adds
+}
 UNQUOTED = {"completion_date"}  # the engine's own rule: no clause behind it
 _QUOTE = re.compile(r'"([^"]+)"')
 

@@ -71,7 +71,8 @@ def presidium_composition(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
         if too_many:
             wrong.append(f"{deputy}应不多于 {high} 人")
         if not wrong:
-            passes.append(f"{has}，符合{chair} {chairs} 人、{deputy} {low} 至 {high} 人")
+            deputies_allowed = f"{low} 人" if low == high else f"{low} 至 {high} 人"
+            passes.append(f"{has}，符合{chair} {chairs} 人、{deputy} {deputies_allowed}")
         elif len(wrong) == 1 and too_many and spec.param("campus_exception") and campuses > 1:
             excused = f"{has}；{wrong[0]}，学校有 {campuses} 个校区，请核实是否属于酌情增加"
             problems.append(attention(spec, excused, presidium))

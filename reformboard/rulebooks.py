@@ -71,6 +71,9 @@ def _requirement(param: Param) -> str:
 
 
 def _value(value: Any) -> str:
+    """As the rulebook writes it (TOML)."""
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, list):
         return "[" + ", ".join(map(_value, value)) + "]"
     return str(value)

@@ -196,3 +196,22 @@ def test_a_meeting_kind_the_template_does_not_offer_is_refused_at_load(tmp_path)
     assert str(error.value).startswith(
         f"{path}: rules.standing_congress.meetings: 参数 meetings 应为会议类型列表（可选："
     )
+
+
+def test_a_yes_or_no_parameter_takes_true_or_false_only(tmp_path):
+    gansu = (RULEBOOK_DIR / "gansu-2017.toml").read_text(encoding="utf-8")
+    path = write(tmp_path, gansu.replace("campus_exception = true", 'campus_exception = "是"', 1))
+    with pytest.raises(RulebookError) as error:
+        load_rulebook(path)
+    assert str(error.value) == (
+        f"{path}: rules.presidium_composition.campus_exception: 参数 campus_exception 应为是或否（true / false），现为 '是'"
+    )
+
+
+def test_rulebook_check_names_the_roles_a_check_is_limited_to(capsys):
+    assert main(["rulebook", "check", str(RULEBOOK_DIR / "shanghai-gongshang-2019.toml")]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "  academic_rank（主要学生干部学习成绩综合排名，限 主席团成员、部门负责人，不符合）：max_percent = 30%" in out
+    )
+    assert "  no_chair_or_deputy（不设主席、副主席，种类 presidium_composition，不符合）" in out

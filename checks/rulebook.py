@@ -306,7 +306,7 @@ class _Parser:
             params=self.params(kind, {k: v for k, v in body.items() if k not in _CHECK_KEYS}, where),
             kind=kind_name,
             scope=self.scope(kind, body.get("scope", ""), f"{where}scope"),
-            roles=self.roles(kind, body.get("roles", []), f"{where}roles"),
+            roles=self.role_scope(kind, body.get("roles", []), f"{where}roles"),
         )
 
     def params(self, kind: RuleKind, given: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -336,7 +336,7 @@ class _Parser:
             raise self.fail(key, f"{kind.name} 种类{accepted}，不能限定为 {scope!r}")
         return scope
 
-    def roles(self, kind: RuleKind, roles: Any, key: str) -> tuple[Role, ...]:
+    def role_scope(self, kind: RuleKind, roles: Any, key: str) -> tuple[Role, ...]:
         if roles == []:
             return ()
         if not kind.role_scoped:

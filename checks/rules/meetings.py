@@ -110,7 +110,7 @@ def periodic_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
     findings = []
     for org in ctx.school_orgs:
         own = [m for m in held if m.organisation in ("", org.name)]
-        what = own[-1].kind.value if own else "、".join(kinds)  # the latest by its kind, else every kind sought
+        what = f"{own[-1].kind}" if own else "、".join(kinds)  # the latest by its kind, else every kind sought
         findings.append(recency(spec, own, ctx.as_of, months, what, org.name))
     return findings
 

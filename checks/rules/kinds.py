@@ -1,5 +1,5 @@
-"""What a rule kind declares: its parameters (name, type, required or default, meaning, unit) and the
-scopes it accepts. The rulebook loader validates every check against these declarations, so a
+"""What a rule kind declares: its parameters (name, type, required or default, meaning, unit), the
+organisation scopes it accepts and whether a check may limit it to staff of some roles. The rulebook loader validates every check against these declarations, so a
 misspelt or mistyped parameter is refused at load, never found at scoring time; the reference in
 docs/rule-kinds.md is generated from them.
 """

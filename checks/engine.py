@@ -122,7 +122,8 @@ def _assess_item(
     if ctx is not None:
         for rule_id in item.checks:
             spec = ctx.rulebook.rules[rule_id]
-            findings += [timed(f, due, as_of) for f in RULES[spec.kind](ctx.report, spec, ctx.scoped(spec.scope))]
+            scoped = ctx.scoped(spec)
+            findings += [timed(f, due, as_of) for f in RULES[spec.kind](scoped.report, spec, scoped)]
     state = deadline_state(report, due, as_of, evidenced_on(findings))
     status = report.status if report else None
     completed_on = report.completed_on if report else None

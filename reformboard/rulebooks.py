@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from checks.rulebook import Item, Rulebook, RuleSpec
-from checks.rules.kinds import Param, RuleKind
+from checks.rules.kinds import ROLES, Param, RuleKind
 
 REFERENCE_INTRO = """# 核验种类参考（rule kinds）
 
@@ -15,7 +15,9 @@ REFERENCE_INTRO = """# 核验种类参考（rule kinds）
 测试 tests/test_rule_kinds.py 在它过期时失败。
 
 规则文件的每个 `[rules.编号]` 表是一项核验：`kind` 指明核验种类（不写时即编号本身），其余键为该种类的参数；
-`label`（名称）和 `severity`（严重程度）每项必填，`scope` 可把按组织逐个核验的种类限定为一类组织。
+`label`（名称）和 `severity`（严重程度）每项必填，`scope` 可把按组织逐个核验的种类限定为一类组织，
+`roles` 可把按工作人员名单核验的种类限定为某些角色的人员（职务按规则文件 `[titles]` 归入角色），例如
+`roles = ["主席团成员", "部门负责人"]` 只核验主要学生干部。
 同一种类可以用不同编号出现多次，各自带不同的参数或范围，例如：
 
 ```toml
@@ -53,6 +55,8 @@ def _kind_section(kind: RuleKind) -> str:
     lines.append(
         f"范围（scope）：{'、'.join(kind.scopes)}（不写则全部组织）" if kind.scopes else "范围（scope）：不接受"
     )
+    roles = f"可限定为 {'、'.join(ROLES)} 中的若干角色（不写则全部工作人员）" if kind.role_scoped else "不接受"
+    lines += ["", f"角色范围（roles）：{roles}"]
     lines += ["", "| 参数 | 类型 | 必填/默认 | 含义 | 单位 |", "| --- | --- | --- | --- | --- |"]
     lines += [
         f"| `{p.name}` | {p.type.name} | {_requirement(p)} | {p.meaning} | {p.unit or '—'} |" for p in kind.all_params
@@ -67,6 +71,9 @@ def _requirement(param: Param) -> str:
 
 
 def _value(value: Any) -> str:
+    """As the rulebook writes it (TOML)."""
+    if isinstance(value, bool):
+        return str(value).lower()
     if isinstance(value, list):
         return "[" + ", ".join(map(_value, value)) + "]"
     return str(value)
@@ -110,4 +117,5 @@ def _check(spec: RuleSpec, kind: RuleKind) -> str:
     params = "；".join(f"{name} = {_value(value)}{units.get(name, '')}" for name, value in spec.params.items())
     kind_text = "" if spec.kind == spec.id else f"，种类 {spec.kind}"
     scope = f"，限 {spec.scope}" if spec.scope else ""
+    scope += f"，限 {'、'.join(spec.roles)}" if spec.roles else ""
     return f"  {spec.id}（{spec.label}{kind_text}{scope}，{spec.severity.value}）{('：' + params) if params else ''}"

@@ -89,6 +89,21 @@ def changed(old: str, new: str) -> str:
             "rules.no_failed_courses.scope",
             "no_failed_courses 种类不接受范围限定",
         ),
+        (
+            changed("max_percent = 30\n", 'max_percent = 30\nroles = ["主要学生干部"]\n'),
+            "rules.academic_rank.roles",
+            "未知的角色 '主要学生干部'（可选：主席团成员、部门负责人、部门成员）",
+        ),
+        (
+            changed("max_percent = 30\n", 'max_percent = 30\nroles = "主席团成员"\n'),
+            "rules.academic_rank.roles",
+            "应为角色列表",
+        ),
+        (
+            changed(PRESIDIUM, PRESIDIUM + 'roles = ["主席团成员"]\n'),
+            "rules.school_presidium_size.roles",
+            "school_presidium_size 种类不接受按角色限定",
+        ),
         (changed('due = "2020-06"\n', 'due = "2020-02-30"\n'), "tasks[0].items[1].due", "应写成 YYYY-MM"),
         (
             changed('checks = ["mobilisation_meeting"]', 'checks = ["completion_date"]'),
@@ -152,7 +167,9 @@ def test_rulebook_list_names_the_available_rulebooks(capsys):
     assert main(["rulebook", "list"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines() == [
-        f"guangdong-2020\t广东省高校学生会（研究生会）深化改革任务列表\t{RULEBOOK_DIR / 'guangdong-2020.toml'}"
+        f"gansu-2017\t甘肃省学联学生会组织改革方案\t{RULEBOOK_DIR / 'gansu-2017.toml'}",
+        f"guangdong-2020\t广东省高校学生会（研究生会）深化改革任务列表\t{RULEBOOK_DIR / 'guangdong-2020.toml'}",
+        f"shanghai-gongshang-2019\t上海工商职业技术学院学生会组织改革方案\t{RULEBOOK_DIR / 'shanghai-gongshang-2019.toml'}",
     ]
 
 
@@ -169,3 +186,40 @@ def test_rulebook_docs_writes_the_reference_of_every_kind(tmp_path, capsys):
     assert text == reference(KINDS)
     assert all(f"## `{name}`" in text for name in KINDS)
     assert "| `max` | 整数 | 必填 | 主席团成员人数上限 | 人 |" in text
+
+
+def test_a_meeting_kind_outside_the_rulebooks_vocabulary_is_refused_at_load(tmp_path):
+    gansu = (RULEBOOK_DIR / "gansu-2017.toml").read_text(encoding="utf-8")
+    path = write(tmp_path, gansu.replace('meetings = ["常任代表会议", ', 'meetings = ["常委会", ', 1))
+    with pytest.raises(RulebookError) as error:
+        load_rulebook(path)
+    assert str(error.value) == (
+        f"{path}: rules.standing_congress.meetings: 参数 meetings 中的 '常委会' 不在词汇表中（可选：学生代表大会、"
+        "研究生代表大会、常任代表会议、向代表大会报告工作、全体学生大会、述职评议会、党委听取工作汇报、听取学院学生会工作报告）"
+    )
+
+
+def test_a_meeting_kind_is_any_word_the_rulebooks_vocabulary_adds(tmp_path):
+    gansu = (RULEBOOK_DIR / "gansu-2017.toml").read_text(encoding="utf-8")
+    added = gansu.replace('{ name = "常任代表会议" },', '{ name = "常任代表会议" },\n  { name = "常委会" },', 1)
+    book = load_rulebook(write(tmp_path, added.replace('meetings = ["常任代表会议", ', 'meetings = ["常委会", ', 1)))
+    assert book.rules["standing_congress"].param("meetings") == ["常委会", "学生代表大会", "研究生代表大会"]
+
+
+def test_a_yes_or_no_parameter_takes_true_or_false_only(tmp_path):
+    gansu = (RULEBOOK_DIR / "gansu-2017.toml").read_text(encoding="utf-8")
+    path = write(tmp_path, gansu.replace("campus_exception = true", 'campus_exception = "是"', 1))
+    with pytest.raises(RulebookError) as error:
+        load_rulebook(path)
+    assert str(error.value) == (
+        f"{path}: rules.presidium_composition.campus_exception: 参数 campus_exception 应为是或否（true / false），现为 '是'"
+    )
+
+
+def test_rulebook_check_names_the_roles_a_check_is_limited_to(capsys):
+    assert main(["rulebook", "check", str(RULEBOOK_DIR / "shanghai-gongshang-2019.toml")]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "  academic_rank（主要学生干部学习成绩综合排名，限 主席团成员、部门负责人，不符合）：max_percent = 30%" in out
+    )
+    assert "  no_chair_or_deputy（不设主席、副主席，种类 presidium_composition，不符合）" in out

@@ -8,27 +8,16 @@ clause left out or misquoted in the rulebook cannot hide."""
 from __future__ import annotations
 
 import re
-import unicodedata
-from pathlib import Path
 
 import pytest
 
 from checks.rulebook import Item, Rulebook, load_rulebook
+from tests.fixtures.seeds import seed_text, uncovered
 
 SEED = "003_868e54519a9175dd.txt"
 ANNEX_START = "附件\n高校学生会（研究生会）深化改革任务列表"
 _TASK_LINE = re.compile(r"^\t(\d+)$")  # the 序号 cell of a task
 _ITEM_LINE = re.compile(r"^\t(?:\[bookmark: [^\]]*\])?(\d+)\.(\S.*)$")  # "1.根据改革任务列表……"
-
-
-def seed_file() -> Path:
-    """The seed document, in the 'shared' folder beside the repository or one of its parents."""
-    root = Path(__file__).resolve().parents[1]
-    for folder in root.parents:
-        candidate = folder / "shared" / "seeds" / SEED
-        if candidate.is_file():
-            return candidate
-    pytest.fail(f"找不到任务列表原文 shared/seeds/{SEED}（应在仓库上级目录的 shared/seeds 中）")
 
 
 def annex_contents(text: str) -> dict[str, str]:
@@ -46,21 +35,12 @@ def annex_contents(text: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def annex() -> dict[str, str]:
-    return annex_contents(seed_file().read_text(encoding="utf-8"))
+    return annex_contents(seed_text(SEED))
 
 
 @pytest.fixture(scope="module")
 def book() -> Rulebook:
     return load_rulebook()
-
-
-def uncovered(content: str, quotes: list[str]) -> list[str]:
-    """The runs of words in `content` that no quote covers (punctuation neither needs nor breaks cover)."""
-    covered = [unicodedata.category(ch).startswith("P") for ch in content]
-    for quote in quotes:
-        for match in re.finditer(re.escape(quote), content):
-            covered[match.start() : match.end()] = [True] * len(quote)
-    return "".join(" " if done else ch for ch, done in zip(content, covered, strict=False)).split()
 
 
 def test_the_annex_has_the_27_sub_items_of_the_rulebook_with_the_same_content(annex, book):

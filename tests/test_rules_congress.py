@@ -153,3 +153,18 @@ def test_an_all_student_assembly_replaces_a_college_congress_only_where_the_rule
     assert severities(run_rule("college_congress_annual", small, assembly_threshold=300)) == [OK]
     large = college_report((replace(org, students_linked=300), staff), assembly)
     assert severities(run_rule("college_congress_annual", large, assembly_threshold=300)) != [OK]
+
+
+@pytest.mark.parametrize("students, expected", [(399, OK), (400, Severity.ATTENTION)])
+def test_gansu_lets_colleges_under_four_hundred_students_hold_an_all_student_assembly(students, expected):
+    """ "学生人数低于 400 人的院（系）可召开全体学生大会": 399 may, 400 must hold a congress."""
+    org, staff = make_college_union("艺术学院", OrgKind.UNDERGRADUATE)
+    assembly = meeting("全体学生大会", date(2019, 9, 1), org.name)
+    report = college_report((replace(org, students_linked=students), staff), assembly)
+    [finding] = run_rule("college_congress_annual", report, date(2020, 1, 1), book="gansu-2017")
+    assert finding.severity is expected
+    if expected is OK:
+        assert (
+            finding.message
+            == "1 个院级组织在 12 个月内召开了代表大会（其中 1 个所联系学生少于 400 人，召开了全体学生大会）"
+        )

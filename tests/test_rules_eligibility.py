@@ -143,3 +143,40 @@ def test_roster_rules_without_a_roster_are_unverifiable():
 def test_sources_are_capped():
     [finding] = run_rule("academic_rank", roster_report(make_presidium() + make_staff(n=30, rank_percent=50)))
     assert finding.message.endswith("：30 人") and len(finding.sources) == 20
+
+
+CADRES = ["主席团成员", "部门负责人"]  # seed 001's 主要学生干部, as a rulebook names them by role
+
+
+def test_a_check_limited_to_some_roles_judges_only_their_rows_and_names_them():
+    """Seed 001: the top-30% rank binds 主要学生干部候选人, not every 干事: 80 ordinary staff ranked in the top
+    half are not flagged, the one department head outside the top 30% is."""
+    staff = (
+        make_presidium(n=5)
+        + make_staff(title="部长", n=3)
+        + make_staff(title="部长", rank_percent=40.0)
+        + make_staff(title="干事", n=80, rank_percent=50.0)
+    )
+    report = roster_report(staff)
+    assert severities(run_rule("academic_rank", report)) == [BAD]  # unlimited: 81 people outside the top 30%
+    [finding] = run_rule("academic_rank", report, roles=CADRES)
+    assert finding.severity is BAD
+    assert finding.message == "主席团成员、部门负责人中学习成绩综合排名不在本专业前 30% 以内：1 人"
+    assert finding.sources == (staff[8].source,)
+
+
+def test_the_limited_check_passes_naming_how_many_of_those_roles_it_checked():
+    report = roster_report(make_presidium(n=5) + make_staff(title="干事", n=80, failed_courses=2))
+    [finding] = run_rule("no_failed_courses", report, roles=CADRES)
+    assert (finding.severity, finding.message) == (OK, "主席团成员、部门负责人中 5 名工作人员不及格课程均不超过 0 门")
+
+
+def test_a_roster_without_anyone_of_those_roles_cannot_be_verified():
+    [finding] = run_rule("academic_rank", roster_report(make_staff(title="干事", n=3)), roles=["部门负责人"])
+    assert (finding.severity, finding.message) == (UNKNOWN, "工作人员名单中没有部门负责人，无法核验")
+
+
+def test_missing_values_of_the_limited_roles_are_counted_among_them_only():
+    staff = make_presidium(n=2, rank_percent=None) + make_staff(title="干事", n=9, rank_percent=None)
+    [finding] = run_rule("academic_rank", roster_report(staff), roles=CADRES)
+    assert (finding.severity, finding.message) == (UNKNOWN, "工作人员名单中主席团成员、部门负责人未填写成绩排名：2 人")

@@ -10,6 +10,7 @@ from tests.fixtures.reports import (
     UNION,
     meeting,
     minimal_compliant_report,
+    param,
     rulebook,
     run_rule,
     school_info,
@@ -118,3 +119,52 @@ def test_rotating_chair(rotating, expected):
 def test_deputy_secretary(name, expected):
     report = minimal_compliant_report(school=school_info(deputy_secretary=name))
     assert severities(run_rule("deputy_secretary", report)) == [expected]
+
+
+GANSU, GANSU_AS_OF = "gansu-2017", date(2019, 12, 31)
+STANDING = "常任代表会议"  # a word of Gansu's vocabulary with no role in the built-in rules
+
+
+def standing(*meetings):
+    report = minimal_compliant_report(organisations=(school_org(UNION),), meetings=meetings)
+    return run_rule("standing_congress", report, GANSU_AS_OF, book=GANSU)
+
+
+@pytest.mark.parametrize(
+    "kind, held_on, expected",
+    [
+        (STANDING, date(2019, 12, 31), OK),
+        (STANDING, date(2018, 12, 31), OK),
+        (STANDING, date(2018, 12, 30), ATTENTION),
+        ("学生代表大会", date(2019, 5, 1), OK),  # a year with a congress needs no 常代会
+        ("全员培训", date(2019, 5, 1), ATTENTION),
+        (STANDING, date(2020, 1, 1), ATTENTION),  # after the assessment date
+    ],
+)
+def test_a_meeting_of_the_named_kinds_within_the_interval(kind, held_on, expected):
+    assert param("standing_congress", "max_interval_months", GANSU) == 12
+    assert severities(standing(meeting(kind, held_on))) == [expected]
+
+
+def test_periodic_meeting_names_the_latest_meeting_or_every_kind_it_looked_for():
+    [on_time] = standing(meeting(STANDING, date(2019, 6, 1)))
+    assert on_time.message == "校学生会最近一次常任代表会议在2019年6月1日，在 12 个月以内"
+    [late] = standing(meeting("学生代表大会", date(2018, 5, 1), UNION))
+    assert late.message == "校学生会最近一次学生代表大会在2018年5月1日，距2019年12月31日已超过 12 个月"
+    [none] = standing()
+    assert none.message == "校学生会截至2019年12月31日没有常任代表会议、学生代表大会、研究生代表大会的记录"
+
+
+def test_a_meeting_of_another_organisation_does_not_count():
+    assert severities(standing(meeting(STANDING, date(2019, 6, 1), "校研究生会"))) == [ATTENTION]
+
+
+def test_a_written_work_report_meets_the_yearly_report_and_a_party_hearing_does_not():
+    def report_rule(kind):
+        report = minimal_compliant_report(
+            organisations=(school_org(UNION),), meetings=(meeting(kind, date(2019, 3, 1)),)
+        )
+        return severities(run_rule("work_report_yearly", report, GANSU_AS_OF, book=GANSU))
+
+    assert report_rule("向代表大会报告工作") == [OK]
+    assert report_rule("党委听取工作汇报") == [BAD]

@@ -202,3 +202,73 @@ def test_no_other_titles_names_the_odd_titles_per_organisation():
 def test_no_other_titles_passes_known_titles_and_needs_a_roster():
     assert severities(run_rule("no_other_titles", union_report(make_union()))) == [OK]
     assert severities(run_rule("no_other_titles", union_report([]))) == [UNKNOWN]
+
+
+GANSU = "gansu-2017"
+DEPUTIES = param("department_deputies", "max", GANSU)
+
+
+def department_with_deputies(deputies):
+    return (
+        make_staff(title="部长", department="权益部")
+        + make_staff(title="副部长", department="权益部", n=deputies)
+        + make_staff(title="干事", department="权益部", n=3)
+    )
+
+
+@pytest.mark.parametrize("deputies, expected", [(DEPUTIES - 1, OK), (DEPUTIES, OK), (DEPUTIES + 1, ATTENTION)])
+def test_deputies_per_department_are_counted_apart_from_the_head(deputies, expected):
+    """Gansu: "各职能部门副职原则上不超过 2 名": the 部长 and the 干事 are not 副职."""
+    assert DEPUTIES == 2
+    findings = run_rule("department_deputies", union_report(department_with_deputies(deputies)), book=GANSU)
+    assert severities(findings) == [expected]
+
+
+def test_too_many_deputies_names_the_department_and_the_count():
+    [finding] = run_rule("department_deputies", union_report(department_with_deputies(3)), book=GANSU)
+    assert finding.message == "校学生会有 1 个工作部门的副职（副部长）超过 2 人：“权益部”3 人"
+    assert len(finding.sources) == 7
+
+
+SHARE = param("backbone_share", "max_ratio", GANSU)
+BACKBONE_NOTE = "（文件未界定“骨干成员”；按名单上全部工作人员计，为骨干人数的上限）"
+
+
+@pytest.mark.parametrize(
+    "listed, students, expected",
+    [(24, 2500, OK), (25, 2500, OK), (26, 2500, ATTENTION), (25, 2550, OK), (26, 2550, ATTENTION)],
+)
+def test_backbone_at_most_one_percent_of_the_students_linked(listed, students, expected):
+    assert SHARE == 0.01
+    staff = make_staff(title="干事", n=listed)
+    report = minimal_compliant_report(organisations=(school_org(UNION, students_linked=students),), staff=tuple(staff))
+    assert severities(run_rule("backbone_share", report, book=GANSU)) == [expected]
+
+
+def test_backbone_share_names_the_count_the_students_and_the_limit():
+    staff = make_staff(title="干事", n=26)
+    report = minimal_compliant_report(organisations=(school_org(UNION, students_linked=2550),), staff=tuple(staff))
+    [finding] = run_rule("backbone_share", report, book=GANSU)
+    assert finding.message == f"校学生会工作人员 26 人，所联系学生 2550 人的 1% 为 25.5 人，超过比例上限{BACKBONE_NOTE}"
+
+
+def test_without_the_organisations_figure_the_schools_student_count_is_used_and_without_both_it_is_unverifiable():
+    staff = tuple(make_staff(title="干事", n=26))
+    counted = minimal_compliant_report(
+        organisations=(school_org(UNION),), staff=staff, school=school_info(undergraduates=2600)
+    )
+    assert severities(run_rule("backbone_share", counted, book=GANSU)) == [OK]
+    unknown = replace(counted, school=school_info(undergraduates=None))
+    [finding] = run_rule("backbone_share", unknown, book=GANSU)
+    assert finding.severity is UNKNOWN and "未填写所联系学生人数" in finding.message
+
+
+def test_staff_share_limited_to_some_roles_counts_only_them():
+    staff = make_staff(title="主席") + make_staff(title="副主席", n=4) + make_staff(title="部长", n=21)
+    staff += make_staff(title="干事", n=100)
+    report = minimal_compliant_report(organisations=(school_org(UNION, students_linked=2550),), staff=tuple(staff))
+    [finding] = run_rule("backbone_share", report, book=GANSU, roles=("主席团成员", "部门负责人"), source_note="")
+    assert (finding.severity, finding.message) == (
+        ATTENTION,
+        "校学生会主席团成员、部门负责人 26 人，所联系学生 2550 人的 1% 为 25.5 人，超过比例上限",
+    )

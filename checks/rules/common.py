@@ -64,6 +64,15 @@ def at_least(count: int, ratio: float, total: int) -> bool:
     return count >= ratio * total - _EPSILON
 
 
+def at_most(count: int, ratio: float, total: int) -> bool:
+    return count <= ratio * total + _EPSILON
+
+
+def share_of(ratio: float, total: int) -> str:
+    """`ratio` of `total` as a figure a finding names: 1% of 2550 is 25.5."""
+    return f"{round(ratio * total, 2):g}"
+
+
 def required_count(ratio: float, total: int) -> int:
     """The smallest whole number of people that reaches `ratio` of `total`."""
     return -int(-(ratio * total - _EPSILON) // 1)

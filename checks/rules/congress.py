@@ -162,7 +162,9 @@ def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
             )
         )
     on_time = len(ctx.college_orgs) - len(late)
-    passes = [f"{on_time} 个院级组织在 {months} 个月内召开了代表大会"] if on_time else []
+    assemblies = sum(not held(org, CONGRESS_OF[org.kind]) for org in ctx.college_orgs if org not in late)
+    instead = f"（其中 {assemblies} 个所联系学生少于 {threshold} 人，召开了全体学生大会）" if assemblies else ""
+    passes = [f"{on_time} 个院级组织在 {months} 个月内召开了代表大会{instead}"] if on_time else []
     return with_passes(spec, problems, passes)
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from copy import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import compress, islice, repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from checks.campaign import Campaign
-from checks.rulebook import Rulebook
+from checks.rulebook import Rulebook, RuleSpec
 from checks.rules.common import MAX_SOURCES
 from checks.schema import (
     Level,
@@ -77,16 +77,34 @@ class RuleContext:
         for meeting in sorted([m for m in report.meetings if m.held_on <= as_of], key=_held_on):
             self._meetings[meeting.kind].append(meeting)
         self._congresses: dict[str, list[Meeting]] = {}
+        self.roles: tuple[Role, ...] = ()  # the roles the staff in view are limited to; empty for all
+        self._by_roles: dict[tuple[Role, ...], RuleContext] = {}
 
-    def scoped(self, scope: str) -> RuleContext:
-        """The context seen by a check limited to one kind of organisation (学生会 / 研究生会): the same
-        counts and caches, only the organisations it goes through differ."""
-        if not scope:
-            return self
-        limited = copy(self)
-        limited.school_orgs = tuple(org for org in self.school_orgs if org.kind == scope)
-        limited.college_orgs = tuple(org for org in self.college_orgs if org.kind == scope)
+    def scoped(self, spec: RuleSpec) -> RuleContext:
+        """The context seen by a check limited to one kind of organisation (学生会 / 研究生会) and/or to the
+        staff of some roles. The organisation scope keeps the counts and caches and only changes the
+        organisations gone through; a role scope is a context of its own over those staff, built once."""
+        limited = self._of_roles(spec.roles) if spec.roles else self
+        if not spec.scope:
+            return limited
+        limited = copy(limited)
+        limited.school_orgs = tuple(org for org in limited.school_orgs if org.kind == spec.scope)
+        limited.college_orgs = tuple(org for org in limited.college_orgs if org.kind == spec.scope)
         return limited
+
+    def _of_roles(self, roles: tuple[Role, ...]) -> RuleContext:
+        if roles not in self._by_roles:
+            titles = {title for title, role in self.role_of_title.items() if role in roles}
+            staff = tuple(compress(self.report.staff, map(titles.__contains__, self._titles)))
+            limited = RuleContext(replace(self.report, staff=staff), self.rulebook, self.campaign, self.as_of)
+            limited.roles = roles
+            self._by_roles[roles] = limited
+        return self._by_roles[roles]
+
+    @property
+    def people(self) -> str:
+        """What the staff in view are called in findings."""
+        return "、".join(self.roles) if self.roles else "工作人员"
 
     def roster(self, organisation: str) -> Roster:
         """The rows of a school-level organisation sorted by role (empty for any other)."""

@@ -24,7 +24,11 @@ NO_ROSTER = "未填写工作人员名单，无法核验"
 LEAGUE = Political.LEAGUE
 
 
-@rule_kind("工作人员的政治面貌属于允许的几种", Param("allowed", TEXTS, "允许的政治面貌，如“中共党员”“共青团员”"))
+@rule_kind(
+    "工作人员的政治面貌属于允许的几种",
+    Param("allowed", TEXTS, "允许的政治面貌，如“中共党员”“共青团员”"),
+    role_scoped=True,
+)
 def political_status(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     allowed = frozenset(spec.param("allowed"))
     return _column_findings(
@@ -39,7 +43,9 @@ def political_status(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> 
 
 
 @rule_kind(
-    "工作人员学习成绩综合排名在本专业前若干百分比以内", Param("max_percent", NUMBER, "排名须在本专业前多少以内", "%")
+    "工作人员学习成绩综合排名在本专业前若干百分比以内",
+    Param("max_percent", NUMBER, "排名须在本专业前多少以内", "%"),
+    role_scoped=True,
 )
 def academic_rank(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     limit = spec.param("max_percent")
@@ -54,7 +60,7 @@ def academic_rank(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
     )
 
 
-@rule_kind("工作人员不及格课程不超过上限", Param("max_failed", INTEGER, "不及格课程数上限", "门"))
+@rule_kind("工作人员不及格课程不超过上限", Param("max_failed", INTEGER, "不及格课程数上限", "门"), role_scoped=True)
 def no_failed_courses(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     limit = spec.param("max_failed")
     return _column_findings(
@@ -68,7 +74,7 @@ def no_failed_courses(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) ->
     )
 
 
-@rule_kind("工作人员均参加过党团课教育和业务培训")
+@rule_kind("工作人员均参加过党团课教育和业务培训", role_scoped=True)
 def staff_trained(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return _column_findings(
         spec,
@@ -81,7 +87,9 @@ def staff_trained(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
     )
 
 
-@rule_kind("共青团员工作人员均在团员管理系统报到（系统名称见规则手册词汇表 registrations.league_system）")
+@rule_kind(
+    "共青团员工作人员均在团员管理系统报到（系统名称见规则手册词汇表 registrations.league_system）", role_scoped=True
+)
 def zhtj_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     """Only League members must register; people of unknown status are left to political_status."""
     system = _registration(ctx, "zhtj_registered")
@@ -99,7 +107,7 @@ def zhtj_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> l
     )
 
 
-@rule_kind("工作人员均在志愿服务系统注册（系统名称见规则手册词汇表 registrations.volunteer_system）")
+@rule_kind("工作人员均在志愿服务系统注册（系统名称见规则手册词汇表 registrations.volunteer_system）", role_scoped=True)
 def ivolunteer_registered(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     system = _registration(ctx, "ivolunteer_registered")
     return _column_findings(
@@ -174,16 +182,19 @@ def _column_findings(
     """Who fails the rule, whose value is missing, or one pass naming how many were checked.
 
     The value judged is the staff member's attribute, or a tuple of them when `columns` names
-    several; `concerns` picks the values of the people the rule applies to (everyone when None).
+    several; `concerns` picks the values of the people the rule applies to (everyone when None). A
+    check limited to some roles sees only their rows and names them.
     """
     people = ctx.report.staff
     if not people:
-        return [unverifiable(spec, NO_ROSTER)]
+        return [unverifiable(spec, f"工作人员名单中没有{ctx.people}，无法核验" if ctx.roles else NO_ROSTER)]
+    among = f"{ctx.people}中" if ctx.roles else ""
+    whose = f"中{ctx.people}" if ctx.roles else ""
     values = ctx.column_values(columns)
     problems = []
     for test, text, make in (
-        (fails, failing_what, breach),
-        (is_missing, f"工作人员名单未填写{missing_what}", unverifiable),
+        (fails, f"{among}{failing_what}", breach),
+        (is_missing, f"工作人员名单{whose}未填写{missing_what}", unverifiable),
     ):
         matching = {v for v in values if test(v)}
         if matching:
@@ -194,5 +205,5 @@ def _column_findings(
         return problems
     concerned = ctx.count_with(columns, set(filter(concerns, values))) if concerns else len(people)
     if not concerned:
-        return [passed(spec, f"工作人员中没有{who.removeprefix('名')}，无需核验")]
-    return [passed(spec, f"{concerned} {who}{passed_what}")]
+        return [passed(spec, f"{ctx.people}中没有{who.removeprefix('名')}，无需核验")]
+    return [passed(spec, f"{among} {concerned} {who}{passed_what}".lstrip())]

@@ -1,6 +1,7 @@
-"""What a rule kind declares: its parameters (name, type, required or default, meaning, unit) and the
-scopes it accepts. The rulebook loader validates every check against these declarations, so a
-misspelt or mistyped parameter is refused at load, never found at scoring time; the reference in
+"""What a rule kind declares: its parameters (name, type, required or default, meaning, unit), the
+organisation scopes it accepts and whether a check may limit it to staff of some roles. The rulebook
+loader validates every check against these declarations (and words against the rulebook's vocabulary),
+so a misspelt or mistyped parameter is refused at load, never found at scoring time; the reference in
 docs/rule-kinds.md is generated from them.
 """
 
@@ -10,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from checks.schema import OrgKind
+from checks.schema import OrgKind, Role
+from checks.vocabulary import Vocabulary
 
 REQUIRED = object()  # a Param's default when the rulebook must give the value
 
@@ -27,6 +29,8 @@ def _is_number(value: Any) -> bool:
 class ParamType:
     name: str  # as the reference and the load errors say it
     accepts: Callable[[Any], bool]
+    # For a list of the rulebook's own words: the words its vocabulary allows, each value checked at load.
+    words: Callable[[Vocabulary], tuple[str, ...]] | None = None
 
 
 INTEGER = ParamType("整数", _is_int)
@@ -34,6 +38,13 @@ NUMBER = ParamType("数值", _is_number)
 RATIO = ParamType("比例（0 至 1 的小数）", lambda v: _is_number(v) and 0 <= v <= 1)
 TEXT = ParamType("文字", lambda v: isinstance(v, str))
 TEXTS = ParamType("文字列表", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v))
+BOOLEAN = ParamType("是或否（true / false）", lambda v: isinstance(v, bool))
+# Compared with Meeting.kind: words of the rulebook's meeting vocabulary, which the template's 会议类型 column offers.
+MEETING_KINDS = ParamType(
+    "会议类型列表（规则手册词汇表 meeting_kinds 中的会议名称）",
+    lambda v: isinstance(v, list) and bool(v) and all(isinstance(x, str) for x in v),
+    words=lambda vocabulary: vocabulary.meeting_names,
+)
 MONTHS = ParamType(
     "月份列表（1 至 12）", lambda v: isinstance(v, list) and bool(v) and all(_is_int(x) and 1 <= x <= 12 for x in v)
 )
@@ -57,6 +68,8 @@ SOURCE_NOTE = Param("source_note", TEXT, "文件未写明具体数字时的说�
 
 # A kind that goes organisation by organisation may be limited to the unions or the graduate unions.
 ORG_SCOPES = tuple(kind.value for kind in OrgKind)
+# A kind over roster rows may be limited to some roles (`roles = ["主席团成员", "部门负责人"]`).
+ROLES = tuple(role.value for role in Role)
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,7 @@ class RuleKind:
     params: tuple[Param, ...]
     scopes: tuple[str, ...]  # values a check's `scope` may take; empty when the kind takes no scope
     check: Callable[..., Any] | None  # None for a kind the engine runs itself (completion_date)
+    role_scoped: bool = False  # whether a check may limit it to staff of some roles (`roles`)
 
     def __call__(self, *args: Any) -> Any:
         assert self.check is not None, self.name
@@ -78,10 +92,12 @@ class RuleKind:
         return (*self.params, SOURCE_NOTE)
 
 
-def rule_kind(meaning: str, *params: Param, scopes: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], RuleKind]:
+def rule_kind(
+    meaning: str, *params: Param, scopes: tuple[str, ...] = (), role_scoped: bool = False
+) -> Callable[[Callable[..., Any]], RuleKind]:
     """Declare a rule function as a kind named after it; `meaning` says in Chinese what it checks."""
 
     def declare(check: Callable[..., Any]) -> RuleKind:
-        return RuleKind(check.__name__, meaning, params, scopes, check)
+        return RuleKind(check.__name__, meaning, params, scopes, check, role_scoped)
 
     return declare

@@ -1,5 +1,6 @@
 """Meeting rules: mobilisation and training (1.2, 1.3), college reports (2.2), semester reviews (8.1),
-the joint meeting and the Party committee hearing (9.1, 9.2). Only meetings held by `as_of` count,
+the joint meeting and the Party committee hearing (9.1, 9.2), and a meeting of kinds a rulebook names
+held at a set interval (Gansu's 常任代表会议 and yearly work report). Only meetings held by `as_of` count,
 and a one-off event of the reform (mobilisation, training, joint meeting) only when held since the
 campaign began: a 2016 training is not this reform's training. A 符合 finding names the day the
 requirement was met, so the engine can tell a late one.
@@ -31,7 +32,7 @@ from checks.rules.common import (
     within_months,
 )
 from checks.rules.context import RuleContext
-from checks.rules.kinds import INTEGER, MONTHS, ORG_SCOPES, Param, rule_kind
+from checks.rules.kinds import INTEGER, MEETING_KINDS, MONTHS, ORG_SCOPES, Param, rule_kind
 from checks.schema import MeetingRole, SchoolReport
 
 
@@ -93,6 +94,25 @@ def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
         return [unverifiable(spec, "听取学院（系）工作报告的会议未填写覆盖学院（系）数", recent)]
     widest = max(m.colleges_covered or 0 for m in recent)
     return [breach(spec, f"{months} 个月内听取工作报告最多覆盖 {widest} 个学院（系），学校共 {colleges} 个", recent)]
+
+
+@rule_kind(
+    "每个校级组织在规定间隔内开过所列类型之一的会议（会议记录中未写组织的会议计入每个组织）",
+    Param("meetings", MEETING_KINDS, "计入的会议类型，开过其中任一即可"),
+    Param("max_interval_months", INTEGER, "最近一次距评估日的最长间隔", "个月"),
+    scopes=ORG_SCOPES,
+)
+def periodic_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    if not ctx.school_orgs:
+        return [unverifiable(spec, "未填写校级学生会（研究生会）组织，无法核验")]
+    kinds, months = spec.param("meetings"), spec.param("max_interval_months")
+    held = ctx.meetings(*kinds)
+    findings = []
+    for org in ctx.school_orgs:
+        own = [m for m in held if m.organisation in ("", org.name)]
+        what = f"{own[-1].kind}" if own else "、".join(kinds)  # the latest by its kind, else every kind sought
+        findings.append(recency(spec, own, ctx.as_of, months, what, org.name))
+    return findings
 
 
 @rule_kind(

@@ -25,6 +25,8 @@ RULES: Mapping[str, RuleKind] = {
         sizes.college_staff_size,
         sizes.college_presidium_size,
         sizes.no_other_titles,
+        sizes.department_deputies,
+        sizes.staff_share,
         eligibility.political_status,
         eligibility.academic_rank,
         eligibility.no_failed_courses,
@@ -45,8 +47,10 @@ RULES: Mapping[str, RuleKind] = {
         meetings.semester_reviews,
         meetings.joint_meeting,
         meetings.party_hearing,
+        meetings.periodic_meeting,
         leadership.rotating_chair,
         leadership.deputy_secretary,
+        leadership.presidium_composition,
     )
 }
 

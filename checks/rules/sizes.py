@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from checks.results import Finding
 from checks.rulebook import RuleSpec
-from checks.rules.common import attention, breach, listing, unverifiable, with_passes
+from checks.rules.common import at_most, attention, breach, listing, percent, share_of, unverifiable, with_passes
 from checks.rules.context import Roster, RuleContext
-from checks.rules.kinds import INTEGER, ORG_SCOPES, Param, rule_kind
+from checks.rules.kinds import INTEGER, ORG_SCOPES, RATIO, TEXTS, Param, rule_kind
 from checks.schema import Organisation, SchoolReport, StaffMember
 
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"
@@ -134,6 +134,58 @@ def department_members(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -
         breach_text=lambda failing: f"有 {failing} 个工作部门的工作人员（含负责人）超过 {limit} 人",
         pass_text=lambda counts: f"各工作部门工作人员（含负责人）均不超过 {limit} 人（最多 {max(counts.values())} 人）",
     )
+
+
+@rule_kind(
+    "校级组织每个工作部门的副职（所列职务，部长不计）不超过上限",
+    Param("deputy_titles", TEXTS, '算作副职的职务名称，如 ["副部长"]'),
+    Param("max", INTEGER, "每个部门副职人数上限", "人"),
+    scopes=ORG_SCOPES,
+)
+def department_deputies(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    titles, limit = frozenset(spec.param("deputy_titles")), spec.param("max")
+    named = "、".join(spec.param("deputy_titles"))
+    return _per_department(
+        spec,
+        ctx,
+        lambda roster, d: sum(person.title.strip() in titles for person in roster.departments[d]),
+        lambda n: n <= limit,
+        breach_text=lambda failing: f"有 {failing} 个工作部门的副职（{named}）超过 {limit} 人",
+        pass_text=lambda counts: f"各工作部门副职（{named}）均不超过 {limit} 人（最多 {max(counts.values())} 人）",
+    )
+
+
+@rule_kind(
+    "校级组织的工作人员（或所列角色的人员）不超过所联系学生人数的比例",
+    Param("max_ratio", RATIO, "比例上限，如 0.01 即 1%"),
+    scopes=ORG_SCOPES,
+    role_scoped=True,
+)
+def staff_share(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
+    """Students linked: the organisation's own figure, else the school's student count of its kind."""
+    if not ctx.school_orgs:
+        return [unverifiable(spec, NO_SCHOOL_ORGS)]
+    ratio = spec.param("max_ratio")
+    problems, passes = [], []
+    for org in ctx.school_orgs:
+        staff, students = ctx.roster(org.name).staff, ctx.students_linked(org)
+        if students is None:
+            problems.append(
+                unverifiable(spec, f"{org.name}未填写所联系学生人数（学校信息也未填写在校生人数），无法核验", [org])
+            )
+        elif not staff:
+            missing = f"工作人员名单中没有{ctx.people}" if ctx.roles else "未填写工作人员名单"
+            problems.append(unverifiable(spec, f"{org.name}{missing}", [org]))
+        else:
+            figures = (
+                f"{org.name}{ctx.people} {len(staff)} 人，所联系学生 {students} 人的 {percent(ratio)} "
+                f"为 {share_of(ratio, students)} 人"
+            )
+            if at_most(len(staff), ratio, students):
+                passes.append(f"{figures}，未超过")
+            else:
+                problems.append(breach(spec, f"{figures}，超过比例上限", [org, *staff]))
+    return with_passes(spec, problems, passes, ctx.school_orgs)
 
 
 def _per_department(

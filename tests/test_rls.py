@@ -36,6 +36,9 @@ PROTECTED = {
     "reminders",
     "audit_log",
     "verdict_overrides",
+    "school_contacts",
+    "escalations",
+    "deliveries",
 }
 ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
 

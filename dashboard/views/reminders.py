@@ -1,6 +1,7 @@
 """提醒督办: per school in scope, what is overdue and what falls due soon on the board date; a formal
 reminder notice per school (one by one or as a .zip); sending recorded by the province administrator;
-and the schools still overdue after a reminder went out.
+how the e-mails of `reformboard remind` went (and which schools have no address to send to); and the
+schools still overdue after a reminder went out, with the escalations sent to their units.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -20,6 +22,8 @@ from reformboard.board import assess_schools
 from reformboard.context import AppContext
 from reformboard.reminders import (
     DEFAULT_DUE_SOON_DAYS,
+    TEXT_ENCODING,
+    TEXT_MIME,
     Escalation,
     SchoolDue,
     escalations,
@@ -28,16 +32,16 @@ from reformboard.reminders import (
     reminder_notice,
     school_due,
 )
+from reformboard.services.reminders import delivery_status
 from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.models import Escalation as EscalationRow
 from tenants.models import Reminder
 from tenants.principal import Principal, UserRole
+from tenants.reminders import escalations_of, school_contacts
 from tenants.store import audit, create_reminder, list_units, mark_reminder_sent, reminders_for
 
 READ_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
 ALL_UNITS = ""
-TEXT_MIME = "text/plain"
-# Older Windows Notepad and WPS guess GBK for UTF-8 text without a byte-order mark.
-TEXT_ENCODING = "utf-8-sig"
 
 
 @ui.page_frame
@@ -57,16 +61,18 @@ def render() -> None:
     codes = {code for code, unit_code in schools.items() if unit in (ALL_UNITS, unit_code)}
     dues = [school_due(a, rulebook, within) for a in _assessments(ctx, principal, campaign, as_of) if a.tenant in codes]
     sent = _reminders(ctx, principal, campaign, codes)
+    mail = _mail(ctx, principal, campaign, codes)
     pending = [due for due in dues if due.needs_reminder]
     if not pending:
         ui.empty_state(f"截至 {as_of:%Y-%m-%d}，范围内没有学校存在逾期或 {within} 天内到期的子项，暂无需提醒。")
     else:
-        _overview(pending, sent)
+        _overview(pending, sent, mail)
+        _unreachable(pending, mail)
         notices = {due.tenant: reminder_notice(due, rulebook, campaign) for due in pending}
         _batch(ctx, principal, campaign, pending, notices, sent)
         for due in pending:
-            _school_section(ctx, principal, campaign, due, notices[due.tenant], sent.get(due.tenant, []))
-    _escalations(escalations(dues, [r for rs in sent.values() for r in rs]))
+            _school_section(ctx, principal, campaign, due, notices[due.tenant], sent.get(due.tenant, []), mail)
+    _escalations(escalations(dues, [r for rs in sent.values() for r in rs]), mail)
 
 
 def _filters(principal: Principal, units: dict[str, str]) -> tuple[int, str]:
@@ -116,10 +122,31 @@ def _reminders(ctx: AppContext, principal: Principal, campaign: Campaign, codes:
         return {code: reminders_for(session, code, campaign.id) for code in sorted(codes)}
 
 
+@dataclass(frozen=True)
+class Mail:
+    """What the page shows of the e-mails: schools' addresses, escalations sent, the retry bound."""
+
+    contacts: dict[str, list[str]]
+    escalated: dict[str, list[EscalationRow]]
+    max_attempts: int
+
+    def status(self, row: Reminder | EscalationRow) -> str:
+        return delivery_status(row, self.max_attempts)
+
+
+def _mail(ctx: AppContext, principal: Principal, campaign: Campaign, codes: set[str]) -> Mail:
+    with scoped_transaction(ctx.engine, principal) as session:
+        contacts = school_contacts(session, codes)
+        escalated: dict[str, list[EscalationRow]] = {}
+        for row in escalations_of(session, campaign.id, codes):
+            escalated.setdefault(row.tenant_code, []).append(row)
+    return Mail(contacts, escalated, ctx.settings.mail.max_attempts)
+
+
 # --- what to remind of --------------------------------------------------------------------------
 
 
-def _overview(pending: Sequence[SchoolDue], sent: dict[str, list[Reminder]]) -> None:
+def _overview(pending: Sequence[SchoolDue], sent: dict[str, list[Reminder]], mail: Mail) -> None:
     rows = [
         [
             due.school,
@@ -129,16 +156,46 @@ def _overview(pending: Sequence[SchoolDue], sent: dict[str, list[Reminder]]) -> 
             len(due.due_soon),
             "、".join(i.item_id for i in due.due_soon),
             ui.china_time(_last_sent(sent.get(due.tenant, []))),
+            _mail_state(due.tenant, sent.get(due.tenant, []), mail),
         ]
         for due in pending
     ]
-    columns = ["学校", "标识码", "逾期未完成", "逾期子项", "即将到期", "即将到期子项", "最近一次提醒发送"]
+    columns = [
+        "学校",
+        "标识码",
+        "逾期未完成",
+        "逾期子项",
+        "即将到期",
+        "即将到期子项",
+        "最近一次提醒发送",
+        "提醒邮件",
+    ]
     st.subheader(f"需提醒的学校（{len(pending)} 所）")
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
 
 
 def _last_sent(reminders: Sequence[Reminder]) -> datetime | None:
     return max((r.sent_at for r in reminders if r.sent_at is not None), default=None)
+
+
+def _mail_state(tenant: str, reminders: Sequence[Reminder], mail: Mail) -> str:
+    """The school's latest e-mailed reminder and how it went, or why none can go."""
+    if tenant not in mail.contacts:
+        return "无联系邮箱，无法送达"
+    latest = next((r for r in reminders if r.step is not None), None)  # newest first
+    if latest is None:
+        return "尚未发送提醒邮件"
+    return f"{latest.as_of:%Y-%m-%d}（{latest.step}）：{mail.status(latest)}"
+
+
+def _unreachable(pending: Sequence[SchoolDue], mail: Mail) -> None:
+    missing = [due for due in pending if due.tenant not in mail.contacts]
+    if missing:
+        names = "、".join(f"{ui.literal(due.school)}（{due.tenant}）" for due in missing)
+        st.warning(
+            f"以下 {len(missing)} 所学校没有联系邮箱，提醒邮件无法送达（省级管理员可在“管理”页设置）：{names}",
+            icon=":material/unsubscribe:",
+        )
 
 
 def _batch(
@@ -172,7 +229,9 @@ def _zip(pending: Sequence[SchoolDue], notices: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for due in pending:
-            archive.writestr(notice_file_name(due), notices[due.tenant].encode(TEXT_ENCODING))
+            archive.writestr(
+                notice_file_name(due.tenant, due.school, due.as_of), notices[due.tenant].encode(TEXT_ENCODING)
+            )
     return buffer.getvalue()
 
 
@@ -183,6 +242,7 @@ def _school_section(
     due: SchoolDue,
     notice: str,
     reminders: Sequence[Reminder],
+    mail: Mail,
 ) -> None:
     summary = f"逾期 {len(due.overdue)} 项，即将到期 {len(due.due_soon)} 项"
     with st.expander(f"{ui.literal(due.school)}（{due.tenant}）：{summary}"):
@@ -193,7 +253,7 @@ def _school_section(
         download.download_button(
             "下载提醒函（.txt）",
             data=notice.encode(TEXT_ENCODING),
-            file_name=notice_file_name(due),
+            file_name=notice_file_name(due.tenant, due.school, due.as_of),
             mime=TEXT_MIME,
             icon=":material/download:",
             key=f"reminders.download.{due.tenant}",
@@ -205,7 +265,8 @@ def _school_section(
             "登记为已发送", key=f"reminders.mark.{due.tenant}", icon=":material/mark_email_read:"
         ):
             _mark_sent(ctx, principal, campaign, [due], {due.tenant: notice})
-        _history(reminders)
+        st.caption(f"联系邮箱：{'、'.join(mail.contacts.get(due.tenant, [])) or '无'}")
+        _history(reminders, mail)
 
 
 def _already_sent(due: SchoolDue, reminders: Sequence[Reminder]) -> Reminder | None:
@@ -220,24 +281,27 @@ def _already_sent(due: SchoolDue, reminders: Sequence[Reminder]) -> Reminder | N
     )
 
 
-def _history(reminders: Sequence[Reminder]) -> None:
+def _history(reminders: Sequence[Reminder], mail: Mail) -> None:
     if not reminders:
         st.caption("尚未向该校发送过提醒。")
         return
     rows = [
         [
             r.as_of,
+            r.step or "手工登记",
             "、".join(r.items),
             r.created_by,
             ui.china_time(r.created_at),
             r.sent_by or "",
             ui.china_time(r.sent_at) or "未发送",
+            mail.status(r),
         ]
         for r in reminders
     ]
+    columns = ["统计日期", "提醒时点", "涉及子项", "起草人", "起草时间", "发送人", "发送时间", "邮件状态"]
     st.markdown("**提醒记录**")
     st.dataframe(
-        pd.DataFrame(rows, columns=["统计日期", "涉及子项", "起草人", "起草时间", "发送人", "发送时间"]),
+        pd.DataFrame(rows, columns=columns),
         hide_index=True,
         width="stretch",
     )
@@ -278,7 +342,7 @@ def _mark_sent(
 # --- escalation ---------------------------------------------------------------------------------
 
 
-def _escalations(found: Sequence[Escalation]) -> None:
+def _escalations(found: Sequence[Escalation], mail: Mail) -> None:
     st.subheader("督办升级：提醒后仍逾期的学校")
     if not found:
         st.caption("没有在提醒发出后仍逾期未完成的学校。")
@@ -292,11 +356,28 @@ def _escalations(found: Sequence[Escalation]) -> None:
             e.reminders,
             ui.china_time(e.first_sent_at),
             ui.china_time(e.last_sent_at),
+            _escalation_state(mail.escalated.get(e.tenant, []), mail),
         ]
         for e in found
     ]
-    columns = ["学校", "标识码", "提醒后仍逾期的子项", "最长逾期天数", "已发提醒次数", "首次提醒", "最近提醒"]
+    columns = [
+        "学校",
+        "标识码",
+        "提醒后仍逾期的子项",
+        "最长逾期天数",
+        "已发提醒次数",
+        "首次提醒",
+        "最近提醒",
+        "督办邮件（主管单位）",
+    ]
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
+
+
+def _escalation_state(rows: Sequence[EscalationRow], mail: Mail) -> str:
+    if not rows:
+        return "尚未督办"
+    last = rows[-1]  # by date
+    return f"{last.as_of:%Y-%m-%d} 督办 {len(rows)} 次：{mail.status(last)}"
 
 
 if __name__ == "__main__":

@@ -1,5 +1,19 @@
 """The CLI's subcommands; each module has `register(subparsers)` setting `run` on its parser."""
 
-from reformboard.commands import demo, init, load, override, rulebook, score, serve, sheets, template, tenant, user
+from reformboard.commands import (
+    contact,
+    demo,
+    init,
+    load,
+    override,
+    remind,
+    rulebook,
+    score,
+    serve,
+    sheets,
+    template,
+    tenant,
+    user,
+)
 
-COMMANDS = (init, demo, score, load, template, sheets, override, tenant, user, rulebook, serve)
+COMMANDS = (init, demo, score, load, template, sheets, override, remind, contact, tenant, user, rulebook, serve)

@@ -17,6 +17,7 @@ from textsafety import for_terminal
 
 # Deliberately plain: what a mail server accepts is decided by the server; this catches typing slips.
 EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+SEPARATORS = re.compile(r"[\s,;，；、]+")
 MAX_EMAIL_CHARS = 254  # RFC 5321's limit on a forward path
 Row = TypeVar("Row", Reminder, Escalation)
 
@@ -32,6 +33,11 @@ def parse_email(typed: str) -> str:
         shown = for_terminal(typed.strip()[:60])
         raise BadEmail(f"邮箱地址“{shown}”格式不正确，应形如 tuanwei@example.edu.cn")
     return email
+
+
+def split_emails(typed: str) -> list[str]:
+    """Addresses typed in one box: one a line, or separated by blanks, commas, semicolons or 、."""
+    return [part for part in SEPARATORS.split(typed) if part]
 
 
 def parse_emails(typed: Iterable[str]) -> list[str]:

@@ -1,5 +1,5 @@
-"""管理 (province administrator only): campaigns and their deadlines, schools and supervising units, user
-accounts, and the audit log.
+"""管理 (province administrator only): campaigns and their deadlines, schools and supervising units, their
+contact e-mail addresses (dashboard.contacts), user accounts, and the audit log.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from checks.campaign import Campaign
 from checks.deadlines import due_date
 from checks.errors import DomainError
-from dashboard import data, ui
+from dashboard import contacts, data, ui
 from reformboard.context import AppContext
 from tenants import store
 from tenants.access import require_role, scoped_transaction
@@ -36,11 +36,13 @@ def render() -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         require_role(session, principal, UserRole.PROVINCE_ADMIN, action="view_admin")
     st.title("管理")
-    campaigns, directory, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
+    campaigns, directory, mail, users, log = st.tabs(["验收批次", "学校与单位", "联系邮箱", "用户", "审计日志"])
     with campaigns:
         _campaigns(ctx, principal)
     with directory:
         _directory(ctx, principal)
+    with mail:
+        contacts.render(ctx, principal, _write)
     with users:
         _users(ctx, principal)
     with log:

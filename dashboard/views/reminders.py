@@ -265,7 +265,7 @@ def _school_section(
             "登记为已发送", key=f"reminders.mark.{due.tenant}", icon=":material/mark_email_read:"
         ):
             _mark_sent(ctx, principal, campaign, [due], {due.tenant: notice})
-        st.caption(f"联系邮箱：{'、'.join(mail.contacts.get(due.tenant, [])) or '无'}")
+        st.caption(f"联系邮箱：{ui.literal('、'.join(mail.contacts.get(due.tenant, []))) or '无（无法送达）'}")
         _history(reminders, mail)
 
 

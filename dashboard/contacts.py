@@ -15,7 +15,7 @@ from tenants.access import scoped_transaction
 from tenants.principal import Principal
 from tenants.reminders import school_contacts, split_emails, unit_contacts
 
-UNREACHABLE = "无（无法送达）"
+UNREACHABLE = "未设置（学校：用填报的联系邮箱）"
 Write = Callable[[AppContext, Principal, str, Callable[[Session], str]], None]  # admin._write
 
 
@@ -24,10 +24,9 @@ def render(ctx: AppContext, principal: Principal, write: Write) -> None:
         schools = {s.code: s.name for s in store.list_schools(session) if s.active}
         units = {u.code: u.name for u in store.list_units(session)}
         by_school, by_unit = school_contacts(session), unit_contacts(session)
-    missing = [code for code in schools if code not in by_school]
     st.caption(
-        "提醒邮件发往学校的联系邮箱，督办邮件发往主管单位的联系邮箱（省直机关团工委主管的学校另抄送团省委）。"
-        f"目前 {len(missing)} 所学校没有联系邮箱，提醒无法送达。"
+        "提醒邮件发往这里为学校设置的联系邮箱；未设置的，发往学校最近一次填报的“学校信息”中的联系邮箱。"
+        "督办邮件发往主管单位的联系邮箱（省直机关团工委主管的学校另发团省委）。"
     )
     kind = st.radio("设置对象", ["学校", "主管单位"], horizontal=True, key="admin.contacts.kind")
     names, found = (schools, by_school) if kind == "学校" else (units, by_unit)

@@ -170,6 +170,7 @@ class ReportSchool(Base):
     campuses: Mapped[int | None]
     contact_name: Mapped[str]
     contact_phone: Mapped[str]
+    contact_email: Mapped[str] = mapped_column(server_default="")  # reports stored before it: none
     deputy_secretary: Mapped[str]
     staff_increase_reason: Mapped[str] = mapped_column(server_default="")  # reports stored before it: none
     source: Mapped[str]

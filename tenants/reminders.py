@@ -12,13 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from checks.errors import DomainError, NotFound
-from tenants.models import Delivery, Escalation, Reminder, SchoolContact, UnitContact, utcnow
-from textsafety import for_terminal
+from tenants.models import Delivery, Escalation, Reminder, ReportSchool, SchoolContact, UnitContact, utcnow
+from tenants.submissions import latest_accepted
+from textsafety import email_problem
 
-# Deliberately plain: what a mail server accepts is decided by the server; this catches typing slips.
-EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 SEPARATORS = re.compile(r"[\s,;，；、]+")
-MAX_EMAIL_CHARS = 254  # RFC 5321's limit on a forward path
 Row = TypeVar("Row", Reminder, Escalation)
 
 
@@ -29,9 +27,9 @@ class BadEmail(DomainError, ValueError):
 def parse_email(typed: str) -> str:
     """An address as stored (trimmed, lower case); BadEmail unless it looks like name@domain.tld."""
     email = typed.strip().lower()
-    if len(email) > MAX_EMAIL_CHARS or not EMAIL.fullmatch(email) or ".." in email:
-        shown = for_terminal(typed.strip()[:60])
-        raise BadEmail(f"邮箱地址“{shown}”格式不正确，应形如 tuanwei@example.edu.cn")
+    problem = email_problem(email)
+    if problem:
+        raise BadEmail(problem)
     return email
 
 
@@ -57,6 +55,24 @@ def school_contacts(session: Session, tenant_codes: Collection[str] | None = Non
     for code, email in session.execute(query):
         found.setdefault(code, []).append(email)
     return found
+
+
+def declared_contacts(
+    session: Session, campaign_id: str, as_of: date, tenant_codes: Collection[str] | None = None
+) -> dict[str, list[str]]:
+    """School code -> the addresses its latest accepted workbook by `as_of` gives in 学校信息 (联系邮箱)."""
+    latest = latest_accepted(session, campaign_id, as_of, tenant_codes)
+    query = select(ReportSchool.tenant_code, ReportSchool.contact_email).where(
+        ReportSchool.submission_id.in_([s.id for s in latest.values()])
+    )
+    return {code: emails.split("、") for code, emails in session.execute(query) if emails}
+
+
+def reminder_contacts(
+    session: Session, campaign_id: str, as_of: date, tenant_codes: Collection[str] | None = None
+) -> dict[str, list[str]]:
+    """The addresses a school's reminders go to: those the province set, else those its workbook gives."""
+    return declared_contacts(session, campaign_id, as_of, tenant_codes) | school_contacts(session, tenant_codes)
 
 
 def unit_contacts(session: Session) -> dict[str, list[str]]:

@@ -12,9 +12,10 @@ import email
 import email.policy
 import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from email.message import EmailMessage
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -22,12 +23,16 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from checks.rulebook import load_rulebook
+from loaders.template import fill_template
 from reformboard.reminders import TEXT_ENCODING
 from tenants import store
 from tenants.models import AuditEntry, Delivery, Escalation, Reminder, UnitKind
-from tenants.reminders import school_contacts
+from tenants.reminders import reminder_contacts, school_contacts
 from tests.conftest import Directory
+from tests.fixtures.wust import wust_report
 
+RULEBOOK = load_rulebook()
 SENDER = "reformboard@league.example.gov.cn"
 SCHOOL_MAIL = ["tuanwei@gzsf.edu.cn", "fushuji@gzsf.edu.cn"]
 UNIT_MAIL = "xuexiao@gzyouth.example.cn"
@@ -117,6 +122,35 @@ def test_a_malformed_address_is_refused_in_chinese_and_nothing_changes(reformboa
     assert code == 1 and "格式不正确，应形如 tuanwei@example.edu.cn" in err
     with Session(engine) as session:
         assert school_contacts(session) == {directory.school: ["ok@gzsf.edu.cn"]}
+
+
+def workbook(tmp_path: Path, school: str, contact_email: str) -> Path:
+    """The 武汉科技大学 report as `school`'s, giving `contact_email` in 学校信息."""
+    base = wust_report()
+    info = replace(base.school, code=school, contact_email=contact_email)
+    path = tmp_path / f"{school}.xlsx"
+    path.write_bytes(fill_template(replace(base, school=info), RULEBOOK, RULEBOOK.campaign))
+    return path
+
+
+def test_without_addresses_set_the_workbooks_are_used_and_set_ones_win(reformboard, engine, directory, tmp_path):
+    filled = workbook(tmp_path, directory.school, "TW@gzsf.edu.cn、fsj@gzsf.edu.cn")
+    assert reformboard("load", str(filled), "--received-on", "2020-10-20")[0] == 0
+
+    def contacts(day: date) -> dict[str, list[str]]:
+        with Session(engine) as session:
+            return reminder_contacts(session, directory.campaign.id, day)
+
+    assert contacts(date(2020, 10, 19)) == {}  # not yet received
+    assert contacts(date(2020, 10, 21)) == {directory.school: ["tw@gzsf.edu.cn", "fsj@gzsf.edu.cn"]}
+    assert reformboard("contact", "set", "--tenant", directory.school, "office@gzsf.edu.cn")[0] == 0
+    assert contacts(date(2020, 10, 21)) == {directory.school: ["office@gzsf.edu.cn"]}
+
+
+def test_a_malformed_address_in_the_workbook_is_a_problem_in_its_cell(reformboard, directory, tmp_path) -> None:
+    code, out, err = reformboard("load", str(workbook(tmp_path, directory.school, "tw@gzsf")))
+
+    assert code == 1 and "邮箱地址“tw@gzsf”格式不正确" in out + err
 
 
 def test_a_unit_that_does_not_exist_is_refused(reformboard, directory) -> None:

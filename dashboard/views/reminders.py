@@ -37,7 +37,7 @@ from tenants.access import require_role, require_tenant, scoped_transaction, vis
 from tenants.models import Escalation as EscalationRow
 from tenants.models import Reminder
 from tenants.principal import Principal, UserRole
-from tenants.reminders import escalations_of, school_contacts
+from tenants.reminders import escalations_of, reminder_contacts
 from tenants.store import audit, create_reminder, list_units, mark_reminder_sent, reminders_for
 
 READ_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
@@ -61,7 +61,7 @@ def render() -> None:
     codes = {code for code, unit_code in schools.items() if unit in (ALL_UNITS, unit_code)}
     dues = [school_due(a, rulebook, within) for a in _assessments(ctx, principal, campaign, as_of) if a.tenant in codes]
     sent = _reminders(ctx, principal, campaign, codes)
-    mail = _mail(ctx, principal, campaign, codes)
+    mail = _mail(ctx, principal, campaign, as_of, codes)
     pending = [due for due in dues if due.needs_reminder]
     if not pending:
         ui.empty_state(f"截至 {as_of:%Y-%m-%d}，范围内没有学校存在逾期或 {within} 天内到期的子项，暂无需提醒。")
@@ -134,9 +134,9 @@ class Mail:
         return delivery_status(row, self.max_attempts)
 
 
-def _mail(ctx: AppContext, principal: Principal, campaign: Campaign, codes: set[str]) -> Mail:
+def _mail(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: date, codes: set[str]) -> Mail:
     with scoped_transaction(ctx.engine, principal) as session:
-        contacts = school_contacts(session, codes)
+        contacts = reminder_contacts(session, campaign.id, as_of, codes)
         escalated: dict[str, list[EscalationRow]] = {}
         for row in escalations_of(session, campaign.id, codes):
             escalated.setdefault(row.tenant_code, []).append(row)
@@ -193,7 +193,8 @@ def _unreachable(pending: Sequence[SchoolDue], mail: Mail) -> None:
     if missing:
         names = "、".join(f"{ui.literal(due.school)}（{due.tenant}）" for due in missing)
         st.warning(
-            f"以下 {len(missing)} 所学校没有联系邮箱，提醒邮件无法送达（省级管理员可在“管理”页设置）：{names}",
+            f"以下 {len(missing)} 所学校没有联系邮箱（填报的“学校信息”中没有，也未在“管理”页设置），"
+            f"提醒邮件无法送达：{names}",
             icon=":material/unsubscribe:",
         )
 

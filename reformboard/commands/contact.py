@@ -13,6 +13,8 @@ from tenants.models import Tenant, Unit
 from tenants.reminders import school_contacts, unit_contacts
 from textsafety import for_terminal
 
+UNSET = "未设置（学校：提醒发往最近一次填报的联系邮箱）"
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("contact", help="管理学校与主管单位的联系邮箱（提醒与督办邮件的收件人）")
@@ -25,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     setting.add_argument("emails", nargs="*", metavar="邮箱")
     setting.set_defaults(run=run_set)
 
-    listing = actions.add_parser("list", help="列出各校与各单位的联系邮箱（无邮箱的标为“无法送达”）")
+    listing = actions.add_parser("list", help="列出为各校与各单位设置的联系邮箱")
     listing.set_defaults(run=run_list)
 
 
@@ -49,5 +51,5 @@ def run_list(args: argparse.Namespace) -> int:
     print("类别\t代码\t名称\t联系邮箱")
     for kind, rows, found in (("单位", units, by_unit), ("学校", schools, by_school)):
         for code, name in rows:
-            print("\t".join((kind, code, for_terminal(name), "、".join(found.get(code, [])) or "无（无法送达）")))
+            print("\t".join((kind, code, for_terminal(name), "、".join(found.get(code, [])) or UNSET)))
     return 0

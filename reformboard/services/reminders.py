@@ -149,7 +149,7 @@ def plan(
         for a in assess_schools(session, principal, rulebook, campaign, as_of)
         if a.tenant in active
     ]
-    contacts = store.school_contacts(session)
+    contacts = store.reminder_contacts(session, campaign.id, as_of)
     stored = {(r.tenant_code, r.step) for r in _stored_on(session, campaign, as_of)}
     reminders = [
         DueReminder(due, step, tuple(contacts.get(due.tenant, ())))
@@ -299,7 +299,10 @@ def _by_letter(rows: Sequence[EscalationRow]) -> list[list[EscalationRow]]:
 def _send_reminder(ctx: AppContext, principal: Principal, reminder: Reminder, outcome: Outcome) -> None:
     with ctx.transaction(principal) as session:
         school = session.get(Tenant, reminder.tenant_code)
-        recipients = store.school_contacts(session, [reminder.tenant_code]).get(reminder.tenant_code, [])
+        codes = [reminder.tenant_code]
+        recipients = store.reminder_contacts(session, reminder.campaign_id, reminder.as_of, codes).get(
+            reminder.tenant_code, []
+        )
     if school is None or not recipients:
         return  # contacts removed since it was stored: it waits for new ones
     attachment = mail.Attachment(

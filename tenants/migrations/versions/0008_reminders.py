@@ -102,6 +102,8 @@ def upgrade() -> None:
         batch.create_unique_constraint(
             op.f("uq_reminders_tenant_code_campaign_id_as_of_step"), ["tenant_code", "campaign_id", "as_of", "step"]
         )
+    # The addresses a school gives in 学校信息; reports stored before it gave none.
+    op.add_column("report_school", sa.Column("contact_email", sa.String(), server_default="", nullable=False))
     if op.get_bind().dialect.name == "postgresql":
         for table in TENANT_TABLES:
             op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
@@ -111,6 +113,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("report_school", "contact_email")
     with op.batch_alter_table("reminders") as batch:
         batch.drop_constraint(op.f("uq_reminders_tenant_code_campaign_id_as_of_step"), type_="unique")
         for column in ("message_id", "last_error", "attempts", "body", "subject", "step"):

@@ -9,7 +9,7 @@ import pytest
 
 from checks.engine import assess
 from checks.results import DeadlineState, SchoolAssessment
-from checks.rulebook import load_rulebook
+from checks.rulebook import RULEBOOK_DIR, RulebookError, load_rulebook
 from checks.schema import ItemStatus
 from reformboard.reminders import (
     escalations,
@@ -206,3 +206,22 @@ class TestPolicy:
     def test_a_reminder_lists_items_due_within_the_earliest_step_before_a_deadline(self):
         due = school_due(nothing_submitted(date(2020, 6, 23)), RULEBOOK, policy_window(self.POLICY))
         assert ids(due.due_soon) == MONTH_END_ITEMS and ids(due.overdue) == [PLAN_ITEM]
+
+    @pytest.mark.parametrize(
+        ("old", "new", "key"),
+        [
+            ("before_days = [7, 1]", "before_days = [7, 0]", "reminders.before_days"),
+            ("before_days = [7, 1]", 'before_days = ["7"]', "reminders.before_days"),
+            ("after_days = [1]", "after_days = []", "reminders.after_days"),
+            ("then_every_days = 7", "then_every_days = 0", "reminders.then_every_days"),
+            ("escalate_after = 3", "escalate_after = true", "reminders.escalate_after"),
+            ("[reminders]\n", "[reminders_]\n", "reminders"),
+        ],
+    )
+    def test_a_malformed_policy_names_the_file_and_the_key(self, tmp_path, old, new, key):
+        source = (RULEBOOK_DIR / "guangdong-2020.toml").read_text(encoding="utf-8")
+        assert old in source
+        path = tmp_path / "broken.toml"
+        path.write_text(source.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(RulebookError, match=f"{path}: {key}:"):
+            load_rulebook(path)

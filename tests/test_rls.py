@@ -19,6 +19,7 @@ from tenants.accounts import Outcome, add_user, authenticate
 from tenants.metadata import METADATA
 from tenants.models import AuditEntry, Submission
 from tenants.principal import Principal, UserRole
+from tenants.reminders import replace_school_contacts
 from tenants.store import audit_entries, record_submission
 from tests.conftest import PROVINCE, Directory
 
@@ -59,6 +60,16 @@ def raw_tenant_codes(app: Engine, table: str, tenant_ids: str | None) -> list[st
 def test_one_schools_scope_returns_no_row_of_another(app: Engine, uploads: Directory) -> None:
     assert raw_tenant_codes(app, "submissions", uploads.school) == [uploads.school]
     assert raw_tenant_codes(app, "audit_log", uploads.other_school) == [uploads.other_school]
+
+
+@ON_POSTGRESQL
+def test_one_schools_scope_sees_only_its_own_contact_addresses(app: Engine, uploads: Directory, session) -> None:
+    for code in (uploads.school, uploads.other_school):
+        replace_school_contacts(session, code, [f"tuanwei@{code}.edu.cn"], by="owner")
+    session.commit()
+
+    assert raw_tenant_codes(app, "school_contacts", uploads.school) == [uploads.school]
+    assert raw_tenant_codes(app, "school_contacts", None) == []
 
 
 @ON_POSTGRESQL

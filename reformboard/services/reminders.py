@@ -190,8 +190,8 @@ def _due_escalations(
     for escalation in found:
         by_unit[unit_of[escalation.tenant]].append(escalation)
     return [
-        DueEscalation(units[code], tuple(found), tuple(escalation_recipients(units[code], contacts, mail_settings)))
-        for code, found in sorted(by_unit.items())
+        DueEscalation(units[code], tuple(schools), tuple(escalation_recipients(units[code], contacts, mail_settings)))
+        for code, schools in sorted(by_unit.items())
     ]
 
 

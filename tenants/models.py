@@ -317,10 +317,10 @@ class Outgoing:
     """An e-mail the board owes someone, and how its sending went: sent_at is set once it was accepted by
     the mail server; until then each failed attempt is counted and the last error kept."""
 
-    subject: Mapped[str] = mapped_column(server_default="")
-    body: Mapped[str] = mapped_column(server_default="")
-    attempts: Mapped[int] = mapped_column(server_default="0")
-    last_error: Mapped[str] = mapped_column(server_default="")
+    subject: Mapped[str] = mapped_column(default="", server_default="")
+    body: Mapped[str] = mapped_column(default="", server_default="")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str] = mapped_column(default="", server_default="")
     message_id: Mapped[str | None]
     sent_at: Mapped[datetime | None]
 

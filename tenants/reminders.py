@@ -123,8 +123,6 @@ def create_reminder(
         step=step,
         subject=subject,
         body=body,
-        attempts=0,
-        last_error="",
     )
     session.add(reminder)
     return reminder

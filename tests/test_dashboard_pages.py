@@ -311,7 +311,7 @@ class TestReminders:
         at = open_page("reminders", board.principal("viewer"))
         states = dict(zip(at.dataframe[0].value["标识码"], at.dataframe[0].value["提醒邮件"], strict=True))
         assert states == {WUST: "尚未发送提醒邮件", NEIGHBOUR: "无联系邮箱，无法送达", FAR_AWAY: "无联系邮箱，无法送达"}
-        assert "以下 2 所学校没有联系邮箱，提醒邮件无法送达" in texts(at)
+        assert "以下 2 所学校没有联系邮箱（填报的“学校信息”中没有，也未在“管理”页设置），提醒邮件无法送达" in texts(at)
 
     def test_shows_how_the_e_mailed_reminder_went(self, board):
         with make_sessionmaker(board.engine).begin() as session:

@@ -255,8 +255,6 @@ def _store_reminder(
             step=planned.step,
             subject=reminder_subject(due),
             body=reminder_email(due, campaign),
-            attempts=0,
-            last_error="",
         ),
     )
 
@@ -282,8 +280,6 @@ def _store_escalation(
                 created_at=utcnow(),
                 subject=subject,
                 body=body,
-                attempts=0,
-                last_error="",
             ),
         )
 

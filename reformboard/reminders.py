@@ -278,7 +278,7 @@ def escalation_paragraph(escalation: Escalation) -> str:
         f"{escalation.school}（{escalation.tenant}）：已提醒{escalation.reminders}次，"
         f"仍有{len(escalation.items)}项任务逾期未完成："
     ]
-    lines += [f"　　{k}. {_overdue_line(item)}" for k, item in enumerate(escalation.items, start=1)]
+    lines += [f"　　（{k}）{_overdue_line(item)}" for k, item in enumerate(escalation.items, start=1)]
     return "\n".join(lines)
 
 

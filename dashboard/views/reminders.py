@@ -32,13 +32,13 @@ from reformboard.reminders import (
     reminder_notice,
     school_due,
 )
-from reformboard.services.reminders import delivery_status
-from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
+from reformboard.services.reminders import delivery_status, record_sent_by_hand
+from tenants.access import require_role, scoped_transaction, visible_tenants
 from tenants.models import Escalation as EscalationRow
 from tenants.models import Reminder
 from tenants.principal import Principal, UserRole
 from tenants.reminders import escalations_of, reminder_contacts
-from tenants.store import audit, create_reminder, list_units, mark_reminder_sent, reminders_for
+from tenants.store import list_units, reminders_for
 
 READ_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
 ALL_UNITS = ""
@@ -311,32 +311,8 @@ def _history(reminders: Sequence[Reminder], mail: Mail) -> None:
 def _mark_sent(
     ctx: AppContext, principal: Principal, campaign: Campaign, dues: Sequence[SchoolDue], notices: dict[str, str]
 ) -> None:
-    """Record each notice as drafted and sent now, by the signed-in administrator, and audit it."""
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, UserRole.PROVINCE_ADMIN, action="reminder_sent")
-        for due in dues:  # every check before the first write (see tenants.access)
-            require_tenant(session, principal, due.tenant, "reminder_sent", write=True)
-        for due in dues:
-            reminder = create_reminder(
-                session,
-                tenant_code=due.tenant,
-                campaign_id=campaign.id,
-                as_of=due.as_of,
-                items=due.item_ids,
-                text=notices[due.tenant],
-                created_by=principal.username,
-            )
-            session.flush()  # assigns the id
-            mark_reminder_sent(session, reminder.id, sent_by=principal.username)
-            audit(
-                session,
-                principal.username,
-                "reminder_sent",
-                due.tenant,
-                reminder_id=reminder.id,
-                as_of=due.as_of,
-                items=due.item_ids,
-            )
+        record_sent_by_hand(session, principal, campaign, dues, notices)
     st.rerun()
 
 

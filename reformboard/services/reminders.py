@@ -50,6 +50,7 @@ from tenants.models import Reminder, Tenant, Unit, UnitKind, utcnow
 from tenants.principal import Principal, UserRole
 
 CONTACTS_SET = "contacts_set"
+REMINDER_SENT = "reminder_sent"  # recorded by hand on the page
 REMINDER_EMAILED = "reminder_emailed"
 ESCALATION_EMAILED = "escalation_emailed"
 REMIND = "remind"
@@ -77,6 +78,36 @@ def set_unit_contacts(session: Session, principal: Principal, unit_code: str, ty
     store.replace_unit_contacts(session, unit_code, emails, by=principal.username)
     audit(session, principal.username, CONTACTS_SET, None, unit=unit_code, emails=emails)
     return emails
+
+
+def record_sent_by_hand(
+    session: Session, principal: Principal, campaign: Campaign, dues: Sequence[SchoolDue], notices: Mapping[str, str]
+) -> None:
+    """Record each notice as drafted and sent now by the administrator (who sent it by other means)."""
+    require_role(session, principal, UserRole.PROVINCE_ADMIN, action=REMINDER_SENT)
+    for due in dues:  # every check before the first write (see tenants.access)
+        require_tenant(session, principal, due.tenant, REMINDER_SENT, write=True)
+    for due in dues:
+        reminder = store.create_reminder(
+            session,
+            tenant_code=due.tenant,
+            campaign_id=campaign.id,
+            as_of=due.as_of,
+            items=due.item_ids,
+            text=notices[due.tenant],
+            created_by=principal.username,
+        )
+        session.flush()  # assigns the id
+        store.mark_reminder_sent(session, reminder.id, sent_by=principal.username)
+        audit(
+            session,
+            principal.username,
+            REMINDER_SENT,
+            due.tenant,
+            reminder_id=reminder.id,
+            as_of=due.as_of,
+            items=due.item_ids,
+        )
 
 
 def escalation_recipients(unit: Unit, contacts: Mapping[str, list[str]], mail_settings: MailSettings) -> list[str]:

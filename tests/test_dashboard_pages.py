@@ -339,6 +339,8 @@ class TestReminders:
         at = open_page("reminders", board.principal("viewer"))
         states = dict(zip(at.dataframe[0].value["标识码"], at.dataframe[0].value["提醒邮件"], strict=True))
         assert states[WUST] == "2020-10-30（逾期8天）：待重发（已尝试 1 次：邮件服务器拒收：550 refused）"
+        attempts = frame_with(at, "Message-ID")
+        assert list(attempts["收件人"]) == ["tuanwei@wust.edu.cn"] and list(attempts["结果"]) == ["失败"]
 
     def test_a_school_cannot_open_the_page(self, board):
         assert refused(open_page("reminders", board.principal("wust")))

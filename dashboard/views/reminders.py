@@ -34,10 +34,10 @@ from reformboard.reminders import (
 )
 from reformboard.services.reminders import delivery_status, record_sent_by_hand
 from tenants.access import require_role, scoped_transaction, visible_tenants
+from tenants.models import Delivery, Reminder
 from tenants.models import Escalation as EscalationRow
-from tenants.models import Reminder
 from tenants.principal import Principal, UserRole
-from tenants.reminders import escalations_of, reminder_contacts
+from tenants.reminders import deliveries_for, escalations_of, reminder_contacts
 from tenants.store import list_units, reminders_for
 
 READ_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
@@ -128,6 +128,7 @@ class Mail:
 
     contacts: dict[str, list[str]]
     escalated: dict[str, list[EscalationRow]]
+    deliveries: dict[str, list[Delivery]]  # newest first
     max_attempts: int
 
     def status(self, row: Reminder | EscalationRow) -> str:
@@ -140,7 +141,10 @@ def _mail(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: date
         escalated: dict[str, list[EscalationRow]] = {}
         for row in escalations_of(session, campaign.id, codes):
             escalated.setdefault(row.tenant_code, []).append(row)
-    return Mail(contacts, escalated, ctx.settings.mail.max_attempts)
+        deliveries: dict[str, list[Delivery]] = {}
+        for delivery in deliveries_for(session, codes):
+            deliveries.setdefault(delivery.tenant_code, []).append(delivery)
+    return Mail(contacts, escalated, deliveries, ctx.settings.mail.max_attempts)
 
 
 # --- what to remind of --------------------------------------------------------------------------
@@ -268,6 +272,7 @@ def _school_section(
             _mark_sent(ctx, principal, campaign, [due], {due.tenant: notice})
         st.caption(f"联系邮箱：{ui.literal('、'.join(mail.contacts.get(due.tenant, []))) or '无（无法送达）'}")
         _history(reminders, mail)
+        _deliveries(mail.deliveries.get(due.tenant, []))
 
 
 def _already_sent(due: SchoolDue, reminders: Sequence[Reminder]) -> Reminder | None:
@@ -303,6 +308,29 @@ def _history(reminders: Sequence[Reminder], mail: Mail) -> None:
     st.markdown("**提醒记录**")
     st.dataframe(
         pd.DataFrame(rows, columns=columns),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _deliveries(deliveries: Sequence[Delivery]) -> None:
+    """Every attempt to e-mail the school a reminder or its unit an escalation about it."""
+    if not deliveries:
+        return
+    rows = [
+        [
+            ui.china_time(d.at),
+            "提醒" if d.reminder_id is not None else "督办（主管单位）",
+            "、".join(d.recipients),
+            "已发送" if d.ok else "失败",
+            d.error,
+            d.message_id,
+        ]
+        for d in deliveries
+    ]
+    st.markdown("**邮件发送记录**")
+    st.dataframe(
+        pd.DataFrame(rows, columns=["时间", "邮件", "收件人", "结果", "说明", "Message-ID"]),
         hide_index=True,
         width="stretch",
     )

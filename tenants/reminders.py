@@ -51,8 +51,12 @@ def school_contacts(session: Session, tenant_codes: Collection[str] | None = Non
     query = select(SchoolContact.tenant_code, SchoolContact.email).order_by(SchoolContact.id)
     if tenant_codes is not None:
         query = query.where(SchoolContact.tenant_code.in_(tenant_codes))
+    return _grouped(session.execute(query))
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for code, email in session.execute(query):
+    for code, email in pairs:
         found.setdefault(code, []).append(email)
     return found
 
@@ -77,10 +81,7 @@ def reminder_contacts(
 
 def unit_contacts(session: Session) -> dict[str, list[str]]:
     """Unit code -> its addresses; units without any are absent."""
-    found: dict[str, list[str]] = {}
-    for code, email in session.execute(select(UnitContact.unit_code, UnitContact.email).order_by(UnitContact.id)):
-        found.setdefault(code, []).append(email)
-    return found
+    return _grouped(session.execute(select(UnitContact.unit_code, UnitContact.email).order_by(UnitContact.id)))
 
 
 def replace_school_contacts(session: Session, tenant_code: str, emails: list[str], *, by: str) -> None:

@@ -253,6 +253,8 @@ def test_a_failed_send_stays_pending_and_is_retried_on_the_next_run(
     assert ("550" if not down else "无法连接邮件服务器") in reminder.last_error
     [failed] = stored(engine, Delivery)
     assert not failed.ok and failed.error == reminder.last_error
+    _, out, _ = remind(reformboard, date(2020, 6, 12), "--dry-run")
+    assert "此前未发出、将重发 1 封：\n  提醒 4144010558 2020-06-11（已尝试 1 次：" in out
 
     inbox.refuse = False
     monkeypatch.setenv("REFORMBOARD_SMTP_PORT", str(inbox.port))

@@ -37,8 +37,7 @@ class Letter:
 def require_configured(settings: MailSettings) -> None:
     if not settings.host or not settings.sender:
         raise MailNotConfigured(
-            "未配置发信服务器：请设置 REFORMBOARD_SMTP_HOST 与 REFORMBOARD_MAIL_FROM（见 README 环境变量表），"
-            "或加 --dry-run 只查看将发送的内容"
+            "未配置发信服务器：请设置 REFORMBOARD_SMTP_HOST 与 REFORMBOARD_MAIL_FROM（见 README 环境变量表）"
         )
 
 

@@ -9,14 +9,14 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from reformboard.context import AppContext
-from reformboard.services.reminders import CONTACTS_SET, set_school_contacts, set_unit_contacts
+from reformboard.services.reminders import set_school_contacts, set_unit_contacts
 from tenants import store
 from tenants.access import scoped_transaction
 from tenants.principal import Principal
 from tenants.reminders import school_contacts, split_emails, unit_contacts
 
 UNREACHABLE = "未设置（学校：用填报的联系邮箱）"
-Write = Callable[[AppContext, Principal, str, Callable[[Session], str]], None]  # admin._write
+Write = Callable[[AppContext, Principal, Callable[[Session], str]], None]  # admin._write
 
 
 def render(ctx: AppContext, principal: Principal, write: Write) -> None:
@@ -47,7 +47,7 @@ def _form(ctx: AppContext, principal: Principal, write: Write, kind: str, code: 
         if not st.form_submit_button("保存联系邮箱"):
             return
     change = set_school_contacts if kind == "学校" else set_unit_contacts
-    write(ctx, principal, CONTACTS_SET, lambda session: _saved(change(session, principal, code, split_emails(typed))))
+    write(ctx, principal, lambda session: _saved(change(session, principal, code, split_emails(typed))))
 
 
 def _saved(emails: list[str]) -> str:

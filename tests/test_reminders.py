@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -207,6 +208,9 @@ class TestPolicy:
         due = school_due(nothing_submitted(date(2020, 6, 23)), RULEBOOK, policy_window(self.POLICY))
         assert ids(due.due_soon) == MONTH_END_ITEMS and ids(due.overdue) == [PLAN_ITEM]
 
+    def test_a_rulebook_may_set_no_schedule(self):
+        assert load_rulebook(Path(__file__).parent / "data" / "rulebooks" / "otherland-2021.toml").reminders is None
+
     @pytest.mark.parametrize(
         ("old", "new", "key"),
         [
@@ -215,7 +219,11 @@ class TestPolicy:
             ("after_days = [1]", "after_days = []", "reminders.after_days"),
             ("then_every_days = 7", "then_every_days = 0", "reminders.then_every_days"),
             ("escalate_after = 3", "escalate_after = true", "reminders.escalate_after"),
-            ("[reminders]\n", "[reminders_]\n", "reminders"),
+            (
+                'also_to_province = ["省直机关团工委"]',
+                'also_to_province = "省直机关团工委"',
+                "reminders.also_to_province",
+            ),
         ],
     )
     def test_a_malformed_policy_names_the_file_and_the_key(self, tmp_path, old, new, key):

@@ -122,6 +122,19 @@ class SubmissionDeadline:
 
 
 @dataclass(frozen=True)
+class ReminderPolicy:
+    """When schools are reminded of a sub-item not done, and when their supervising unit is told."""
+
+    before_days: tuple[int, ...]  # days before a deadline
+    after_days: tuple[int, ...]  # days after a deadline
+    then_every_days: int  # after the last of after_days, every so many days while overdue
+    escalate_after: int  # reminders after which a school still overdue is escalated
+    also_to_province: tuple[str, ...]  # unit kinds whose escalations also go to the province's address
+    source: str
+    source_note: str = ""
+
+
+@dataclass(frozen=True)
 class Rulebook:
     id: str
     name: str
@@ -136,6 +149,7 @@ class Rulebook:
     submissions: tuple[SubmissionDeadline, ...]
     vocabulary: Vocabulary
     demo: Mapping[str, Any]  # the optional [demo] table: what `reformboard demo` builds a province from
+    reminders: ReminderPolicy | None  # the [reminders] table; None: no schedule, `remind` refuses
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -291,6 +305,7 @@ class _Parser:
             ),
             vocabulary=vocabulary,
             demo=self.get(raw, "demo", "", dict) if "demo" in raw else {},
+            reminders=self.reminders(self.get(raw, "reminders", "", dict)) if "reminders" in raw else None,
         )
 
     def rules(self, raw: Mapping[str, Any], vocabulary: Vocabulary) -> dict[str, RuleSpec]:
@@ -501,6 +516,34 @@ class _Parser:
     def onsite(self, raw: Mapping[str, Any]) -> dict[str, Severity]:
         table = self.get(raw, "severity", "onsite.", dict)
         return {word: self.severity(sev, f"onsite.severity.{word}") for word, sev in table.items()}
+
+    def reminders(self, raw: Mapping[str, Any]) -> ReminderPolicy:
+        def days(key: str) -> tuple[int, ...]:
+            values = self.get(raw, key, "reminders.", list)
+            if any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in values):
+                raise self.fail(f"reminders.{key}", f"应为正整数天数的列表，现为 {values!r}")
+            return tuple(sorted(set(values), reverse=key == "before_days"))
+
+        def positive(key: str) -> int:
+            value = self.get(raw, key, "reminders.", int)
+            if value < 1:
+                raise self.fail(f"reminders.{key}", f"应为正整数，现为 {value!r}")
+            return value
+
+        policy = ReminderPolicy(
+            before_days=days("before_days"),
+            after_days=days("after_days"),
+            then_every_days=positive("then_every_days"),
+            escalate_after=positive("escalate_after"),
+            also_to_province=tuple(self.get(raw, "also_to_province", "reminders.", list))
+            if "also_to_province" in raw
+            else (),
+            source=self.get(raw, "source", "reminders.", str),
+            source_note=raw.get("source_note", ""),
+        )
+        if not policy.after_days:
+            raise self.fail("reminders.after_days", "至少须有一个逾期后提醒的天数")
+        return policy
 
     def campaign(self, raw: Mapping[str, Any], rulebook_id: str, contact_office: str) -> Campaign:
         where = "campaign."

@@ -83,6 +83,7 @@ class SchoolInfo:
     campuses: int | None = None
     contact_name: str = ""
     contact_phone: str = ""
+    contact_email: str = ""  # addresses for reminders, "a@x.cn、b@y.cn" (loaders check each)
     deputy_secretary: str = ""  # full-time League deputy secretary designated to guide the unions (10.2)
     # why the school-level union has more than "40人左右" staff, as the school declares it (3.1):
     # 学生人数较多 / 分校区较多 / both; empty when it gives none

@@ -19,6 +19,7 @@ from typing import Any
 
 from checks.errors import DomainError
 from loaders.layout import Column, Kind
+from textsafety import email_problem
 
 
 class BadValue(DomainError, ValueError):
@@ -284,6 +285,15 @@ def parse_list(value: Any) -> tuple[str, ...]:
     return tuple(p for p in parts if p)
 
 
+def parse_emails(value: Any) -> str:
+    """Addresses in lower case joined by 、; BadValue naming the first that is not an address."""
+    emails = [email.lower() for email in parse_list(value)]
+    for email in emails:
+        if problem := email_problem(email):
+            raise BadValue(problem)
+    return "、".join(dict.fromkeys(emails))
+
+
 def parser_for(column: Column) -> Callable[[Any], Any]:
     if column.kind is Kind.CHOICE:
         return lambda value: parse_choice(value, column.choices)
@@ -298,4 +308,5 @@ _PARSERS: dict[Kind, Callable[[Any], Any]] = {
     Kind.DATE: parse_date,
     Kind.BOOL: parse_bool,
     Kind.LIST: parse_list,
+    Kind.EMAILS: parse_emails,
 }

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     BOOL = "bool"
     CHOICE = "choice"
     LIST = "list"  # several values separated by 、，, ; or line breaks
+    EMAILS = "emails"  # e-mail addresses, separated like a list; kept as "a@x.cn、b@y.cn"
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,13 @@ SCHOOL = Sheet(
         Column("campuses", "校区数", Kind.INT, synonyms=("校区数量",)),
         Column("contact_name", "联系人", Kind.TEXT),
         Column("contact_phone", "联系电话", Kind.TEXT, synonyms=("手机",)),
+        Column(
+            "contact_email",
+            "联系邮箱",
+            Kind.EMAILS,
+            synonyms=("电子邮箱", "邮箱", "E-mail", "Email"),
+            hint="接收提醒邮件的团委邮箱，多个用顿号“、”分隔",
+        ),
         Column(
             "deputy_secretary",
             "指导学生会的校团委专职副书记",

@@ -1,7 +1,12 @@
-"""Which sub-items a school must be reminded of on a date, the formal reminder notice, and escalations.
+"""Which sub-items a school must be reminded of on a date, the formal reminder notice, the e-mail that
+carries it, when the rulebook's policy sends one, and escalations.
 
 Pure: everything comes from a SchoolAssessment (the board as it stood on the date), the rulebook and
 the campaign; stored reminders are read through the few attributes `SentReminder` names.
+
+What a school is reminded of is a list of sections of due things (overdue sub-items, sub-items due
+soon); the notice and the e-mail both render `due_sections`, so another kind of due thing (required
+materials, say) is one more section there.
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ from typing import Protocol
 
 from checks.campaign import Campaign
 from checks.results import DeadlineState, ItemAssessment, SchoolAssessment
-from checks.rulebook import Rulebook
+from checks.rulebook import ReminderPolicy, Rulebook
 from checks.rules.common import cn_date
 from checks.schema import ItemStatus
-from tenants.submissions import CHINA_TIME
 from textsafety import NAME_BYTES_IN_FILE_NAME, file_name_part
 
 DEFAULT_DUE_SOON_DAYS = 14
 CN_NUMERALS = "一二三四五六七八九十"
+# Older Windows Notepad and WPS guess GBK for UTF-8 text without a byte-order mark.
+TEXT_ENCODING = "utf-8-sig"
+TEXT_MIME = "text/plain"
 
 
 @dataclass(frozen=True)
@@ -103,13 +110,7 @@ def reminder_notice(due: SchoolDue, rulebook: Rulebook, campaign: Campaign) -> s
         f"　　根据{campaign.name}工作安排和《{rulebook.name}》（{rulebook.source}）要求，"
         f"截至{cn_date(due.as_of)}，经对你校填报数据核验，{_summary(due)}现将有关事项提醒如下。",
     ]
-    sections = [
-        ("已超过完成时限、尚未完成的任务", due.overdue, _overdue_line),
-        ("即将到期、尚未完成的任务", due.due_soon, _due_soon_line),
-    ]
-    for n, (heading, items, line) in enumerate(s for s in sections if s[1]):
-        parts += ["", f"　　{CN_NUMERALS[n]}、{heading}（{len(items)}项）"]
-        parts += [f"　　{k}. {line(item)}" for k, item in enumerate(items, start=1)]
+    parts += _sections_text(due)
     parts += [
         "",
         "　　请你校高度重视，对照任务列表逐项抓紧推进，尽快补齐上述缺项，"
@@ -120,6 +121,31 @@ def reminder_notice(due: SchoolDue, rulebook: Rulebook, campaign: Campaign) -> s
         cn_date(due.as_of),
     ]
     return "\n".join(parts) + "\n"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of due thing in a reminder: a heading and a line per thing."""
+
+    heading: str
+    lines: tuple[str, ...]
+
+
+def due_sections(due: SchoolDue) -> list[Section]:
+    """What the school is reminded of, by kind; kinds with nothing due are left out."""
+    sections = [
+        Section("已超过完成时限、尚未完成的任务", tuple(_overdue_line(item) for item in due.overdue)),
+        Section("即将到期、尚未完成的任务", tuple(_due_soon_line(item) for item in due.due_soon)),
+    ]
+    return [section for section in sections if section.lines]
+
+
+def _sections_text(due: SchoolDue) -> list[str]:
+    parts = []
+    for n, section in enumerate(due_sections(due)):
+        parts += ["", f"　　{CN_NUMERALS[n]}、{section.heading}（{len(section.lines)}项）"]
+        parts += [f"　　{k}. {line}" for k, line in enumerate(section.lines, start=1)]
+    return parts
 
 
 def _summary(due: SchoolDue) -> str:
@@ -141,9 +167,52 @@ def _due_soon_line(item: DueItem) -> str:
     return f"{item.item_id} {item.content}（完成时限：{item.deadline_text}，{left}；目前{item.reported}）"
 
 
-def notice_file_name(due: SchoolDue) -> str:
-    school = file_name_part(due.school, NAME_BYTES_IN_FILE_NAME)
-    return f"{file_name_part(due.tenant, 20)}_{school}_提醒函_{due.as_of.isoformat()}.txt"
+def notice_file_name(tenant: str, school: str, as_of: date) -> str:
+    name = file_name_part(school, NAME_BYTES_IN_FILE_NAME)
+    return f"{file_name_part(tenant, 20)}_{name}_提醒函_{as_of.isoformat()}.txt"
+
+
+# --- the e-mail and when the policy sends it ------------------------------------------------------
+
+
+def policy_steps(due: SchoolDue, policy: ReminderPolicy) -> tuple[str, ...]:
+    """The policy's steps that fall on the as-of date for the school's due items, e.g. ("逾期1天",)."""
+    last_after = policy.after_days[-1]
+    steps = [
+        f"逾期{item.days}天"
+        for item in due.overdue
+        if item.days in policy.after_days
+        or (item.days > last_after and (item.days - last_after) % policy.then_every_days == 0)
+    ]
+    steps += [f"到期前{item.days}天" for item in due.due_soon if item.days in policy.before_days]
+    return tuple(dict.fromkeys(steps))
+
+
+def policy_window(policy: ReminderPolicy) -> int:
+    """How many days ahead a reminder lists items as due soon: the earliest step before a deadline."""
+    return max(policy.before_days, default=0)
+
+
+def reminder_subject(due: SchoolDue) -> str:
+    return f"{notice_title(due.school)}（{cn_date(due.as_of)}）"
+
+
+def reminder_email(due: SchoolDue, campaign: Campaign) -> str:
+    """The e-mail's body: what is due, with deadlines and what the school reported; the notice is attached."""
+    contact = campaign.contact_office
+    parts = [
+        f"{due.school}团委：",
+        "",
+        f"　　截至{cn_date(due.as_of)}，{_summary(due)}请抓紧办理以下事项（正式提醒函见附件）：",
+        *_sections_text(due),
+        "",
+        "　　完成后请及时登录验收看板更新填报材料（含完成日期和佐证材料）。",
+        f"　　本邮件由验收看板按提醒时点自动发送，如有疑问，请联系{contact}。",
+        "",
+        contact,
+        cn_date(due.as_of),
+    ]
+    return "\n".join(parts) + "\n"
 
 
 # --- escalation ---------------------------------------------------------------------------------
@@ -153,9 +222,9 @@ class SentReminder(Protocol):
     """What escalation needs of a stored reminder (tenants.models.Reminder has it)."""
 
     tenant_code: str
+    as_of: date
     items: list[str]
     sent_at: datetime | None
-    sent_by: str | None
 
 
 @dataclass(frozen=True)
@@ -170,14 +239,18 @@ class Escalation:
     reminders: int  # how many sent reminders named these items
 
 
-def escalations(dues: Iterable[SchoolDue], reminders: Sequence[SentReminder]) -> list[Escalation]:
-    """Schools with a reminder sent before their as-of date (China time) naming an item still overdue."""
+def escalations(
+    dues: Iterable[SchoolDue], reminders: Sequence[SentReminder], since: Mapping[str, date] | None = None
+) -> list[Escalation]:
+    """Schools with a reminder sent for a date before their as-of date naming an item still overdue.
+    `since`: school -> the day it was last escalated; only reminders for later dates count again."""
     by_school: dict[str, list[SentReminder]] = {}
     for reminder in reminders:
         by_school.setdefault(reminder.tenant_code, []).append(reminder)
     found = []
     for due in dues:
-        escalation = _escalation(due, by_school.get(due.tenant, []))
+        after = (since or {}).get(due.tenant, date.min)
+        escalation = _escalation(due, [r for r in by_school.get(due.tenant, []) if r.as_of > after])
         if escalation is not None:
             found.append(escalation)
     return found
@@ -185,7 +258,7 @@ def escalations(dues: Iterable[SchoolDue], reminders: Sequence[SentReminder]) ->
 
 def _escalation(due: SchoolDue, reminders: Sequence[SentReminder]) -> Escalation | None:
     overdue: Mapping[str, DueItem] = {item.item_id: item for item in due.overdue}
-    relevant = [r for r in reminders if _sent_before(r, due.as_of) and set(r.items) & overdue.keys()]
+    relevant = [r for r in reminders if _counts(r, due.as_of) and set(r.items) & overdue.keys()]
     if not relevant:
         return None
     reminded = {item_id for r in relevant for item_id in r.items}
@@ -194,5 +267,35 @@ def _escalation(due: SchoolDue, reminders: Sequence[SentReminder]) -> Escalation
     return Escalation(due.tenant, due.school, still_overdue, sent[0], sent[-1], len(relevant))
 
 
-def _sent_before(reminder: SentReminder, as_of: date) -> bool:
-    return reminder.sent_at is not None and reminder.sent_at.astimezone(CHINA_TIME).date() < as_of
+def _counts(reminder: SentReminder, as_of: date) -> bool:
+    """A reminder counts once it went out, from the day after the date it was written for."""
+    return reminder.sent_at is not None and reminder.as_of < as_of
+
+
+def escalation_paragraph(escalation: Escalation) -> str:
+    """A school's part of its unit's escalation e-mail."""
+    lines = [
+        f"{escalation.school}（{escalation.tenant}）：已提醒{escalation.reminders}次，"
+        f"仍有{len(escalation.items)}项任务逾期未完成："
+    ]
+    lines += [f"　　（{k}）{_overdue_line(item)}" for k, item in enumerate(escalation.items, start=1)]
+    return "\n".join(lines)
+
+
+def escalation_subject(unit: str, as_of: date) -> str:
+    return f"关于督办{unit}所属高校学生会（研究生会）深化改革逾期任务的函（{cn_date(as_of)}）"
+
+
+def escalation_email(unit: str, paragraphs: Sequence[str], as_of: date, campaign: Campaign) -> str:
+    """The unit's e-mail: its schools still overdue after reminders, each with its items."""
+    contact = campaign.contact_office
+    parts = [
+        f"{unit}：",
+        "",
+        f"　　根据{campaign.name}工作安排，截至{cn_date(as_of)}，你单位所属以下{len(paragraphs)}所高校"
+        "经多次提醒仍有任务逾期未完成，请督促其抓紧整改，并在验收看板上跟进办理情况。",
+    ]
+    for n, paragraph in enumerate(paragraphs, start=1):
+        parts += ["", f"　　{n}. {paragraph}"]
+    parts += ["", f"　　本邮件由验收看板自动发送，如有疑问，请联系{contact}。", "", contact, cn_date(as_of)]
+    return "\n".join(parts) + "\n"

@@ -8,18 +8,72 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from checks.rulebook import DEFAULT_RULEBOOK
 from loaders.limits import MB, Limits
+from reformboard.errors import UserFacingError
 
 DATABASE_URL = "REFORMBOARD_DATABASE_URL"
 APP_DATABASE_URL = "REFORMBOARD_APP_DATABASE_URL"
 RULEBOOK = "REFORMBOARD_RULEBOOK"
 MAX_UPLOAD_MB = "REFORMBOARD_MAX_UPLOAD_MB"
 MAX_ROSTER_ROWS = "REFORMBOARD_MAX_ROSTER_ROWS"
+SMTP_HOST = "REFORMBOARD_SMTP_HOST"
+SMTP_PORT = "REFORMBOARD_SMTP_PORT"
+SMTP_SECURITY = "REFORMBOARD_SMTP_SECURITY"
+SMTP_USER = "REFORMBOARD_SMTP_USER"
+SMTP_PASSWORD = "REFORMBOARD_SMTP_PASSWORD"
+MAIL_FROM = "REFORMBOARD_MAIL_FROM"
+MAIL_MAX_ATTEMPTS = "REFORMBOARD_MAIL_MAX_ATTEMPTS"
+PROVINCE_EMAIL = "REFORMBOARD_PROVINCE_EMAIL"
 # Every environment variable ReformBoard reads.
-ENVIRONMENT = (DATABASE_URL, APP_DATABASE_URL, RULEBOOK, MAX_UPLOAD_MB, MAX_ROSTER_ROWS)
+ENVIRONMENT = (
+    DATABASE_URL,
+    APP_DATABASE_URL,
+    RULEBOOK,
+    MAX_UPLOAD_MB,
+    MAX_ROSTER_ROWS,
+    SMTP_HOST,
+    SMTP_PORT,
+    SMTP_SECURITY,
+    SMTP_USER,
+    SMTP_PASSWORD,
+    MAIL_FROM,
+    MAIL_MAX_ATTEMPTS,
+    PROVINCE_EMAIL,
+)
+SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """The mail server reminders go out through; host None: e-mail is not configured."""
+
+    host: str | None
+    port: int
+    security: str  # starttls / ssl / none
+    user: str | None
+    password: str | None = field(repr=False)
+    sender: str
+    max_attempts: int  # sending attempts per reminder before it is given up
+    province: tuple[str, ...]  # the province's own contact addresses (escalations of its direct schools)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> MailSettings:
+        security = environ.get(SMTP_SECURITY, "starttls").strip().lower()
+        if security not in SECURITY_PORTS:
+            raise UserFacingError(f"{SMTP_SECURITY} 应为 {'、'.join(SECURITY_PORTS)} 之一，现为“{security}”")
+        return cls(
+            host=environ.get(SMTP_HOST) or None,
+            port=int(environ.get(SMTP_PORT) or SECURITY_PORTS[security]),
+            security=security,
+            user=environ.get(SMTP_USER) or None,
+            password=environ.get(SMTP_PASSWORD) or None,
+            sender=environ.get(MAIL_FROM, ""),
+            max_attempts=int(environ.get(MAIL_MAX_ATTEMPTS, "5")),
+            province=tuple(a.strip() for a in environ.get(PROVINCE_EMAIL, "").split(",") if a.strip()),
+        )
 
 
 @dataclass(frozen=True)
@@ -29,6 +83,7 @@ class Settings:
     rulebook: str
     max_upload_mb: int
     max_roster_rows: int
+    mail: MailSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -38,6 +93,7 @@ class Settings:
             rulebook=environ.get(RULEBOOK, DEFAULT_RULEBOOK),
             max_upload_mb=int(environ.get(MAX_UPLOAD_MB, "20")),
             max_roster_rows=int(environ.get(MAX_ROSTER_ROWS, "20000")),
+            mail=MailSettings.from_env(environ),
         )
 
     @property

@@ -65,7 +65,9 @@ class PermissionAction(StrEnum):
     BACKFILL = "backfill", "补录此前收到的填报"
     INSPECTION_LOAD = "inspection_load", "导入现场核查结果"
     VERDICT_OVERRIDE = "verdict_override", "改判验收结论"
-    REMINDER_SEND = "reminder_send", "发送提醒"
+    REMINDER_SEND = "reminder_send", "登记提醒函已发送"
+    REMIND = "remind", "按计划发送提醒邮件"
+    CONTACTS_SET = "contacts_set", "设置联系邮箱"
     # the directory, campaigns and accounts
     UNIT_ADD = "unit_add", "添加主管单位"
     SCHOOL_ADD = "school_add", "添加学校"

@@ -51,7 +51,10 @@ class AuditAction(StrEnum):
     INSPECTION_LOADED = "inspection_loaded", "导入现场核查结果"
     INSPECTION_REJECTED = "inspection_rejected", "现场核查表被拒收"
     VERDICT_OVERRIDE = "verdict_override", "改判或撤销改判验收结论"
-    REMINDER_SENT = "reminder_sent", "发送提醒"
+    REMINDER_SENT = "reminder_sent", "登记提醒函已发送"
+    REMINDER_EMAILED = "reminder_emailed", "发送提醒邮件"
+    ESCALATION_EMAILED = "escalation_emailed", "向主管单位发送督办邮件"
+    CONTACTS_SET = "contacts_set", "设置学校或主管单位的联系邮箱"
     EXPORT = "export", "导出核查表或汇总表"
     PROGRESS_REPORT_EXPORTED = "progress_report_exported", "导出工作进展情况通报"
 

@@ -168,6 +168,7 @@ class ReportSchool(Base):
     campuses: Mapped[int | None]
     contact_name: Mapped[str]
     contact_phone: Mapped[str]
+    contact_email: Mapped[str] = mapped_column(server_default="")  # reports stored before it: none
     deputy_secretary: Mapped[str]
     staff_increase_reason: Mapped[str] = mapped_column(server_default="")  # reports stored before it: none
     source: Mapped[str]
@@ -310,22 +311,100 @@ class VerdictOverrideRow(Base):
     decided_at: Mapped[datetime]
 
 
-class Reminder(Base):
-    """A reminder drafted for a school about overdue items, and whether it went out."""
+class Outgoing:
+    """An e-mail the board owes someone, and how its sending went: sent_at is set once it was accepted by
+    the mail server; until then each failed attempt is counted and the last error kept."""
+
+    subject: Mapped[str] = mapped_column(default="", server_default="")
+    body: Mapped[str] = mapped_column(default="", server_default="")
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str] = mapped_column(default="", server_default="")
+    message_id: Mapped[str | None]
+    sent_at: Mapped[datetime | None]
+
+
+class Reminder(Outgoing, Base):
+    """A reminder to a school about overdue and soon-due items: drafted and recorded sent by hand on the
+    page (step None), or sent by e-mail by `reformboard remind` at a step of the rulebook's policy."""
 
     __tablename__ = "reminders"
-    __table_args__ = (Index(None, "tenant_code", "campaign_id", "created_at"),)
+    __table_args__ = (
+        Index(None, "tenant_code", "campaign_id", "created_at"),
+        # At most one reminder per school, policy step and day: running `remind` twice sends nothing new.
+        UniqueConstraint("tenant_code", "campaign_id", "as_of", "step"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
     as_of: Mapped[date]
     items: Mapped[list[str]] = mapped_column(JSON)  # sub-item ids
-    text: Mapped[str]
+    text: Mapped[str]  # the formal notice (attached to the e-mail)
     created_by: Mapped[str]
     created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
     sent_by: Mapped[str | None]
+    step: Mapped[str | None]  # e.g. "逾期1天"; None for a reminder recorded by hand
+
+
+class Escalation(Outgoing, Base):
+    """A school still overdue after the policy's number of reminders, reported to its supervising unit
+    (or to the province, for schools under 省直机关团工委). One e-mail per unit carries its schools' rows."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("tenant_code", "campaign_id", "as_of"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    as_of: Mapped[date]
+    items: Mapped[list[str]] = mapped_column(JSON)  # the overdue sub-item ids
+    reminders: Mapped[int]  # reminders sent before it
+    text: Mapped[str]  # the school's paragraph in the unit's e-mail
+    created_at: Mapped[datetime]
+
+
+class Delivery(Base):
+    """One attempt to send a reminder or an escalation by e-mail: to whom, when, and what came of it."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index(None, "tenant_code", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"))
+    escalation_id: Mapped[int | None] = mapped_column(ForeignKey("escalations.id"))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    at: Mapped[datetime]
+    message_id: Mapped[str]
+    ok: Mapped[bool]
+    error: Mapped[str]  # why the server did not take it, or which recipients it refused; empty when all went
+
+
+class SchoolContact(Base):
+    """An e-mail address at which a school's League committee receives reminders."""
+
+    __tablename__ = "school_contacts"
+    __table_args__ = (UniqueConstraint("tenant_code", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    email: Mapped[str]  # lower case
+    added_by: Mapped[str]
+    added_at: Mapped[datetime]
+
+
+class UnitContact(Base):
+    """An e-mail address at which a supervising unit receives escalations."""
+
+    __tablename__ = "unit_contacts"
+    __table_args__ = (UniqueConstraint("unit_code", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    email: Mapped[str]  # lower case
+    added_by: Mapped[str]
+    added_at: Mapped[datetime]
 
 
 class AuditEntry(Base):

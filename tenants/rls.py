@@ -104,6 +104,10 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "onsite_results": ("SELECT", "INSERT"),
     "verdict_overrides": ("SELECT", "INSERT"),
     "reminders": ("SELECT", "INSERT", "UPDATE"),
+    "escalations": ("SELECT", "INSERT", "UPDATE"),
+    "deliveries": ("SELECT", "INSERT"),  # the record of what was sent is never rewritten
+    "school_contacts": ("SELECT", "INSERT", "DELETE"),
+    "unit_contacts": ("SELECT", "INSERT", "DELETE"),
     "audit_log": ("SELECT", "INSERT"),
     "alembic_version": ("SELECT",),
     "scope_key": (),  # the signing key: the owner's alone

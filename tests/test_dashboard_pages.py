@@ -33,6 +33,7 @@ from tenants.audit import AuditAction
 from tenants.db import make_engine, make_sessionmaker, migrate
 from tenants.models import AuditEntry, Reminder, Submission
 from tenants.principal import Principal, UserRole, local_operator
+from tenants.reminders import record_delivery, replace_school_contacts, school_contacts
 from tests.conftest import PROVINCE
 from tests.fixtures.reports import UNIT_KINDS
 from tests.fixtures.workbooks import filled_with
@@ -306,6 +307,43 @@ class TestReminders:
         assert list(escalated["标识码"]) == [WUST]
         assert "1.1" in escalated.iloc[0]["提醒后仍逾期的子项"]
 
+    def test_schools_without_a_contact_address_are_listed_as_unreachable(self, board):
+        with make_sessionmaker(board.engine).begin() as session:
+            replace_school_contacts(session, WUST, ["tuanwei@wust.edu.cn"], by="admin")
+        at = open_page("reminders", board.principal("viewer"))
+        states = dict(zip(at.dataframe[0].value["标识码"], at.dataframe[0].value["提醒邮件"], strict=True))
+        assert states == {WUST: "尚未发送提醒邮件", NEIGHBOUR: "无联系邮箱，无法送达", FAR_AWAY: "无联系邮箱，无法送达"}
+        assert "以下 2 所学校没有联系邮箱（填报的“学校信息”中没有，也未在“管理”页设置），提醒邮件无法送达" in texts(at)
+
+    def test_shows_how_the_e_mailed_reminder_went(self, board):
+        with make_sessionmaker(board.engine).begin() as session:
+            replace_school_contacts(session, WUST, ["tuanwei@wust.edu.cn"], by="admin")
+            reminder = store.create_reminder(
+                session,
+                tenant_code=WUST,
+                campaign_id=CAMPAIGN.id,
+                as_of=date(2020, 10, 30),
+                items=["1.1"],
+                text="提醒函",
+                created_by="cli:ops",
+                step="逾期8天",
+            )
+            session.flush()
+            record_delivery(
+                session,
+                reminder,
+                recipients=["tuanwei@wust.edu.cn"],
+                message_id="<1@example>",
+                sent=False,
+                detail="邮件服务器拒收：550 refused",
+                by="cli:ops",
+            )
+        at = open_page("reminders", board.principal("viewer"))
+        states = dict(zip(at.dataframe[0].value["标识码"], at.dataframe[0].value["提醒邮件"], strict=True))
+        assert states[WUST] == "2020-10-30（逾期8天）：待重发（已尝试 1 次：邮件服务器拒收：550 refused）"
+        attempts = frame_with(at, "Message-ID")
+        assert list(attempts["收件人"]) == ["tuanwei@wust.edu.cn"] and list(attempts["结果"]) == ["失败"]
+
     def test_a_school_cannot_open_the_page(self, board):
         assert refused(open_page("reminders", board.principal("wust")))
 
@@ -429,7 +467,7 @@ class TestAdmin:
 
     def test_lists_campaigns_schools_users_and_the_audit_log(self, board):
         at = open_page("admin", board.principal("admin"))
-        assert [t.label for t in at.tabs] == ["验收批次", "学校与单位", "用户", "审计日志"]
+        assert [t.label for t in at.tabs] == ["验收批次", "学校与单位", "联系邮箱", "用户", "审计日志"]
         assert CAMPAIGN.id in set(frame_with(at, "批次编号")["批次编号"])
         assert {WUST, NEIGHBOUR, FAR_AWAY} <= set(frame_with(at, "学校标识码")["学校标识码"])
         assert {"admin", "wust"} <= set(frame_with(at, "用户名")["用户名"])
@@ -442,6 +480,22 @@ class TestAdmin:
         assert "已添加学校：佛山示范学院（4144010601）" in texts(at)
         with make_sessionmaker(board.engine)() as session:
             assert store.get_school(session, "4144010601").unit_code == "4401"
+
+    def test_sets_a_schools_contact_addresses(self, board):
+        at = open_page("admin", board.principal("admin"))
+        at.selectbox(key="admin.contacts.学校").set_value(WUST).run()
+        at.text_area(key=f"admin.contacts.emails.{WUST}").input("TuanWei@wust.edu.cn，fsj@wust.edu.cn")
+        button(at, "保存联系邮箱").click().run()
+        assert ui.literal("已保存联系邮箱：tuanwei@wust.edu.cn、fsj@wust.edu.cn") in texts(at)
+        with make_sessionmaker(board.engine)() as session:
+            assert school_contacts(session, [WUST]) == {WUST: ["tuanwei@wust.edu.cn", "fsj@wust.edu.cn"]}
+
+    def test_a_malformed_address_is_refused_in_chinese(self, board):
+        at = open_page("admin", board.principal("admin"))
+        at.selectbox(key="admin.contacts.学校").set_value(WUST).run()
+        at.text_area(key=f"admin.contacts.emails.{WUST}").input("tuanwei@wust")
+        button(at, "保存联系邮箱").click().run()
+        assert ui.literal("邮箱地址“tuanwei@wust”格式不正确") in texts(at)
 
     def test_a_malformed_school_code_is_refused_in_chinese(self, board):
         at = open_page("admin", board.principal("admin"))

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from checks.engine import assess
 from checks.results import DeadlineState, SchoolAssessment
-from checks.rulebook import load_rulebook
+from checks.rulebook import RULEBOOK_DIR, RulebookError, load_rulebook
 from checks.schema import ItemStatus
-from reformboard.reminders import escalations, notice_title, reminder_notice, school_due
+from reformboard.reminders import (
+    escalations,
+    notice_title,
+    policy_steps,
+    policy_window,
+    reminder_notice,
+    school_due,
+)
 from tenants.models import Reminder
 
 RULEBOOK = load_rulebook()
@@ -106,11 +114,11 @@ class TestNotice:
         assert "已逾期37天；目前填报为“推进中”）" in notice
 
 
-def sent_reminder(items: list[str], sent_at: datetime | None) -> Reminder:
+def sent_reminder(items: list[str], sent_at: datetime | None, as_of: date = date(2020, 7, 1)) -> Reminder:
     return Reminder(
         tenant_code=SCHOOL,
         campaign_id=CAMPAIGN.id,
-        as_of=date(2020, 7, 1),
+        as_of=as_of,
         items=items,
         text="",
         created_by="admin",
@@ -144,12 +152,19 @@ class TestEscalation:
     def test_a_drafted_reminder_never_sent_does_not_count(self):
         assert escalations(self.dues(), [sent_reminder(["1.1"], None)]) == []
 
-    def test_a_reminder_sent_on_the_as_of_day_in_china_does_not_count_yet(self):
-        # 2020-07-16 17:00 UTC is 2020-07-17 01:00 in Beijing: sent on the as-of day itself.
-        late = sent_reminder(["1.1"], datetime(2020, 7, 16, 17, 0, tzinfo=UTC))
-        early = sent_reminder(["1.1"], datetime(2020, 7, 16, 15, 0, tzinfo=UTC))
-        assert escalations(self.dues(), [late]) == []
-        assert len(escalations(self.dues(), [early])) == 1
+    def test_a_reminder_written_for_the_as_of_day_itself_does_not_count_yet(self):
+        sent = datetime(2020, 7, 17, 2, 0, tzinfo=UTC)
+        assert escalations(self.dues(), [sent_reminder(["1.1"], sent, as_of=self.AS_OF)]) == []
+        assert len(escalations(self.dues(), [sent_reminder(["1.1"], sent, as_of=date(2020, 7, 16))])) == 1
+
+    def test_only_reminders_after_the_last_escalation_count_again(self):
+        reminders = [
+            sent_reminder(["1.1"], datetime(2020, 7, 2, tzinfo=UTC), as_of=date(2020, 7, 2)),
+            sent_reminder(["1.1"], datetime(2020, 7, 9, tzinfo=UTC), as_of=date(2020, 7, 9)),
+        ]
+        [escalation] = escalations(self.dues(), reminders, since={SCHOOL: date(2020, 7, 5)})
+        assert escalation.reminders == 1
+        assert escalations(self.dues(), reminders, since={SCHOOL: date(2020, 7, 9)}) == []
 
     def test_counts_every_sent_reminder_naming_the_items(self):
         first, second = datetime(2020, 7, 2, tzinfo=UTC), datetime(2020, 7, 10, tzinfo=UTC)
@@ -157,3 +172,64 @@ class TestEscalation:
         [escalation] = escalations(self.dues(), reminders)
         assert (escalation.reminders, escalation.first_sent_at, escalation.last_sent_at) == (2, first, second)
         assert ids(escalation.items) == ["1.1", "1.2"]
+
+
+class TestPolicy:
+    """The Guangdong policy: 7 days and 1 day before a deadline, the day after it, then every 7 days."""
+
+    POLICY = RULEBOOK.reminders
+
+    def steps(self, day: date) -> tuple[str, ...]:
+        return policy_steps(school_due(nothing_submitted(day), RULEBOOK, policy_window(self.POLICY)), self.POLICY)
+
+    def test_the_rulebook_gives_the_policy_with_its_source(self):
+        assert (self.POLICY.before_days, self.POLICY.after_days) == ((7, 1), (1,))
+        assert (self.POLICY.then_every_days, self.POLICY.escalate_after) == (7, 3)
+        assert "适时对推进改革不力的高校进行提醒和督办" in self.POLICY.source
+
+    @pytest.mark.parametrize(
+        ("day", "steps"),
+        [
+            (date(2020, 6, 3), ("到期前7天",)),  # 1.1 due 2020-06-10
+            (date(2020, 6, 9), ("到期前1天",)),
+            (date(2020, 6, 10), ()),  # the deadline itself
+            (date(2020, 6, 11), ("逾期1天",)),
+            (date(2020, 6, 12), ()),
+            (date(2020, 6, 18), ("逾期8天",)),
+            (date(2020, 6, 23), ("到期前7天",)),  # the month-end items
+            (date(2020, 6, 25), ("逾期15天",)),
+            (date(2020, 7, 1), ("逾期1天",)),  # the month-end items; 1.1 is 21 days late
+        ],
+    )
+    def test_steps_fall_on_the_policys_days(self, day, steps):
+        assert self.steps(day) == steps
+
+    def test_a_reminder_lists_items_due_within_the_earliest_step_before_a_deadline(self):
+        due = school_due(nothing_submitted(date(2020, 6, 23)), RULEBOOK, policy_window(self.POLICY))
+        assert ids(due.due_soon) == MONTH_END_ITEMS and ids(due.overdue) == [PLAN_ITEM]
+
+    def test_a_rulebook_may_set_no_schedule(self):
+        assert load_rulebook(Path(__file__).parent / "data" / "rulebooks" / "otherland-2021.toml").reminders is None
+
+    @pytest.mark.parametrize(
+        ("old", "new", "key"),
+        [
+            ("before_days = [7, 1]", "before_days = [7, 0]", "reminders.before_days"),
+            ("before_days = [7, 1]", 'before_days = ["7"]', "reminders.before_days"),
+            ("after_days = [1]", "after_days = []", "reminders.after_days"),
+            ("then_every_days = 7", "then_every_days = 0", "reminders.then_every_days"),
+            ("escalate_after = 3", "escalate_after = true", "reminders.escalate_after"),
+            (
+                'also_to_province = ["省直机关团工委"]',
+                'also_to_province = "省直机关团工委"',
+                "reminders.also_to_province",
+            ),
+        ],
+    )
+    def test_a_malformed_policy_names_the_file_and_the_key(self, tmp_path, old, new, key):
+        source = (RULEBOOK_DIR / "guangdong-2020.toml").read_text(encoding="utf-8")
+        assert old in source
+        path = tmp_path / "broken.toml"
+        path.write_text(source.replace(old, new, 1), encoding="utf-8")
+        with pytest.raises(RulebookError, match=f"{path}: {key}:"):
+            load_rulebook(path)

@@ -13,12 +13,14 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from reformboard.services.reminders import set_school_contacts, set_unit_contacts
 from tenants import rls
 from tenants.access import AccessDenied, require_tenant, scoped_transaction
 from tenants.accounts import Outcome, add_user, authenticate
 from tenants.metadata import METADATA
 from tenants.models import AuditEntry, Submission
 from tenants.principal import Principal, UserRole
+from tenants.reminders import replace_school_contacts, school_contacts
 from tenants.store import audit_entries, record_submission
 from tests.conftest import PROVINCE, Directory
 
@@ -36,6 +38,9 @@ PROTECTED = {
     "reminders",
     "audit_log",
     "verdict_overrides",
+    "school_contacts",
+    "escalations",
+    "deliveries",
 }
 ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
 
@@ -56,6 +61,29 @@ def raw_tenant_codes(app: Engine, table: str, tenant_ids: str | None) -> list[st
 def test_one_schools_scope_returns_no_row_of_another(app: Engine, uploads: Directory) -> None:
     assert raw_tenant_codes(app, "submissions", uploads.school) == [uploads.school]
     assert raw_tenant_codes(app, "audit_log", uploads.other_school) == [uploads.other_school]
+
+
+@ON_POSTGRESQL
+def test_one_schools_scope_sees_only_its_own_contact_addresses(app: Engine, uploads: Directory, session) -> None:
+    for code in (uploads.school, uploads.other_school):
+        replace_school_contacts(session, code, [f"tuanwei@{code}.edu.cn"], by="owner")
+    session.commit()
+
+    assert raw_tenant_codes(app, "school_contacts", uploads.school) == [uploads.school]
+    assert raw_tenant_codes(app, "school_contacts", None) == []
+
+
+@ON_POSTGRESQL
+def test_the_board_sets_contact_addresses_as_the_app_role(app: Engine, uploads: Directory) -> None:
+    with scoped_transaction(app, ADMIN) as session:
+        set_school_contacts(session, ADMIN, uploads.school, ["tuanwei@gzsf.edu.cn"])
+        set_unit_contacts(session, ADMIN, uploads.unit, ["xuexiao@gzyouth.cn"])
+    with scoped_transaction(app, ADMIN) as session:
+        set_school_contacts(session, ADMIN, uploads.school, ["office@gzsf.edu.cn"])  # replaces: deletes first
+
+    assert raw_tenant_codes(app, "school_contacts", uploads.school) == [uploads.school]
+    with scoped_transaction(app, school_of(uploads.school)) as session:
+        assert school_contacts(session) == {uploads.school: ["office@gzsf.edu.cn"]}
 
 
 @ON_POSTGRESQL

@@ -17,6 +17,8 @@ UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2
 # A spreadsheet reads a field starting with one of these as a formula (OWASP, CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_NAME_LENGTH = 100  # school and unit names
+EMAIL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-z0-9-]+(\.[a-z0-9-]+)+")
+MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
 # A name's share of a file name's 255 bytes (most file systems); code, suffix and date take the rest.
 NAME_BYTES_IN_FILE_NAME = 180
 
@@ -61,6 +63,14 @@ def name_problem(name: str, label: str) -> str | None:
         return f"{label}过长（{len(name)} 个字符），最多 {MAX_NAME_LENGTH} 个字符"
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name) or has_unsafe(name):
         return f"{label}中含有控制字符或改变文字方向的不可见字符，请删除后重新输入"
+    return None
+
+
+def email_problem(email: str) -> str | None:
+    """What is wrong with an e-mail address (trimmed, lower case), in Chinese; None when it looks like one.
+    Deliberately plain: what a mail server accepts is the server's to say; this catches typing slips."""
+    if len(email) > MAX_EMAIL_LENGTH or not EMAIL.fullmatch(email) or ".." in email:
+        return f"邮箱地址“{for_terminal(email[:60])}”格式不正确，应形如 tuanwei@example.edu.cn"
     return None
 
 

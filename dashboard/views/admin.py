@@ -1,5 +1,5 @@
-"""管理 (province administrator only): campaigns and their deadlines, schools and supervising units, user
-accounts, and the audit log.
+"""管理 (province administrator only): campaigns and their deadlines, schools and supervising units, their
+contact e-mail addresses (dashboard.contacts), user accounts, and the audit log.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from checks.campaign import Campaign
 from checks.deadlines import due_date
 from checks.errors import DomainError
-from dashboard import data, ui
+from dashboard import contacts, data, ui
 from reformboard.context import AppContext, rulebook_named
 from reformboard.services import directory
 from reformboard.services.accounts import add_user, disable_user, list_users
@@ -40,11 +40,13 @@ def render() -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.VIEW_ADMIN)
     st.title("管理")
-    campaigns, units_and_schools, users, log = st.tabs(["验收批次", "学校与单位", "用户", "审计日志"])
+    campaigns, units_and_schools, mail, users, log = st.tabs(["验收批次", "学校与单位", "联系邮箱", "用户", "审计日志"])
     with campaigns:
         _campaigns(ctx, principal)
     with units_and_schools:
         _directory(ctx, principal)
+    with mail:
+        contacts.render(ctx, principal, _write)
     with users:
         _users(ctx, principal)
     with log:

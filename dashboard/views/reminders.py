@@ -1,6 +1,7 @@
 """提醒督办: per school in scope, what is overdue and what falls due soon on the board date; a formal
 reminder notice per school (one by one or as a .zip); sending recorded by the province administrator;
-and the schools still overdue after a reminder went out.
+how the e-mails of `reformboard remind` went (and which schools have no address to send to); and the
+schools still overdue after a reminder went out, with the escalations sent to their units.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
@@ -20,6 +22,8 @@ from reformboard.board import assess_schools
 from reformboard.context import AppContext
 from reformboard.reminders import (
     DEFAULT_DUE_SOON_DAYS,
+    TEXT_ENCODING,
+    TEXT_MIME,
     Escalation,
     SchoolDue,
     escalations,
@@ -28,17 +32,16 @@ from reformboard.reminders import (
     reminder_notice,
     school_due,
 )
-from tenants.access import PermissionAction, require_role, require_tenant, scoped_transaction, visible_tenants
-from tenants.audit import AuditAction
-from tenants.models import Reminder
+from reformboard.services.reminders import delivery_status, record_sent_by_hand
+from tenants.access import PermissionAction, require_role, scoped_transaction, visible_tenants
+from tenants.models import Delivery, Reminder
+from tenants.models import Escalation as EscalationRow
 from tenants.principal import Principal, UserRole
-from tenants.store import audit, create_reminder, list_units, mark_reminder_sent, reminders_for
+from tenants.reminders import deliveries_for, escalations_of, reminder_contacts
+from tenants.store import list_units, reminders_for
 
 READ_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
 ALL_UNITS = ""
-TEXT_MIME = "text/plain"
-# Older Windows Notepad and WPS guess GBK for UTF-8 text without a byte-order mark.
-TEXT_ENCODING = "utf-8-sig"
 
 
 @ui.page_frame
@@ -58,16 +61,18 @@ def render() -> None:
     codes = {code for code, unit_code in schools.items() if unit in (ALL_UNITS, unit_code)}
     dues = [school_due(a, rulebook, within) for a in _assessments(ctx, principal, campaign, as_of) if a.tenant in codes]
     sent = _reminders(ctx, principal, campaign, codes)
+    mail = _mail(ctx, principal, campaign, as_of, codes)
     pending = [due for due in dues if due.needs_reminder]
     if not pending:
         ui.empty_state(f"截至 {as_of:%Y-%m-%d}，范围内没有学校存在逾期或 {within} 天内到期的子项，暂无需提醒。")
     else:
-        _overview(pending, sent)
+        _overview(pending, sent, mail)
+        _unreachable(pending, mail)
         notices = {due.tenant: reminder_notice(due, rulebook, campaign) for due in pending}
         _batch(ctx, principal, campaign, pending, notices, sent)
         for due in pending:
-            _school_section(ctx, principal, campaign, due, notices[due.tenant], sent.get(due.tenant, []))
-    _escalations(escalations(dues, [r for rs in sent.values() for r in rs]))
+            _school_section(ctx, principal, campaign, due, notices[due.tenant], sent.get(due.tenant, []), mail)
+    _escalations(escalations(dues, [r for rs in sent.values() for r in rs]), mail)
 
 
 def _filters(principal: Principal, units: dict[str, str]) -> tuple[int, str]:
@@ -117,10 +122,35 @@ def _reminders(ctx: AppContext, principal: Principal, campaign: Campaign, codes:
         return {code: reminders_for(session, code, campaign.id) for code in sorted(codes)}
 
 
+@dataclass(frozen=True)
+class Mail:
+    """What the page shows of the e-mails: schools' addresses, escalations sent, the retry bound."""
+
+    contacts: dict[str, list[str]]
+    escalated: dict[str, list[EscalationRow]]
+    deliveries: dict[str, list[Delivery]]  # newest first
+    max_attempts: int
+
+    def status(self, row: Reminder | EscalationRow) -> str:
+        return delivery_status(row, self.max_attempts)
+
+
+def _mail(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: date, codes: set[str]) -> Mail:
+    with scoped_transaction(ctx.engine, principal) as session:
+        contacts = reminder_contacts(session, campaign.id, as_of, codes)
+        escalated: dict[str, list[EscalationRow]] = {}
+        for row in escalations_of(session, campaign.id, codes):
+            escalated.setdefault(row.tenant_code, []).append(row)
+        deliveries: dict[str, list[Delivery]] = {}
+        for delivery in deliveries_for(session, codes):
+            deliveries.setdefault(delivery.tenant_code, []).append(delivery)
+    return Mail(contacts, escalated, deliveries, ctx.settings.mail.max_attempts)
+
+
 # --- what to remind of --------------------------------------------------------------------------
 
 
-def _overview(pending: Sequence[SchoolDue], sent: dict[str, list[Reminder]]) -> None:
+def _overview(pending: Sequence[SchoolDue], sent: dict[str, list[Reminder]], mail: Mail) -> None:
     rows = [
         [
             due.school,
@@ -130,16 +160,47 @@ def _overview(pending: Sequence[SchoolDue], sent: dict[str, list[Reminder]]) -> 
             len(due.due_soon),
             "、".join(i.item_id for i in due.due_soon),
             ui.china_time(_last_sent(sent.get(due.tenant, []))),
+            _mail_state(due.tenant, sent.get(due.tenant, []), mail),
         ]
         for due in pending
     ]
-    columns = ["学校", "标识码", "逾期未完成", "逾期子项", "即将到期", "即将到期子项", "最近一次提醒发送"]
+    columns = [
+        "学校",
+        "标识码",
+        "逾期未完成",
+        "逾期子项",
+        "即将到期",
+        "即将到期子项",
+        "最近一次提醒发送",
+        "提醒邮件",
+    ]
     st.subheader(f"需提醒的学校（{len(pending)} 所）")
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
 
 
 def _last_sent(reminders: Sequence[Reminder]) -> datetime | None:
     return max((r.sent_at for r in reminders if r.sent_at is not None), default=None)
+
+
+def _mail_state(tenant: str, reminders: Sequence[Reminder], mail: Mail) -> str:
+    """The school's latest e-mailed reminder and how it went, or why none can go."""
+    if tenant not in mail.contacts:
+        return "无联系邮箱，无法送达"
+    latest = next((r for r in reminders if r.step is not None), None)  # newest first
+    if latest is None:
+        return "尚未发送提醒邮件"
+    return f"{latest.as_of:%Y-%m-%d}（{latest.step}）：{mail.status(latest)}"
+
+
+def _unreachable(pending: Sequence[SchoolDue], mail: Mail) -> None:
+    missing = [due for due in pending if due.tenant not in mail.contacts]
+    if missing:
+        names = "、".join(f"{ui.literal(due.school)}（{due.tenant}）" for due in missing)
+        st.warning(
+            f"以下 {len(missing)} 所学校没有联系邮箱（填报的“学校信息”中没有，也未在“管理”页设置），"
+            f"提醒邮件无法送达：{names}",
+            icon=":material/unsubscribe:",
+        )
 
 
 def _batch(
@@ -173,7 +234,9 @@ def _zip(pending: Sequence[SchoolDue], notices: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for due in pending:
-            archive.writestr(notice_file_name(due), notices[due.tenant].encode(TEXT_ENCODING))
+            archive.writestr(
+                notice_file_name(due.tenant, due.school, due.as_of), notices[due.tenant].encode(TEXT_ENCODING)
+            )
     return buffer.getvalue()
 
 
@@ -184,6 +247,7 @@ def _school_section(
     due: SchoolDue,
     notice: str,
     reminders: Sequence[Reminder],
+    mail: Mail,
 ) -> None:
     summary = f"逾期 {len(due.overdue)} 项，即将到期 {len(due.due_soon)} 项"
     with st.expander(f"{ui.literal(due.school)}（{due.tenant}）：{summary}"):
@@ -194,7 +258,7 @@ def _school_section(
         download.download_button(
             "下载提醒函（.txt）",
             data=notice.encode(TEXT_ENCODING),
-            file_name=notice_file_name(due),
+            file_name=notice_file_name(due.tenant, due.school, due.as_of),
             mime=TEXT_MIME,
             icon=":material/download:",
             key=f"reminders.download.{due.tenant}",
@@ -206,7 +270,9 @@ def _school_section(
             "登记为已发送", key=f"reminders.mark.{due.tenant}", icon=":material/mark_email_read:"
         ):
             _mark_sent(ctx, principal, campaign, [due], {due.tenant: notice})
-        _history(reminders)
+        st.caption(f"联系邮箱：{ui.literal('、'.join(mail.contacts.get(due.tenant, []))) or '无（无法送达）'}")
+        _history(reminders, mail)
+        _deliveries(mail.deliveries.get(due.tenant, []))
 
 
 def _already_sent(due: SchoolDue, reminders: Sequence[Reminder]) -> Reminder | None:
@@ -221,24 +287,50 @@ def _already_sent(due: SchoolDue, reminders: Sequence[Reminder]) -> Reminder | N
     )
 
 
-def _history(reminders: Sequence[Reminder]) -> None:
+def _history(reminders: Sequence[Reminder], mail: Mail) -> None:
     if not reminders:
         st.caption("尚未向该校发送过提醒。")
         return
     rows = [
         [
             r.as_of,
+            r.step or "手工登记",
             "、".join(r.items),
             r.created_by,
             ui.china_time(r.created_at),
             r.sent_by or "",
             ui.china_time(r.sent_at) or "未发送",
+            mail.status(r),
         ]
         for r in reminders
     ]
+    columns = ["统计日期", "提醒时点", "涉及子项", "起草人", "起草时间", "发送人", "发送时间", "邮件状态"]
     st.markdown("**提醒记录**")
     st.dataframe(
-        pd.DataFrame(rows, columns=["统计日期", "涉及子项", "起草人", "起草时间", "发送人", "发送时间"]),
+        pd.DataFrame(rows, columns=columns),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _deliveries(deliveries: Sequence[Delivery]) -> None:
+    """Every attempt to e-mail the school a reminder or its unit an escalation about it."""
+    if not deliveries:
+        return
+    rows = [
+        [
+            ui.china_time(d.at),
+            "提醒" if d.reminder_id is not None else "督办（主管单位）",
+            "、".join(d.recipients),
+            "已发送" if d.ok else "失败",
+            d.error,
+            d.message_id,
+        ]
+        for d in deliveries
+    ]
+    st.markdown("**邮件发送记录**")
+    st.dataframe(
+        pd.DataFrame(rows, columns=["时间", "邮件", "收件人", "结果", "说明", "Message-ID"]),
         hide_index=True,
         width="stretch",
     )
@@ -247,39 +339,15 @@ def _history(reminders: Sequence[Reminder]) -> None:
 def _mark_sent(
     ctx: AppContext, principal: Principal, campaign: Campaign, dues: Sequence[SchoolDue], notices: dict[str, str]
 ) -> None:
-    """Record each notice as drafted and sent now, by the signed-in administrator, and audit it."""
     with scoped_transaction(ctx.engine, principal) as session:
-        require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.REMINDER_SEND)
-        for due in dues:  # every check before the first write (see tenants.access)
-            require_tenant(session, principal, due.tenant, PermissionAction.REMINDER_SEND, write=True)
-        for due in dues:
-            reminder = create_reminder(
-                session,
-                tenant_code=due.tenant,
-                campaign_id=campaign.id,
-                as_of=due.as_of,
-                items=due.item_ids,
-                text=notices[due.tenant],
-                created_by=principal.username,
-            )
-            session.flush()  # assigns the id
-            mark_reminder_sent(session, reminder.id, sent_by=principal.username)
-            audit(
-                session,
-                principal.username,
-                AuditAction.REMINDER_SENT,
-                due.tenant,
-                reminder_id=reminder.id,
-                as_of=due.as_of,
-                items=due.item_ids,
-            )
+        record_sent_by_hand(session, principal, campaign, dues, notices)
     st.rerun()
 
 
 # --- escalation ---------------------------------------------------------------------------------
 
 
-def _escalations(found: Sequence[Escalation]) -> None:
+def _escalations(found: Sequence[Escalation], mail: Mail) -> None:
     st.subheader("督办升级：提醒后仍逾期的学校")
     if not found:
         st.caption("没有在提醒发出后仍逾期未完成的学校。")
@@ -293,11 +361,28 @@ def _escalations(found: Sequence[Escalation]) -> None:
             e.reminders,
             ui.china_time(e.first_sent_at),
             ui.china_time(e.last_sent_at),
+            _escalation_state(mail.escalated.get(e.tenant, []), mail),
         ]
         for e in found
     ]
-    columns = ["学校", "标识码", "提醒后仍逾期的子项", "最长逾期天数", "已发提醒次数", "首次提醒", "最近提醒"]
+    columns = [
+        "学校",
+        "标识码",
+        "提醒后仍逾期的子项",
+        "最长逾期天数",
+        "已发提醒次数",
+        "首次提醒",
+        "最近提醒",
+        "督办邮件（主管单位）",
+    ]
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
+
+
+def _escalation_state(rows: Sequence[EscalationRow], mail: Mail) -> str:
+    if not rows:
+        return "尚未督办"
+    last = rows[-1]  # by date
+    return f"{last.as_of:%Y-%m-%d} 督办 {len(rows)} 次：{mail.status(last)}"
 
 
 if __name__ == "__main__":

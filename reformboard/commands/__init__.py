@@ -1,10 +1,12 @@
 """The CLI's subcommands; each module has `register(subparsers)` setting `run` on its parser."""
 
 from reformboard.commands import (
+    contact,
     demo,
     init,
     load,
     override,
+    remind,
     report,
     rulebook,
     score,
@@ -15,4 +17,4 @@ from reformboard.commands import (
     user,
 )
 
-COMMANDS = (init, demo, score, load, template, sheets, report, override, tenant, user, rulebook, serve)
+COMMANDS = (init, demo, score, load, template, sheets, report, override, remind, contact, tenant, user, rulebook, serve)

@@ -1,0 +1,345 @@
+"""`reformboard remind` against a real SMTP server on 127.0.0.1 (aiosmtpd), on both databases: who receives
+what, once per school, step and day; failures kept and retried up to a bound; escalation after N reminders.
+
+The Guangdong 2020 rulebook's policy: reminders 7 days and 1 day before a deadline, the day after it, then
+every 7 days while overdue; the supervising unit is told once a school is still overdue after 3 reminders.
+Nothing is submitted, so 1.1 (due 2020-06-10) is overdue from 2020-06-11.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from checks.rulebook import load_rulebook
+from loaders.template import fill_template
+from reformboard.reminders import TEXT_ENCODING
+from tenants import store
+from tenants.models import AuditEntry, Delivery, Escalation, Reminder
+from tenants.reminders import reminder_contacts, school_contacts
+from tests.conftest import Directory
+from tests.fixtures.reports import UNIT_KINDS
+from tests.fixtures.wust import wust_report
+
+RULEBOOK = load_rulebook()
+SENDER = "reformboard@league.example.gov.cn"
+SCHOOL_MAIL = ["tuanwei@gzsf.edu.cn", "fushuji@gzsf.edu.cn"]
+UNIT_MAIL = "xuexiao@gzyouth.example.cn"
+PROVINCE_MAIL = "xuexiaobu@gdyouth.example.cn"
+DAY_AFTER_PLAN = date(2020, 6, 11)  # 1.1 due 2020-06-10: the step 逾期1天
+Row = TypeVar("Row", Reminder, Escalation, Delivery)
+
+
+@dataclass
+class Inbox:
+    """What the test's SMTP server received; `refuse` makes it answer 550 to every message."""
+
+    port: int
+    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    refuse: bool = False
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's handler hook
+        if self.refuse:
+            return "550 5.7.1 Message refused by policy"
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), parsed))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """A real SMTP server on a free port of 127.0.0.1, configured as the board's mail server."""
+    received = Inbox(free_port())
+    controller = Controller(received, hostname="127.0.0.1", port=received.port)
+    controller.start()
+    for name, value in {
+        "REFORMBOARD_SMTP_HOST": "127.0.0.1",
+        "REFORMBOARD_SMTP_PORT": str(controller.port),
+        "REFORMBOARD_SMTP_SECURITY": "none",
+        "REFORMBOARD_MAIL_FROM": SENDER,
+        "REFORMBOARD_MAIL_MAX_ATTEMPTS": "3",
+        "REFORMBOARD_PROVINCE_EMAIL": PROVINCE_MAIL,
+    }.items():
+        monkeypatch.setenv(name, value)
+    yield received
+    controller.stop()
+
+
+@pytest.fixture
+def reachable(reformboard, directory: Directory, inbox: Inbox) -> Directory:
+    """The school has two addresses and its city committee one; the other school has none."""
+    assert reformboard("contact", "set", "--tenant", directory.school, *SCHOOL_MAIL)[0] == 0
+    assert reformboard("contact", "set", "--unit", directory.unit, UNIT_MAIL)[0] == 0
+    return directory
+
+
+def remind(reformboard, day: date, *more: str) -> tuple[int, str, str]:
+    return reformboard("remind", "--as-of", day.isoformat(), *more)
+
+
+def stored(engine: Engine, model: type[Row]) -> list[Row]:
+    with Session(engine) as session:
+        return list(session.scalars(select(model).order_by(model.id)))
+
+
+# --- contacts ---------------------------------------------------------------------------------------
+
+
+def test_contacts_are_stored_in_lower_case_and_replaced_whole(reformboard, engine, directory) -> None:
+    assert reformboard("contact", "set", "--tenant", directory.school, "TuanWei@GZSF.edu.cn")[0] == 0
+    code, out, _ = reformboard("contact", "set", "--tenant", directory.school, "a@gzsf.edu.cn", "b@gzsf.edu.cn")
+
+    assert (code, out.strip()) == (0, f"已设置 {directory.school} 的联系邮箱：a@gzsf.edu.cn、b@gzsf.edu.cn")
+    with Session(engine) as session:
+        assert school_contacts(session) == {directory.school: ["a@gzsf.edu.cn", "b@gzsf.edu.cn"]}
+        [first, _] = session.scalars(select(AuditEntry).where(AuditEntry.action == "contacts_set")).all()
+        assert first.detail["emails"] == ["tuanwei@gzsf.edu.cn"]
+
+
+@pytest.mark.parametrize("bad", ["tuanwei", "tuanwei@", "tuan wei@gzsf.edu.cn", "tuanwei@gzsf", "a@b..cn"])
+def test_a_malformed_address_is_refused_in_chinese_and_nothing_changes(reformboard, engine, directory, bad) -> None:
+    assert reformboard("contact", "set", "--tenant", directory.school, "ok@gzsf.edu.cn")[0] == 0
+
+    code, _, err = reformboard("contact", "set", "--tenant", directory.school, "new@gzsf.edu.cn", bad)
+
+    assert code == 1 and "格式不正确，应形如 tuanwei@example.edu.cn" in err
+    with Session(engine) as session:
+        assert school_contacts(session) == {directory.school: ["ok@gzsf.edu.cn"]}
+
+
+def workbook(tmp_path: Path, school: str, contact_email: str) -> Path:
+    """The 武汉科技大学 report as `school`'s, giving `contact_email` in 学校信息."""
+    base = wust_report()
+    info = replace(base.school, code=school, contact_email=contact_email)
+    path = tmp_path / f"{school}.xlsx"
+    path.write_bytes(fill_template(replace(base, school=info), RULEBOOK, RULEBOOK.campaign))
+    return path
+
+
+def test_without_addresses_set_the_workbooks_are_used_and_set_ones_win(reformboard, engine, directory, tmp_path):
+    filled = workbook(tmp_path, directory.school, "TW@gzsf.edu.cn、fsj@gzsf.edu.cn")
+    assert reformboard("load", str(filled), "--received-on", "2020-10-20")[0] == 0
+
+    def contacts(day: date) -> dict[str, list[str]]:
+        with Session(engine) as session:
+            return reminder_contacts(session, directory.campaign.id, day)
+
+    assert contacts(date(2020, 10, 19)) == {}  # not yet received
+    assert contacts(date(2020, 10, 21)) == {directory.school: ["tw@gzsf.edu.cn", "fsj@gzsf.edu.cn"]}
+    assert reformboard("contact", "set", "--tenant", directory.school, "office@gzsf.edu.cn")[0] == 0
+    assert contacts(date(2020, 10, 21)) == {directory.school: ["office@gzsf.edu.cn"]}
+
+
+def test_a_malformed_address_in_the_workbook_is_a_problem_in_its_cell(reformboard, directory, tmp_path) -> None:
+    code, out, err = reformboard("load", str(workbook(tmp_path, directory.school, "tw@gzsf")))
+
+    assert code == 1 and "邮箱地址“tw@gzsf”格式不正确" in out + err
+
+
+def test_a_unit_that_does_not_exist_is_refused(reformboard, directory) -> None:
+    code, _, err = reformboard("contact", "set", "--unit", "4499", "a@b.cn")
+
+    assert (code, err.strip()) == (1, "错误：找不到单位代码为 4499 的单位")
+
+
+# --- reminders --------------------------------------------------------------------------------------
+
+
+def test_the_reminder_reaches_the_schools_contacts_with_its_items_and_the_notice_attached(
+    reformboard, reachable, inbox
+) -> None:
+    code, out, _ = remind(reformboard, DAY_AFTER_PLAN)
+
+    assert code == 0
+    [(recipients, message)] = inbox.messages
+    assert recipients == SCHOOL_MAIL
+    assert message["From"] == SENDER
+    assert message["Subject"] == ("关于督促广州示范大学加快推进学生会（研究生会）深化改革的提醒函（2020年6月11日）")
+    body = message.get_body(("plain",)).get_content()
+    assert "广州示范大学团委：" in body
+    assert "1.1 " in body and "（完成时限：2020年6月10日，已逾期1天；目前未填报完成情况）" in body
+    [attachment] = message.iter_attachments()
+    assert attachment.get_filename() == "4144010558_广州示范大学_提醒函_2020-06-11.txt"
+    notice = attachment.get_payload(decode=True).decode(TEXT_ENCODING)
+    assert notice.startswith("关于督促广州示范大学加快推进学生会（研究生会）深化改革的提醒函\n")
+    assert "已逾期1天" in notice
+    assert "广州示范大学（4144010558）[逾期1天] → tuanwei@gzsf.edu.cn、fushuji@gzsf.edu.cn" in out
+
+
+def test_each_send_is_recorded_with_recipients_time_message_id_and_result(reformboard, engine, reachable, inbox):
+    remind(reformboard, DAY_AFTER_PLAN)
+
+    [reminder] = stored(engine, Reminder)
+    [delivery] = stored(engine, Delivery)
+    [(_, message)] = inbox.messages
+    assert (reminder.step, reminder.attempts, reminder.message_id) == ("逾期1天", 1, message["Message-ID"])
+    assert reminder.sent_at is not None and reminder.sent_by.startswith("cli:")
+    assert (delivery.recipients, delivery.ok, delivery.message_id) == (SCHOOL_MAIL, True, message["Message-ID"])
+    assert delivery.reminder_id == reminder.id
+
+
+def test_a_school_without_an_address_is_listed_as_unreachable(reformboard, engine, reachable, inbox) -> None:
+    _, out, _ = remind(reformboard, DAY_AFTER_PLAN, "--dry-run")
+
+    assert "无联系邮箱、无法提醒的学校 1 个：\n  广州职业技术学院（4144010559）[逾期1天]" in out
+    assert inbox.messages == [] and stored(engine, Reminder) == []
+
+
+def test_running_twice_on_a_day_sends_once(reformboard, engine, reachable, inbox) -> None:
+    remind(reformboard, DAY_AFTER_PLAN)
+    code, out, _ = remind(reformboard, DAY_AFTER_PLAN)
+
+    assert code == 0 and "本次新发提醒 0 封" in out and "已发送 0 封" in out
+    assert len(inbox.messages) == 1 and len(stored(engine, Reminder)) == 1
+
+
+def test_the_database_refuses_a_second_reminder_for_the_same_school_step_and_day(session, reachable) -> None:
+    def add() -> None:
+        store.create_reminder(
+            session,
+            tenant_code=reachable.school,
+            campaign_id=reachable.campaign.id,
+            as_of=DAY_AFTER_PLAN,
+            items=["1.1"],
+            text="",
+            created_by="test",
+            step="逾期1天",
+        )
+        session.flush()
+
+    add()
+    with pytest.raises(Exception, match="(?i)unique"):
+        add()
+
+
+def test_no_step_falls_between_the_policys_days(reformboard, reachable, inbox) -> None:
+    for day in (date(2020, 6, 12), date(2020, 6, 13)):  # 逾期2天, 逾期3天: neither is a step
+        remind(reformboard, day)
+
+    assert inbox.messages == []
+
+
+@pytest.mark.parametrize("down", [False, True], ids=["refused", "down"])
+def test_a_failed_send_stays_pending_and_is_retried_on_the_next_run(
+    reformboard, engine, reachable, inbox, monkeypatch, down
+) -> None:
+    if down:
+        monkeypatch.setenv("REFORMBOARD_SMTP_PORT", str(free_port()))  # nothing listens there
+    else:
+        inbox.refuse = True
+
+    code, _, err = remind(reformboard, DAY_AFTER_PLAN)
+
+    assert code == 1 and "发送失败 1 封（下次运行时重发）" in err
+    [reminder] = stored(engine, Reminder)
+    assert (reminder.sent_at, reminder.attempts) == (None, 1)
+    assert ("550" if not down else "无法连接邮件服务器") in reminder.last_error
+    [failed] = stored(engine, Delivery)
+    assert not failed.ok and failed.error == reminder.last_error
+    _, out, _ = remind(reformboard, date(2020, 6, 12), "--dry-run")
+    assert "此前未发出、将重发 1 封：\n  提醒 4144010558 2020-06-11（已尝试 1 次：" in out
+
+    inbox.refuse = False
+    monkeypatch.setenv("REFORMBOARD_SMTP_PORT", str(inbox.port))
+    code, _, _ = remind(reformboard, date(2020, 6, 12))  # the next day: no new step, the old one retried
+
+    assert code == 0
+    [(recipients, message)] = inbox.messages
+    assert recipients == SCHOOL_MAIL and message["Subject"].endswith("（2020年6月11日）")
+    [reminder] = stored(engine, Reminder)
+    assert (reminder.attempts, reminder.sent_at is not None, reminder.last_error) == (2, True, "")
+
+
+def test_retries_stop_after_the_configured_number_of_attempts(reformboard, engine, reachable, inbox) -> None:
+    inbox.refuse = True
+    for day in (date(2020, 6, 11), date(2020, 6, 12), date(2020, 6, 13), date(2020, 6, 14)):
+        remind(reformboard, day)
+    inbox.refuse = False
+
+    remind(reformboard, date(2020, 6, 15))
+
+    [reminder] = stored(engine, Reminder)
+    assert (reminder.attempts, reminder.sent_at) == (3, None)  # REFORMBOARD_MAIL_MAX_ATTEMPTS
+    assert len(stored(engine, Delivery)) == 3 and inbox.messages == []
+
+
+def test_without_a_mail_server_remind_refuses_but_dry_run_lists(reformboard, directory, monkeypatch) -> None:
+    monkeypatch.delenv("REFORMBOARD_SMTP_HOST", raising=False)
+    code, _, err = remind(reformboard, DAY_AFTER_PLAN)
+
+    assert code == 1 and "未配置发信服务器" in err
+    assert remind(reformboard, DAY_AFTER_PLAN, "--dry-run")[0] == 0
+
+
+# --- escalation -------------------------------------------------------------------------------------
+
+REMINDER_DAYS = (date(2020, 6, 11), date(2020, 6, 18), date(2020, 6, 25))  # 1.1 逾期1、8、15天
+ESCALATION_DAY = date(2020, 7, 1)  # the month-end items 逾期1天; 1.1 still overdue after 3 reminders
+# 1.1, and the month-end items the reminder of 2020-06-25 named as due soon, all overdue on ESCALATION_DAY
+ESCALATED_ITEMS = ["1.1", "1.2", "3.1", "7.1", "8.1"]
+
+
+def escalations_to(inbox: Inbox, address: str) -> list[EmailMessage]:
+    return [m for to, m in inbox.messages if to == [address]]
+
+
+def test_a_school_still_overdue_after_three_reminders_is_escalated_to_its_city_committee_once(
+    reformboard, engine, reachable, inbox
+) -> None:
+    for day in REMINDER_DAYS:
+        remind(reformboard, day)
+    assert escalations_to(inbox, UNIT_MAIL) == []
+
+    remind(reformboard, ESCALATION_DAY)
+    remind(reformboard, ESCALATION_DAY)
+    remind(reformboard, date(2020, 7, 8))  # 逾期8天: a fourth reminder, not yet three since the escalation
+
+    [message] = escalations_to(inbox, UNIT_MAIL)
+    assert message["Subject"] == "关于督办广州市团委所属高校学生会（研究生会）深化改革逾期任务的函（2020年7月1日）"
+    body = message.get_body(("plain",)).get_content()
+    assert "广州示范大学（4144010558）：已提醒3次，仍有5项任务逾期未完成" in body
+    assert "已逾期21天" in body and body.count("已逾期1天") == 4
+    [row] = stored(engine, Escalation)
+    assert (row.tenant_code, row.unit_code, row.reminders, row.items) == (reachable.school, "4401", 3, ESCALATED_ITEMS)
+    assert row.sent_at is not None and row.message_id == message["Message-ID"]
+
+
+def test_schools_under_the_province_directly_escalate_to_the_province(reformboard, session, directory, inbox):
+    store.add_unit(session, "SZJG", "省直机关团工委", "省直机关团工委", kinds=UNIT_KINDS)
+    store.add_school(session, "4144010001", "省直师范大学", "SZJG")
+    session.commit()
+    assert reformboard("contact", "set", "--tenant", "4144010001", "tw@szsf.edu.cn")[0] == 0
+
+    for day in (*REMINDER_DAYS, ESCALATION_DAY):
+        remind(reformboard, day)
+
+    [message] = escalations_to(inbox, PROVINCE_MAIL)
+    assert "省直师范大学（4144010001）：已提醒3次" in message.get_body(("plain",)).get_content()
+
+
+def test_a_city_committee_without_an_address_is_listed_as_unreachable(reformboard, directory, inbox) -> None:
+    assert reformboard("contact", "set", "--tenant", directory.school, *SCHOOL_MAIL)[0] == 0
+    for day in REMINDER_DAYS:
+        remind(reformboard, day)
+
+    _, out, _ = remind(reformboard, ESCALATION_DAY, "--dry-run")
+
+    assert "无联系邮箱、无法督办的单位 1 个：\n  广州市团委（1所学校）" in out

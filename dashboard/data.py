@@ -29,7 +29,7 @@ from checks.rulebook import Rulebook
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
 from tenants.access import scoped_transaction, visible_codes
-from tenants.models import Assessment, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow
+from tenants.models import Assessment, CampaignSchool, OnsiteResultRow, Submission, VerdictOverrideRow
 from tenants.principal import Principal
 from tenants.store import list_units
 from tenants.submissions import CHINA_TIME
@@ -78,9 +78,10 @@ def scope(ctx: AppContext, session: Session, principal: Principal, campaign_id: 
 
 
 def data_version(session: Session, campaign_id: str) -> tuple[int, ...]:
-    """(number of schools, then the last id of the campaign's submissions, stored assessments, on-site
-    results and verdict overrides), in one round trip: these rows are only ever added, never changed."""
-    schools = select(func.count()).select_from(Tenant).scalar_subquery()
+    """(number of schools on the campaign's list, then the last id of the campaign's submissions, stored
+    assessments, on-site results and verdict overrides), in one round trip: these rows are only ever added,
+    never changed."""
+    schools = select(func.count()).where(CampaignSchool.campaign_id == campaign_id).scalar_subquery()
     last_ids = [
         select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id).scalar_subquery()
         for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)

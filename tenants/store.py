@@ -21,13 +21,18 @@ from tenants.audit_trail import audit_entries
 from tenants.directory import (
     add_school,
     add_unit,
+    default_campaign,
+    enrol_school,
     ensure_campaign,
     get_campaign,
     get_school,
     list_campaigns,
     list_schools,
     list_units,
+    pin_rulebook,
     set_deadline_overrides,
+    set_default_campaign,
+    set_threshold_overrides,
 )
 from tenants.reminders import create_reminder, mark_reminder_sent, reminders_for
 from tenants.reports import load_report, load_reports
@@ -40,7 +45,9 @@ __all__ = [
     "audit",
     "audit_entries",
     "create_reminder",
+    "default_campaign",
     "end_of_day",
+    "enrol_school",
     "ensure_campaign",
     "get_campaign",
     "get_school",
@@ -55,10 +62,13 @@ __all__ = [
     "mark_reminder_sent",
     "onsite_results_for",
     "overrides_for",
+    "pin_rulebook",
     "record_override",
     "record_submission",
     "reminders_for",
     "save_assessment",
     "save_onsite_results",
+    "set_default_campaign",
     "set_deadline_overrides",
+    "set_threshold_overrides",
 ]

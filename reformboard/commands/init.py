@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from reformboard.commands.common import operator
-from reformboard.context import AppContext, rulebook_named
+from reformboard.context import AppContext
 from tenants import db, rls
 from tenants.accounts import BOOTSTRAP_USERNAME, bootstrap_admin
 from tenants.store import ensure_campaign
@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     db.migrate(ctx.engine)
     if ctx.engine.dialect.name == "postgresql" and ctx.settings.app_database_url:
         rls.ensure_app_role(ctx.engine, db.database_url(ctx.settings.app_database_url))
-    rulebook = rulebook_named(ctx.settings.rulebook)
+    rulebook = ctx.rulebook_file(ctx.settings.rulebook)
     with ctx.transaction(operator(), writes=True) as session:
         ensure_campaign(session, rulebook.campaign)
         password = bootstrap_admin(session)

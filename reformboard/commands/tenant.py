@@ -23,13 +23,14 @@ from loaders.limits import Limits
 from loaders.problems import Refusal
 from loaders.workbook import read_grids
 from reformboard.commands.common import operator_transaction
+from reformboard.context import AppContext
 from reformboard.errors import UserFacingError
 from tenants.access import require_role
 from tenants.audit import audit
 from tenants.directory import SCHOOL_CODE, parse_school_code, parse_unit_code
 from tenants.models import Tenant, Unit, UnitKind
 from tenants.principal import Principal, UserRole
-from tenants.store import add_school, add_unit, get_school, list_schools, list_units
+from tenants.store import add_school, add_unit, default_campaign, enrol_school, get_school, list_schools, list_units
 from textsafety import for_terminal, name_problem
 
 SCHOOL_TYPES = SCHOOL.column("school_type").choices
@@ -55,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("name", metavar="学校名称")
     add.add_argument("--unit", required=True, metavar="单位代码", help="主管单位（地市团委或省直机关团工委）")
     add.add_argument("--type", default="", metavar="学校类型", help="、".join(SCHOOL_TYPES))
+    _campaign_option(add)
     add.set_defaults(run=run_add)
 
     add_unit_parser = actions.add_parser("add-unit", help="添加主管单位")
@@ -65,11 +67,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = actions.add_parser("list", help="列出学校")
     listing.add_argument("--unit", metavar="单位代码", help="只列出该单位主管的学校")
+    listing.add_argument("--campaign", metavar="批次编号", help="只列出参加该验收批次的学校")
     listing.set_defaults(run=run_list)
 
     importing = actions.add_parser("import", help="从 Excel 学校名单导入（全部成功才保存）")
     importing.add_argument("file", type=Path, metavar="学校名单.xlsx")
+    _campaign_option(importing)
     importing.set_defaults(run=run_import)
+
+
+def _campaign_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--campaign",
+        action="append",
+        metavar="批次编号",
+        help="学校参加的验收批次，可重复；不写则为默认验收批次",
+    )
+
+
+def _campaign_ids(session: Session, given: list[str] | None) -> list[str]:
+    """The campaigns named on the command line, else the default one (none when no campaign exists yet)."""
+    if given:
+        for campaign_id in given:
+            AppContext.campaign(session, campaign_id)  # refuses an unknown one by name
+        return given
+    default = default_campaign(session)
+    return [] if default is None else [default.id]
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -82,8 +105,10 @@ def run_add(args: argparse.Namespace) -> int:
             raise UserFacingError(f"学校标识码 {code} 已存在")
         unit = _unit(session, unit_code)
         entry = Entry(code, args.name.strip(), unit.code, school_type)
-        school = _add_school(session, operator, entry)
-        print(f"已添加学校 {school.code} {school.name}（主管单位：{unit.name}）")
+        campaigns = _campaign_ids(session, args.campaign)
+        school = _add_school(session, operator, entry, campaigns)
+        joined = f"；验收批次：{'、'.join(campaigns)}" if campaigns else "；尚无验收批次"
+        print(f"已添加学校 {school.code} {school.name}（主管单位：{unit.name}{joined}）")
     return 0
 
 
@@ -108,9 +133,10 @@ def run_list(args: argparse.Namespace) -> int:
         unit_names = {unit.code: unit.name for unit in list_units(session)}
         if unit_code and unit_code not in unit_names:
             raise UserFacingError(f"找不到单位代码为 {unit_code} 的单位")
+        campaign_id = AppContext.campaign(session, args.campaign).id if args.campaign else None
         rows = [
             (s.code, s.name, unit_names[s.unit_code], s.school_type, "在册" if s.active else "已停用")
-            for s in list_schools(session, unit_code)
+            for s in list_schools(session, unit_code, campaign_id)
         ]
     print("\t".join(LIST_HEADER))
     for row in rows:
@@ -138,8 +164,11 @@ def run_import(args: argparse.Namespace) -> int:
             for problem in problems:
                 print(problem, file=sys.stderr)
             raise UserFacingError(f"学校名单中有 {len(problems)} 处问题（见上），未导入任何学校")
-        added, updated = _apply(session, operator, entries)
+        campaigns = _campaign_ids(session, args.campaign)
+        added, updated = _apply(session, operator, entries, campaigns)
     print(f"导入完成：新增 {added} 所，更新 {updated} 所，未变 {len(entries) - added - updated} 所")
+    if campaigns:
+        print(f"名单中的学校均已列入验收批次：{'、'.join(campaigns)}")
     return 0
 
 
@@ -210,20 +239,24 @@ def _read(label: str, parse: Callable[[object], str], value: object) -> str:  # 
         raise BadValue(f"“{label}”{exc}") from None
 
 
-def _apply(session: Session, operator: Principal, entries: list[Entry]) -> tuple[int, int]:
+def _apply(session: Session, operator: Principal, entries: list[Entry], campaigns: list[str]) -> tuple[int, int]:
     added = updated = 0
     for entry in entries:
         school = get_school(session, entry.code)
         if school is None:
-            _add_school(session, operator, entry)
+            _add_school(session, operator, entry, campaigns)
             added += 1
-        elif _update_school(session, operator, school, entry):
+            continue
+        if _update_school(session, operator, school, entry):
             updated += 1
+        for campaign_id in campaigns:
+            if enrol_school(session, campaign_id, school.code):
+                audit(session, operator.username, "tenant_enrolled", school.code, campaign=campaign_id)
     return added, updated
 
 
-def _add_school(session: Session, operator: Principal, entry: Entry) -> Tenant:
-    school = add_school(session, entry.code, entry.name, entry.unit_code, entry.school_type or "")
+def _add_school(session: Session, operator: Principal, entry: Entry, campaigns: list[str]) -> Tenant:
+    school = add_school(session, entry.code, entry.name, entry.unit_code, entry.school_type or "", campaigns)
     audit(
         session,
         operator.username,
@@ -232,6 +265,7 @@ def _add_school(session: Session, operator: Principal, entry: Entry) -> Tenant:
         name=school.name,
         unit=school.unit_code,
         school_type=school.school_type,
+        campaigns=campaigns,
     )
     return school
 

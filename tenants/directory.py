@@ -83,11 +83,15 @@ def add_school(
 def enrol_school(session: Session, campaign_id: str, code: str) -> bool:
     """Put a registered school on a campaign's list; False when it was on it already."""
     _row(session, campaign_id)
-    if session.get(CampaignSchool, (campaign_id, code)) is not None:
+    if is_enrolled(session, campaign_id, code):
         return False
     session.add(CampaignSchool(campaign_id=campaign_id, tenant_code=code))
     session.flush()
     return True
+
+
+def is_enrolled(session: Session, campaign_id: str, code: str) -> bool:
+    return session.get(CampaignSchool, (campaign_id, code)) is not None
 
 
 def _add_referable(session: Session, row: Unit | Tenant | CampaignRow) -> None:

@@ -70,12 +70,31 @@ def _campaigns(ctx: AppContext, principal: Principal) -> None:
         ui.empty_state("还没有验收批次，请在服务器上运行 reformboard init。")
         return
     rows = [
-        [c.id, c.name, c.rulebook, c.starts_on, c.acceptance_on, c.contact, len(c.deadline_overrides)]
+        [
+            c.id,
+            c.name,
+            c.rulebook,
+            c.starts_on,
+            c.acceptance_on,
+            c.contact,
+            len(c.deadline_overrides),
+            sum(len(params) for params in c.threshold_overrides.values()),
+        ]
         for c in campaigns.values()
     ]
     st.dataframe(
         pd.DataFrame(
-            rows, columns=["批次编号", "名称", "任务列表", "开始日期", "验收开始", "联系人", "调整过时限的子项"]
+            rows,
+            columns=[
+                "批次编号",
+                "名称",
+                "任务列表",
+                "开始日期",
+                "验收开始",
+                "联系人",
+                "调整过时限的子项",
+                "调整过的阈值",
+            ],
         ),
         hide_index=True,
         width="stretch",

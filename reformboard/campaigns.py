@@ -78,11 +78,12 @@ def describe_update(
 ) -> RulebookUpdate:
     """What putting `texts` in force would change, scoring every school's stored submissions under both."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action="campaign_rulebook_updated")
-    proposed = replace(campaign, rulebook=texts[-1].id, rulebook_texts=tuple(texts))
+    new_book = build_rulebook(texts, campaign.threshold_overrides)  # refuses a text that does not load
+    proposed = replace(campaign, rulebook=new_book.id, rulebook_texts=tuple(texts))
     if not campaign.rulebook_texts:  # registered before rulebooks were pinned, its file gone: nothing to compare
-        schools = len(standings(session, principal, AppContext.rulebook_for(proposed), proposed, as_of))
-        return RulebookUpdate(proposed, [f"固定规则手册 {proposed.rulebook}（此前未固定）"], schools, [], as_of)
-    old_book, new_book = AppContext.rulebook_for(campaign), AppContext.rulebook_for(proposed)
+        schools = len(standings(session, principal, new_book, proposed, as_of))
+        return RulebookUpdate(proposed, [f"固定规则手册 {new_book.id}（此前未固定）"], schools, [], as_of)
+    old_book = AppContext.rulebook_for(campaign)
     before = {s.school.code: s.assessment.verdict for s in standings(session, principal, old_book, campaign, as_of)}
     after = {s.school.code: s.assessment.verdict for s in standings(session, principal, new_book, proposed, as_of)}
     changed = sorted(code for code in before if before[code] != after[code])
@@ -94,7 +95,7 @@ def describe_update(
 
 def apply_update(session: Session, principal: Principal, update: RulebookUpdate, previous: Campaign) -> Campaign:
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action="campaign_rulebook_updated")
-    campaign = pin_rulebook(session, previous.id, update.campaign.rulebook_texts)
+    campaign = pin_rulebook(session, previous.id, update.campaign.rulebook, update.campaign.rulebook_texts)
     audit(
         session,
         principal.username,

@@ -178,10 +178,10 @@ def set_threshold_overrides(session: Session, campaign_id: str, overrides: Mappi
     return _campaign(row)
 
 
-def pin_rulebook(session: Session, campaign_id: str, texts: Sequence[RulebookText]) -> Campaign:
-    """Put another rulebook text in force for the campaign (its rulebook id becomes the text's)."""
+def pin_rulebook(session: Session, campaign_id: str, rulebook_id: str, texts: Sequence[RulebookText]) -> Campaign:
+    """Put another rulebook text in force for the campaign."""
     row = _row(session, campaign_id)
-    row.rulebook = texts[-1].id
+    row.rulebook = rulebook_id
     for column, value in _pinned(texts).items():
         setattr(row, column, value)
     return _campaign(row)

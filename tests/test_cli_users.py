@@ -136,7 +136,7 @@ def test_adding_a_unit_and_a_school(reformboard, session: Session, db_url: str) 
     )
     code, out, _ = reformboard("tenant", "add", "4144030001", "深圳示范大学", "--unit", "4403", "--type", "高职")
 
-    assert (code, out.strip()) == (0, "已添加学校 4144030001 深圳示范大学（主管单位：深圳市团委）")
+    assert (code, out.strip()) == (0, "已添加学校 4144030001 深圳示范大学（主管单位：深圳市团委；尚无验收批次）")
     assert session.get(Tenant, "4144030001").school_type == "高职（专科）"
     assert {e.action for e in audit_entries(session, PROVINCE)} == {"unit_added", "tenant_added"}
 

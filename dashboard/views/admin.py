@@ -235,15 +235,24 @@ def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str
     elif code in existing:
         st.error(f"学校标识码 {ui.literal(code)} 已存在。")
     else:
+        campaign = ui.require_campaign()  # the school joins the campaign chosen in the sidebar
         _write(
-            ctx, principal, "school_add", lambda session: _add_school(session, principal, code, name, unit, school_type)
+            ctx,
+            principal,
+            "school_add",
+            lambda session: _add_school(session, principal, code, name, unit, school_type, campaign),
         )
 
 
-def _add_school(session: Session, principal: Principal, code: str, name: str, unit: str, school_type: str) -> str:
-    school = store.add_school(session, code, name, unit, school_type)  # DirectoryError on a bad code or name
-    store.audit(session, principal.username, "school_added", school.code, name=school.name, unit=unit)
-    return f"已添加学校：{school.name}（{school.code}）。"
+def _add_school(
+    session: Session, principal: Principal, code: str, name: str, unit: str, school_type: str, campaign: Campaign
+) -> str:
+    # DirectoryError on a bad code or name
+    school = store.add_school(session, code, name, unit, school_type, [campaign.id])
+    store.audit(
+        session, principal.username, "school_added", school.code, name=school.name, unit=unit, campaigns=[campaign.id]
+    )
+    return f"已添加学校：{school.name}（{school.code}），列入验收批次“{campaign.name}”。"
 
 
 # --- users ------------------------------------------------------------------------------------------

@@ -118,6 +118,28 @@ def test_editing_the_file_changes_no_campaign_until_update_rulebook_applies_it(
     assert entry["old_sha256"] == hashlib.sha256(BUILT_IN.encode()).hexdigest()
 
 
+def test_init_again_after_an_edit_says_the_campaign_keeps_its_pinned_text(reformboard, rulebook_copy, monkeypatch):
+    monkeypatch.setenv("REFORMBOARD_RULEBOOK", str(rulebook_copy))
+    assert "注意" not in reformboard("init")[1]
+    rulebook_copy.write_text(BUILT_IN.replace("max = 60", "max = 50"), encoding="utf-8")
+    assert "改动不影响该批次" in reformboard("init")[1]
+
+
+def test_a_campaign_registered_before_pinning_whose_file_is_gone_is_pinned_by_update_rulebook(
+    db_url, reformboard, capsys
+):
+    assert reformboard("init")[0] == 0
+    engine = make_engine(db_url)
+    with engine.begin() as connection:  # as migration 0008 leaves a campaign whose rulebook file was gone
+        connection.execute(text("UPDATE campaigns SET rulebook_texts = '[]', rulebook_sha256 = ''"))
+    engine.dispose()
+    code, _, err = reformboard("score")
+    assert code == 1 and "验收批次 gd-2020 没有固定的规则手册" in err
+    code, out, _ = reformboard("campaign", "update-rulebook", "gd-2020", "guangdong-2020", "--yes")
+    assert code == 0 and "固定规则手册 guangdong-2020（此前未固定）" in out
+    assert reformboard("score")[0] == 0
+
+
 def test_update_rulebook_with_the_same_text_changes_nothing(db_url, reformboard):
     assert reformboard("init")[0] == 0
     code, out, _ = reformboard("campaign", "update-rulebook", "gd-2020", "--yes")

@@ -192,7 +192,11 @@ def test_import_adds_new_schools_and_updates_changed_ones(
 
     code, out, err = reformboard("tenant", "import", str(path))
 
-    assert (code, out.strip(), err) == (0, "导入完成：新增 1 所，更新 1 所，未变 1 所", "")
+    assert (code, out.strip(), err) == (
+        0,
+        "导入完成：新增 1 所，更新 1 所，未变 1 所\n名单中的学校均已列入验收批次：gd-2020",
+        "",
+    )
     session.expire_all()
     assert [(s.code, s.name, s.school_type) for s in list_schools(session)] == [
         (directory.school, "广州示范大学", "本科"),

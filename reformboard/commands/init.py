@@ -24,11 +24,16 @@ def run(args: argparse.Namespace) -> int:
         rls.ensure_app_role(ctx.engine, db.database_url(ctx.settings.app_database_url))
     rulebook = ctx.rulebook_file(ctx.settings.rulebook)
     with ctx.transaction(operator(), writes=True) as session:
-        ensure_campaign(session, rulebook.campaign)
+        stored = ensure_campaign(session, rulebook.campaign)
         password = bootstrap_admin(session)
     print(
         f"数据库已就绪：{db.hide_password(ctx.engine.url)}；验收批次 {rulebook.campaign.id}（{rulebook.campaign.name}）"
     )
+    if stored.rulebook_texts != rulebook.campaign.rulebook_texts:
+        print(
+            f"注意：规则文件与验收批次 {stored.id} 已固定的规则手册不同，改动不影响该批次；"
+            f"如需生效，请运行 reformboard campaign update-rulebook {stored.id}"
+        )
     if password:
         print(
             f"已创建省级管理员账号 {BOOTSTRAP_USERNAME}，初始密码：{password}"

@@ -6,6 +6,7 @@ and the default campaign changes only when chosen."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,13 +17,17 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import RulebookText
 from checks.rulebook import RULEBOOK_DIR, RulebookError, build_rulebook, load_rulebook, read_rulebook
+from loaders.limits import Limits
+from loaders.template import fill_template
 from reformboard.board import standings
 from reformboard.context import AppContext
+from reformboard.ingest import ingest
 from tenants import store
 from tenants.db import alembic_config, make_engine, migrate
 from tenants.models import AuditEntry, CampaignRow, CampaignSchool
 from tests.conftest import PROVINCE, Directory
 from tests.fixtures.cli import school_list, score_json
+from tests.fixtures.wust import wust_report
 
 BUILT_IN = (RULEBOOK_DIR / "guangdong-2020.toml").read_text(encoding="utf-8")
 TODAY = "2026-11-30"
@@ -190,6 +195,25 @@ def test_a_school_of_one_campaign_is_not_on_another_campaigns_board(session: Ses
     assert board(directory.campaign.id) == [directory.school, directory.other_school]
     assert board(college.id) == ["4131010001"]
     assert [s.code for s in store.list_schools(session, campaign_id=college.id)] == ["4131010001"]
+
+
+def test_a_school_cannot_upload_to_a_campaign_it_is_not_on(session: Session, directory: Directory):
+    college = build_rulebook((*read_rulebook("guangdong-2020"), RulebookText("college-2021", VARIANT)))
+    store.ensure_campaign(session, college.campaign)
+    report = wust_report()
+    own = replace(report, school=replace(report.school, code=directory.school))
+    outcome = ingest(
+        session,
+        data=fill_template(own, college, college.campaign),
+        filename="填报.xlsx",
+        principal=PROVINCE,
+        campaign=college.campaign,
+        rulebook=college,
+        limits=Limits(),
+    )
+    [refusal] = [p for p in outcome.problems if p.is_error]
+    assert f"学校 {directory.school} 未列入验收批次“2021年某职业学院学生会深化改革”的学校名单" in refusal.message
+    assert not outcome.accepted
 
 
 def test_tenant_add_and_import_put_schools_on_the_campaigns_named(db_url, reformboard, monkeypatch, tmp_path):

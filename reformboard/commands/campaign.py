@@ -112,13 +112,14 @@ def run_update_rulebook(args: argparse.Namespace) -> int:
         campaign = AppContext.campaign(session, args.campaign)
         texts = read_rulebook(args.rulebook or campaign.rulebook, folders)
         update = describe_update(session, operator, campaign, texts, args.as_of or today())
-        print(_summary(campaign, update), end="")
-        if not update.changes:
-            return 0
-        if not (args.yes or _confirmed()):
-            print("未更新。确认无误后加 --yes 再运行一次即生效。")
-            return 0
-        apply_update(session, operator, update, campaign)
+    print(_summary(campaign, update), end="")
+    if not update.changes:
+        return 0
+    if not (args.yes or _confirmed()):  # asked outside any transaction: no lock is held while one waits
+        print("未更新。确认无误后加 --yes 再运行一次即生效。")
+        return 0
+    with operator_transaction() as (session, operator):
+        apply_update(session, operator, update, AppContext.campaign(session, campaign.id))
     print(f"已更新：验收批次 {campaign.id} 改用规则手册 {update.campaign.rulebook}（已记入审计日志）")
     return 0
 

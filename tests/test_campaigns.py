@@ -86,7 +86,7 @@ def test_a_variant_in_the_configured_folder_is_found_by_id_with_its_base(reformb
     assert "college-2021\t某职业学院学生会深化改革方案" in reformboard("rulebook", "list")[1]
     assert reformboard("init")[0] == 0
     shown = reformboard("campaign", "show", "college-2021")[1]
-    assert "规则手册：college-2021 ← guangdong-2020" in shown
+    assert "规则手册：college-2021（固定的文本：college-2021 ← guangdong-2020）" in shown
     assert reformboard("template", "-o", str(tmp_path / "t.xlsx"))[0] == 0
 
 

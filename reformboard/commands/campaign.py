@@ -69,7 +69,8 @@ def _description(session: Session, campaign: Campaign) -> str:
     lines = [
         f"验收批次 {campaign.id}：{for_terminal(campaign.name)}{marked}",
         f"起止：{campaign.starts_on} 开始，{campaign.acceptance_on} 起逐校验收",
-        f"规则手册：{chain}，sha256 {rulebook_sha256(campaign.rulebook_texts) if campaign.rulebook_texts else '—'}",
+        f"规则手册：{campaign.rulebook}（固定的文本：{chain}），"
+        f"sha256 {rulebook_sha256(campaign.rulebook_texts) if campaign.rulebook_texts else '—'}",
         f"参加学校：{len(list_schools(session, campaign_id=campaign.id))} 所",
         "完成时限调整：" + ("无" if not campaign.deadline_overrides else ""),
         *(f"  子项 {item}：{due}" for item, due in sorted(campaign.deadline_overrides.items())),

@@ -2,8 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RulebookText:
+    """One file of a rulebook as it was read: what a campaign pins so that its verdicts never change
+    when the file does."""
+
+    id: str  # the file's name without .toml
+    text: str
+    origin: str = field(default="", compare=False)  # where it was read, for messages; empty once stored
+
+
+def rulebook_sha256(texts: Sequence[RulebookText]) -> str:
+    """The digest of a pinned rulebook: of its texts' UTF-8 bytes, base first (for a rulebook without a
+    base, the file's own sha256sum)."""
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(text.text.encode("utf-8"))
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -15,6 +37,8 @@ class Campaign:
     acceptance_on: date  # on-site acceptance (逐校验收) starts
     deadline_overrides: dict[str, date] = field(default_factory=dict)  # item id -> due date
     contact: str = ""
+    rulebook_texts: tuple[RulebookText, ...] = ()  # the rulebook pinned when the campaign was registered
+    threshold_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule id -> parameter -> value
 
     @property
     def contact_office(self) -> str:

@@ -9,16 +9,17 @@ import calendar
 import functools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from checks.campaign import Campaign
+from checks.campaign import Campaign, RulebookText
 from checks.errors import DomainError
 from checks.results import Severity, cn_date
+from checks.rulebook_merge import BASE_KEY, MergeConflict, merge
 from checks.rules.kinds import RuleKind
 from checks.schema import ItemStatus, Level, MeetingRole, OrgKind, Role
 from checks.vocabulary import REGISTRATION_FIELDS, MeetingWord, Registration, Vocabulary
@@ -156,29 +157,86 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def rulebook_path(name_or_path: str | Path) -> Path:
-    """A rulebook's file: a path as given, or an id's file in checks/rulebooks/."""
+def rulebook_path(name_or_path: str | Path, folders: Sequence[Path] = ()) -> Path:
+    """A rulebook's file: a path as given (a .toml file), or an id's file in the given folders, searched in
+    order, then in checks/rulebooks/."""
     path = Path(name_or_path)
-    return path if path.suffix == ".toml" else RULEBOOK_DIR / f"{name_or_path}.toml"
+    if path.suffix == ".toml":
+        return path
+    for folder in (*folders, RULEBOOK_DIR):
+        candidate = Path(folder) / f"{name_or_path}.toml"
+        if candidate.is_file():
+            return candidate
+    searched = "、".join(str(folder) for folder in (*folders, RULEBOOK_DIR))
+    raise RulebookError(f"找不到规则手册 {name_or_path}（已在 {searched} 中查找）")
 
 
-def available_rulebooks() -> tuple[Path, ...]:
-    return tuple(sorted(RULEBOOK_DIR.glob("*.toml")))
+def available_rulebooks(folders: Sequence[Path] = ()) -> tuple[Path, ...]:
+    """Every rulebook file of the given folders, then the built-in ones."""
+    return tuple(path for folder in (*folders, RULEBOOK_DIR) for path in sorted(Path(folder).glob("*.toml")))
 
 
-def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK) -> Rulebook:
-    """Load a rulebook by id (a file in checks/rulebooks/) or by path."""
+def read_rulebook(name_or_path: str | Path, folders: Sequence[Path] = ()) -> tuple[RulebookText, ...]:
+    """The texts of a rulebook and of the bases it extends, base first: what a campaign pins. A base is
+    found by its id in the variant's own folder first, then as any other id."""
+    chain: list[RulebookText] = []
+    path = rulebook_path(name_or_path, folders)
+    while True:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise RulebookError(f"{path}: 找不到规则文件 (rulebook file not found)") from None
+        chain.insert(0, RulebookText(id=path.stem, text=text, origin=str(path)))
+        base = _toml(chain[0]).get(BASE_KEY)
+        if base is None:
+            return tuple(chain)
+        if not isinstance(base, str) or base in {t.id for t in chain}:
+            raise RulebookError(f"{path}: {BASE_KEY}: 底本应为另一规则手册的 id，且不能循环引用，现为 {base!r}")
+        path = rulebook_path(base, (path.parent, *folders))
+
+
+def load_rulebook(name_or_path: str | Path = DEFAULT_RULEBOOK, folders: Sequence[Path] = ()) -> Rulebook:
+    """Load a rulebook by id (a file in the given folders or checks/rulebooks/) or by path."""
+    return build_rulebook(read_rulebook(name_or_path, folders))
+
+
+def build_rulebook(
+    texts: Sequence[RulebookText], thresholds: Mapping[str, Mapping[str, Any]] | None = None
+) -> Rulebook:
+    """The Rulebook of these texts (a base first, each later one a variant of the one before), with a
+    campaign's threshold overrides (rule id -> parameter -> value) validated like the file's own values.
+    Reads no file: a campaign's verdicts come from the texts it pinned."""
     from checks.rules.registry import KINDS  # the rules import this module for RuleSpec
 
-    path = rulebook_path(name_or_path)
+    where = Path(texts[-1].origin or f"{texts[-1].id}.toml")
+    raw = _toml(texts[0])
+    for text in texts[1:]:
+        try:
+            raw = merge(raw, _toml(text))
+        except MergeConflict as exc:
+            raise RulebookError(f"{text.origin or text.id}: {exc.key}: {exc.problem}") from None
+    book = _Parser(where, KINDS).rulebook(_with_thresholds(raw, thresholds or {}, where))
+    # The campaign the rulebook was written for pins these very texts when it is registered.
+    return replace(book, campaign=replace(book.campaign, rulebook_texts=tuple(texts)))
+
+
+def _toml(text: RulebookText) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except FileNotFoundError:
-        raise RulebookError(f"{path}: 找不到规则文件 (rulebook file not found)") from None
+        return tomllib.loads(text.text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulebookError(f"{path}: TOML 格式错误 (invalid TOML): {exc}") from None
-    return _Parser(path, KINDS).rulebook(raw)
+        raise RulebookError(f"{text.origin or text.id}: TOML 格式错误 (invalid TOML): {exc}") from None
+
+
+def _with_thresholds(raw: dict[str, Any], thresholds: Mapping[str, Mapping[str, Any]], where: Path) -> dict[str, Any]:
+    rules = dict(raw.get("rules", {}))
+    for rule_id, params in thresholds.items():
+        if not isinstance(rules.get(rule_id), dict):
+            raise RulebookError(f"{where}: 批次阈值: 规则手册中没有核验规则 {rule_id}")
+        fixed = sorted(set(params) & set(_CHECK_KEYS))
+        if fixed:
+            raise RulebookError(f"{where}: 批次阈值: {rule_id} 的 {'、'.join(fixed)} 不是参数，批次不能改动")
+        rules[rule_id] = {**rules[rule_id], **params}
+    return {**raw, "rules": rules}
 
 
 class _Parser:

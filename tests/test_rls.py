@@ -36,6 +36,7 @@ PROTECTED = {
     "reminders",
     "audit_log",
     "verdict_overrides",
+    "campaign_schools",
 }
 ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
 

@@ -34,14 +34,14 @@ from pathlib import Path
 from sqlalchemy import create_engine, delete, func, select, text
 
 from checks.engine import assess
-from checks.rulebook import Rulebook
+from checks.rulebook import Rulebook, load_rulebook
 from checks.schema import SchoolReport
 from loaders.limits import Limits
 from loaders.template import fill_template
 from loaders.verification_sheet import SheetContext, SheetEntry, verification_batch
 from reformboard.commands.common import today
 from reformboard.commands.demo import register_directory, store_upload
-from reformboard.context import AppContext, rulebook_named
+from reformboard.context import AppContext
 from reformboard.demo import Demo, build_demo
 from reformboard.services.uploads import ingest
 from reformboard.settings import Settings
@@ -113,7 +113,8 @@ class Province:
 
     @classmethod
     def build(cls, schools: int) -> Province:
-        rulebook = rulebook_named(Settings.from_env().rulebook)
+        settings = Settings.from_env()
+        rulebook = load_rulebook(settings.rulebook, settings.rulebook_folders)
         cached = CACHE / f"demo-{rulebook.id}-{today()}-{schools}-{SEED}.pickle"
         if cached.exists():
             demo = pickle.loads(cached.read_bytes())

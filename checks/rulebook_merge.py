@@ -17,15 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from checks.errors import DomainError
+
 BASE_KEY = "base"
 REMOVE_KEY = "remove"
 _REMOVABLE = ("tasks", "items", "rules")
 
 
-class MergeConflict(ValueError):
-    """A variant that cannot be laid over its base; `key` names where, the message says why (Chinese)."""
+class MergeConflict(DomainError, ValueError):
+    """A variant that cannot be laid over its base; `key` names where, the message says why (Chinese).
+    The loader raises it again as a RulebookError naming the file."""
 
-    def __init__(self, key: str, problem: str) -> None:
+    def __init__(self, problem: str, key: str) -> None:
         super().__init__(problem)
         self.key = key
         self.problem = problem
@@ -44,20 +47,20 @@ def merge(base: Mapping[str, Any], variant: Mapping[str, Any]) -> dict[str, Any]
 
 def _own_ids(base: Mapping[str, Any], variant: Mapping[str, Any]) -> None:
     if "id" not in variant or variant["id"] == base.get("id"):
-        raise MergeConflict("id", "变体规则手册须有自己的 id（不能与底本相同）")
+        raise MergeConflict("变体规则手册须有自己的 id（不能与底本相同）", key="id")
     base_campaign, campaign = base.get("campaign", {}), variant.get("campaign", {})
     if "id" not in campaign or campaign["id"] == base_campaign.get("id"):
-        raise MergeConflict("campaign.id", "变体规则手册须有自己的验收批次编号 [campaign] id（不能与底本相同）")
+        raise MergeConflict("变体规则手册须有自己的验收批次编号 [campaign] id（不能与底本相同）", key="campaign.id")
 
 
 def _removals(raw: Any) -> dict[str, set[str]]:
     if not isinstance(raw, dict) or set(raw) - set(_REMOVABLE):
-        raise MergeConflict(REMOVE_KEY, "[remove] 只能含 tasks、items、rules 三个列表")
+        raise MergeConflict("[remove] 只能含 tasks、items、rules 三个列表", key=REMOVE_KEY)
     removals = {}
     for key in _REMOVABLE:
         ids = raw.get(key, [])
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise MergeConflict(f"{REMOVE_KEY}.{key}", "应为编号（文字）的列表")
+            raise MergeConflict("应为编号（文字）的列表", key=f"{REMOVE_KEY}.{key}")
         removals[key] = set(ids)
     return removals
 
@@ -79,7 +82,7 @@ def _merge_by_id(
     order = list(entries)
     for n, entry in enumerate(over):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            raise MergeConflict(f"{where}[{n}].id", "变体中的每一项都须写明 id，才能与底本对应")
+            raise MergeConflict("变体中的每一项都须写明 id，才能与底本对应", key=f"{where}[{n}].id")
         if entry["id"] in entries:
             entries[entry["id"]] = merge_one(entries[entry["id"]], entry)
         else:
@@ -111,7 +114,7 @@ def _remove(merged: dict[str, Any], removals: Mapping[str, set[str]]) -> dict[st
     for key, known in (("tasks", tasks), ("items", items), ("rules", set(merged.get("rules", {})))):
         unknown = sorted(removals[key] - known)
         if unknown:
-            raise MergeConflict(f"{REMOVE_KEY}.{key}", f"底本中没有要删除的 {'、'.join(unknown)}")
+            raise MergeConflict(f"底本中没有要删除的 {'、'.join(unknown)}", key=f"{REMOVE_KEY}.{key}")
     merged["tasks"] = [
         {**task, "items": [item for item in task.get("items", []) if item["id"] not in removals["items"]]}
         for task in merged["tasks"]

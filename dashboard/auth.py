@@ -19,7 +19,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from reformboard.context import rulebook_named
+from reformboard.context import configured_rulebook
 from reformboard.settings import Settings
 from tenants import db
 from tenants.accounts import (
@@ -52,7 +52,7 @@ CREDENTIALS_CHANGED = "您账号的密码、角色或所属学校/单位已变�
 
 def contact_office() -> str:
     """Whom users ask before any campaign is chosen: the contact office of the rulebook in force."""
-    return rulebook_named(Settings.from_env().rulebook).vocabulary.contact_office
+    return configured_rulebook(Settings.from_env()).vocabulary.contact_office
 
 
 def clock() -> datetime:

@@ -27,7 +27,7 @@ from reformboard.settings import Settings
 from tenants.access import scoped_transaction
 from tenants.models import Submission
 from tenants.principal import Principal
-from tenants.store import list_campaigns
+from tenants.store import default_campaign, list_campaigns
 from tenants.submissions import BACKFILLED as BACKFILLED  # re-exported for the pages
 from tenants.submissions import CHINA_TIME, received_text
 from tenants.submissions import china_time as china_time  # re-exported for the pages
@@ -121,12 +121,13 @@ def sidebar(principal: Principal) -> None:
 def _campaign_selector(principal: Principal) -> None:
     with scoped_transaction(app_context().engine, principal) as session:
         campaigns = {c.id: c for c in sorted(list_campaigns(session), key=lambda c: c.starts_on, reverse=True)}
+        default = default_campaign(session)
     st.session_state["ui.campaigns"] = campaigns
     if not campaigns:
         st.warning("还没有验收批次，请先运行 reformboard init 初始化数据库。")
         return
     if st.session_state.get(CAMPAIGN_KEY) not in campaigns:
-        st.session_state[CAMPAIGN_KEY] = next(iter(campaigns))  # the most recent campaign
+        st.session_state[CAMPAIGN_KEY] = default.id if default else next(iter(campaigns))
     st.selectbox("验收批次", list(campaigns), key=CAMPAIGN_KEY, format_func=lambda cid: campaigns[cid].name)
 
 

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from checks.results import OnsiteResult
-from checks.rulebook import RulebookError, load_rulebook
+from checks.rulebook import Rulebook, RulebookError, load_rulebook
 from loaders import verification
 from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error, note
@@ -41,6 +41,9 @@ class Expected:
 
     school_code: str | None = None
     campaign_id: str | None = None
+    # The campaign's pinned rulebook, whose [onsite] words the sheet may use; None: the built-in rulebook
+    # the sheet names.
+    rulebook: Rulebook | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def read_inspection(data: bytes, expected: Expected | None = None, limits: Limit
     """Read a filled verification sheet; refused (problems with errors, no results) or accepted."""
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        ws, meta, words = _open(data, limits)
+        ws, meta, words = _open(data, limits, expected or Expected())
     except Refusal as refusal:
         return InspectionResult(sha256, (refusal.problem,))
     problems = _identity_problems(meta, expected or Expected()) or _integrity_problems(ws, meta)
@@ -100,7 +103,7 @@ def read_inspection(data: bytes, expected: Expected | None = None, limits: Limit
 # --- opening and recognising the sheet ------------------------------------------------------------
 
 
-def _open(data: bytes, limits: Limits) -> tuple[Worksheet, _Meta, tuple[str, ...]]:
+def _open(data: bytes, limits: Limits, expected: Expected) -> tuple[Worksheet, _Meta, tuple[str, ...]]:
     if sniff(data, limits) is not Format.XLSX:
         raise Refusal("验收核查表须为本系统导出的 .xlsx 文件，请不要另存为其他格式。")
     try:
@@ -120,7 +123,10 @@ def _open(data: bytes, limits: Limits) -> tuple[Worksheet, _Meta, tuple[str, ...
             "把现场核查结论填入新表后上传。"
         )
     _check_provenance(wb[verification.SHEET], meta)
-    return wb[verification.SHEET], meta, _onsite_words(meta["rulebook_id"])
+    words = (
+        _onsite_words(meta["rulebook_id"]) if expected.rulebook is None else tuple(expected.rulebook.onsite_severity)
+    )
+    return wb[verification.SHEET], meta, words
 
 
 def _check_provenance(ws: Worksheet, meta: _Meta) -> None:

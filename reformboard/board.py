@@ -50,12 +50,12 @@ def standings(
     memo: Memo | None = None,
 ) -> list[Standing]:
     """One standing per school in scope (`tenant_codes`, else every school the principal sees), in
-    school-code order; 未提交 where nothing was accepted. A school outside the principal's scope is
-    refused (AccessDenied, audited)."""
+    school-code order; 未提交 where nothing was accepted. Only the schools on the campaign's list are
+    there. A school outside the principal's scope is refused (AccessDenied, audited)."""
     tenant_codes = require_tenants(session, principal, tenant_codes, PermissionAction.VIEW_STANDINGS)
-    schools = sorted(
-        (s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes), key=lambda s: s.code
-    )
+    schools = [
+        s for s in list_schools(session, campaign_id=campaign.id) if tenant_codes is None or s.code in tenant_codes
+    ]
     codes = [s.code for s in schools]
     latest = latest_accepted(session, campaign.id, as_of, codes)
     assessed = _assess_latest(session, rulebook, campaign, as_of, schools, latest, {} if memo is None else memo)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,19 +11,14 @@ from functools import lru_cache
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from checks.campaign import Campaign
-from checks.rulebook import Rulebook, load_rulebook
+from checks.campaign import Campaign, RulebookText
+from checks.rulebook import Rulebook, build_rulebook, load_rulebook
 from reformboard.errors import UserFacingError
 from reformboard.settings import Settings
 from tenants import db
 from tenants.access import scoped_transaction
 from tenants.principal import Principal
-from tenants.store import get_campaign, list_campaigns
-
-
-@lru_cache(maxsize=8)
-def rulebook_named(rulebook_id: str) -> Rulebook:
-    return load_rulebook(rulebook_id)
+from tenants.store import default_campaign, get_campaign
 
 
 @dataclass
@@ -43,19 +39,38 @@ class AppContext:
         with scoped_transaction(self.engine, principal, writes=writes) as session:
             yield session
 
+    def rulebook_file(self, name_or_path: str) -> Rulebook:
+        """A rulebook file named by path, or by id in the configured folder or the built-in ones."""
+        return load_rulebook(name_or_path, self.settings.rulebook_folders)
+
     @staticmethod
     def campaign(session: Session, campaign_id: str | None = None) -> Campaign:
-        """The named campaign, or the most recent one when none is named."""
-        if campaign_id:
-            campaign = get_campaign(session, campaign_id)
-            if campaign is None:
-                raise UserFacingError(f"找不到验收批次 {campaign_id!r}，请先运行 reformboard init 或 demo")
-            return campaign
-        campaigns = list_campaigns(session)
-        if not campaigns:
+        """The named campaign, or the default one when none is named."""
+        campaign = get_campaign(session, campaign_id) if campaign_id else default_campaign(session)
+        if campaign is None and campaign_id:
+            raise UserFacingError(f"找不到验收批次 {campaign_id!r}，请先运行 reformboard init 或 demo")
+        if campaign is None:
             raise UserFacingError("数据库中还没有验收批次，请先运行 reformboard init 或 reformboard demo")
-        return max(campaigns, key=lambda c: c.starts_on)
+        return campaign
 
     @staticmethod
     def rulebook_for(campaign: Campaign) -> Rulebook:
-        return rulebook_named(campaign.rulebook)
+        """The campaign's rulebook as pinned when it was registered, with its threshold overrides: no file
+        is read, so editing one changes no campaign until `campaign update-rulebook` applies it."""
+        if not campaign.rulebook_texts:
+            raise UserFacingError(
+                f"验收批次 {campaign.id} 没有固定的规则手册，"
+                f"请运行 reformboard campaign update-rulebook {campaign.id} 规则文件"
+            )
+        return _pinned_rulebook(campaign.rulebook_texts, json.dumps(campaign.threshold_overrides, sort_keys=True))
+
+
+def configured_rulebook(settings: Settings) -> Rulebook:
+    """The rulebook file the settings name (REFORMBOARD_RULEBOOK), read afresh: outside a campaign (units,
+    the sign-in page) its vocabulary is the one in force."""
+    return load_rulebook(settings.rulebook, settings.rulebook_folders)
+
+
+@lru_cache(maxsize=16)
+def _pinned_rulebook(texts: tuple[RulebookText, ...], thresholds: str) -> Rulebook:
+    return build_rulebook(texts, json.loads(thresholds))

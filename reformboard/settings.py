@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from checks.rulebook import DEFAULT_RULEBOOK
 from loaders.limits import MB, Limits
@@ -17,6 +18,7 @@ from reformboard.errors import UserFacingError
 DATABASE_URL = "REFORMBOARD_DATABASE_URL"
 APP_DATABASE_URL = "REFORMBOARD_APP_DATABASE_URL"
 RULEBOOK = "REFORMBOARD_RULEBOOK"
+RULEBOOK_DIR = "REFORMBOARD_RULEBOOK_DIR"
 MAX_UPLOAD_MB = "REFORMBOARD_MAX_UPLOAD_MB"
 MAX_ROSTER_ROWS = "REFORMBOARD_MAX_ROSTER_ROWS"
 SMTP_HOST = "REFORMBOARD_SMTP_HOST"
@@ -32,6 +34,7 @@ ENVIRONMENT = (
     DATABASE_URL,
     APP_DATABASE_URL,
     RULEBOOK,
+    RULEBOOK_DIR,
     MAX_UPLOAD_MB,
     MAX_ROSTER_ROWS,
     SMTP_HOST,
@@ -80,10 +83,11 @@ class MailSettings:
 class Settings:
     database_url: str | None  # None: the embedded SQLite file under ./data/ (tenants.db.DEFAULT_SQLITE_PATH)
     app_database_url: str | None  # the PostgreSQL app role the board connects as (see tenants.rls)
-    rulebook: str
+    rulebook: str  # an id or a .toml path
     max_upload_mb: int
     max_roster_rows: int
     mail: MailSettings
+    rulebook_dir: Path | None = None  # a folder of rulebooks searched by id before the built-in ones
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -94,7 +98,13 @@ class Settings:
             max_upload_mb=int(environ.get(MAX_UPLOAD_MB, "20")),
             max_roster_rows=int(environ.get(MAX_ROSTER_ROWS, "20000")),
             mail=MailSettings.from_env(environ),
+            rulebook_dir=Path(environ[RULEBOOK_DIR]) if environ.get(RULEBOOK_DIR) else None,
         )
+
+    @property
+    def rulebook_folders(self) -> tuple[Path, ...]:
+        """Where rulebooks are looked up by id, before the built-in checks/rulebooks/."""
+        return () if self.rulebook_dir is None else (self.rulebook_dir,)
 
     @property
     def board_database_url(self) -> str | None:

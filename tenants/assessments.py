@@ -10,7 +10,14 @@ from sqlalchemy.orm import Session
 
 from checks.results import DeadlineState, OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.serialize import dump, load
-from tenants.models import Assessment, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow, utcnow
+from tenants.models import (
+    Assessment,
+    CampaignSchool,
+    OnsiteResultRow,
+    Submission,
+    VerdictOverrideRow,
+    utcnow,
+)
 from tenants.queries import latest_per_tenant
 
 
@@ -163,9 +170,10 @@ def overrides_for(
 
 
 def data_version(session: Session, campaign_id: str) -> tuple[int, ...]:
-    """(number of schools, then the last id of the campaign's submissions, stored assessments, on-site
-    results and verdict overrides), in one round trip: these rows are only ever added, never changed."""
-    schools = select(func.count()).select_from(Tenant).scalar_subquery()
+    """(number of schools on the campaign's list, then the last id of the campaign's submissions, stored
+    assessments, on-site results and verdict overrides), in one round trip: these rows are only ever added,
+    never changed."""
+    schools = select(func.count()).where(CampaignSchool.campaign_id == campaign_id).scalar_subquery()
     last_ids = [
         select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id).scalar_subquery()
         for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)

@@ -43,7 +43,11 @@ class AuditAction(StrEnum):
     UNIT_ADDED = "unit_added", "添加主管单位"
     SCHOOL_ADDED = "school_added", "添加学校"
     SCHOOL_UPDATED = "school_updated", "修改学校信息"
+    SCHOOL_ENROLLED = "school_enrolled", "学校列入验收批次"
     CAMPAIGN_DEADLINES_CHANGED = "campaign_deadlines_changed", "调整验收批次完成时限"
+    CAMPAIGN_RULEBOOK_UPDATED = "campaign_rulebook_updated", "验收批次改用新的规则手册文本"
+    CAMPAIGN_THRESHOLD_SET = "campaign_threshold_set", "调整验收批次核验参数（阈值）"
+    CAMPAIGN_DEFAULT_SET = "campaign_default_set", "设定默认验收批次"
     # schools' data
     UPLOAD_ACCEPTED = "upload_accepted", "上传填报（已接收）"
     UPLOAD_REJECTED = "upload_rejected", "上传填报（已拒收）"

@@ -1,18 +1,19 @@
-"""Who is who: supervising units, schools (the tenants) and campaigns."""
+"""Who is who: supervising units, schools (the tenants), campaigns and which schools take part in which."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from checks.campaign import Campaign
+from checks.campaign import Campaign, RulebookText, rulebook_sha256
 from checks.errors import DomainError, NotFound
-from tenants.models import CampaignRow, Tenant, Unit
+from tenants.models import CampaignRow, CampaignSchool, Tenant, Unit
 from textsafety import for_terminal, name_problem
 
 SCHOOL_CODE = re.compile(r"[0-9]{10}")  # ASCII digits: \d would also take full-width ones
@@ -60,13 +61,40 @@ def add_unit(session: Session, code: str, name: str, kind: str, *, kinds: Sequen
     return unit
 
 
-def add_school(session: Session, code: str, name: str, unit_code: str, school_type: str = "") -> Tenant:
+def add_school(
+    session: Session,
+    code: str,
+    name: str,
+    unit_code: str,
+    school_type: str = "",
+    campaign_ids: Iterable[str] | None = None,
+) -> Tenant:
+    """Register a school and enrol it in the campaigns named (None: the default campaign, if there is one)."""
     code, name = parse_school_code(code), checked_name(name, "学校名称")
     if session.get(Tenant, code) is not None:
         raise DirectoryError(f"学校标识码 {code} 已存在")
     school = Tenant(code=code, name=name, unit_code=unit_code, school_type=school_type)
     _add_referable(session, school)
+    if campaign_ids is None:
+        default = default_campaign(session)
+        campaign_ids = () if default is None else (default.id,)
+    for campaign_id in campaign_ids:
+        enrol_school(session, campaign_id, code)
     return school
+
+
+def enrol_school(session: Session, campaign_id: str, code: str) -> bool:
+    """Put a registered school on a campaign's list; False when it was on it already."""
+    _row(session, campaign_id)
+    if is_enrolled(session, campaign_id, code):
+        return False
+    session.add(CampaignSchool(campaign_id=campaign_id, tenant_code=code))
+    session.flush()
+    return True
+
+
+def is_enrolled(session: Session, campaign_id: str, code: str) -> bool:
+    return session.get(CampaignSchool, (campaign_id, code)) is not None
 
 
 def _add_referable(session: Session, row: Unit | Tenant | CampaignRow) -> None:
@@ -80,10 +108,14 @@ def list_units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).order_by(Unit.code)))
 
 
-def list_schools(session: Session, unit_code: str | None = None) -> list[Tenant]:
+def list_schools(session: Session, unit_code: str | None = None, campaign_id: str | None = None) -> list[Tenant]:
+    """The registered schools, of one unit and/or on one campaign's list when given."""
     query = select(Tenant).order_by(Tenant.code)
     if unit_code is not None:
         query = query.where(Tenant.unit_code == unit_code)
+    if campaign_id is not None:
+        enrolled = select(CampaignSchool.tenant_code).where(CampaignSchool.campaign_id == campaign_id)
+        query = query.where(Tenant.code.in_(enrolled))
     return list(session.scalars(query))
 
 
@@ -92,10 +124,13 @@ def get_school(session: Session, code: str) -> Tenant | None:
 
 
 def ensure_campaign(session: Session, campaign: Campaign) -> Campaign:
-    """Store the campaign unless one with its id exists; returns the stored one (which wins)."""
+    """Store the campaign, its rulebook pinned, unless one with its id exists; returns the stored one (which
+    wins). The first campaign stored becomes the default and takes every school already registered; a
+    later one starts with no schools and never changes the default."""
     stored = get_campaign(session, campaign.id)
     if stored is not None:
         return stored
+    first = default_campaign(session) is None
     _add_referable(
         session,
         CampaignRow(
@@ -106,18 +141,66 @@ def ensure_campaign(session: Session, campaign: Campaign) -> Campaign:
             acceptance_on=campaign.acceptance_on,
             contact=campaign.contact,
             deadline_overrides=_iso_dates(campaign.deadline_overrides),
+            threshold_overrides=dict(campaign.threshold_overrides),
+            is_default=first,
+            **_pinned(campaign.rulebook_texts),
         ),
     )
+    if first:
+        for school in list_schools(session):
+            enrol_school(session, campaign.id, school.code)
     return campaign
+
+
+def _pinned(texts: Sequence[RulebookText]) -> dict[str, Any]:
+    return {
+        "rulebook_texts": [{"id": text.id, "text": text.text} for text in texts],
+        "rulebook_sha256": rulebook_sha256(texts),
+    }
+
+
+def _row(session: Session, campaign_id: str) -> CampaignRow:
+    row = session.get(CampaignRow, campaign_id)
+    if row is None:
+        raise NotFound(f"找不到验收批次 {campaign_id}")
+    return row
 
 
 def set_deadline_overrides(session: Session, campaign_id: str, overrides: Mapping[str, date]) -> Campaign:
     """Replace the campaign's per-item deadline overrides (item id -> due date)."""
-    row = session.get(CampaignRow, campaign_id)
-    if row is None:
-        raise NotFound(f"找不到验收批次 {campaign_id}")
+    row = _row(session, campaign_id)
     row.deadline_overrides = _iso_dates(overrides)
     return _campaign(row)
+
+
+def set_threshold_overrides(session: Session, campaign_id: str, overrides: Mapping[str, Mapping[str, Any]]) -> Campaign:
+    """Replace the campaign's threshold overrides (rule id -> parameter -> value); the caller validated them
+    against the campaign's rulebook."""
+    row = _row(session, campaign_id)
+    row.threshold_overrides = {rule: dict(params) for rule, params in overrides.items()}
+    return _campaign(row)
+
+
+def pin_rulebook(session: Session, campaign_id: str, rulebook_id: str, texts: Sequence[RulebookText]) -> Campaign:
+    """Put another rulebook text in force for the campaign."""
+    row = _row(session, campaign_id)
+    row.rulebook = rulebook_id
+    for column, value in _pinned(texts).items():
+        setattr(row, column, value)
+    return _campaign(row)
+
+
+def set_default_campaign(session: Session, campaign_id: str) -> Campaign:
+    """Make this campaign the one opened when none is named."""
+    chosen = _row(session, campaign_id)
+    session.execute(update(CampaignRow).where(CampaignRow.id != campaign_id).values(is_default=False))
+    chosen.is_default = True
+    return _campaign(chosen)
+
+
+def default_campaign(session: Session) -> Campaign | None:
+    row = session.scalars(select(CampaignRow).where(CampaignRow.is_default)).first()
+    return None if row is None else _campaign(row)
 
 
 def _iso_dates(overrides: Mapping[str, date]) -> dict[str, str]:
@@ -143,4 +226,6 @@ def _campaign(row: CampaignRow) -> Campaign:
         acceptance_on=row.acceptance_on,
         contact=row.contact,
         deadline_overrides={item: date.fromisoformat(due) for item, due in row.deadline_overrides.items()},
+        rulebook_texts=tuple(RulebookText(id=text["id"], text=text["text"]) for text in row.rulebook_texts),
+        threshold_overrides={rule: dict(params) for rule, params in row.threshold_overrides.items()},
     )

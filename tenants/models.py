@@ -114,6 +114,20 @@ class CampaignRow(Base):
     acceptance_on: Mapped[date]
     contact: Mapped[str] = mapped_column(default="")
     deadline_overrides: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # item id -> ISO date
+    # The rulebook in force, pinned when the campaign is registered: [{"id", "text"}], a base first.
+    rulebook_texts: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    rulebook_sha256: Mapped[str] = mapped_column(String(64), default="")
+    threshold_overrides: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict)  # rule -> param -> value
+    is_default: Mapped[bool] = mapped_column(default=False)  # the one campaign commands and pages open by default
+
+
+class CampaignSchool(Base):
+    """A school taking part in a campaign: only these are scored, listed and reminded under it."""
+
+    __tablename__ = "campaign_schools"
+
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"), primary_key=True, index=True)
 
 
 class Submission(Base):

@@ -86,6 +86,7 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "units": ("SELECT", "INSERT", "UPDATE"),
     "tenants": ("SELECT", "INSERT"),  # a school's unit is changed by the owner only
     "campaigns": ("SELECT", "INSERT", "UPDATE"),
+    "campaign_schools": ("SELECT", "INSERT"),
     # Never password_hash; no INSERT, and UPDATE of last_login_at only (an SSO sign-in): pages add no
     # accounts (the CLI does), and sign in and disable only through APP_FUNCTIONS.
     "users": (

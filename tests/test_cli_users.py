@@ -137,7 +137,7 @@ def test_adding_a_unit_and_a_school(reformboard, session: Session, db_url: str) 
     )
     code, out, _ = reformboard("tenant", "add", "4144030001", "深圳示范大学", "--unit", "4403", "--type", "高职")
 
-    assert (code, out.strip()) == (0, "已添加学校 4144030001 深圳示范大学（主管单位：深圳市团委）")
+    assert (code, out.strip()) == (0, "已添加学校 4144030001 深圳示范大学（主管单位：深圳市团委；尚无验收批次）")
     assert session.get(Tenant, "4144030001").school_type == "高职（专科）"
     assert {e.action for e in audit_entries(session, PROVINCE)} == {"unit_added", "school_added"}
 
@@ -195,7 +195,11 @@ def test_import_adds_new_schools_and_updates_changed_ones(
 
     code, out, err = reformboard("tenant", "import", str(path))
 
-    assert (code, out.strip(), err) == (0, "导入完成：新增 1 所，更新 1 所，未变 1 所", "")
+    assert (code, out.strip(), err) == (
+        0,
+        "导入完成：新增 1 所，更新 1 所，未变 1 所\n名单中的学校均已列入验收批次：gd-2020",
+        "",
+    )
     session.expire_all()
     assert [(s.code, s.name, s.school_type) for s in list_schools(session)] == [
         (directory.school, "广州示范大学", "本科"),

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from checks.campaign import RulebookText
 from checks.errors import DomainError
 from checks.rulebook import load_rulebook
 from dashboard import ui
@@ -212,9 +213,7 @@ def test_a_page_whose_campaign_has_a_broken_rulebook_shows_its_message(tmp_path,
         add_user(session, "admin", UserRole.PROVINCE_ADMIN, by=local_operator("test"), email="admin@example.cn")
         admin = principal_for(get_user(session, "admin"))
     engine.dispose()
-    broken = tmp_path / "broken.toml"
-    broken.write_text("[rules\n", encoding="utf-8")
-    campaign = replace(load_rulebook().campaign, rulebook=str(broken))
+    campaign = replace(load_rulebook().campaign, rulebook_texts=(RulebookText("broken", "[rules\n"),))
     at = AppTest.from_file(str(ui.PAGES / "board.py"), default_timeout=60)
     at.session_state["auth.principal"] = admin
     at.session_state["auth.last_seen"] = datetime.now(UTC)

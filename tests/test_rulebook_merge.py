@@ -44,6 +44,9 @@ id = "3"
 """
 
 
+OTHERLAND = Path(__file__).parent / "data" / "rulebooks" / "otherland-2021.toml"
+
+
 @pytest.fixture
 def variant_path(tmp_path: Path) -> Path:
     path = tmp_path / "college-variant.toml"
@@ -140,3 +143,17 @@ def test_a_base_that_names_itself_is_refused(tmp_path):
     path.write_text('base = "loop"\nid = "loop"\n', encoding="utf-8")
     with pytest.raises(RulebookError, match="不能循环引用"):
         read_rulebook(path)
+
+
+def test_a_variant_keeps_its_bases_vocabulary_and_demo_table_and_may_change_one_word(tmp_path):
+    path = tmp_path / "otherland-college.toml"
+    path.write_text(
+        'base = "otherland-2021"\nid = "otherland-college"\nname = "某学院方案"\n\n'
+        '[campaign]\nid = "ol-college-2022"\nname = "2022年某学院"\n\n'
+        '[vocabulary]\ncontact_office = "学院团委"\n',
+        encoding="utf-8",
+    )
+    base, book = load_rulebook(OTHERLAND), load_rulebook(path, (OTHERLAND.parent,))
+    assert book.vocabulary == replace(base.vocabulary, contact_office="学院团委")
+    assert book.demo == base.demo != {}
+    assert book.campaign.contact_office == "学院团委"

@@ -79,11 +79,11 @@ def test_adding_a_school_is_one_action_from_page_and_cli(board):
     page, cli = page_and_cli(board, AuditAction.SCHOOL_ADDED)
     assert (page.tenant_code, page.detail) == (
         "4144010601",
-        {"name": "佛山示范学院", "unit": "4401", "school_type": "本科"},
+        {"name": "佛山示范学院", "unit": "4401", "school_type": "本科", "campaigns": ["gd-2020"]},
     )
     assert (cli.tenant_code, cli.detail) == (
         "4144010602",
-        {"name": "江门示范学院", "unit": "4401", "school_type": "本科"},
+        {"name": "江门示范学院", "unit": "4401", "school_type": "本科", "campaigns": ["gd-2020"]},
     )
 
 

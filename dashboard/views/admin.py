@@ -16,7 +16,7 @@ from checks.campaign import Campaign
 from checks.deadlines import due_date
 from checks.errors import DomainError
 from dashboard import contacts, data, ui
-from reformboard.context import AppContext, rulebook_named
+from reformboard.context import AppContext, configured_rulebook
 from reformboard.services import directory
 from reformboard.services.accounts import add_user, disable_user, list_users
 from reformboard.services.campaigns import change_deadlines
@@ -76,12 +76,31 @@ def _campaigns(ctx: AppContext, principal: Principal) -> None:
         ui.empty_state("还没有验收批次，请在服务器上运行 reformboard init。")
         return
     rows = [
-        [c.id, c.name, c.rulebook, c.starts_on, c.acceptance_on, c.contact, len(c.deadline_overrides)]
+        [
+            c.id,
+            c.name,
+            c.rulebook,
+            c.starts_on,
+            c.acceptance_on,
+            c.contact,
+            len(c.deadline_overrides),
+            sum(len(params) for params in c.threshold_overrides.values()),
+        ]
         for c in campaigns.values()
     ]
     st.dataframe(
         pd.DataFrame(
-            rows, columns=["批次编号", "名称", "任务列表", "开始日期", "验收开始", "联系人", "调整过时限的子项"]
+            rows,
+            columns=[
+                "批次编号",
+                "名称",
+                "任务列表",
+                "开始日期",
+                "验收开始",
+                "联系人",
+                "调整过时限的子项",
+                "调整过的阈值",
+            ],
         ),
         hide_index=True,
         width="stretch",
@@ -149,7 +168,7 @@ def _directory(ctx: AppContext, principal: Principal) -> None:
     with scoped_transaction(ctx.engine, principal) as session:
         units = {u.code: u for u in store.list_units(session)}
         schools = store.list_schools(session)
-    unit_kinds = rulebook_named(ctx.settings.rulebook).vocabulary.unit_kinds  # the rulebook in force
+    unit_kinds = configured_rulebook(ctx.settings).vocabulary.unit_kinds  # the rulebook in force
     st.subheader(f"主管单位（{len(units)} 个）")
     counts = pd.Series([s.unit_code for s in schools]).value_counts()
     unit_rows = [[u.code, u.name, str(u.kind), int(counts.get(u.code, 0))] for u in units.values()]
@@ -210,13 +229,14 @@ def _add_school_form(ctx: AppContext, principal: Principal, units: dict[str, str
     if not code or not name or unit is None:
         st.error("请填写学校标识码、学校名称并选择主管单位（没有单位时请先添加单位）。")
     else:
+        campaign = ui.require_campaign()  # the school joins the campaign chosen in the sidebar
         entry = directory.SchoolEntry(code, name, unit, school_type)
-        _write(ctx, principal, lambda session: _add_school(session, principal, entry))
+        _write(ctx, principal, lambda session: _add_school(session, principal, entry, campaign))
 
 
-def _add_school(session: Session, principal: Principal, entry: directory.SchoolEntry) -> str:
-    school = directory.add_school(session, principal, entry)  # DirectoryError on a bad or taken code
-    return f"已添加学校：{school.name}（{school.code}）。"
+def _add_school(session: Session, principal: Principal, entry: directory.SchoolEntry, campaign: Campaign) -> str:
+    school = directory.add_school(session, principal, entry, [campaign.id])  # DirectoryError: bad or taken code
+    return f"已添加学校：{school.name}（{school.code}），列入验收批次“{campaign.name}”。"
 
 
 # --- users ------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The CLI's subcommands; each module has `register(subparsers)` setting `run` on its parser."""
 
 from reformboard.commands import (
+    campaign,
     contact,
     demo,
     init,
@@ -17,4 +18,20 @@ from reformboard.commands import (
     user,
 )
 
-COMMANDS = (init, demo, score, load, template, sheets, report, override, remind, contact, tenant, user, rulebook, serve)
+COMMANDS = (
+    init,
+    demo,
+    score,
+    load,
+    template,
+    sheets,
+    report,
+    override,
+    remind,
+    contact,
+    tenant,
+    user,
+    rulebook,
+    campaign,
+    serve,
+)

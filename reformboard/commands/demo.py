@@ -18,10 +18,18 @@ from checks.serialize import dump
 from loaders.layout import TEMPLATE_VERSION
 from loaders.template import fill_template
 from reformboard.commands.common import operator, today
-from reformboard.context import AppContext, rulebook_named
+from reformboard.context import AppContext
 from reformboard.demo import Demo, DemoSubmission, build_demo
+from reformboard.services.campaigns import make_default
 from tenants import db
-from tenants.store import add_school, add_unit, ensure_campaign, get_campaign, record_submission, save_assessment
+from tenants.store import (
+    add_school,
+    add_unit,
+    ensure_campaign,
+    get_campaign,
+    record_submission,
+    save_assessment,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,13 +51,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
     db.migrate(ctx.engine)
-    rulebook = rulebook_named(args.rulebook or ctx.settings.rulebook)
+    rulebook = ctx.rulebook_file(args.rulebook or ctx.settings.rulebook)
     demo = build_demo(args.schools, args.seed, today=today(), rulebook=rulebook, roster_scale=args.roster_scale)
     with ctx.transaction(operator(), writes=True) as session:
         if get_campaign(session, demo.campaign.id) is not None:
             print(f"演示数据已存在（验收批次 {demo.campaign.id}），未重复生成。")
             return 0
         register_directory(session, demo, rulebook)
+        if AppContext.campaign(session).id != demo.campaign.id:  # the demo is there to be seen
+            make_default(session, operator(), demo.campaign.id)
+            print(f"演示验收批次 {demo.campaign.id} 已设为默认验收批次")
     for n, submission in enumerate(demo.submissions, start=1):
         with ctx.transaction(operator(), writes=True) as session:
             store_upload(session, demo, submission, rulebook, workbooks=not args.no_workbooks)
@@ -67,9 +78,9 @@ def register_directory(session: Session, demo: Demo, rulebook: Rulebook) -> None
     for unit in demo.units:
         add_unit(session, unit.code, unit.name, unit.kind, kinds=rulebook.vocabulary.unit_kinds)
         unit_codes[unit.name] = unit.code
-    for school in demo.schools:
-        add_school(session, school.code, school.name, unit_codes[school.unit], school.school_type)
     ensure_campaign(session, demo.campaign)
+    for school in demo.schools:
+        add_school(session, school.code, school.name, unit_codes[school.unit], school.school_type, [demo.campaign.id])
 
 
 def store_upload(session: Session, demo: Demo, upload: DemoSubmission, rulebook: Rulebook, *, workbooks: bool) -> None:

@@ -16,7 +16,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--tenant", metavar="学校标识码", help="目标学校；不填时取文件中的学校标识码。文件中的学校与目标不一致时拒收"
     )
-    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认最新一批）")
+    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认为默认批次，见 campaign list）")
     parser.add_argument(
         "--received-on",
         type=iso_date,

@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     decision.add_argument("--verdict", choices=CHOICES, help="改判后的结论")
     decision.add_argument("--withdraw", action="store_true", help="撤销改判，恢复系统结论")
     parser.add_argument("--reason", required=True, help="改判或撤销的理由（记入审计日志）")
-    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认最新一批）")
+    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认为默认批次，见 campaign list）")
     parser.set_defaults(run=run)
 
 

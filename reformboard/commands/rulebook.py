@@ -10,6 +10,7 @@ from checks.rulebook import RulebookError, available_rulebooks, load_rulebook
 from checks.rules.registry import KINDS
 from reformboard.commands.common import write_output
 from reformboard.rulebooks import contents, reference
+from reformboard.settings import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,14 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_check(args: argparse.Namespace) -> int:
     if args.file.suffix != ".toml":
         raise RulebookError(f"{args.file}: 规则文件应为 .toml 文件")
-    print(contents(load_rulebook(args.file), KINDS), end="")
+    print(contents(load_rulebook(args.file, Settings.from_env().rulebook_folders), KINDS), end="")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    for path in available_rulebooks():
+    folders = Settings.from_env().rulebook_folders
+    for path in available_rulebooks(folders):
         try:
-            book = load_rulebook(path)
+            book = load_rulebook(path, folders)
         except RulebookError as exc:
             print(f"{path.stem}\t（无法载入：{exc}）")
         else:

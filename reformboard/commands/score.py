@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("score", help="按日期评估各校 (score every school on a date)")
     parser.add_argument("--as-of", type=iso_date, default=None, metavar="YYYY-MM-DD", help="评估日期（默认今天）")
     parser.add_argument("--tenant", metavar="学校标识码", help="只看一所学校")
-    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认最新一批）")
+    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认为默认批次，见 campaign list）")
     parser.add_argument("--format", choices=("table", "json", "csv"), default="table")
     parser.set_defaults(run=run)
 

@@ -30,13 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     inspection = subparsers.add_parser("load-inspection", help="导入现场核查结果 (load filled sheets)")
     inspection.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    inspection.add_argument("--campaign", metavar="ID", help="验收批次（默认最新一批）")
+    inspection.add_argument("--campaign", metavar="ID", help="验收批次（默认为默认批次，见 campaign list）")
     inspection.set_defaults(run=run_load_inspection)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", type=iso_date, default=None, metavar="YYYY-MM-DD", help="数据截至日期（默认今天）")
-    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认最新一批）")
+    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认为默认批次，见 campaign list）")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="PATH")
 
 

@@ -13,7 +13,7 @@ from reformboard.context import AppContext
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("template", help="生成空白填报模板 (write the blank template)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.xlsx")
-    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认最新一批）")
+    parser.add_argument("--campaign", metavar="ID", help="验收批次（默认为默认批次，见 campaign list）")
     parser.set_defaults(run=run)
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from loaders.cells import BadValue, is_empty, parse_choice, parse_code, parse_text, squeeze
 from loaders.grid import Grid
 from loaders.headers import find_header_row
@@ -21,13 +23,13 @@ from loaders.limits import Limits
 from loaders.problems import Refusal
 from loaders.workbook import read_grids
 from reformboard.commands.common import operator_transaction
-from reformboard.context import rulebook_named
+from reformboard.context import AppContext, configured_rulebook
 from reformboard.errors import UserFacingError
 from reformboard.services.directory import SchoolEntry, add_school, add_unit, import_schools
 from reformboard.settings import Settings
 from tenants.directory import SCHOOL_CODE, parse_school_code, parse_unit_code
 from tenants.models import Unit
-from tenants.store import list_schools, list_units
+from tenants.store import default_campaign, list_schools, list_units
 from textsafety import for_terminal, name_problem
 
 SCHOOL_TYPES = SCHOOL.column("school_type").choices
@@ -53,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("name", metavar="学校名称")
     add.add_argument("--unit", required=True, metavar="单位代码", help="主管单位的代码")
     add.add_argument("--type", default="", metavar="学校类型", help="、".join(SCHOOL_TYPES))
+    _campaign_option(add)
     add.set_defaults(run=run_add)
 
     add_unit_parser = actions.add_parser("add-unit", help="添加主管单位")
@@ -65,25 +68,48 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = actions.add_parser("list", help="列出学校")
     listing.add_argument("--unit", metavar="单位代码", help="只列出该单位主管的学校")
+    listing.add_argument("--campaign", metavar="批次编号", help="只列出参加该验收批次的学校")
     listing.set_defaults(run=run_list)
 
     importing = actions.add_parser("import", help="从 Excel 学校名单导入（全部成功才保存）")
     importing.add_argument("file", type=Path, metavar="学校名单.xlsx")
+    _campaign_option(importing)
     importing.set_defaults(run=run_import)
+
+
+def _campaign_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--campaign",
+        action="append",
+        metavar="批次编号",
+        help="学校参加的验收批次，可重复；不写则为默认验收批次",
+    )
+
+
+def _campaign_ids(session: Session, given: list[str] | None) -> list[str]:
+    """The campaigns named on the command line, else the default one (none when no campaign exists yet)."""
+    if given:
+        for campaign_id in given:
+            AppContext.campaign(session, campaign_id)  # refuses an unknown one by name
+        return given
+    default = default_campaign(session)
+    return [] if default is None else [default.id]
 
 
 def run_add(args: argparse.Namespace) -> int:
     entry = SchoolEntry(parse_school_code(args.code), args.name, parse_unit_code(args.unit), _school_type(args.type))
     with operator_transaction() as (session, operator):
-        school = add_school(session, operator, entry)
+        campaigns = _campaign_ids(session, args.campaign)
+        school = add_school(session, operator, entry, campaigns)
         unit_names = {unit.code: unit.name for unit in list_units(session)}
-    print(f"已添加学校 {school.code} {school.name}（主管单位：{unit_names[school.unit_code]}）")
+    joined = f"；验收批次：{'、'.join(campaigns)}" if campaigns else "；尚无验收批次"
+    print(f"已添加学校 {school.code} {school.name}（主管单位：{unit_names[school.unit_code]}{joined}）")
     return 0
 
 
 def run_add_unit(args: argparse.Namespace) -> int:
     with operator_transaction() as (session, operator):
-        kinds = rulebook_named(Settings.from_env().rulebook).vocabulary.unit_kinds  # the rulebook in force
+        kinds = configured_rulebook(Settings.from_env()).vocabulary.unit_kinds  # the rulebook in force
         unit = add_unit(session, operator, args.code, args.name, args.kind.strip(), kinds=kinds)
     print(f"已添加主管单位 {unit.code} {unit.name}（{unit.kind}）")
     return 0
@@ -98,9 +124,10 @@ def run_list(args: argparse.Namespace) -> int:
         unit_names = {unit.code: unit.name for unit in list_units(session)}
         if unit_code and unit_code not in unit_names:
             raise UserFacingError(f"找不到单位代码为 {unit_code} 的单位")
+        campaign_id = AppContext.campaign(session, args.campaign).id if args.campaign else None
         rows = [
             (s.code, s.name, unit_names[s.unit_code], s.school_type, "在册" if s.active else "已停用")
-            for s in list_schools(session, unit_code)
+            for s in list_schools(session, unit_code, campaign_id)
         ]
     print("\t".join(LIST_HEADER))
     for row in rows:
@@ -119,8 +146,11 @@ def run_import(args: argparse.Namespace) -> int:
             for problem in problems:
                 print(problem, file=sys.stderr)
             raise UserFacingError(f"学校名单中有 {len(problems)} 处问题（见上），未导入任何学校")
-        added, updated = import_schools(session, operator, entries)
+        campaigns = _campaign_ids(session, args.campaign)
+        added, updated = import_schools(session, operator, entries, campaigns)
     print(f"导入完成：新增 {added} 所，更新 {updated} 所，未变 {len(entries) - added - updated} 所")
+    if campaigns:
+        print(f"名单中的学校均已列入验收批次：{'、'.join(campaigns)}")
     return 0
 
 

@@ -33,29 +33,37 @@ def add_unit(session: Session, principal: Principal, code: str, name: str, kind:
     return unit
 
 
-def add_school(session: Session, principal: Principal, entry: SchoolEntry) -> Tenant:
+def add_school(session: Session, principal: Principal, entry: SchoolEntry, campaign_ids: Sequence[str]) -> Tenant:
+    """Register the school and put it on the lists of the campaigns named."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.SCHOOL_ADD)
-    return _add_school(session, principal, entry)
+    return _add_school(session, principal, entry, campaign_ids)
 
 
-def import_schools(session: Session, principal: Principal, entries: Iterable[SchoolEntry]) -> tuple[int, int]:
-    """Add the new schools and update the listed ones that differ: (added, updated)."""
+def import_schools(
+    session: Session, principal: Principal, entries: Iterable[SchoolEntry], campaign_ids: Sequence[str]
+) -> tuple[int, int]:
+    """Add the new schools and update the listed ones that differ: (added, updated). Every school listed
+    is put on the lists of the campaigns named."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.SCHOOL_IMPORT)
     added = updated = 0
     for entry in entries:
         school = directory.get_school(session, entry.code)
         if school is None:
-            _add_school(session, principal, entry)
+            _add_school(session, principal, entry, campaign_ids)
             added += 1
-        elif _update_school(session, principal, school, entry):
+            continue
+        if _update_school(session, principal, school, entry):
             updated += 1
+        _enrol(session, principal, school.code, campaign_ids)
     return added, updated
 
 
-def _add_school(session: Session, principal: Principal, entry: SchoolEntry) -> Tenant:
+def _add_school(session: Session, principal: Principal, entry: SchoolEntry, campaign_ids: Sequence[str]) -> Tenant:
     if session.get(Unit, entry.unit_code) is None:
         raise DirectoryError(f"找不到单位代码为 {entry.unit_code} 的单位，请先添加该单位")
-    school = directory.add_school(session, entry.code, entry.name, entry.unit_code, entry.school_type or "")
+    school = directory.add_school(
+        session, entry.code, entry.name, entry.unit_code, entry.school_type or "", campaign_ids
+    )
     audit(
         session,
         principal.username,
@@ -64,8 +72,15 @@ def _add_school(session: Session, principal: Principal, entry: SchoolEntry) -> T
         name=school.name,
         unit=school.unit_code,
         school_type=school.school_type,
+        campaigns=list(campaign_ids),
     )
     return school
+
+
+def _enrol(session: Session, principal: Principal, code: str, campaign_ids: Sequence[str]) -> None:
+    for campaign_id in campaign_ids:
+        if directory.enrol_school(session, campaign_id, code):
+            audit(session, principal.username, AuditAction.SCHOOL_ENROLLED, code, campaign=campaign_id)
 
 
 def _update_school(session: Session, principal: Principal, school: Tenant, entry: SchoolEntry) -> bool:

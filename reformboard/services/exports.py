@@ -126,7 +126,8 @@ def verification_inputs(
     """Per school in scope (`tenant_codes`, else every school the principal sees), its latest accepted
     submission as of the date, its report and assessment; a school outside the principal's scope is
     refused (AccessDenied, audited)."""
-    schools = _schools(session, require_tenants(session, principal, tenant_codes, PermissionAction.EXPORT))
+    codes = require_tenants(session, principal, tenant_codes, PermissionAction.EXPORT)
+    schools = [s for s in list_schools(session, campaign_id=campaign.id) if codes is None or s.code in codes]
     latest = latest_accepted(session, campaign.id, as_of, [s.code for s in schools])
     reports = load_reports(session, [sub.id for sub in latest.values()])
     units = _unit_names(session)
@@ -179,10 +180,6 @@ def summary_rows(
             )
         )
     return rows
-
-
-def _schools(session: Session, tenant_codes: Collection[str] | None) -> list[Tenant]:
-    return [s for s in list_schools(session) if tenant_codes is None or s.code in tenant_codes]
 
 
 def _unit_names(session: Session) -> dict[str, str]:

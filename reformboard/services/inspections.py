@@ -10,6 +10,7 @@ from checks.campaign import Campaign
 from loaders.inspection import Expected, InspectionResult, read_inspection
 from loaders.limits import Limits
 from loaders.problems import Problem, error
+from reformboard.context import AppContext
 from tenants.access import PermissionAction, require_role, require_tenant
 from tenants.audit import AuditAction
 from tenants.models import Submission, Tenant
@@ -30,7 +31,8 @@ def load_inspection(
 
     Only the province administrator records inspections; AccessDenied (audited) otherwise."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.INSPECTION_LOAD)
-    result = read_inspection(data, Expected(campaign_id=campaign.id), limits)
+    expected = Expected(campaign_id=campaign.id, rulebook=AppContext.rulebook_for(campaign))
+    result = read_inspection(data, expected, limits)
     if result.accepted and (unbound := _provenance_problem(session, result, campaign)):
         result = replace(result, results={}, problems=(*result.problems, unbound))
     if not result.accepted:

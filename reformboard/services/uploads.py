@@ -30,7 +30,7 @@ from reformboard.errors import UserFacingError
 from tenants.access import PermissionAction, require_role, require_tenant
 from tenants.audit import AuditAction
 from tenants.principal import Principal, UserRole
-from tenants.store import audit, get_school, record_submission, save_assessment
+from tenants.store import audit, get_school, is_enrolled, record_submission, save_assessment
 from tenants.submissions import CHINA_TIME
 
 
@@ -157,6 +157,14 @@ def _tenant_problems(session: Session, result: LoadResult, target: str | None, c
             error(
                 f"学校标识码 {code} 不在本系统的学校名单中，请核对标识码；"
                 f"如确为新增学校，请联系{campaign.contact_office}登记。",
+                **where,
+            )
+        ]
+    if not is_enrolled(session, campaign.id, code):
+        return [
+            error(
+                f"学校 {code} 未列入验收批次“{campaign.name}”的学校名单，不能向该批次提交；"
+                f"请核对所选批次，或联系{campaign.contact_office}将本校列入。",
                 **where,
             )
         ]

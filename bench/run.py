@@ -310,7 +310,7 @@ def _forget_since(ctx: AppContext, submission_id: int, audit_id: int) -> None:
 
 def big_file_child(url: str, path: str, max_rows: int) -> None:
     """In a fresh process: ingest the file once; print seconds and the peak RSS of the process tree
-    (this process plus its reader child, sampled together every few milliseconds)."""
+    (this process, its fork server and the reader child, sampled together every few milliseconds)."""
     ctx = open_context(url)
     data = Path(path).read_bytes()
     with TreeRss() as rss:
@@ -321,7 +321,7 @@ def big_file_child(url: str, path: str, max_rows: int) -> None:
 
 
 class TreeRss:
-    """The peak of this process's RSS plus its children's, sampled in a thread."""
+    """The peak of this process's RSS plus its descendants', sampled in a thread."""
 
     INTERVAL = 0.005
 
@@ -340,15 +340,16 @@ class TreeRss:
 
     def _sample(self) -> None:
         while not self._done.wait(self.INTERVAL):
-            self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in [os.getpid(), *_children()]))
+            self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in [os.getpid(), *_descendants(os.getpid())]))
 
 
-def _children() -> list[int]:
-    pids = []
-    for task in Path("/proc/self/task").iterdir():
-        with contextlib.suppress(OSError):
-            pids += [int(pid) for pid in (task / "children").read_text().split()]
-    return pids
+def _descendants(pid: int) -> list[int]:
+    """Children and theirs: the reading children are forked by a fork server, this process's child."""
+    children = []
+    with contextlib.suppress(OSError):  # the process has just exited
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children += [int(child) for child in (task / "children").read_text().split()]
+    return [descendant for child in children for descendant in (child, *_descendants(child))]
 
 
 def _rss_bytes(pid: int) -> int:

@@ -30,8 +30,9 @@ def read_files(
     if jobs <= 1 or len(paths) <= 1:
         yield from map(_read, paths)
         return
-    # spawn, not fork: the caller holds database connections a forked child must not share
-    context = multiprocessing.get_context("spawn")
+    # fork: a child starts with everything imported (spawned ones import the app again, about a second
+    # each); the caller holds no database connection open meanwhile (see reformboard.commands.load)
+    context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(jobs, context, initializer=_remember, initargs=(rulebook, day, limits))
     try:
         yield from pool.map(_read, paths)

@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     ctx = AppContext.open()
     with ctx.transaction(operator()) as session:
         campaign = ctx.campaign(session, args.campaign)
+    ctx.engine.dispose()  # no connection open while the reading children fork: they must not share one
     rulebook, limits = ctx.rulebook_for(campaign), ctx.settings.limits()
     day = reading_day(datetime.now(UTC), args.received_on)
     refused = 0

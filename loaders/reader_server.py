@@ -4,7 +4,7 @@
 
 Starting an interpreter and importing calamine for every upload cost about 30 ms, a third of reading a
 600-row workbook; a fork costs about 1 ms. Each request is a frame holding the pickle of (workbook,
-memory, seconds, max_rows, max_cells) from loaders.sandbox; the forked child limits itself and reads
+memory, CPU seconds, wall-clock seconds, max_rows, max_cells) from loaders.sandbox; the forked child limits itself and reads
 (loaders.reader_child), and the server relays its answer, or an empty frame when the child crashed,
 exceeded its wall clock or exited with an error. The server reads no file and keeps nothing between
 requests.
@@ -25,7 +25,7 @@ from loaders import reader_child
 
 
 def fork_and_read(request: bytes) -> bytes:
-    data, memory, seconds, max_rows, max_cells = pickle.loads(request)  # from our own parent
+    data, memory, cpu_seconds, wall_seconds, max_rows, max_cells = pickle.loads(request)  # from our own parent
     readable, writable = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: it must never return into the server's loop
@@ -35,7 +35,7 @@ def fork_and_read(request: bytes) -> bytes:
             nowhere = os.open(os.devnull, os.O_RDWR)
             os.dup2(nowhere, 0)  # the server's pipes to its parent are not the child's to touch
             os.dup2(nowhere, 1)
-            reader_child.limit_self(memory, seconds)
+            reader_child.limit_self(memory, cpu_seconds)
             answer = pickle.dumps(reader_child.read(data, max_rows, max_cells), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(writable, "wb") as out:
                 out.write(answer)
@@ -43,7 +43,7 @@ def fork_and_read(request: bytes) -> bytes:
         finally:
             os._exit(status)
     os.close(writable)
-    answer = _collect(readable, time.monotonic() + seconds)
+    answer = _collect(readable, time.monotonic() + wall_seconds)
     if answer is None:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)

@@ -47,8 +47,8 @@ class RawSheet:
 def read_sheets(data: bytes, limits: Limits) -> list[RawSheet]:
     """The workbook's sheets, read by a child process; a Refusal when it cannot be read safely."""
     rows = limits.max_roster_rows + _TITLE_ROWS
-    seconds = int(limits.child_seconds) + 1  # CPU seconds; the server holds the child to the wall clock
-    request = (data, limits.child_memory, seconds, rows, limits.max_cells)
+    cpu_seconds = int(limits.child_seconds) + 1  # the wall clock (held by the server) comes first
+    request = (data, limits.child_memory, cpu_seconds, limits.child_seconds, rows, limits.max_cells)
     server = _idle_server()
     answer = server.ask(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
     if answer is None:  # the server itself is gone (killed from outside): this read cannot be trusted

@@ -25,6 +25,7 @@ run: setup
 # Debian's Chromium drives the browser tests, a CJK font renders Chinese in it, and PostgreSQL must answer.
 system-deps:
 	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
+	@command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || (apt-get update -q && apt-get install -y -q pgbouncer)
 	@bash .ci/ensure-postgres
 
 test: setup system-deps

@@ -14,6 +14,7 @@ import argparse
 import contextlib
 import gc
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -39,12 +40,14 @@ from checks.schema import SchoolReport
 from loaders.limits import Limits
 from loaders.template import fill_template
 from loaders.verification_sheet import SheetContext, SheetEntry, verification_batch
+from reformboard import cli
+from reformboard.batch_read import cores
 from reformboard.commands.common import today
 from reformboard.commands.demo import register_directory, store_upload
 from reformboard.context import AppContext
 from reformboard.demo import Demo, build_demo
 from reformboard.services.uploads import ingest
-from reformboard.settings import Settings
+from reformboard.settings import APP_DATABASE_URL, DATABASE_URL, Settings
 from tenants import db
 from tenants.models import AuditEntry, Base, Submission
 from tenants.principal import Principal, UserRole
@@ -65,6 +68,7 @@ class Plan:
     runs: int  # repetitions whose median is reported
     databases: tuple[str, ...]
     big_file: bool  # the 100,000-row workbook
+    jobs: int = cores()  # reading children of the batch (`reformboard load --jobs`)
 
 
 FULL = Plan(schools=3000, batch=150, runs=3, databases=("sqlite", "postgresql"), big_file=True)
@@ -254,19 +258,37 @@ def ingest_file(ctx: AppContext, data: bytes, *, commit: bool, limits: Limits = 
     return outcome.accepted
 
 
-def ingest_batch(ctx: AppContext, files: list[bytes], runs: int) -> float:
-    """Files per second, each file committed on its own as an upload would be; the median run."""
-
-    def batch() -> None:
-        for data in files:
-            ingest_file(ctx, data, commit=True)
-
-    times = []
-    for _ in range(runs):
-        marks = _high_water(ctx)
-        times.append(median_seconds(batch, 1))
-        _forget_since(ctx, *marks)  # the next run must store the same files anew
+def ingest_batch(url: str, files: list[bytes], runs: int, jobs: int) -> float:
+    """Files per second through `reformboard load --jobs`: read in parallel, each file committed on
+    its own as an upload would be; the median run."""
+    ctx = open_context(url)
+    with tempfile.TemporaryDirectory(prefix="rbbench-batch-") as folder:
+        paths = [Path(folder) / f"{n:04d}.xlsx" for n in range(len(files))]
+        for path, data in zip(paths, files, strict=True):
+            path.write_bytes(data)
+        argv = ["load", *map(str, paths), "--jobs", str(jobs)]
+        times = []
+        for _ in range(runs):
+            marks = _high_water(ctx)
+            with _database(url), contextlib.redirect_stdout(io.StringIO()):
+                times.append(median_seconds(lambda: cli.main(argv), 1))
+            _forget_since(ctx, *marks)  # the next run must store the same files anew
+    ctx.engine.dispose()
     return len(files) / statistics.median(times)
+
+
+@contextlib.contextmanager
+def _database(url: str) -> Iterator[None]:
+    """The CLI's database for the block: it reads its settings from the environment."""
+    before = os.environ.get(DATABASE_URL)
+    os.environ[DATABASE_URL] = url
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[DATABASE_URL]
+        else:
+            os.environ[DATABASE_URL] = before
 
 
 def _high_water(ctx: AppContext) -> tuple[int, int]:
@@ -289,7 +311,7 @@ def _forget_since(ctx: AppContext, submission_id: int, audit_id: int) -> None:
 
 def big_file_child(url: str, path: str, max_rows: int) -> None:
     """In a fresh process: ingest the file once; print seconds and the peak RSS of the process tree
-    (this process plus its reader child, sampled together every few milliseconds)."""
+    (this process, its fork server and the reader child, sampled together every few milliseconds)."""
     ctx = open_context(url)
     data = Path(path).read_bytes()
     with TreeRss() as rss:
@@ -300,7 +322,7 @@ def big_file_child(url: str, path: str, max_rows: int) -> None:
 
 
 class TreeRss:
-    """The peak of this process's RSS plus its children's, sampled in a thread."""
+    """The peak of this process's RSS plus its descendants', sampled in a thread."""
 
     INTERVAL = 0.005
 
@@ -319,15 +341,16 @@ class TreeRss:
 
     def _sample(self) -> None:
         while not self._done.wait(self.INTERVAL):
-            self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in [os.getpid(), *_children()]))
+            self.peak = max(self.peak, sum(_rss_bytes(pid) for pid in [os.getpid(), *_descendants(os.getpid())]))
 
 
-def _children() -> list[int]:
-    pids = []
-    for task in Path("/proc/self/task").iterdir():
-        with contextlib.suppress(OSError):
-            pids += [int(pid) for pid in (task / "children").read_text().split()]
-    return pids
+def _descendants(pid: int) -> list[int]:
+    """Children and theirs: the reading children are forked by a fork server, this process's child."""
+    children = []
+    with contextlib.suppress(OSError):  # the process has just exited
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children += [int(child) for child in (task / "children").read_text().split()]
+    return [descendant for child in children for descendant in (child, *_descendants(child))]
 
 
 def _rss_bytes(pid: int) -> int:
@@ -375,6 +398,61 @@ def board_figures(url: str, runs: int, schools: int) -> tuple[float, float]:
     return (statistics.median(a["cold_ms"] for a in answers), statistics.median(a["warm_ms"] for a in answers))
 
 
+# --- the board's page -----------------------------------------------------------------------------
+
+PAGE_USER = "bench.viewer"
+
+
+def board_page(url: str, runs: int) -> dict[str, float]:
+    """Milliseconds from the 登录 click until the school table is visible in Chromium, signed in as a
+    province viewer: cold (the first view in a freshly started `reformboard serve`) and warm (signing in
+    again on the same server, whose caches now hold the board); medians over `runs` servers."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, VIEWPORT, serve
+
+    _add_page_user(url, PASSWORD)
+    env = {**os.environ, DATABASE_URL: url}
+    env.pop(APP_DATABASE_URL, None)  # the owner's URL serves the board (no app role in a bench database)
+    colds, warms = [], []
+    with tempfile.TemporaryDirectory(prefix="rbbench-page-") as folder, sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for _ in range(runs):
+            with serve(env, Path(folder)) as board_url:
+                colds.append(_sign_in_until_table(chromium, board_url, PASSWORD, VIEWPORT))
+                warms.append(_sign_in_until_table(chromium, board_url, PASSWORD, VIEWPORT))
+        chromium.close()
+    return {"cold": statistics.median(colds), "warm": statistics.median(warms)}
+
+
+def _add_page_user(url: str, password: str) -> None:
+    from tenants.accounts import add_user, list_users
+    from tenants.principal import local_operator
+
+    ctx = open_context(url)
+    operator = local_operator("bench")
+    with ctx.transaction(operator, writes=True) as session:
+        if PAGE_USER not in {user.username for user in list_users(session, by=operator)}:
+            add_user(session, PAGE_USER, UserRole.PROVINCE_VIEWER, by=operator, password=password)
+    ctx.engine.dispose()
+
+
+def _sign_in_until_table(chromium, url: str, password: str, viewport: dict[str, int]) -> float:
+    from playwright.sync_api import expect
+
+    context = chromium.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("用户名").fill(PAGE_USER)
+    page.get_by_label("密码").fill(password)
+    start = time.perf_counter()
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible(timeout=120_000)
+    elapsed = (time.perf_counter() - start) * 1000
+    context.close()
+    return elapsed
+
+
 # --- the figures ----------------------------------------------------------------------------------
 
 
@@ -398,13 +476,13 @@ def figures(plan: Plan, log: Callable[[str], None]) -> dict[str, object]:
     batch = [province.workbook(code) for code in codes[2 : 2 + plan.batch]]
     gc.collect()
     gc.freeze()  # the province held in memory for the bench is no app's garbage to scan again and again
-    out: dict[str, object] = {"schools": plan.schools, "runs": plan.runs}
+    out: dict[str, object] = {"schools": plan.schools, "runs": plan.runs, "batch_jobs": plan.jobs}
     out["raw_read_10k_s"] = median_seconds(lambda: raw_read(big), plan.runs + 2)
     out |= assessing(province, plan.runs)
     out["export_150_s"] = exporting(province, codes[2 : 2 + plan.batch], plan.runs)
     log("assessing and exporting measured")
     out["ingest_600_s"], out["batch_150_files_per_s"] = {}, {}
-    out["board_3000_cold_ms"], out["board_3000_warm_ms"] = {}, {}
+    out["board_3000_cold_ms"], out["board_3000_warm_ms"], out["board_page_3000_ms"] = {}, {}, {}
     for name in plan.databases:
         opener = sqlite_database if name == "sqlite" else postgresql_database
         start = time.perf_counter()
@@ -421,11 +499,12 @@ def figures(plan: Plan, log: Callable[[str], None]) -> dict[str, object]:
             out["ingest_600_s"][name] = median_seconds(
                 lambda ctx=ctx: ingest_file(ctx, file_600, commit=False), plan.runs + 2
             )
-            out["batch_150_files_per_s"][name] = ingest_batch(ctx, batch, plan.runs)
             ctx.engine.dispose()
+            out["batch_150_files_per_s"][name] = ingest_batch(url, batch, plan.runs, plan.jobs)
             out["board_3000_cold_ms"][name], out["board_3000_warm_ms"][name] = board_figures(
                 url, plan.runs, plan.schools
             )
+            out["board_page_3000_ms"][name] = board_page(url, plan.runs)
             log(f"{name}: measured")
     return out
 
@@ -523,6 +602,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="under a minute: 300 schools, SQLite only")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--jobs", type=int, default=cores(), help="reading children of the batch (default: cores)")
     parser.add_argument("--board-child", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--big-file-child", nargs=3, metavar=("URL", "PATH", "ROWS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -533,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
         url, path, rows = args.big_file_child
         big_file_child(url, path, int(rows))
         return 0
-    plan = QUICK if args.quick else FULL
+    plan = replace(QUICK if args.quick else FULL, jobs=args.jobs)
     log = lambda line: print(line, file=sys.stderr, flush=True)
     started = time.perf_counter()
     result = {"machine": machine(pg_version())} | figures(plan, log)

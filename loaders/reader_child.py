@@ -1,17 +1,19 @@
-"""What runs inside the reading child: limits first, then python-calamine, answering in a pickle.
+"""What runs inside a reading child: limits first, then python-calamine, answering in a pickle.
 
-Kept apart from loaders.sandbox (the parent's side) and importing almost nothing, because every
-upload starts a fresh interpreter for it: its imports are paid on each file.
-
-    python -m loaders.reader_child SIZE MEMORY SECONDS MAX_ROWS MAX_CELLS  < workbook
+Kept apart from loaders.sandbox (the parent's side) and importing almost nothing, because children
+started as `python -m module` (loaders.annotate) pay its imports on each file. Workbooks are read by
+children of loaders.reader_server, which speaks to its parent in the frames below.
 """
 
 from __future__ import annotations
 
 import io
-import pickle
 import resource
+import struct
 import sys
+from typing import IO
+
+_FRAME_LENGTH = struct.Struct("!Q")
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing into every child
 if TYPE_CHECKING:
@@ -33,9 +35,24 @@ def read_input(size: int) -> tuple[bytes, bytes]:
     return data, sys.stdin.buffer.read()
 
 
+def send_frame(stream: IO[bytes], payload: bytes) -> None:
+    stream.write(_FRAME_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def receive_frame(stream: IO[bytes]) -> bytes | None:
+    """The next frame's payload; None when the other side has closed the stream (or died mid-frame)."""
+    head = stream.read(_FRAME_LENGTH.size)
+    if len(head) < _FRAME_LENGTH.size:
+        return None
+    (length,) = _FRAME_LENGTH.unpack(head)
+    payload = stream.read(length)
+    return payload if len(payload) == length else None
+
+
 def read(data: bytes, max_rows: int, max_cells: int) -> tuple[str, object]:
     """("ok", sheets as dicts of plain data), ("password", None) or ("unreadable", why)."""
-    import python_calamine as calamine  # after the limits: its allocations count against them
+    import python_calamine as calamine  # the reading server has imported it before forking
 
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))  # finds the format itself
@@ -64,12 +81,3 @@ def _sheet(sheet: CalamineSheet, max_rows: int, max_cells: int) -> dict[str, Any
         answer["rows"] = sheet.to_python(skip_empty_area=False, nrows=min(total_rows, max_rows))
     answer["merged"] = list(sheet.merged_cell_ranges or [])
     return answer
-
-
-if __name__ == "__main__":
-    _size, _memory, _seconds, _max_rows, _max_cells = sys.argv[1:]
-    limit_self(int(_memory), int(_seconds))
-    _data, _ = read_input(int(_size))
-    sys.stdout.buffer.write(
-        pickle.dumps(read(_data, int(_max_rows), int(_max_cells)), protocol=pickle.HIGHEST_PROTOCOL)
-    )

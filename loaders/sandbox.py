@@ -4,15 +4,21 @@ calamine is fast but aborts the whole process on some malformed files and can be
 huge sheets; running it in a child (loaders.reader_child) turns every such failure into a clean
 refusal. The child hands back plain data only: sheet names, cell grids and merged ranges.
 
-The workbook goes to the child on its standard input, never as a file: a roster names students, and a
-process killed mid-read must leave no copy of it on disk.
+Workbooks are read by children forked from reading servers (loaders.reader_server), started once per
+process and kept idle between reads; one server per read in progress, so concurrent uploads never wait
+for each other.
+
+The workbook goes to the child through pipes, never as a file: a roster names students, and a process
+killed mid-read must leave no copy of it on disk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import pickle
+import queue
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -20,6 +26,7 @@ from pathlib import Path
 
 from loaders.limits import Limits
 from loaders.problems import Refusal
+from loaders.reader_child import receive_frame, send_frame
 from loaders.sniff import PASSWORD, UNREADABLE
 
 Cell = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
@@ -40,8 +47,49 @@ class RawSheet:
 def read_sheets(data: bytes, limits: Limits) -> list[RawSheet]:
     """The workbook's sheets, read by a child process; a Refusal when it cannot be read safely."""
     rows = limits.max_roster_rows + _TITLE_ROWS
-    stdout = run_isolated("loaders.reader_child", data, limits, [str(rows), str(limits.max_cells)])
-    return _answer(stdout)
+    cpu_seconds = int(limits.child_seconds) + 1  # the wall clock (held by the server) comes first
+    request = (data, limits.child_memory, cpu_seconds, limits.child_seconds, rows, limits.max_cells)
+    server = _idle_server()
+    answer = server.ask(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+    if answer is None:  # the server itself is gone (killed from outside): this read cannot be trusted
+        raise Refusal(UNREADABLE)
+    _IDLE.put(server)
+    if not answer:
+        raise Refusal(UNREADABLE)
+    return _answer(answer)
+
+
+class _ReadingServer:
+    def __init__(self) -> None:
+        command = [sys.executable, "-m", "loaders.reader_server"]
+        self.process = subprocess.Popen(command, cwd=_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.owner = os.getpid()
+
+    def ask(self, request: bytes) -> bytes | None:
+        """The child's answer (empty when it failed); None when the server does not answer."""
+        assert self.process.stdin is not None and self.process.stdout is not None  # opened with PIPE
+        try:
+            send_frame(self.process.stdin, request)
+        except BrokenPipeError:
+            return None
+        return receive_frame(self.process.stdout)
+
+    def usable(self) -> bool:
+        """Alive, and this process's own: a forked copy of the parent must not share its pipes."""
+        return self.owner == os.getpid() and self.process.poll() is None
+
+
+_IDLE: queue.SimpleQueue[_ReadingServer] = queue.SimpleQueue()
+
+
+def _idle_server() -> _ReadingServer:
+    while True:
+        try:
+            server = _IDLE.get_nowait()
+        except queue.Empty:
+            return _ReadingServer()
+        if server.usable():
+            return server
 
 
 def run_isolated(module: str, data: bytes, limits: Limits, args: list[str], extra: bytes = b"") -> bytes:

@@ -13,6 +13,7 @@ from loaders.template import fill_template
 from reformboard.cli import main
 from reformboard.demo import build_demo
 from tests.fixtures.cli import score_json
+from tests.fixtures.workbooks import zip_bomb
 
 RULEBOOK = load_rulebook()
 
@@ -137,3 +138,41 @@ def test_load_reports_every_problem_and_exits_1(demo_db, tmp_path, capsys):
 
 def test_load_of_a_missing_file_is_a_usage_error(demo_db, capsys):
     assert main(["load", "/nonexistent/填报.xlsx"]) == 2
+
+
+def school_workbooks(folder, contact: str) -> list:
+    """The latest demo workbook of every school but one, and a zip bomb in the middle, in `folder`."""
+    demo = build_demo(6, 3, today=date.today(), rulebook=RULEBOOK)
+    latest = {upload.tenant_code: upload.report for upload in demo.submissions}
+    folder.mkdir()
+    paths = []
+    for n, report in enumerate(list(latest.values())[:5]):
+        path = folder / f"{n}-填报.xlsx"
+        report = replace(report, school=replace(report.school, contact_name=contact))
+        path.write_bytes(fill_template(report, RULEBOOK, demo.campaign))
+        paths.append(path)
+    bomb = folder / "2b-炸弹.xlsx"
+    bomb.write_bytes(zip_bomb())
+    return [*paths[:3], bomb, *paths[3:]]
+
+
+def test_load_with_parallel_readers_gives_what_one_by_one_gives_in_file_order(demo_db, tmp_path, capsys):
+    one_by_one = school_workbooks(tmp_path / "a", contact="顺序联系人")
+    parallel = school_workbooks(tmp_path / "b", contact="并行联系人")
+    assert main(["load", *map(str, one_by_one), "--jobs", "1"]) == 1  # the bomb is refused
+    sequential_out = capsys.readouterr().out.replace(str(tmp_path / "a"), "")
+    board_after_sequential = score_json(capsys)
+    assert main(["load", *map(str, parallel), "--jobs", "2"]) == 1
+    parallel_out = capsys.readouterr().out.replace(str(tmp_path / "b"), "")
+    assert parallel_out == sequential_out
+    verdicts = [line[0] for line in parallel_out.splitlines() if line[0] in "✔✘"]
+    assert verdicts == ["✔", "✔", "✔", "✘", "✔", "✔"]  # one line per file, in the order given
+    assert "压缩炸弹" in parallel_out and parallel_out.count("已接收；") == 5
+    assert score_json(capsys) == board_after_sequential  # the contact is all that differs
+
+
+def test_load_jobs_must_be_a_positive_number(demo_db, tmp_path):
+    path, _, _ = demo_workbook(tmp_path)
+    with pytest.raises(SystemExit) as exit_:
+        main(["load", str(path), "--jobs", "0"])
+    assert exit_.value.code == 2

@@ -108,6 +108,11 @@ def test_a_cell_at_xfd1048576_that_makes_the_reader_abort():
     assert refusal(far_corner_workbook()) == UNREADABLE
 
 
+def test_after_a_reader_aborts_the_next_workbook_is_read_as_usual():
+    assert refusal(far_corner_workbook()) == UNREADABLE
+    assert read_grids(filled(), Limits())  # the reading server outlives its crashed child
+
+
 def test_a_reader_over_its_memory_cap_is_a_clean_refusal():
     capped = Limits(child_memory=48 * 1024**2)
     assert read_grids(filled(), capped)  # the cap leaves room for a normal workbook …

@@ -1,5 +1,8 @@
 """A roster names students: reading an upload in the sandboxed child leaves no copy of it on disk, not
-even while the child runs (a process killed then would leave that copy behind for good)."""
+even while the child runs (a process killed then would leave that copy behind for good).
+
+Workbooks are read by children of a reading server, which gets them through a pipe (the frames
+loaders.sandbox sends); annotating runs `python -m loaders.annotate` with the workbook on stdin."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from loaders import sandbox
 from loaders.annotate import annotate
 from loaders.limits import Limits
 from loaders.problems import error
@@ -40,14 +44,43 @@ def spy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ChildSpy:
     return watcher
 
 
-def test_reading_an_upload_writes_no_copy_of_it_anywhere_in_the_temporary_folder(spy: ChildSpy) -> None:
-    result = read_workbook(filled(), "填报.xlsx", rulebook(), today=TODAY)
+class FrameSpy:
+    """Wraps the frames the parent sends to and receives from the reading server: what they carried,
+    and what the temporary folder held before each request went out and when each answer came back."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.send, self.receive = sandbox.send_frame, sandbox.receive_frame
+        self.requests: list[bytes] = []
+        self.files_seen: list[list[Path]] = []
+
+    def sent(self, stream, payload: bytes) -> None:
+        self.requests.append(payload)
+        self.files_seen.append(self._files())
+        self.send(stream, payload)
+
+    def received(self, stream) -> bytes | None:
+        answer = self.receive(stream)
+        self.files_seen.append(self._files())
+        return answer
+
+    def _files(self) -> list[Path]:
+        return [p for p in self.folder.rglob("*") if p.is_file()]
+
+
+def test_reading_an_upload_writes_no_copy_of_it_anywhere_in_the_temporary_folder(
+    spy: ChildSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frames = FrameSpy(spy.folder)
+    monkeypatch.setattr(sandbox, "send_frame", frames.sent)
+    monkeypatch.setattr(sandbox, "receive_frame", frames.received)
+    workbook = filled()
+
+    result = read_workbook(workbook, "填报.xlsx", rulebook(), today=TODAY)
 
     assert result.report is not None and result.report.staff  # really read (the roster too), by the child
-    assert spy.seen, "the workbook was not read in a child process"
-    for command, files_while_running in spy.seen:
-        assert files_while_running == []
-        assert not any(Path(arg).is_file() for arg in command[1:])  # the child is handed no file
+    assert len(frames.requests) == 1 and workbook in frames.requests[0], "the workbook did not go through the pipe"
+    assert frames.files_seen == [[], []]
     assert list(spy.folder.iterdir()) == []
 
 

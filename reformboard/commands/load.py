@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from datetime import UTC, datetime
 from pathlib import Path
 
+from reformboard.batch_read import cores, read_files
 from reformboard.commands.common import iso_date, operator
 from reformboard.context import AppContext
-from reformboard.services.uploads import IngestOutcome, ingest
+from reformboard.services.uploads import IngestOutcome, ingest, reading_day
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,6 +27,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="补录：文件实际收到的日期（此前通过邮件或纸质报送）。看板按此日期计入该次提交，上传时间另行保留",
     )
     parser.add_argument("--dry-run", action="store_true", help="只检查，不入库")
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=cores(),
+        metavar="N",
+        help="同时读取检查的文件数（默认为本机的 CPU 核数）；入库仍按文件顺序逐个进行，每个文件一个事务",
+    )
     parser.set_defaults(run=run)
 
 
@@ -34,25 +44,37 @@ def run(args: argparse.Namespace) -> int:
             print(f"找不到文件：{path}")
         return 2
     ctx = AppContext.open()
+    with ctx.transaction(operator()) as session:
+        campaign = ctx.campaign(session, args.campaign)
+    ctx.engine.dispose()  # no connection open while the reading children fork: they must not share one
+    rulebook, limits = ctx.rulebook_for(campaign), ctx.settings.limits()
+    day = reading_day(datetime.now(UTC), args.received_on)
     refused = 0
-    for path in args.files:
-        with ctx.transaction(operator(), writes=not args.dry_run) as session:
-            campaign = ctx.campaign(session, args.campaign)
-            outcome = ingest(
-                session,
-                data=path.read_bytes(),
-                filename=path.name,
-                principal=operator(),
-                campaign=campaign,
-                rulebook=ctx.rulebook_for(campaign),
-                limits=ctx.settings.limits(),
-                target_tenant=args.tenant,
-                dry_run=args.dry_run,
-                received_on=args.received_on,
-            )
-        print_outcome(path, outcome, args.dry_run)
-        refused += not outcome.accepted
+    with contextlib.closing(read_files(args.files, rulebook, day, limits, args.jobs)) as reads:
+        for path, (data, loaded) in zip(args.files, reads, strict=True):
+            with ctx.transaction(operator(), writes=not args.dry_run) as session:
+                outcome = ingest(
+                    session,
+                    data=data,
+                    filename=path.name,
+                    principal=operator(),
+                    campaign=campaign,
+                    rulebook=rulebook,
+                    limits=limits,
+                    target_tenant=args.tenant,
+                    dry_run=args.dry_run,
+                    received_on=args.received_on,
+                    loaded=loaded,
+                )
+            print_outcome(path, outcome, args.dry_run)
+            refused += not outcome.accepted
     return 1 if refused else 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} 应为正整数")
+    return int(text)
 
 
 def print_outcome(path: Path, outcome: IngestOutcome, dry_run: bool) -> None:

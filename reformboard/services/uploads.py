@@ -61,14 +61,15 @@ def ingest(
     dry_run: bool = False,
     now: datetime | None = None,
     received_on: date | None = None,
+    loaded: LoadResult | None = None,
 ) -> IngestOutcome:
-    """`received_on`: backfill the workbook as received that day (province administrators only)."""
+    """`received_on`: backfill the workbook as received that day (province administrators only).
+    `loaded`: `data` as already read for `reading_day(now, received_on)` (by a batch's reading children)."""
     now = now or datetime.now(UTC)
-    today = now.astimezone(CHINA_TIME).date()  # schools and deadlines live on China's calendar
     if received_on is not None:
-        _check_backfill(session, principal, campaign, received_on, today)
-        today = received_on  # the workbook is read and assessed as it stood the day it came in
-    result = read_workbook(data, filename, rulebook, today=today, limits=limits)
+        _check_backfill(session, principal, campaign, received_on, reading_day(now, None))
+    today = reading_day(now, received_on)
+    result = loaded if loaded is not None else read_workbook(data, filename, rulebook, today=today, limits=limits)
     tenant_code = target_tenant or result.school_code
     problems = [*result.problems, *_tenant_problems(session, result, target_tenant, campaign)]
     report = None if _has_errors(problems) else result.report
@@ -117,6 +118,12 @@ def ingest(
         uploaded_at=now,
     )
     return replace(outcome, created=created, submission_id=submission.id)
+
+
+def reading_day(now: datetime, received_on: date | None) -> date:
+    """The day a workbook is read and assessed as of: the day it came in, on China's calendar (where
+    schools and deadlines live); a backfilled workbook as it stood the day it was received."""
+    return received_on or now.astimezone(CHINA_TIME).date()
 
 
 def _check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date, today: date) -> None:

@@ -385,13 +385,13 @@ def _deliver(
                 detail=result.detail,
                 by=principal.username,
             )
-        action, tenant_code, about = _audited(rows)
+        first = rows[0]
         audit(
             session,
             principal.username,
-            action,
-            tenant_code,
-            **about,
+            AuditAction.REMINDER_EMAILED if isinstance(first, Reminder) else AuditAction.ESCALATION_EMAILED,
+            first.tenant_code if isinstance(first, Reminder) else None,
+            **_sent_for(rows),
             to=list(letter.recipients),
             message_id=message_id,
             sent=result.sent,
@@ -411,9 +411,9 @@ def _reloaded(session: Session, row: Reminder | EscalationRow) -> Reminder | Esc
     return session.get_one(EscalationRow, row.id)
 
 
-def _audited(rows: Sequence[Reminder | EscalationRow]) -> tuple[AuditAction, str | None, dict[str, object]]:
-    """The audit action, school and detail naming what an e-mail was sent for."""
+def _sent_for(rows: Sequence[Reminder | EscalationRow]) -> dict[str, object]:
+    """The audit detail naming what an e-mail was sent for: a reminder, or a unit's escalated schools."""
     first = rows[0]
     if isinstance(first, Reminder):
-        return AuditAction.REMINDER_EMAILED, first.tenant_code, {"reminder_id": first.id, "step": first.step}
-    return AuditAction.ESCALATION_EMAILED, None, {"unit": first.unit_code, "schools": [row.tenant_code for row in rows]}
+        return {"reminder_id": first.id, "step": first.step}
+    return {"unit": first.unit_code, "schools": [row.tenant_code for row in rows]}

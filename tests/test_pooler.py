@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from reformboard.ingest import ingest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
@@ -30,6 +29,7 @@ from sqlalchemy.orm import Session
 from dashboard.data import board
 from reformboard.commands.common import today
 from reformboard.context import AppContext
+from reformboard.services.uploads import ingest
 from reformboard.settings import Settings
 from tenants import store
 from tenants.access import scoped_transaction

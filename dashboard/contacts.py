@@ -26,7 +26,7 @@ def render(ctx: AppContext, principal: Principal, write: Write) -> None:
         by_school, by_unit = school_contacts(session), unit_contacts(session)
     st.caption(
         "提醒邮件发往这里为学校设置的联系邮箱；未设置的，发往学校最近一次填报的“学校信息”中的联系邮箱。"
-        "督办邮件发往主管单位的联系邮箱（省直机关团工委主管的学校另发团省委）。"
+        "督办邮件发往主管单位的联系邮箱；规则手册指定类型的主管单位（如省直属单位），督办邮件另发省级联系邮箱。"
     )
     kind = st.radio("设置对象", ["学校", "主管单位"], horizontal=True, key="admin.contacts.kind")
     names, found = (schools, by_school) if kind == "学校" else (units, by_unit)

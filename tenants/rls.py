@@ -103,6 +103,7 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "onsite_results": ("SELECT", "INSERT"),
     "verdict_overrides": ("SELECT", "INSERT"),
     "reminders": ("SELECT", "INSERT", "UPDATE"),
+    "documents": ("SELECT", "INSERT"),  # superseded by newer rows, never changed or deleted
     "audit_log": ("SELECT", "INSERT"),
     "alembic_version": ("SELECT",),
     "scope_key": (),  # the signing key: the owner's alone

@@ -36,6 +36,7 @@ PROTECTED = {
     "reminders",
     "audit_log",
     "verdict_overrides",
+    "documents",
 }
 ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
 

@@ -1,0 +1,1 @@
+"""The application's actions: each authorises, writes and audits once, in the caller's transaction."""

@@ -1,0 +1,171 @@
+"""Required materials and evidence files: upload (school or province administrator), view, export.
+
+Each action authorises, proves the file harmless (reformboard.files.inspect), stores its bytes by hash,
+records its row and audits once, in the caller's transaction. Audit actions:
+document_upload (上传材料或佐证文件), document_view (查看或下载材料文件), document_export (随核查表导出材料文件).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session
+
+from checks.campaign import Campaign
+from checks.rulebook import Rulebook
+from reformboard.errors import UserFacingError
+from reformboard.files.inspect import inspect_file
+from reformboard.files.kinds import FileKind, FileRefused
+from reformboard.files.limits import FileLimits
+from reformboard.files.store import FileStore
+from reformboard.ingest import _check_backfill as check_backfill
+from tenants.access import require_tenant
+from tenants.audit import audit
+from tenants.documents import get_document, in_force, record_document, stored_bytes
+from tenants.models import Document, DocumentPurpose
+from tenants.principal import Principal
+from tenants.submissions import CHINA_TIME
+from textsafety import strip_unsafe
+
+MAX_TITLE_CHARS = 60  # "a short title"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One file a user hands in, and what it is for."""
+
+    purpose: DocumentPurpose
+    subject: str  # the material's id or the sub-item's id
+    filename: str
+    data: bytes
+    title: str = ""  # a material's defaults to its name
+    document_date: date | None = None
+    replaces: int | None = None  # evidence: the id of the file this one supersedes
+
+
+def upload_document(
+    session: Session,
+    principal: Principal,
+    store: FileStore,
+    limits: FileLimits,
+    campaign: Campaign,
+    rulebook: Rulebook,
+    tenant_code: str,
+    upload: Upload,
+    *,
+    received_on: date | None = None,
+    now: datetime | None = None,
+) -> Document:
+    """Store a school's material or evidence file; a refused file raises FileRefused or UserFacingError."""
+    now = now or datetime.now(UTC)
+    require_tenant(session, principal, tenant_code, "document_upload", write=True)
+    if received_on is not None:
+        check_backfill(session, principal, campaign, received_on, now.astimezone(CHINA_TIME).date())
+    title = _title(upload, rulebook)
+    inspected = inspect_file(upload.data, limits)
+    if upload.purpose is DocumentPurpose.MATERIAL and inspected.kind is not FileKind.PDF:
+        raise FileRefused("报送材料须为盖章后扫描的 PDF 文件（纸质版另行寄送），请扫描为 PDF 后上传。")
+    if stored_bytes(session, tenant_code) + len(upload.data) > limits.max_school_bytes:
+        raise FileRefused(
+            f"本校已上传的材料文件合计将超过 {limits.max_school_bytes // 1024 // 1024} MB 的上限，"
+            f"请联系{campaign.contact_office}。"
+        )
+    replaces = _replaced(session, principal, campaign, tenant_code, upload)
+    sha256 = store.put(upload.data)
+    document = record_document(
+        session,
+        received_on=received_on,
+        uploaded_at=now,
+        tenant_code=tenant_code,
+        campaign_id=campaign.id,
+        purpose=upload.purpose,
+        subject=upload.subject,
+        title=title,
+        document_date=upload.document_date,
+        filename=strip_unsafe(upload.filename)[:200],
+        kind=inspected.kind.value,
+        size=len(upload.data),
+        pages=inspected.pages,
+        sha256=sha256,
+        uploader=principal.username,
+        replaces_id=replaces,
+        thumbnail=inspected.thumbnail,
+    )
+    audit(
+        session,
+        principal.username,
+        "document_upload",
+        tenant_code,
+        document_id=document.id,
+        purpose=upload.purpose.value,
+        subject=upload.subject,
+        sha256=sha256,
+        replaces=replaces,
+        received_on=received_on,
+    )
+    return document
+
+
+def open_document(session: Session, principal: Principal, store: FileStore, document_id: int) -> tuple[Document, bytes]:
+    """A document and its bytes, for a principal who may read its school; audited."""
+    document = get_document(session, principal, document_id, "document_view")
+    if document is None:
+        raise UserFacingError(f"找不到编号为 {document_id} 的材料文件")
+    data = store.get(document.sha256)
+    audit(session, principal.username, "document_view", document.tenant_code, document_id=document.id)
+    return document, data
+
+
+def exported_documents(
+    session: Session, principal: Principal, store: FileStore, campaign: Campaign, tenant_code: str
+) -> list[tuple[Document, bytes]]:
+    """A school's documents in force with their bytes, for an export; audited once for the school."""
+    documents = in_force(session, principal, campaign.id, [tenant_code], "document_export")
+    exported = [(document, store.get(document.sha256)) for document in documents]
+    if exported:
+        audit(
+            session,
+            principal.username,
+            "document_export",
+            tenant_code,
+            campaign=campaign.id,
+            document_ids=[d.id for d, _ in exported],
+        )
+    return exported
+
+
+def _title(upload: Upload, rulebook: Rulebook) -> str:
+    if upload.purpose is DocumentPurpose.MATERIAL:
+        material = next((m for m in rulebook.submissions if m.id == upload.subject), None)
+        if material is None:
+            known = "、".join(f"{m.id}（{m.name}）" for m in rulebook.submissions)
+            raise UserFacingError(f"没有编号为 {upload.subject!r} 的报送材料；可选：{known}")
+        return strip_unsafe(upload.title).strip()[:MAX_TITLE_CHARS] or material.name
+    if upload.subject not in {item.id for item in rulebook.items}:
+        raise UserFacingError(f"任务列表中没有子项 {upload.subject!r}")
+    title = strip_unsafe(upload.title).strip()
+    if not title:
+        raise UserFacingError("请为佐证材料填写简短标题（如“改革动员会通知”）")
+    if len(title) > MAX_TITLE_CHARS:
+        raise UserFacingError(f"佐证材料标题请不超过 {MAX_TITLE_CHARS} 个字")
+    return title
+
+
+def _replaced(
+    session: Session, principal: Principal, campaign: Campaign, tenant_code: str, upload: Upload
+) -> int | None:
+    """The row the upload supersedes: a material's current file; for evidence, the one the user named,
+    which must be in force for the same school and sub-item."""
+    current = [
+        d
+        for d in in_force(session, principal, campaign.id, [tenant_code], "document_upload")
+        if d.purpose is upload.purpose and d.subject == upload.subject
+    ]
+    if upload.purpose is DocumentPurpose.MATERIAL:
+        return current[-1].id if current else None
+    if upload.replaces is None:
+        return None
+    if upload.replaces not in {d.id for d in current}:
+        raise UserFacingError(f"编号为 {upload.replaces} 的文件不是本校子项 {upload.subject} 当前的佐证材料，无法替换")
+    return upload.replaces

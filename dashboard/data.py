@@ -24,12 +24,14 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.deadlines import deadline_wording, due_date
+from checks.materials import MaterialStatus, material_statuses
 from checks.results import DeadlineState, SchoolAssessment, Verdict
 from checks.rulebook import Rulebook
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
 from tenants.access import scoped_transaction, visible_codes
-from tenants.models import Assessment, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow
+from tenants.documents import material_receipts
+from tenants.models import Assessment, Document, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow
 from tenants.principal import Principal
 from tenants.store import list_units
 from tenants.submissions import CHINA_TIME
@@ -51,8 +53,16 @@ SCHOOL_COLUMNS = [
     "overdue",
     "due_soon",
     "next_deadline",
+    "materials_overdue",
+    "material_states",
 ]
 OVERRIDDEN = "（改判）"  # marks a final verdict that a province administrator decided
+OVERDUE_MISSING = "逾期未报送"  # a material state the filter offers besides checks.materials.MaterialState
+
+
+def material_column(material_id: str) -> str:
+    """The school table's column holding one required material's status text."""
+    return f"material:{material_id}"
 
 
 @dataclass(frozen=True)
@@ -79,11 +89,11 @@ def scope(ctx: AppContext, session: Session, principal: Principal, campaign_id: 
 
 def data_version(session: Session, campaign_id: str) -> tuple[int, ...]:
     """(number of schools, then the last id of the campaign's submissions, stored assessments, on-site
-    results and verdict overrides), in one round trip: these rows are only ever added, never changed."""
+    results, verdict overrides and documents), in one round trip: these rows are only ever added, never changed."""
     schools = select(func.count()).select_from(Tenant).scalar_subquery()
     last_ids = [
         select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id).scalar_subquery()
-        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)
+        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow, Document)
     ]
     return tuple(int(n) for n in session.execute(select(schools, *last_ids)).one())
 
@@ -109,9 +119,18 @@ def _board(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campai
             key.codes,
             memo=assessment_memo(key.database, campaign, as_of),
         )
+        receipts = material_receipts(session, _principal, campaign.id, key.codes)
     assessments = [standing.assessment for standing in found]
-    rows = [school_row(standing, units.get(standing.school.unit_code, standing.school.unit_code)) for standing in found]
-    frame = pd.DataFrame(rows, columns=SCHOOL_COLUMNS)
+    rows = [
+        school_row(
+            standing,
+            units.get(standing.school.unit_code, standing.school.unit_code),
+            material_statuses(rulebook.submissions, campaign, receipts.get(standing.school.code, {}), as_of),
+        )
+        for standing in found
+    ]
+    material_columns = [material_column(m.id) for m in rulebook.submissions]
+    frame = pd.DataFrame(rows, columns=SCHOOL_COLUMNS + material_columns)
     # Real datetime columns show a missing upload or deadline as blank, not "None".
     frame["last_upload"] = pd.to_datetime(frame["last_upload"])
     frame["next_deadline"] = pd.to_datetime(frame["next_deadline"])
@@ -147,8 +166,8 @@ def assessment_memo(database: str, campaign: Campaign, as_of: date) -> dict[int,
     return {}
 
 
-def school_row(standing: Standing, unit: str) -> dict[str, object]:
-    """One line of the school table."""
+def school_row(standing: Standing, unit: str, materials: tuple[MaterialStatus, ...]) -> dict[str, object]:
+    """One line of the school table; each required material's status in a column of its own."""
     assessment, school, submission = standing.assessment, standing.school, standing.submission
     as_of = assessment.as_of
     pending = [i.deadline for i in assessment.items if i.state is DeadlineState.NOT_DUE and i.deadline]
@@ -169,6 +188,9 @@ def school_row(standing: Standing, unit: str) -> dict[str, object]:
         "overdue": assessment.count(DeadlineState.OVERDUE),
         "due_soon": sum(1 for due in pending if due <= as_of + timedelta(days=DUE_SOON_DAYS)),
         "next_deadline": min(pending, default=None),
+        "materials_overdue": sum(m.overdue for m in materials),
+        "material_states": sorted({OVERDUE_MISSING if m.overdue else str(m.state) for m in materials}),
+        **{material_column(m.material.id): m.text for m in materials},
     }
 
 

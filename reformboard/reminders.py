@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Protocol
 
 from checks.campaign import Campaign
+from checks.materials import MaterialStatus
 from checks.results import DeadlineState, ItemAssessment, SchoolAssessment
 from checks.rulebook import Rulebook
 from checks.rules.common import cn_date
@@ -45,19 +47,26 @@ class SchoolDue:
     as_of: date
     overdue: tuple[DueItem, ...]
     due_soon: tuple[DueItem, ...]
+    overdue_materials: tuple[MaterialStatus, ...] = ()  # required materials past due and not sent
 
     @property
     def needs_reminder(self) -> bool:
-        return bool(self.overdue or self.due_soon)
+        return bool(self.overdue or self.due_soon or self.overdue_materials)
 
     @property
     def item_ids(self) -> list[str]:
         return [item.item_id for item in (*self.overdue, *self.due_soon)]
 
 
-def school_due(assessment: SchoolAssessment, rulebook: Rulebook, within_days: int = DEFAULT_DUE_SOON_DAYS) -> SchoolDue:
+def school_due(
+    assessment: SchoolAssessment,
+    rulebook: Rulebook,
+    within_days: int = DEFAULT_DUE_SOON_DAYS,
+    materials: Iterable[MaterialStatus] = (),
+) -> SchoolDue:
     """The school's overdue items and those falling due within `within_days` days of the as-of date
-    (a deadline exactly `within_days` days away counts; today's deadline is due soon, not overdue)."""
+    (a deadline exactly `within_days` days away counts; today's deadline is due soon, not overdue), and
+    its required materials past due and not sent (statuses on the same date)."""
     as_of = assessment.as_of
     overdue = [
         _due_item(item, rulebook, (as_of - item.deadline).days)
@@ -69,7 +78,8 @@ def school_due(assessment: SchoolAssessment, rulebook: Rulebook, within_days: in
         for item in assessment.items
         if item.state is DeadlineState.NOT_DUE and item.deadline and (item.deadline - as_of).days <= within_days
     ]
-    return SchoolDue(assessment.tenant, assessment.school, as_of, tuple(overdue), tuple(due_soon))
+    late_materials = tuple(m for m in materials if m.overdue)
+    return SchoolDue(assessment.tenant, assessment.school, as_of, tuple(overdue), tuple(due_soon), late_materials)
 
 
 def _due_item(item: ItemAssessment, rulebook: Rulebook, days: int) -> DueItem:
@@ -105,6 +115,7 @@ def reminder_notice(due: SchoolDue, rulebook: Rulebook, campaign: Campaign) -> s
     ]
     sections = [
         ("已超过完成时限、尚未完成的任务", due.overdue, _overdue_line),
+        ("已超过报送时限、尚未报送的材料", due.overdue_materials, partial(_material_line, due.as_of)),
         ("即将到期、尚未完成的任务", due.due_soon, _due_soon_line),
     ]
     for n, (heading, items, line) in enumerate(s for s in sections if s[1]):
@@ -125,6 +136,7 @@ def reminder_notice(due: SchoolDue, rulebook: Rulebook, campaign: Campaign) -> s
 def _summary(due: SchoolDue) -> str:
     counts = [
         f"{len(due.overdue)}项任务已逾期未完成" if due.overdue else "",
+        f"{len(due.overdue_materials)}份材料已逾期未报送" if due.overdue_materials else "",
         f"{len(due.due_soon)}项任务即将到期" if due.due_soon else "",
     ]
     if not due.needs_reminder:
@@ -134,6 +146,14 @@ def _summary(due: SchoolDue) -> str:
 
 def _overdue_line(item: DueItem) -> str:
     return f"{item.item_id} {item.content}（完成时限：{item.deadline_text}，已逾期{item.days}天；目前{item.reported}）"
+
+
+def _material_line(as_of: date, material: MaterialStatus) -> str:
+    days = (as_of - material.due).days
+    return (
+        f"{material.material.name}（报送时限：{cn_date(material.due)}，已逾期{days}天；"
+        "请报送盖章纸质版，并在验收看板上传扫描PDF版）"
+    )
 
 
 def _due_soon_line(item: DueItem) -> str:

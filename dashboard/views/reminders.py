@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from checks.campaign import Campaign
+from checks.materials import material_statuses
 from checks.results import SchoolAssessment
 from dashboard import data, ui
 from reformboard.board import assess_schools
@@ -29,6 +30,7 @@ from reformboard.reminders import (
     school_due,
 )
 from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.documents import material_receipts
 from tenants.models import Reminder
 from tenants.principal import Principal, UserRole
 from tenants.store import audit, create_reminder, list_units, mark_reminder_sent, reminders_for
@@ -55,7 +57,13 @@ def render() -> None:
     st.caption(f"{ui.literal(campaign.name)} · 统计日期 {as_of:%Y-%m-%d}")
     within, unit = _filters(principal, units)
     codes = {code for code, unit_code in schools.items() if unit in (ALL_UNITS, unit_code)}
-    dues = [school_due(a, rulebook, within) for a in _assessments(ctx, principal, campaign, as_of) if a.tenant in codes]
+    with scoped_transaction(ctx.engine, principal) as session:
+        receipts = material_receipts(session, principal, campaign.id, codes)
+    dues = [
+        school_due(a, rulebook, within, material_statuses(rulebook.submissions, campaign, receipts[a.tenant], as_of))
+        for a in _assessments(ctx, principal, campaign, as_of)
+        if a.tenant in codes
+    ]
     sent = _reminders(ctx, principal, campaign, codes)
     pending = [due for due in dues if due.needs_reminder]
     if not pending:

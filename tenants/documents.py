@@ -11,7 +11,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, undefer
 
 from tenants.access import require_tenant, require_tenants
 from tenants.models import Document, DocumentPurpose
@@ -49,10 +49,11 @@ def in_force(
 
 
 def document_history(session: Session, principal: Principal, tenant_code: str, campaign_id: str) -> list[Document]:
-    """Every document of a school in a campaign, superseded ones too, latest received first."""
+    """Every document of a school in a campaign, superseded ones too, latest received first, with thumbnails."""
     require_tenant(session, principal, tenant_code, "view_documents")
     query = (
         select(Document)
+        .options(undefer(Document.thumbnail))
         .where(Document.tenant_code == tenant_code, Document.campaign_id == campaign_id)
         .order_by(Document.received_at.desc(), Document.id.desc())
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,11 +18,6 @@ from tests.test_dashboard_pages import WUST, button, open_page, texts
 board = pages.board  # the same little province, its accounts and a fresh database per test
 
 FIRST_UPLOADER = f"documents.file.{WUST}.0"
-
-
-@pytest.fixture(autouse=True)
-def file_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("REFORMBOARD_FILE_STORE", str(tmp_path / "files"))
 
 
 def upload_material(at, data: bytes) -> None:

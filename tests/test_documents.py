@@ -194,12 +194,11 @@ def test_check_files_reports_missing_corrupt_and_unnamed_files(session, director
     assert not report.ok and intact.sha256 not in report.missing
 
 
-def test_material_add_backfills_and_check_files_passes(reformboard, engine, tmp_path, monkeypatch):
+def test_material_add_backfills_and_check_files_passes(reformboard, engine, tmp_path):
     from tenants import store
     from tenants.db import make_sessionmaker
     from tenants.models import UnitKind
 
-    monkeypatch.setenv("REFORMBOARD_FILE_STORE", str(tmp_path / "files"))
     with make_sessionmaker(engine).begin() as session:
         store.add_unit(session, "4401", "广州市团委", UnitKind.CITY)
         store.add_school(session, SCHOOL, "广州示范大学", "4401", "本科")

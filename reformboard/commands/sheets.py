@@ -12,6 +12,7 @@ from reformboard.context import AppContext
 from reformboard.errors import UserFacingError
 from reformboard.exports import summary_rows, verification_inputs
 from reformboard.inspections import load_inspection
+from reformboard.services.materials import with_documents
 from tenants.store import audit, get_school, list_schools
 
 
@@ -50,11 +51,12 @@ def run_export(args: argparse.Namespace) -> int:
         inputs = verification_inputs(session, principal, rulebook, campaign, args.as_of or today(), codes)
         if not inputs.entries:
             raise UserFacingError("所选范围内没有已接收的填报，无法生成核查表")
+        entries = with_documents(session, principal, ctx.settings.files(), rulebook, campaign, inputs.entries)
         if args.tenant:
-            entry = inputs.entries[0]
+            entry = entries[0]
             data = verification_sheet(entry.context, rulebook, entry.report, entry.assessment)
         else:
-            data = verification_batch(rulebook, inputs.entries)
+            data = verification_batch(rulebook, entries)
         audit(
             session, principal.username, "export", args.tenant, kind="verification_sheets", schools=len(inputs.entries)
         )

@@ -32,8 +32,8 @@ class FileKind(StrEnum):
         return _MIME[self]
 
     @property
-    def is_image(self) -> bool:
-        return self in (FileKind.PNG, FileKind.JPEG)
+    def extension(self) -> str:
+        return f".{self.value.lower()}"
 
 
 _MIME = {

@@ -7,13 +7,16 @@ document_upload (上传材料或佐证文件), document_view (查看或下载材
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
+from checks.materials import material_statuses
 from checks.rulebook import Rulebook
+from loaders.verification_sheet import PACK_NAME_BYTES, PackFile, SheetEntry
 from reformboard.errors import UserFacingError
 from reformboard.files.inspect import inspect_file
 from reformboard.files.kinds import FileKind, FileRefused
@@ -22,11 +25,11 @@ from reformboard.files.store import FileStore
 from reformboard.ingest import _check_backfill as check_backfill
 from tenants.access import require_tenant
 from tenants.audit import audit
-from tenants.documents import get_document, in_force, record_document, stored_bytes
+from tenants.documents import get_document, in_force, material_receipts, record_document, stored_bytes
 from tenants.models import Document, DocumentPurpose
 from tenants.principal import Principal
-from tenants.submissions import CHINA_TIME
-from textsafety import strip_unsafe
+from tenants.submissions import CHINA_TIME, end_of_day
+from textsafety import file_name_part, strip_unsafe
 
 MAX_TITLE_CHARS = 60  # "a short title"
 
@@ -117,11 +120,68 @@ def open_document(session: Session, principal: Principal, store: FileStore, docu
     return document, data
 
 
-def exported_documents(
-    session: Session, principal: Principal, store: FileStore, campaign: Campaign, tenant_code: str
+def with_documents(
+    session: Session,
+    principal: Principal,
+    store: FileStore,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    entries: Sequence[SheetEntry],
+) -> list[SheetEntry]:
+    """The verification sheets' entries with each school's materials and evidence: their statuses and
+    files listed on the sheet, and the files themselves beside it (the evidence pack)."""
+    codes = [entry.context.school_code for entry in entries]
+    receipts = material_receipts(session, principal, campaign.id, codes)
+    enriched = []
+    for entry in entries:
+        as_of, code = entry.context.as_of, entry.context.school_code
+        statuses = material_statuses(rulebook.submissions, campaign, receipts[code], as_of)
+        exported = _exported(session, principal, store, campaign, code, as_of)
+        names = _pack_names([document for document, _ in exported], rulebook)
+        context = replace(
+            entry.context,
+            materials=tuple(f"{s.material.name}：{s.text}" for s in statuses),
+            evidence=tuple(
+                (d.subject, f"{d.title}（{_facts(d)}）→ {names[d.id]}")
+                for d, _ in exported
+                if d.purpose is DocumentPurpose.EVIDENCE
+            ),
+        )
+        files = tuple(PackFile(names[document.id], data) for document, data in exported)
+        enriched.append(replace(entry, context=context, files=files))
+    return enriched
+
+
+def _facts(document: Document) -> str:
+    pages = f"，{document.pages}页" if document.pages else ""
+    return f"{document.document_date or '未注明日期'}{pages}，{document.kind}"
+
+
+def _pack_names(documents: Sequence[Document], rulebook: Rulebook) -> dict[int, str]:
+    """Each file's name in the school's folder: evidence named by its sub-item, materials by their name."""
+    materials = {m.id: m.name for m in rulebook.submissions}
+    names: dict[int, str] = {}
+    for document in documents:
+        if document.purpose is DocumentPurpose.EVIDENCE:
+            stem = f"佐证材料/{document.subject}_{file_name_part(document.title, PACK_NAME_BYTES)}"
+        else:
+            stem = f"报送材料/{file_name_part(materials.get(document.subject, document.subject), PACK_NAME_BYTES)}"
+        name = f"{stem}{FileKind(document.kind).extension}"
+        names[document.id] = (
+            f"{stem}_{document.id}{FileKind(document.kind).extension}" if name in names.values() else name
+        )
+    return names
+
+
+def _exported(
+    session: Session, principal: Principal, store: FileStore, campaign: Campaign, tenant_code: str, as_of: date
 ) -> list[tuple[Document, bytes]]:
-    """A school's documents in force with their bytes, for an export; audited once for the school."""
-    documents = in_force(session, principal, campaign.id, [tenant_code], "document_export")
+    """A school's documents in force received by the end of `as_of`, with their bytes; audited once."""
+    documents = [
+        d
+        for d in in_force(session, principal, campaign.id, [tenant_code], "document_export")
+        if d.received_at < end_of_day(as_of)
+    ]
     exported = [(document, store.get(document.sha256)) for document in documents]
     if exported:
         audit(

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from checks.materials import MaterialState, material_statuses
 from checks.rulebook import load_rulebook
@@ -17,7 +18,7 @@ from reformboard.files.kinds import FileRefused
 from reformboard.files.limits import FileLimits
 from reformboard.files.store import FileStore
 from reformboard.services.materials import Upload, open_document, upload_document
-from tenants.access import AccessDenied
+from tenants.access import AccessDenied, scoped_transaction
 from tenants.documents import document_history, in_force, material_receipts
 from tenants.models import AuditEntry, Document, DocumentPurpose
 from tenants.principal import Principal, UserRole
@@ -213,3 +214,26 @@ def test_material_add_backfills_and_check_files_passes(reformboard, engine, tmp_
     assert code == 0 and "全部文件完好" in out
     code, out, _ = reformboard("material", "add", "--tenant", SCHOOL, "--material", "nope", str(pdf))
     assert code == 1 and "plan" in out + _
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_on_postgresql_the_app_role_reads_and_writes_only_its_schools_documents(app, session, directory, files):
+    """Row-level security on the documents table: the database itself, not only the access layer."""
+    upload(session, directory, files, PROVINCE, good_pdf(1))
+    session.commit()
+    other = Principal("other", UserRole.SCHOOL, tenant_code=OTHER)
+    with scoped_transaction(app, other) as scoped:
+        assert scoped.scalars(select(Document)).all() == []
+    with scoped_transaction(app, SCHOOL_USER) as scoped:
+        assert [d.tenant_code for d in scoped.scalars(select(Document))] == [SCHOOL]
+    with pytest.raises(DBAPIError, match="row-level security"), scoped_transaction(app, other, writes=True) as scoped:
+        upload_document(
+            scoped,
+            PROVINCE,
+            files,
+            FileLimits(),
+            directory.campaign,
+            RULEBOOK,
+            SCHOOL,
+            Upload(DocumentPurpose.MATERIAL, "completion", "x.pdf", good_pdf(2)),
+        )

@@ -14,6 +14,7 @@ from checks.materials import MaterialStatus
 from checks.rulebook import Rulebook
 from dashboard import ui
 from reformboard.context import AppContext
+from reformboard.files.kinds import FileKind
 from reformboard.services.materials import Upload, open_document, upload_document
 from tenants.access import scoped_transaction
 from tenants.models import Document, DocumentPurpose, Tenant
@@ -65,7 +66,7 @@ def document_cards(ctx: AppContext, principal: Principal, documents: Sequence[Do
             "下载",
             data=_bytes_of(ctx, principal, document.id),
             file_name=document.filename,
-            mime="application/octet-stream",
+            mime=FileKind(document.kind).mime,
             on_click="ignore",
             icon=":material/download:",
             key=f"documents.download.{document.id}",

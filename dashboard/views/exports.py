@@ -20,6 +20,7 @@ from loaders.verification_sheet import sheet_file_name, verification_batch, veri
 from reformboard.context import AppContext
 from reformboard.exports import summary_rows, verification_inputs
 from reformboard.inspections import load_inspection
+from reformboard.services.materials import with_documents
 from tenants.access import require_role, require_tenant, scoped_transaction, visible_tenants
 from tenants.models import Tenant
 from tenants.principal import Principal, UserRole
@@ -126,6 +127,9 @@ def _sheet(page: Page, code: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
         school = require_tenant(session, page.principal, code, "export")
         entries = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of, [code]).entries
+        entries = with_documents(
+            session, page.principal, page.ctx.settings.files(), page.rulebook, page.campaign, entries
+        )
         entry = entries[0] if entries else None
         if entry is not None:
             _audit_export(session, page, code, "verification_sheet", submission=entry.context.submission_id)
@@ -159,23 +163,26 @@ def _batch(page: Page, schools: list[Tenant], units: dict[str, str]) -> None:
 def _batch_file(page: Page, codes: Collection[str], scope: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
         inputs = verification_inputs(session, page.principal, page.rulebook, page.campaign, page.as_of, codes)
-        if inputs.entries:
+        entries = with_documents(
+            session, page.principal, page.ctx.settings.files(), page.rulebook, page.campaign, inputs.entries
+        )
+        if entries:
             _audit_export(
                 session,
                 page,
                 None,
                 "verification_batch",
                 scope=scope,
-                schools=[e.context.school_code for e in inputs.entries],
+                schools=[e.context.school_code for e in entries],
             )
     if inputs.not_submitted:
         names = ui.literal("、".join(s.name for s in inputs.not_submitted))
         st.info(f"以下 {len(inputs.not_submitted)} 所学校尚无有效提交，未生成核查表：{names}")
-    if not inputs.entries:
+    if not entries:
         st.warning("范围内没有任何学校有有效提交，无法生成核查表。")
         return None
     name = f"验收核查表_{scope}_{page.as_of.isoformat()}.zip"
-    return Export(verification_batch(page.rulebook, inputs.entries), name, "application/zip")
+    return Export(verification_batch(page.rulebook, entries), name, "application/zip")
 
 
 # --- the province summary ---------------------------------------------------------------------------

@@ -166,8 +166,12 @@ def test_the_school_its_city_and_the_province_read_a_file_another_school_cannot(
     document = upload(session, directory, files, SCHOOL_USER, good_pdf())
     for reader in (SCHOOL_USER, UNIT_USER, PROVINCE):
         assert open_document(session, reader, files, document.id)[1] == good_pdf()
-    with pytest.raises(AccessDenied):
-        open_document(session, Principal("other", UserRole.SCHOOL, tenant_code=OTHER), files, document.id)
+    for outsider in (
+        Principal("other", UserRole.SCHOOL, tenant_code=OTHER),
+        Principal("sz", UserRole.UNIT, unit_code="4403"),
+    ):
+        with pytest.raises(AccessDenied):
+            open_document(session, outsider, files, document.id)
     actions = session.scalars(select(AuditEntry.action).where(AuditEntry.tenant_code == SCHOOL)).all()
     assert actions.count("document_upload") == 1 and actions.count("document_view") == 3
 

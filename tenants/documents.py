@@ -11,12 +11,18 @@ from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, undefer
 
+from checks.errors import DomainError
 from tenants.access import require_tenant, require_tenants
 from tenants.models import Document, DocumentPurpose
 from tenants.principal import Principal
 from tenants.submissions import CHINA_TIME, start_of_day
+
+
+class AlreadySuperseded(DomainError):
+    """Two uploads replaced the same document at once: the first to commit wins."""
 
 
 def record_document(session: Session, *, received_on: date | None, uploaded_at: datetime, **fields: object) -> Document:
@@ -28,7 +34,12 @@ def record_document(session: Session, *, received_on: date | None, uploaded_at: 
         **fields,
     )
     session.add(document)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        if "replaces_id" not in str(exc.orig):
+            raise
+        raise AlreadySuperseded("该文件刚刚已被另一次上传替换，本次未保存；请刷新页面查看最新文件后再操作") from None
     return document
 
 

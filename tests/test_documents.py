@@ -19,7 +19,7 @@ from reformboard.files.limits import FileLimits
 from reformboard.files.store import FileStore
 from reformboard.services.materials import Upload, open_document, upload_document
 from tenants.access import AccessDenied, scoped_transaction
-from tenants.documents import document_history, in_force, material_receipts
+from tenants.documents import AlreadySuperseded, document_history, in_force, material_receipts, record_document
 from tenants.models import AuditEntry, Document, DocumentPurpose
 from tenants.principal import Principal, UserRole
 from tests.conftest import PROVINCE
@@ -241,3 +241,16 @@ def test_on_postgresql_the_app_role_reads_and_writes_only_its_schools_documents(
             SCHOOL,
             Upload(DocumentPurpose.MATERIAL, "completion", "x.pdf", good_pdf(2)),
         )
+
+
+def test_two_replacements_of_one_file_at_once_keep_the_first_and_refuse_the_second(session, directory, files):
+    evidence = dict(purpose=DocumentPurpose.EVIDENCE, subject="1.2")
+    old = upload(session, directory, files, SCHOOL_USER, good_pdf(1), title="通知", **evidence)
+    first = upload(session, directory, files, SCHOOL_USER, good_pdf(2), title="通知（新）", replaces=old.id, **evidence)
+    fields = {
+        c.key: getattr(first, c.key)
+        for c in Document.__table__.columns
+        if c.key not in ("id", "received_at", "backfilled", "uploaded_at")
+    }
+    with pytest.raises(AlreadySuperseded):  # what a concurrent upload that also saw `old` in force writes
+        record_document(session, received_on=None, uploaded_at=first.uploaded_at, **fields)

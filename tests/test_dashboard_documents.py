@@ -65,3 +65,9 @@ def test_evidence_needs_a_title_and_is_stored_for_its_sub_item(board):
     at.file_uploader(key=FIRST_UPLOADER).upload("照片.png", good_png()).run()
     button(at, "上传").click().run()
     assert "已保存：动员会照片（PNG，1 页）" in texts(at)
+
+
+def test_a_schools_home_shows_its_materials_and_their_state(board):
+    home = pages.open_app(board.principal("wust"))  # on 2020-11-01 both materials are past due
+    materials = next(f.value for f in home.dataframe if "报送材料" in f.value.columns)
+    assert list(materials["状态"]) == ["未报送（已逾期）", "未报送（已逾期）"]

@@ -3,6 +3,9 @@ refused with a Chinese message saying what to do — never a crash."""
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from reformboard.files.inspect import inspect_file
@@ -74,3 +77,12 @@ def test_a_docx_with_a_part_inflating_to_1_gb_is_refused():
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read():
     with pytest.raises(FileRefused, match="单个文件上限为 1 MB"):
         inspect_file(good_pdf() + bytes(1024**2), FileLimits(max_bytes=1024**2))
+
+
+def test_an_office_file_carrying_macros_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/vbaProject.bin", b"macro")
+    assert "宏" in refusal(buffer.getvalue())

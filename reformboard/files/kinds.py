@@ -77,6 +77,8 @@ def _office_kind(data: bytes, limits: Limits) -> FileKind:
         raise FileRefused(str(refusal)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError):
         raise FileRefused("文件已损坏，无法读取。" + _OFFICE_RESAVE) from None
+    if any(name.endswith("vbaProject.bin") for name in names):  # macros run on an inspector's computer
+        raise FileRefused("文件包含宏（VBA 代码），系统不接收。" + _OFFICE_RESAVE)
     if "word/document.xml" in names:
         return FileKind.DOCX
     if "xl/workbook.xml" in names:

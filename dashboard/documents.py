@@ -15,7 +15,13 @@ from checks.rulebook import Rulebook
 from dashboard import ui
 from reformboard.context import AppContext
 from reformboard.files.kinds import FileKind
-from reformboard.services.materials import Upload, open_document, upload_document
+from reformboard.services.materials import (
+    EVIDENCE_FOR_SCHOOL_AND_PROVINCE,
+    Upload,
+    may_open,
+    open_document,
+    upload_document,
+)
 from tenants.access import scoped_transaction
 from tenants.models import Document, DocumentPurpose, Tenant
 from tenants.principal import Principal
@@ -50,7 +56,8 @@ def document_cards(ctx: AppContext, principal: Principal, documents: Sequence[Do
         return
     for document in documents:
         picture, facts = st.columns([1, 4])
-        if document.thumbnail:
+        openable = may_open(principal, document)
+        if document.thumbnail and openable:
             picture.image(document.thumbnail, width=120)
         else:
             picture.caption(document.kind)
@@ -62,6 +69,9 @@ def document_cards(ctx: AppContext, principal: Principal, documents: Sequence[Do
             f"文件日期 {document.document_date or '未填写'} · 收到 {received_text(document)} · "
             f"上传人 {ui.literal(document.uploader)} · 文件名 {ui.literal(document.filename)}"
         )
+        if not openable:
+            facts.caption(EVIDENCE_FOR_SCHOOL_AND_PROVINCE)
+            continue
         facts.download_button(
             "下载",
             data=_bytes_of(ctx, principal, document.id),

@@ -254,3 +254,21 @@ def test_two_replacements_of_one_file_at_once_keep_the_first_and_refuse_the_seco
     }
     with pytest.raises(AlreadySuperseded):  # what a concurrent upload that also saw `old` in force writes
         record_document(session, received_on=None, uploaded_at=first.uploaded_at, **fields)
+
+
+def test_a_city_committee_opens_its_schools_materials_but_not_their_evidence(session, directory, files):
+    plan = upload(session, directory, files, SCHOOL_USER, good_pdf(1))
+    sheet = upload(
+        session,
+        directory,
+        files,
+        SCHOOL_USER,
+        good_png(),
+        purpose=DocumentPurpose.EVIDENCE,
+        subject="2.1",
+        title="签到表",
+    )
+    assert open_document(session, UNIT_USER, files, plan.id)[1] == good_pdf(1)
+    with pytest.raises(AccessDenied, match="学生个人信息"):
+        open_document(session, UNIT_USER, files, sheet.id)
+    assert open_document(session, PROVINCE, files, sheet.id)[1] == good_png()

@@ -23,7 +23,7 @@ from reformboard.files.kinds import FileKind, FileRefused
 from reformboard.files.limits import FileLimits
 from reformboard.files.store import FileStore
 from reformboard.ingest import _check_backfill as check_backfill
-from tenants.access import require_tenant
+from tenants.access import AccessDenied, can_see_names, require_tenant
 from tenants.audit import audit
 from tenants.documents import get_document, in_force, material_receipts, record_document, stored_bytes
 from tenants.models import Document, DocumentPurpose
@@ -32,6 +32,7 @@ from tenants.submissions import CHINA_TIME, end_of_day
 from textsafety import file_name_part, strip_unsafe
 
 MAX_TITLE_CHARS = 60  # "a short title"
+EVIDENCE_FOR_SCHOOL_AND_PROVINCE = "佐证材料原件可能含学生个人信息，仅供学校本身和省级查看"
 
 
 @dataclass(frozen=True)
@@ -110,11 +111,19 @@ def upload_document(
     return document
 
 
+def may_open(principal: Principal, document: Document) -> bool:
+    """Evidence may name students (sign-in sheets, photos): like the raw workbooks, only the school itself
+    and the province open it; a city committee opens its schools' required materials."""
+    return document.purpose is DocumentPurpose.MATERIAL or can_see_names(principal, document.tenant_code)
+
+
 def open_document(session: Session, principal: Principal, store: FileStore, document_id: int) -> tuple[Document, bytes]:
-    """A document and its bytes, for a principal who may read its school; audited."""
+    """A document and its bytes, for a principal who may read its school (and open it); audited."""
     document = get_document(session, principal, document_id, "document_view")
     if document is None:
         raise UserFacingError(f"找不到编号为 {document_id} 的材料文件")
+    if not may_open(principal, document):
+        raise AccessDenied(EVIDENCE_FOR_SCHOOL_AND_PROVINCE)
     data = store.get(document.sha256)
     audit(session, principal.username, "document_view", document.tenant_code, document_id=document.id)
     return document, data
@@ -142,12 +151,12 @@ def with_documents(
             entry.context,
             materials=tuple(f"{s.material.name}：{s.text}" for s in statuses),
             evidence=tuple(
-                (d.subject, f"{d.title}（{_facts(d)}）→ {names[d.id]}")
-                for d, _ in exported
+                (d.subject, f"{d.title}（{_facts(d)}）" + (f"→ {names[d.id]}" if data is not None else ""))
+                for d, data in exported
                 if d.purpose is DocumentPurpose.EVIDENCE
             ),
         )
-        files = tuple(PackFile(names[document.id], data) for document, data in exported)
+        files = tuple(PackFile(names[document.id], data) for document, data in exported if data is not None)
         enriched.append(replace(entry, context=context, files=files))
     return enriched
 
@@ -175,23 +184,18 @@ def _pack_names(documents: Sequence[Document], rulebook: Rulebook) -> dict[int, 
 
 def _exported(
     session: Session, principal: Principal, store: FileStore, campaign: Campaign, tenant_code: str, as_of: date
-) -> list[tuple[Document, bytes]]:
-    """A school's documents in force received by the end of `as_of`, with their bytes; audited once."""
+) -> list[tuple[Document, bytes | None]]:
+    """A school's documents in force received by the end of `as_of`, with their bytes when the principal may
+    open them (else None: listed, not packed); the files exported are audited once."""
     documents = [
         d
         for d in in_force(session, principal, campaign.id, [tenant_code], "document_export")
         if d.received_at < end_of_day(as_of)
     ]
-    exported = [(document, store.get(document.sha256)) for document in documents]
-    if exported:
-        audit(
-            session,
-            principal.username,
-            "document_export",
-            tenant_code,
-            campaign=campaign.id,
-            document_ids=[d.id for d, _ in exported],
-        )
+    exported = [(d, store.get(d.sha256) if may_open(principal, d) else None) for d in documents]
+    packed = [d.id for d, data in exported if data is not None]
+    if packed:
+        audit(session, principal.username, "document_export", tenant_code, campaign=campaign.id, document_ids=packed)
     return exported
 
 

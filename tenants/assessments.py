@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from checks.results import DeadlineState, OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.serialize import dump, load
-from tenants.models import Assessment, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow, utcnow
+from tenants.models import Assessment, Document, OnsiteResultRow, Submission, Tenant, VerdictOverrideRow, utcnow
 from tenants.queries import latest_per_tenant
 
 
@@ -164,11 +164,12 @@ def overrides_for(
 
 def data_version(session: Session, campaign_id: str) -> tuple[int, ...]:
     """(number of schools, then the last id of the campaign's submissions, stored assessments, on-site
-    results and verdict overrides), in one round trip: these rows are only ever added, never changed."""
+    results, verdict overrides and documents), in one round trip: these rows are only ever added, never
+    changed."""
     schools = select(func.count()).select_from(Tenant).scalar_subquery()
     last_ids = [
         select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id).scalar_subquery()
-        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)
+        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow, Document)
     ]
     return tuple(int(n) for n in session.execute(select(schools, *last_ids)).one())
 

@@ -41,6 +41,7 @@ PROTECTED = {
     "school_contacts",
     "escalations",
     "deliveries",
+    "documents",
 }
 ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
 

@@ -1,10 +1,12 @@
 """The CLI's subcommands; each module has `register(subparsers)` setting `run` on its parser."""
 
 from reformboard.commands import (
+    check_files,
     contact,
     demo,
     init,
     load,
+    material,
     override,
     remind,
     report,
@@ -17,4 +19,21 @@ from reformboard.commands import (
     user,
 )
 
-COMMANDS = (init, demo, score, load, template, sheets, report, override, remind, contact, tenant, user, rulebook, serve)
+COMMANDS = (
+    init,
+    demo,
+    score,
+    load,
+    material,
+    template,
+    sheets,
+    report,
+    override,
+    remind,
+    contact,
+    tenant,
+    user,
+    rulebook,
+    check_files,
+    serve,
+)

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.errors import DomainError
+from checks.materials import material_statuses
+from checks.results import SchoolAssessment
 from checks.rulebook import ReminderPolicy, Rulebook
 from reformboard import mail
 from reformboard.board import assess_schools
@@ -46,6 +48,7 @@ from reformboard.settings import MailSettings
 from tenants import reminders as store
 from tenants.access import PermissionAction, require_role, require_tenant
 from tenants.audit import AuditAction, audit
+from tenants.documents import material_receipts
 from tenants.models import Escalation as EscalationRow
 from tenants.models import Reminder, Tenant, Unit, utcnow
 from tenants.principal import Principal, UserRole
@@ -180,11 +183,8 @@ def plan(
     if policy is None:
         raise NoReminderPolicy(f"规则手册“{rulebook.name}”没有 [reminders] 表（提醒时点与督办次数），无法按计划提醒")
     active = {s.code for s in session.scalars(select(Tenant).where(Tenant.active))}
-    dues = [
-        school_due(a, rulebook, policy_window(policy))
-        for a in assess_schools(session, principal, rulebook, campaign, as_of)
-        if a.tenant in active
-    ]
+    assessed = [a for a in assess_schools(session, principal, rulebook, campaign, as_of) if a.tenant in active]
+    dues = school_dues(session, principal, rulebook, campaign, assessed, policy_window(policy))
     contacts = store.reminder_contacts(session, campaign.id, as_of)
     stored = {(r.tenant_code, r.step) for r in _stored_on(session, campaign, as_of)}
     reminders = [
@@ -203,6 +203,24 @@ def plan(
             *store.unsent(session, EscalationRow, campaign.id, mail_settings.max_attempts),
         ),
     )
+
+
+def school_dues(
+    session: Session,
+    principal: Principal,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    assessments: Sequence[SchoolAssessment],
+    within_days: int,
+) -> list[SchoolDue]:
+    """Each assessed school's due things on its assessment's date: sub-items, and required materials."""
+    receipts = material_receipts(session, principal, campaign.id, [a.tenant for a in assessments])
+    return [
+        school_due(
+            a, rulebook, within_days, material_statuses(rulebook.submissions, campaign, receipts[a.tenant], a.as_of)
+        )
+        for a in assessments
+    ]
 
 
 def _stored_on(session: Session, campaign: Campaign, as_of: date) -> list[Reminder]:

@@ -66,7 +66,7 @@ def ingest(
     now = now or datetime.now(UTC)
     today = now.astimezone(CHINA_TIME).date()  # schools and deadlines live on China's calendar
     if received_on is not None:
-        _check_backfill(session, principal, campaign, received_on, today)
+        check_backfill(session, principal, campaign, received_on, today)
         today = received_on  # the workbook is read and assessed as it stood the day it came in
     result = read_workbook(data, filename, rulebook, today=today, limits=limits)
     tenant_code = target_tenant or result.school_code
@@ -119,7 +119,7 @@ def ingest(
     return replace(outcome, created=created, submission_id=submission.id)
 
 
-def _check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date, today: date) -> None:
+def check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date, today: date) -> None:
     """Only a province administrator backfills, and only to a day within the campaign so far."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.BACKFILL)
     if received_on > today:

@@ -403,11 +403,11 @@ def _deliver(
                 detail=result.detail,
                 by=principal.username,
             )
-        action, tenant_code, about = _audited(rows)
+        tenant_code, about = _audited(rows)
         audit(
             session,
             principal.username,
-            action,
+            AuditAction.REMINDER_EMAILED if isinstance(rows[0], Reminder) else AuditAction.ESCALATION_EMAILED,
             tenant_code,
             **about,
             to=list(letter.recipients),
@@ -429,9 +429,9 @@ def _reloaded(session: Session, row: Reminder | EscalationRow) -> Reminder | Esc
     return session.get_one(EscalationRow, row.id)
 
 
-def _audited(rows: Sequence[Reminder | EscalationRow]) -> tuple[AuditAction, str | None, dict[str, object]]:
-    """The audit action, school and detail naming what an e-mail was sent for."""
+def _audited(rows: Sequence[Reminder | EscalationRow]) -> tuple[str | None, dict[str, object]]:
+    """The school and detail naming what an e-mail was sent for."""
     first = rows[0]
     if isinstance(first, Reminder):
-        return AuditAction.REMINDER_EMAILED, first.tenant_code, {"reminder_id": first.id, "step": first.step}
-    return AuditAction.ESCALATION_EMAILED, None, {"unit": first.unit_code, "schools": [row.tenant_code for row in rows]}
+        return first.tenant_code, {"reminder_id": first.id, "step": first.step}
+    return None, {"unit": first.unit_code, "schools": [row.tenant_code for row in rows]}

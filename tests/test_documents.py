@@ -24,6 +24,7 @@ from tenants.models import AuditEntry, Document, DocumentPurpose
 from tenants.principal import Principal, UserRole
 from tests.conftest import PROVINCE
 from tests.fixtures.documents import encrypted_pdf, good_docx, good_pdf, good_png
+from tests.fixtures.reports import UNIT_KINDS
 
 RULEBOOK = load_rulebook()
 SCHOOL = "4144010558"
@@ -202,10 +203,9 @@ def test_check_files_reports_missing_corrupt_and_unnamed_files(session, director
 def test_material_add_backfills_and_check_files_passes(reformboard, engine, tmp_path):
     from tenants import store
     from tenants.db import make_sessionmaker
-    from tenants.models import UnitKind
 
     with make_sessionmaker(engine).begin() as session:
-        store.add_unit(session, "4401", "广州市团委", UnitKind.CITY)
+        store.add_unit(session, "4401", "广州市团委", "地市团委", kinds=UNIT_KINDS)
         store.add_school(session, SCHOOL, "广州示范大学", "4401", "本科")
         store.ensure_campaign(session, RULEBOOK.campaign)
     pdf = tmp_path / "推进计划.pdf"

@@ -132,7 +132,6 @@ def delivery_status(row: Reminder | EscalationRow, max_attempts: int) -> str:
 # --- who is due what on a date ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class NoReminderPolicy(DomainError):
     """The campaign's rulebook has no [reminders] table: nothing says when to remind."""
 

@@ -348,7 +348,7 @@ class Reminder(Outgoing, Base):
 
 class Escalation(Outgoing, Base):
     """A school still overdue after the policy's number of reminders, reported to its supervising unit
-    (or to the province, for schools under 省直机关团工委). One e-mail per unit carries its schools' rows."""
+    (and to the province, for schools under the unit kinds the policy names). One e-mail per unit carries its schools' rows."""
 
     __tablename__ = "escalations"
     __table_args__ = (UniqueConstraint("tenant_code", "campaign_id", "as_of"),)

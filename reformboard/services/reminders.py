@@ -110,8 +110,8 @@ def record_sent_by_hand(
 def escalation_recipients(
     unit: Unit, contacts: Mapping[str, list[str]], mail_settings: MailSettings, policy: ReminderPolicy
 ) -> list[str]:
-    """A supervising unit's own addresses; for the unit kinds the policy names (e.g. 省直机关团工委), the
-    province's too."""
+    """A supervising unit's own addresses; for the unit kinds the policy names (reminders.also_to_province:
+    Guangdong's provincial organs), the province's too."""
     province = list(mail_settings.province) if unit.kind in policy.also_to_province else []
     return list(dict.fromkeys([*contacts.get(unit.code, []), *province]))
 

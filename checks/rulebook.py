@@ -117,6 +117,9 @@ class VerdictRules:
 
 @dataclass(frozen=True)
 class SubmissionDeadline:
+    """A document every school must send by a date (a required material), e.g. its stamped plan as a PDF."""
+
+    id: str  # short and stable: what `reformboard material add --material` names
     name: str
     due: date
 
@@ -298,6 +301,7 @@ class _Parser:
             campaign=self.campaign(campaign_raw, self.get(raw, "id", "", str), vocabulary.contact_office),
             submissions=tuple(
                 SubmissionDeadline(
+                    id=self.get(s, "id", f"campaign.submissions[{n}].", str),
                     name=self.get(s, "name", f"campaign.submissions[{n}].", str),
                     due=self.get(s, "due", f"campaign.submissions[{n}].", date),
                 )

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from reformboard.context import AppContext
+from reformboard.context import AppContext, configured_rulebook
 from reformboard.services.reminders import set_school_contacts, set_unit_contacts
 from tenants import store
 from tenants.access import scoped_transaction
@@ -24,9 +24,11 @@ def render(ctx: AppContext, principal: Principal, write: Write) -> None:
         schools = {s.code: s.name for s in store.list_schools(session) if s.active}
         units = {u.code: u.name for u in store.list_units(session)}
         by_school, by_unit = school_contacts(session), unit_contacts(session)
+    policy = configured_rulebook(ctx.settings).reminders
+    also = "、".join(policy.also_to_province) if policy else ""
     st.caption(
         "提醒邮件发往这里为学校设置的联系邮箱；未设置的，发往学校最近一次填报的“学校信息”中的联系邮箱。"
-        "督办邮件发往主管单位的联系邮箱；规则手册指定类型的主管单位（如省直属单位），督办邮件另发省级联系邮箱。"
+        "督办邮件发往主管单位的联系邮箱" + (f"（{also}主管的学校另发省级联系邮箱）。" if also else "。")
     )
     kind = st.radio("设置对象", ["学校", "主管单位"], horizontal=True, key="admin.contacts.kind")
     names, found = (schools, by_school) if kind == "学校" else (units, by_unit)

@@ -28,13 +28,16 @@ from checks.results import SchoolAssessment
 from reformboard import board_tables
 from reformboard.board import standings
 from reformboard.board_tables import DUE_SOON_DAYS as DUE_SOON_DAYS
+from reformboard.board_tables import OVERDUE_MISSING as OVERDUE_MISSING
 from reformboard.board_tables import OVERRIDDEN as OVERRIDDEN
 from reformboard.board_tables import Board as Board
 from reformboard.board_tables import deadlines as deadlines
+from reformboard.board_tables import material_column as material_column
 from reformboard.board_tables import weekly_verdicts as weekly_verdicts
 from reformboard.context import AppContext
 from tenants.access import scoped_transaction, visible_codes
 from tenants.assessments import data_version
+from tenants.documents import material_receipts
 from tenants.principal import Principal
 from tenants.store import list_units
 
@@ -77,7 +80,8 @@ def _board(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campai
             key.codes,
             memo=assessment_memo(key.database, campaign, as_of),
         )
-    return board_tables.tables(found, units)
+        receipts = material_receipts(session, _principal, campaign.id, key.codes)
+    return board_tables.tables(found, units, rulebook, campaign, receipts)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)  # ~50 MB each at 3,000 schools

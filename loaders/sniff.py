@@ -88,7 +88,7 @@ def _zip_format(data: bytes, limits: Limits) -> Format:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         with archive:
-            _check_archive(archive, limits)
+            check_archive(archive, limits)
             names = set(archive.namelist())
             if "mimetype" in names:
                 if archive.read("mimetype").strip() == _ODS_MIME:
@@ -115,20 +115,21 @@ def _refuse_encrypted_ods(archive: zipfile.ZipFile) -> None:
         raise Refusal(PASSWORD)
 
 
-def _check_archive(archive: zipfile.ZipFile, limits: Limits) -> None:
-    """Refuse zip bombs: too many entries, too large declared or actual sizes, absurd ratios."""
+def check_archive(archive: zipfile.ZipFile, limits: Limits, resave: str = _RESAVE) -> None:
+    """Refuse zip bombs: too many entries, too large declared or actual sizes, absurd ratios. Any Office
+    file is such an archive (evidence DOCX/XLSX too); `resave` tells the user what to do instead."""
     entries = archive.infolist()
     if len(entries) > limits.max_zip_entries:
-        raise Refusal(f"文件内部结构异常（包含 {len(entries)} 个部件），无法读取。" + _RESAVE)
+        raise Refusal(f"文件内部结构异常（包含 {len(entries)} 个部件），无法读取。" + resave)
     if sum(e.file_size for e in entries) > limits.max_decompressed:
-        raise Refusal(_bomb())
+        raise Refusal(_bomb(resave))
     for entry in entries:
         if entry.file_size > limits.max_ratio * max(entry.compress_size, 1024):
-            raise Refusal(_bomb())
-    _inflate_all(archive, entries, limits.max_decompressed)
+            raise Refusal(_bomb(resave))
+    _inflate_all(archive, entries, limits.max_decompressed, resave)
 
 
-def _inflate_all(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], cap: int) -> None:
+def _inflate_all(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], cap: int, resave: str) -> None:
     """Inflate every entry, counting bytes, so a header that lies about its size is caught too."""
     total = 0
     for entry in entries:
@@ -136,8 +137,8 @@ def _inflate_all(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], cap: 
             while chunk := stream.read(_CHUNK):
                 total += len(chunk)
                 if total > cap:
-                    raise Refusal(_bomb())
+                    raise Refusal(_bomb(resave))
 
 
-def _bomb() -> str:
-    return "文件解压后的内容异常巨大（疑似压缩炸弹或包含大量空白格式），无法读取。" + _RESAVE
+def _bomb(resave: str) -> str:
+    return "文件解压后的内容异常巨大（疑似压缩炸弹或包含大量空白格式），无法读取。" + resave

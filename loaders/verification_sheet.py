@@ -33,6 +33,11 @@ from textsafety import NAME_BYTES_IN_FILE_NAME, file_name_part
 from textsafety.xlsx import append_row, cell_at, header_footer_text, put
 
 _UNLOCKED = Protection(locked=False)
+BATCH_SHEET_NAME = "验收核查表.xlsx"  # in the school's folder of a batch
+# A member's path in a batch: folder (code, "_", name) / kind of file / file name. These keep it within
+# the 255 bytes many unzip tools allow for a whole path.
+FOLDER_NAME_BYTES = 120
+PACK_NAME_BYTES = 90
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,16 @@ class SheetContext:
     submission_id: str
     submission_sha256: str
     received: str  # when the board counts the submission received (tenants.submissions.received_text)
+    materials: tuple[str, ...] = ()  # each required material and its status, as a line
+    evidence: tuple[tuple[str, str], ...] = ()  # (sub-item id, a line naming one evidence file), in order
+
+
+@dataclass(frozen=True)
+class PackFile:
+    """A stored document that goes beside the sheet in the school's folder of a batch (the evidence pack)."""
+
+    name: str  # within the school's folder, e.g. "佐证材料/1.2_动员会通知.pdf"
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,7 @@ class SheetEntry:
     context: SheetContext
     report: SchoolReport
     assessment: SchoolAssessment
+    files: tuple[PackFile, ...] = ()
 
 
 def verification_sheet(
@@ -69,10 +85,11 @@ def verification_sheet(
     items = rulebook.items
     for index, item in enumerate(items):
         row = verification.item_row(index)
-        _write_item_row(ws, row, _item_row(item, report, assessment.item(item.id)))
+        attached = [line for item_id, line in ctx.evidence if item_id == item.id]
+        _write_item_row(ws, row, _item_row(item, report, assessment.item(item.id), attached))
         _write_checklist(ws, row + 1, item)
     _add_result_dropdown(ws, rulebook, len(items))
-    _finish_for_print(ws, ctx, _write_signature(ws, len(items)))
+    _finish_for_print(ws, ctx, _write_materials(ws, ctx, _write_signature(ws, len(items))))
     _write_meta(wb, ctx, rulebook, [item.id for item in items])
     ws.protection.sheet = True
     ws.protection.formatRows = False  # inspectors may heighten a row for a long note
@@ -87,18 +104,27 @@ def sheet_file_name(ctx: SheetContext) -> str:
 
 
 def verification_batch(rulebook: Rulebook, entries: Iterable[SheetEntry]) -> bytes:
-    """A .zip with one verification sheet per school and an index workbook 索引.xlsx listing them."""
+    """A .zip with a folder per school holding its verification sheet and its evidence pack (the files
+    beside it), and an index workbook 索引.xlsx listing the sheets, so inspectors can work offline."""
     buffer = io.BytesIO()
     listed: list[tuple[SheetEntry, str]] = []
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry in entries:
-            name = sheet_file_name(entry.context)
+            folder = school_folder(entry.context)
+            name = f"{folder}/{BATCH_SHEET_NAME}"
             if any(name == listed_name for _, listed_name in listed):
                 raise ValueError(f"school {entry.context.school_code} appears twice in the batch")
             archive.writestr(name, verification_sheet(entry.context, rulebook, entry.report, entry.assessment))
+            for file in entry.files:
+                archive.writestr(f"{folder}/{file.name}", file.data)
             listed.append((entry, name))
         archive.writestr("索引.xlsx", _index_workbook(listed))
     return buffer.getvalue()
+
+
+def school_folder(ctx: SheetContext) -> str:
+    """The school's folder in a batch; short enough that its longest member path still fits 255 bytes."""
+    return f"{file_name_part(ctx.school_code, 20)}_{file_name_part(ctx.school_name, FOLDER_NAME_BYTES)}"
 
 
 # --- the title block ------------------------------------------------------------------------------
@@ -163,14 +189,14 @@ def _widths() -> list[float]:
 # --- item rows ------------------------------------------------------------------------------------
 
 
-def _item_row(item: Item, report: SchoolReport, assessed: ItemAssessment) -> list[str]:
+def _item_row(item: Item, report: SchoolReport, assessed: ItemAssessment, attached: Sequence[str]) -> list[str]:
     """The locked values of one item row, in column order."""
     return [
         item.id,
         item.content,
         _due_text(item, assessed),
         _self_report(report, item.id),
-        _evidence(report, item.id),
+        _evidence(report, item.id, attached),
         _system_conclusion(assessed),
     ]
 
@@ -190,11 +216,14 @@ def _self_report(report: SchoolReport, item_id: str) -> str:
     return f"{reported.status.value} {reported.completed_on.isoformat()}"
 
 
-def _evidence(report: SchoolReport, item_id: str) -> str:
+def _evidence(report: SchoolReport, item_id: str, attached: Sequence[str]) -> str:
+    """The school's description of its evidence, then the evidence files uploaded for the item."""
     reported = report.item(item_id)
-    if reported is None:
-        return ""
-    lines = [reported.evidence.strip(), f"（说明：{reported.note.strip()}）" if reported.note.strip() else ""]
+    lines = []
+    if reported is not None:
+        lines = [reported.evidence.strip(), f"（说明：{reported.note.strip()}）" if reported.note.strip() else ""]
+    if attached:
+        lines += ["附件：", *(f"· {line}" for line in attached)]
     return "\n".join(line for line in lines if line)
 
 
@@ -285,6 +314,17 @@ def _write_signature(ws: Worksheet, item_count: int) -> int:
     when.number_format = 'yyyy"年"m"月"d"日"'
     _add_date_validation(ws, when)
     ws.row_dimensions[row].height = 32
+    return row
+
+
+def _write_materials(ws: Worksheet, ctx: SheetContext, signature_row: int) -> int:
+    """Under the signature line, the required materials and their statuses; returns the sheet's last row."""
+    if not ctx.materials:
+        return signature_row
+    row = signature_row + 1
+    text = "报送材料：" + "；".join(ctx.materials)
+    _merged(ws, row, 1, verification.LAST_COLUMN, text, verification.BODY_FONT, verification.WRAP_TOP)
+    ws.row_dimensions[row].height = row_height([(text, _span_width(1, verification.LAST_COLUMN))])
     return row
 
 

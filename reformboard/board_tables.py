@@ -1,5 +1,6 @@
-"""The acceptance board's tables, built from the standings of a date: one row per school, per school and
-task, per school and sub-item, the weekly verdicts and the sub-items' deadlines.
+"""The acceptance board's tables, built from the standings of a date: one row per school (with its required
+materials' statuses), per school and task, per school and sub-item, the weekly verdicts and the sub-items'
+deadlines.
 
 The board page (dashboard.data caches them per scope) and the progress report (reformboard.progress_figures)
 both read these, so the document prints exactly the figures the board shows for the same date.
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.deadlines import deadline_wording, due_date
+from checks.materials import MaterialStatus, material_statuses
 from checks.results import DeadlineState, Verdict
 from checks.rulebook import Rulebook
 from reformboard.board import Standing
@@ -39,8 +41,18 @@ SCHOOL_COLUMNS = [
     "overdue",
     "due_soon",
     "next_deadline",
+    "materials_overdue",
+    "material_states",
 ]
 OVERRIDDEN = "（改判）"  # marks a final verdict that a province administrator decided
+OVERDUE_MISSING = "逾期未报送"  # a material state the filter offers besides checks.materials.MaterialState
+# per school, material id -> the days its files were received (tenants.documents.material_receipts)
+Receipts = Mapping[str, Mapping[str, list[date]]]
+
+
+def material_column(material_id: str) -> str:
+    """The school table's column holding one required material's status text."""
+    return f"material:{material_id}"
 
 
 @dataclass(frozen=True)
@@ -50,11 +62,23 @@ class Board:
     items: pd.DataFrame  # code, item_id, state, one row per school and sub-item
 
 
-def tables(found: Sequence[Standing], units: Mapping[str, str]) -> Board:
-    """The board's tables of the given standings; `units` names each unit code."""
+def tables(
+    found: Sequence[Standing], units: Mapping[str, str], rulebook: Rulebook, campaign: Campaign, receipts: Receipts
+) -> Board:
+    """The board's tables of the given standings; `units` names each unit code, `receipts` gives the
+    schools' required materials."""
     assessments = [standing.assessment for standing in found]
-    rows = [school_row(standing, units.get(standing.school.unit_code, standing.school.unit_code)) for standing in found]
-    frame = pd.DataFrame(rows, columns=SCHOOL_COLUMNS)
+    rows = [
+        school_row(
+            standing,
+            units.get(standing.school.unit_code, standing.school.unit_code),
+            material_statuses(
+                rulebook.submissions, campaign, receipts.get(standing.school.code, {}), standing.assessment.as_of
+            ),
+        )
+        for standing in found
+    ]
+    frame = pd.DataFrame(rows, columns=SCHOOL_COLUMNS + [material_column(m.id) for m in rulebook.submissions])
     # Real datetime columns show a missing upload or deadline as blank, not "None".
     frame["last_upload"] = pd.to_datetime(frame["last_upload"])
     frame["next_deadline"] = pd.to_datetime(frame["next_deadline"])
@@ -81,8 +105,8 @@ def tables(found: Sequence[Standing], units: Mapping[str, str]) -> Board:
     )
 
 
-def school_row(standing: Standing, unit: str) -> dict[str, object]:
-    """One line of the school table."""
+def school_row(standing: Standing, unit: str, materials: Sequence[MaterialStatus]) -> dict[str, object]:
+    """One line of the school table; each required material's status in a column of its own."""
     assessment, school, submission = standing.assessment, standing.school, standing.submission
     as_of = assessment.as_of
     pending = [i.deadline for i in assessment.items if i.state is DeadlineState.NOT_DUE and i.deadline]
@@ -103,6 +127,9 @@ def school_row(standing: Standing, unit: str) -> dict[str, object]:
         "overdue": assessment.count(DeadlineState.OVERDUE),
         "due_soon": sum(1 for due in pending if due <= as_of + timedelta(days=DUE_SOON_DAYS)),
         "next_deadline": min(pending, default=None),
+        "materials_overdue": sum(m.overdue for m in materials),
+        "material_states": sorted({OVERDUE_MISSING if m.overdue else str(m.state) for m in materials}),
+        **{material_column(m.material.id): m.text for m in materials},
     }
 
 

@@ -26,6 +26,7 @@ from reformboard import board_tables
 from reformboard.board import Memo, Standing, standings
 from reformboard.errors import UserFacingError
 from tenants.access import visible_tenants
+from tenants.documents import material_receipts
 from tenants.models import Tenant
 from tenants.principal import Principal, UserRole
 from tenants.store import list_units
@@ -135,7 +136,8 @@ def progress_figures(
     schools = _schools_in_scope(session, principal, units, unit_code)
     codes = [s.code for s in schools]
     found = standings(session, principal, rulebook, campaign, as_of, codes, memo)
-    tables = board_tables.tables(found, units)
+    receipts = material_receipts(session, principal, campaign.id, codes)
+    tables = board_tables.tables(found, units, rulebook, campaign, receipts)
     frame = tables.schools
     deadlines = board_tables.deadlines(rulebook, campaign, tables.items)
     weekly = board_tables.progress(session, campaign, codes, as_of)

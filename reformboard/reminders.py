@@ -5,8 +5,7 @@ Pure: everything comes from a SchoolAssessment (the board as it stood on the dat
 the campaign; stored reminders are read through the few attributes `SentReminder` names.
 
 What a school is reminded of is a list of sections of due things (overdue sub-items, sub-items due
-soon); the notice and the e-mail both render `due_sections`, so another kind of due thing (required
-materials, say) is one more section there.
+soon, required materials past due and not sent); the notice and the e-mail both render `due_sections`.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from checks.campaign import Campaign
+from checks.materials import MaterialStatus
 from checks.results import DeadlineState, ItemAssessment, SchoolAssessment
 from checks.rulebook import ReminderPolicy, Rulebook
 from checks.rules.common import cn_date
@@ -52,19 +52,26 @@ class SchoolDue:
     as_of: date
     overdue: tuple[DueItem, ...]
     due_soon: tuple[DueItem, ...]
+    overdue_materials: tuple[MaterialStatus, ...] = ()  # required materials past due and not sent
 
     @property
     def needs_reminder(self) -> bool:
-        return bool(self.overdue or self.due_soon)
+        return bool(self.overdue or self.due_soon or self.overdue_materials)
 
     @property
     def item_ids(self) -> list[str]:
         return [item.item_id for item in (*self.overdue, *self.due_soon)]
 
 
-def school_due(assessment: SchoolAssessment, rulebook: Rulebook, within_days: int = DEFAULT_DUE_SOON_DAYS) -> SchoolDue:
+def school_due(
+    assessment: SchoolAssessment,
+    rulebook: Rulebook,
+    within_days: int = DEFAULT_DUE_SOON_DAYS,
+    materials: Iterable[MaterialStatus] = (),
+) -> SchoolDue:
     """The school's overdue items and those falling due within `within_days` days of the as-of date
-    (a deadline exactly `within_days` days away counts; today's deadline is due soon, not overdue)."""
+    (a deadline exactly `within_days` days away counts; today's deadline is due soon, not overdue), and
+    its required materials past due and not sent (statuses on the same date)."""
     as_of = assessment.as_of
     overdue = [
         _due_item(item, rulebook, (as_of - item.deadline).days)
@@ -76,7 +83,8 @@ def school_due(assessment: SchoolAssessment, rulebook: Rulebook, within_days: in
         for item in assessment.items
         if item.state is DeadlineState.NOT_DUE and item.deadline and (item.deadline - as_of).days <= within_days
     ]
-    return SchoolDue(assessment.tenant, assessment.school, as_of, tuple(overdue), tuple(due_soon))
+    late_materials = tuple(m for m in materials if m.overdue)
+    return SchoolDue(assessment.tenant, assessment.school, as_of, tuple(overdue), tuple(due_soon), late_materials)
 
 
 def _due_item(item: ItemAssessment, rulebook: Rulebook, days: int) -> DueItem:
@@ -135,6 +143,7 @@ def due_sections(due: SchoolDue) -> list[Section]:
     """What the school is reminded of, by kind; kinds with nothing due are left out."""
     sections = [
         Section("已超过完成时限、尚未完成的任务", tuple(_overdue_line(item) for item in due.overdue)),
+        Section("已超过报送时限、尚未报送的材料", tuple(_material_line(due.as_of, m) for m in due.overdue_materials)),
         Section("即将到期、尚未完成的任务", tuple(_due_soon_line(item) for item in due.due_soon)),
     ]
     return [section for section in sections if section.lines]
@@ -151,6 +160,7 @@ def _sections_text(due: SchoolDue) -> list[str]:
 def _summary(due: SchoolDue) -> str:
     counts = [
         f"{len(due.overdue)}项任务已逾期未完成" if due.overdue else "",
+        f"{len(due.overdue_materials)}份材料已逾期未报送" if due.overdue_materials else "",
         f"{len(due.due_soon)}项任务即将到期" if due.due_soon else "",
     ]
     if not due.needs_reminder:
@@ -160,6 +170,14 @@ def _summary(due: SchoolDue) -> str:
 
 def _overdue_line(item: DueItem) -> str:
     return f"{item.item_id} {item.content}（完成时限：{item.deadline_text}，已逾期{item.days}天；目前{item.reported}）"
+
+
+def _material_line(as_of: date, material: MaterialStatus) -> str:
+    days = (as_of - material.due).days
+    return (
+        f"{material.material.name}（报送时限：{cn_date(material.due)}，已逾期{days}天；"
+        "请报送盖章纸质版，并在验收看板上传扫描PDF版）"
+    )
 
 
 def _due_soon_line(item: DueItem) -> str:
@@ -176,13 +194,14 @@ def notice_file_name(tenant: str, school: str, as_of: date) -> str:
 
 
 def policy_steps(due: SchoolDue, policy: ReminderPolicy) -> tuple[str, ...]:
-    """The policy's steps that fall on the as-of date for the school's due items, e.g. ("逾期1天",)."""
+    """The policy's steps that fall on the as-of date for the school's due items and overdue materials,
+    e.g. ("逾期1天",)."""
     last_after = policy.after_days[-1]
+    late = [item.days for item in due.overdue] + [(due.as_of - m.due).days for m in due.overdue_materials]
     steps = [
-        f"逾期{item.days}天"
-        for item in due.overdue
-        if item.days in policy.after_days
-        or (item.days > last_after and (item.days - last_after) % policy.then_every_days == 0)
+        f"逾期{days}天"
+        for days in late
+        if days in policy.after_days or (days > last_after and (days - last_after) % policy.then_every_days == 0)
     ]
     steps += [f"到期前{item.days}天" for item in due.due_soon if item.days in policy.before_days]
     return tuple(dict.fromkeys(steps))

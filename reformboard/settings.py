@@ -14,6 +14,9 @@ from pathlib import Path
 from checks.rulebook import DEFAULT_RULEBOOK
 from loaders.limits import MB, Limits
 from reformboard.errors import UserFacingError
+from reformboard.files.limits import FileLimits
+from reformboard.files.store import FileStore
+from tenants.db import DEFAULT_SQLITE_PATH
 
 DATABASE_URL = "REFORMBOARD_DATABASE_URL"
 APP_DATABASE_URL = "REFORMBOARD_APP_DATABASE_URL"
@@ -29,6 +32,9 @@ SMTP_PASSWORD = "REFORMBOARD_SMTP_PASSWORD"
 MAIL_FROM = "REFORMBOARD_MAIL_FROM"
 MAIL_MAX_ATTEMPTS = "REFORMBOARD_MAIL_MAX_ATTEMPTS"
 PROVINCE_EMAIL = "REFORMBOARD_PROVINCE_EMAIL"
+FILE_STORE = "REFORMBOARD_FILE_STORE"
+MAX_FILE_MB = "REFORMBOARD_MAX_FILE_MB"
+MAX_SCHOOL_FILES_MB = "REFORMBOARD_MAX_SCHOOL_FILES_MB"
 # Every environment variable ReformBoard reads.
 ENVIRONMENT = (
     DATABASE_URL,
@@ -45,8 +51,12 @@ ENVIRONMENT = (
     MAIL_FROM,
     MAIL_MAX_ATTEMPTS,
     PROVINCE_EMAIL,
+    FILE_STORE,
+    MAX_FILE_MB,
+    MAX_SCHOOL_FILES_MB,
 )
 SECURITY_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+DEFAULT_FILE_STORE = DEFAULT_SQLITE_PATH.parent / "files"
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,9 @@ class Settings:
     max_upload_mb: int
     max_roster_rows: int
     mail: MailSettings
+    file_store: Path  # where documents' bytes are kept (a shared volume when several replicas serve)
+    max_file_mb: int
+    max_school_files_mb: int
     rulebook_dir: Path | None = None  # a folder of rulebooks searched by id before the built-in ones
 
     @classmethod
@@ -99,6 +112,9 @@ class Settings:
             max_roster_rows=int(environ.get(MAX_ROSTER_ROWS, "20000")),
             mail=MailSettings.from_env(environ),
             rulebook_dir=Path(environ[RULEBOOK_DIR]) if environ.get(RULEBOOK_DIR) else None,
+            file_store=Path(environ.get(FILE_STORE) or DEFAULT_FILE_STORE),
+            max_file_mb=int(environ.get(MAX_FILE_MB, "20")),
+            max_school_files_mb=int(environ.get(MAX_SCHOOL_FILES_MB, "500")),
         )
 
     @property
@@ -114,3 +130,12 @@ class Settings:
     def limits(self) -> Limits:
         """The loader's limits, as configured for this deployment."""
         return Limits(max_bytes=self.max_upload_mb * MB, max_roster_rows=self.max_roster_rows)
+
+    def files(self) -> FileStore:
+        return FileStore(self.file_store)
+
+    def file_limits(self) -> FileLimits:
+        """The limits on uploaded documents (materials and evidence), as configured for this deployment."""
+        return FileLimits(
+            max_bytes=self.max_file_mb * MB, max_school_bytes=self.max_school_files_mb * MB, sandbox=self.limits()
+        )

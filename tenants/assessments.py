@@ -13,6 +13,7 @@ from checks.serialize import dump, load
 from tenants.models import (
     Assessment,
     CampaignSchool,
+    Document,
     OnsiteResultRow,
     Submission,
     VerdictOverrideRow,
@@ -171,12 +172,12 @@ def overrides_for(
 
 def data_version(session: Session, campaign_id: str) -> tuple[int, ...]:
     """(number of schools on the campaign's list, then the last id of the campaign's submissions, stored
-    assessments, on-site results and verdict overrides), in one round trip: these rows are only ever added,
-    never changed."""
+    assessments, on-site results, verdict overrides and documents), in one round trip: these rows are only
+    ever added, never changed."""
     schools = select(func.count()).where(CampaignSchool.campaign_id == campaign_id).scalar_subquery()
     last_ids = [
         select(func.coalesce(func.max(model.id), 0)).where(model.campaign_id == campaign_id).scalar_subquery()
-        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow)
+        for model in (Submission, Assessment, OnsiteResultRow, VerdictOverrideRow, Document)
     ]
     return tuple(int(n) for n in session.execute(select(schools, *last_ids)).one())
 

@@ -362,7 +362,7 @@ class Reminder(Outgoing, Base):
 
 class Escalation(Outgoing, Base):
     """A school still overdue after the policy's number of reminders, reported to its supervising unit
-    (and to the province, for the unit kinds the rulebook's reminder policy names). One e-mail per unit carries its schools' rows."""
+    (and to the province, for schools under the unit kinds the policy names). One e-mail per unit carries its schools' rows."""
 
     __tablename__ = "escalations"
     __table_args__ = (UniqueConstraint("tenant_code", "campaign_id", "as_of"),)
@@ -419,6 +419,45 @@ class UnitContact(Base):
     email: Mapped[str]  # lower case
     added_by: Mapped[str]
     added_at: Mapped[datetime]
+
+
+class DocumentPurpose(StrEnum):
+    MATERIAL = "报送材料"  # a required material of the campaign (the rulebook's submissions)
+    EVIDENCE = "佐证材料"  # evidence for one sub-item
+
+
+class Document(Base):
+    """A school's stored document: a required material or a sub-item's evidence. Never updated once written.
+
+    Its bytes are in the file store under `sha256` (reformboard.files.store). A newer row naming it in
+    `replaces_id` supersedes it; nothing is deleted, so the history stays. A material is dated by
+    `received_at`, like a submission: the upload time, or the day a province administrator says it came
+    in by e-mail or on paper (backfilled); `document_date` is the date the document itself bears."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        Index(None, "campaign_id", "tenant_code", "purpose", "subject"),
+        UniqueConstraint("replaces_id"),  # a document is superseded once; two replacements at once: one wins
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    purpose: Mapped[DocumentPurpose] = mapped_column(chinese_enum(DocumentPurpose))
+    subject: Mapped[str]  # the material's id (purpose 报送材料) or the sub-item's id (佐证材料)
+    title: Mapped[str]
+    document_date: Mapped[date | None]
+    filename: Mapped[str]
+    kind: Mapped[str]  # reformboard.files.kinds.FileKind, decided from the bytes
+    size: Mapped[int]
+    pages: Mapped[int | None]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    uploader: Mapped[str]
+    uploaded_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    backfilled: Mapped[bool] = mapped_column(default=False)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    thumbnail: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # PNG of the first page
 
 
 class AuditEntry(Base):

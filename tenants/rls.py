@@ -109,6 +109,7 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "deliveries": ("SELECT", "INSERT"),  # the record of what was sent is never rewritten
     "school_contacts": ("SELECT", "INSERT", "DELETE"),
     "unit_contacts": ("SELECT", "INSERT", "DELETE"),
+    "documents": ("SELECT", "INSERT"),  # superseded by newer rows, never changed or deleted
     "audit_log": ("SELECT", "INSERT"),
     "alembic_version": ("SELECT",),
     "scope_key": (),  # the signing key: the owner's alone

@@ -50,6 +50,12 @@ BACKENDS = ["sqlite", "postgresql"]
 PROVINCE = Principal("test-province", UserRole.PROVINCE_ADMIN)
 
 
+@pytest.fixture(autouse=True)
+def _file_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents that a command or page stores go to the test's folder, never to ./data/files."""
+    monkeypatch.setenv("REFORMBOARD_FILE_STORE", str(tmp_path / "files"))
+
+
 class PostgresServer:
     """Creates and drops throwaway databases on the test server."""
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from checks.engine import assess
 from checks.results import Verdict
@@ -24,6 +24,7 @@ from checks.schema import SchoolReport
 from loaders.template import fill_template
 from reformboard.board import assess_schools
 from reformboard.context import AppContext
+from reformboard.demo.documents import pdf_document
 from reformboard.settings import Settings
 from tenants.accounts import add_user
 from tenants.principal import UserRole, local_operator
@@ -49,6 +50,7 @@ class Server:
     school_name: str
     workbook: Path  # a filled template for that school
     new_verdict: Verdict  # what the board says once the workbook is in
+    plan: Path  # the school's stamped plan, scanned: a PDF
 
 
 def _cli(env: dict[str, str], *args: str) -> None:
@@ -87,13 +89,15 @@ def _report_for(code: str, name: str) -> SchoolReport:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("browser")
     database_url = f"sqlite:///{folder / 'board.db'}"
-    env = {**os.environ, "REFORMBOARD_DATABASE_URL": database_url}
+    env = {**os.environ, "REFORMBOARD_DATABASE_URL": database_url, "REFORMBOARD_FILE_STORE": str(folder / "files")}
     env.pop("REFORMBOARD_APP_DATABASE_URL", None)
     _cli(env, "init")
     _cli(env, "demo", "--schools", "12")
     code, name, workbook, verdict = _seed(env, folder)
+    plan = folder / "推进计划（盖章扫描）.pdf"
+    plan.write_bytes(pdf_document(4, "Stamped plan"))
     with serve(env, folder) as url:
-        yield Server(url, database_url, code, name, workbook, verdict)
+        yield Server(url, database_url, code, name, workbook, verdict, plan)
 
 
 def metric(page: Page, label: str):
@@ -138,7 +142,8 @@ def test_a_school_user_uploads_a_workbook_and_sees_the_new_verdict(server: Serve
     expect(page.get_by_role("heading", name=server.school_name)).to_be_visible(timeout=WAIT_MS)
     page.get_by_role("link", name="上传填报").first.click()
     expect(page.get_by_role("heading", name="上传填报")).to_be_visible(timeout=WAIT_MS)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(server.workbook)
+    workbook = page.get_by_role("tabpanel", name="填报文件")
+    workbook.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(server.workbook)
     expect(page.get_by_text("文件通过核验")).to_be_visible(timeout=WAIT_MS)
     screenshot(page, "upload-preview")
     page.get_by_role("button", name="确认提交").click()
@@ -148,3 +153,31 @@ def test_a_school_user_uploads_a_workbook_and_sees_the_new_verdict(server: Serve
     expect(page.get_by_text(str(server.new_verdict), exact=True).first).to_be_visible(timeout=WAIT_MS)
     expect(page.get_by_text(f"文件 {server.workbook.name}")).to_be_visible()
     screenshot(page, "school-after-upload")
+
+
+def test_a_school_uploads_its_stamped_plan_and_the_province_sees_it(
+    server: Server, page: Page, browser: Browser
+) -> None:
+    log_in(page, server.url, "school")
+    page.get_by_role("link", name="上传填报").first.click()
+    page.get_by_role("tab", name="报送材料与佐证材料").click()
+    panel = page.get_by_role("tabpanel", name="报送材料与佐证材料")
+    panel.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(server.plan)
+    panel.get_by_role("button", name="上传").click()
+    expect(page.get_by_text("已保存：深化改革推进计划（校团委制定）（PDF，4 页）")).to_be_visible(timeout=WAIT_MS)
+    province = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+    admin = province.new_page()
+    log_in(admin, server.url, "province.admin")
+    admin.get_by_label("搜索学校").fill(server.school_code)
+    admin.get_by_label("搜索学校").press("Enter")
+    expect(metric(admin, "范围内学校")).to_contain_text("1", timeout=WAIT_MS)
+    table = admin.get_by_test_id("stDataFrame").first
+    box = table.bounding_box()
+    admin.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the only row's selection box
+    expect(admin.get_by_role("heading", name=server.school_name)).to_be_visible(timeout=WAIT_MS)
+    admin.get_by_role("tab", name="报送材料与佐证").click()
+    materials = admin.get_by_role("tabpanel", name="报送材料与佐证")
+    expect(materials.get_by_text("PDF，4 页").first).to_be_visible(timeout=WAIT_MS)
+    expect(materials.get_by_test_id("stImage").first).to_be_visible()
+    screenshot(admin, "school-materials")
+    province.close()

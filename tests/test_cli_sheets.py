@@ -7,9 +7,12 @@ import zipfile
 from datetime import datetime
 
 import openpyxl
+from sqlalchemy import func, select
 
 from loaders import verification
 from reformboard.cli import main
+from tenants.db import make_engine, make_sessionmaker
+from tenants.models import AuditEntry
 from tests.fixtures.cli import score_json
 
 
@@ -41,7 +44,7 @@ def test_export_one_school_a_unit_and_the_province(demo_db, tmp_path, capsys):
     assert main(["export-sheets", "--all", "-o", str(batch)]) == 0
     names = zipfile.ZipFile(batch).namelist()
     submitted = [s for s in score_json(capsys) if s["verdict"] != "未提交"]
-    assert "索引.xlsx" in names and len(names) == len(submitted) + 1
+    assert "索引.xlsx" in names and len([n for n in names if n.endswith("/验收核查表.xlsx")]) == len(submitted)
     summary = tmp_path / "summary.xlsx"
     assert main(["export-summary", "-o", str(summary)]) == 0
     assert summary.stat().st_size > 0
@@ -131,3 +134,23 @@ def test_an_override_needs_a_real_reason(demo_db, capsys):
     assert main(["override", code, "--verdict", "通过验收", "--reason", "同意"]) == 1
     assert "改判理由" in capsys.readouterr().err
     assert next(s for s in score_json(capsys) if s["tenant"] == code)["override"] is None
+
+
+def test_the_batch_export_carries_each_schools_evidence_pack_and_audits_it(demo_db, tmp_path):
+    batch = tmp_path / "all.zip"
+    assert main(["export-sheets", "--all", "-o", str(batch)]) == 0
+    archive = zipfile.ZipFile(batch)
+    evidence = [n for n in archive.namelist() if "/佐证材料/" in n]
+    materials = [n for n in archive.namelist() if "/报送材料/" in n]
+    assert evidence and materials  # the demo's schools uploaded some of each
+    folder, _, name = evidence[0].partition("/佐证材料/")
+    item_id = name.split("_", 1)[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(archive.read(f"{folder}/验收核查表.xlsx")))[verification.SHEET]
+    column = 1 + [c.header for c in verification.COLUMNS].index("佐证材料")
+    row = next(r for r in range(verification.FIRST_ITEM_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == item_id)
+    assert f"→ 佐证材料/{name}" in sheet.cell(row, column).value
+    assert archive.read(evidence[0])[:4] in (b"%PDF", b"\x89PNG")
+    engine = make_engine(demo_db)
+    with make_sessionmaker(engine)() as session:
+        assert session.scalar(select(func.count()).where(AuditEntry.action == "document_export")) > 0
+    engine.dispose()

@@ -403,7 +403,7 @@ class TestExports:
         at = open_page("exports", board.principal("gz"))
         button(at, "生成批量核查表").click().run()
         archive = zipfile.ZipFile(io.BytesIO(download(at, downloads, f"下载 {ui.literal('验收核查表_')}")))
-        assert sorted(archive.namelist()) == [f"{WUST}_武汉科技大学_验收核查表.xlsx", "索引.xlsx"]
+        assert sorted(archive.namelist()) == [f"{WUST}_武汉科技大学/验收核查表.xlsx", "索引.xlsx"]
         assert "广州职业技术学院" in texts(at)  # named as having nothing to export
         assert export_audits(board)[0].detail["schools"] == [WUST]
 

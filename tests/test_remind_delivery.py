@@ -26,10 +26,12 @@ from sqlalchemy.orm import Session
 from checks.rulebook import load_rulebook
 from loaders.template import fill_template
 from reformboard.reminders import TEXT_ENCODING
+from reformboard.services.reminders import NoReminderPolicy, plan
+from reformboard.settings import MailSettings
 from tenants import store
 from tenants.models import AuditEntry, Delivery, Escalation, Reminder
 from tenants.reminders import reminder_contacts, school_contacts
-from tests.conftest import Directory
+from tests.conftest import PROVINCE, Directory
 from tests.fixtures.reports import UNIT_KINDS
 from tests.fixtures.wust import wust_report
 
@@ -287,6 +289,12 @@ def test_without_a_mail_server_remind_refuses_but_dry_run_lists(reformboard, dir
 
     assert code == 1 and "未配置发信服务器" in err
     assert remind(reformboard, DAY_AFTER_PLAN, "--dry-run")[0] == 0
+
+
+def test_a_rulebook_without_a_schedule_is_refused_in_chinese(session, directory) -> None:
+    otherland = load_rulebook(Path(__file__).parent / "data" / "rulebooks" / "otherland-2021.toml")
+    with pytest.raises(NoReminderPolicy, match=r"没有 \[reminders\] 表"):
+        plan(session, PROVINCE, otherland, directory.campaign, DAY_AFTER_PLAN, MailSettings.from_env({}))
 
 
 # --- escalation -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from checks.engine import assess
+from checks.materials import material_statuses
 from checks.results import DeadlineState, SchoolAssessment
 from checks.rulebook import RULEBOOK_DIR, RulebookError, load_rulebook
 from checks.schema import ItemStatus
@@ -17,6 +18,7 @@ from reformboard.reminders import (
     notice_title,
     policy_steps,
     policy_window,
+    reminder_email,
     reminder_notice,
     school_due,
 )
@@ -233,3 +235,33 @@ class TestPolicy:
         path.write_text(source.replace(old, new, 1), encoding="utf-8")
         with pytest.raises(RulebookError, match=f"{path}: {key}:"):
             load_rulebook(path)
+
+
+def test_an_overdue_material_is_reminded_like_an_overdue_sub_item():
+    as_of = date(2020, 7, 17)
+    materials = material_statuses(RULEBOOK.submissions, CAMPAIGN, {}, as_of)
+    due = school_due(nothing_submitted(as_of), RULEBOOK, materials=materials)
+    assert [m.material.id for m in due.overdue_materials] == ["plan"]  # the completion report is not yet due
+    notice = reminder_notice(due, RULEBOOK, CAMPAIGN)
+    assert "1份材料已逾期未报送" in notice
+    assert "已超过报送时限、尚未报送的材料（1项）" in notice
+    assert "深化改革推进计划（校团委制定）（报送时限：2020年6月10日，已逾期37天" in notice
+
+
+def test_the_policy_reminds_of_an_overdue_material_alone_and_the_email_lists_it():
+    as_of = date(2020, 10, 16)  # the completion report was due the day before
+    materials = material_statuses(RULEBOOK.submissions, CAMPAIGN, {"plan": [date(2020, 6, 1)]}, as_of)
+    nothing = nothing_submitted(as_of)
+    all_done = replace(nothing, items=tuple(replace(i, state=DeadlineState.DONE) for i in nothing.items))
+    due = school_due(all_done, RULEBOOK, policy_window(RULEBOOK.reminders), materials=materials)
+    assert (due.overdue, due.due_soon) == ((), ())
+    assert policy_steps(due, RULEBOOK.reminders) == ("逾期1天",)
+    email = reminder_email(due, CAMPAIGN)
+    assert "1份材料已逾期未报送" in email and "已超过报送时限、尚未报送的材料（1项）" in email
+    assert "深化改革完成情况及学校党委出台的实施方案（报送时限：2020年10月15日，已逾期1天" in email
+
+
+def test_a_material_sent_late_is_not_reminded():
+    as_of = date(2020, 7, 17)
+    materials = material_statuses(RULEBOOK.submissions, CAMPAIGN, {"plan": [date(2020, 7, 1)]}, as_of)
+    assert school_due(nothing_submitted(as_of), RULEBOOK, materials=materials).overdue_materials == ()

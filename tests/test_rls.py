@@ -42,6 +42,7 @@ PROTECTED = {
     "escalations",
     "deliveries",
     "campaign_schools",
+    "documents",
 }
 ADMIN = Principal("chief", UserRole.PROVINCE_ADMIN)
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from loaders import verification
-from loaders.verification_sheet import sheet_file_name, verification_batch, verification_sheet
+from loaders.verification_sheet import PackFile, sheet_file_name, verification_batch, verification_sheet
 from loaders.xlsx_style import lines_needed
 from tests.fixtures.verification import FINDINGS, RULEBOOK, other_school_entry, wust_entry
 
@@ -221,18 +221,22 @@ def test_the_hidden_meta_identifies_the_sheet_and_lists_the_items_in_order():
     assert all(len(row[2]) == 16 for row in rows if row[0] == verification.META_ITEM)
 
 
-def test_a_batch_is_a_zip_of_one_sheet_per_school_and_an_index():
-    entries = [wust_entry(), other_school_entry(1), other_school_entry(2)]
+def test_a_batch_is_a_zip_of_a_folder_per_school_with_its_sheet_and_evidence_and_an_index():
+    with_pack = replace(wust_entry(), files=(PackFile("佐证材料/1.2_动员会通知.pdf", b"%PDF-"),))
+    entries = [with_pack, other_school_entry(1), other_school_entry(2)]
     archive = zipfile.ZipFile(io.BytesIO(verification_batch(RULEBOOK, entries)))
     names = archive.namelist()
     assert sorted(names) == sorted(
         [
-            "4142010488_武汉科技大学_验收核查表.xlsx",
-            "4144010501_广东第1测试学院_验收核查表.xlsx",
-            "4144010502_广东第2测试学院_验收核查表.xlsx",
+            "4142010488_武汉科技大学/验收核查表.xlsx",
+            "4142010488_武汉科技大学/佐证材料/1.2_动员会通知.pdf",
+            "4144010501_广东第1测试学院/验收核查表.xlsx",
+            "4144010502_广东第2测试学院/验收核查表.xlsx",
             "索引.xlsx",
         ]
     )
+    assert archive.read("4142010488_武汉科技大学/佐证材料/1.2_动员会通知.pdf") == b"%PDF-"
+    names = [name for name in names if name.endswith(".xlsx")]
     for name in names[:-1]:
         assert (
             openpyxl.load_workbook(io.BytesIO(archive.read(name)))[verification.SHEET]
@@ -249,7 +253,7 @@ def test_a_batch_is_a_zip_of_one_sheet_per_school_and_an_index():
         "广州团市委",
         61.0,
         "限期整改",
-        "4144010501_广东第1测试学院_验收核查表.xlsx",
+        "4144010501_广东第1测试学院/验收核查表.xlsx",
     )
     assert len(rows) == 4
 
@@ -275,3 +279,21 @@ def test_an_early_warning_is_marked_with_its_deadline():
     assert ws.cell(item_row("7.2"), 6).value.endswith(
         "需关注：61 名工作人员未填写是否在“i志愿”注册（到期前须整改，期限2020年10月31日）"
     )
+
+
+def test_the_sheet_lists_each_sub_items_evidence_files_and_the_materials_under_the_signature():
+    entry = wust_entry()
+    context = replace(
+        entry.context,
+        evidence=(("1.2", "动员会通知（2020-05-20，3页，PDF）→ 佐证材料/1.2_动员会通知.pdf"),),
+        materials=("深化改革推进计划（校团委制定）：逾期报送（2020-06-12）",),
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(verification_sheet(context, RULEBOOK, entry.report, entry.assessment)))[
+        verification.SHEET
+    ]
+    evidence_column = 1 + [c.header for c in verification.COLUMNS].index("佐证材料")
+    item_index = [item.id for item in RULEBOOK.items].index("1.2")
+    cell = ws.cell(verification.item_row(item_index), evidence_column).value
+    assert cell.endswith("附件：\n· 动员会通知（2020-05-20，3页，PDF）→ 佐证材料/1.2_动员会通知.pdf")
+    below = ws.cell(verification.signature_row(len(RULEBOOK.items)) + 1, 1).value
+    assert below == "报送材料：深化改革推进计划（校团委制定）：逾期报送（2020-06-12）"

@@ -12,6 +12,7 @@ import streamlit as st
 
 from checks.campaign import Campaign
 from checks.deadlines import due_by_and_later_in_month
+from checks.materials import MaterialState, material_due
 from checks.results import Verdict
 from checks.rulebook import Rulebook
 from dashboard import charts, data, ui
@@ -26,6 +27,7 @@ TABLE_HEIGHT = 420  # st.dataframe virtualises its rows: 3,000 schools scroll in
 SORTS = {
     "得分（低→高）": (["score", "code"], [True, True]),
     "逾期子项（多→少）": (["overdue", "code"], [False, True]),
+    "材料逾期未报送（多→少）": (["materials_overdue", "code"], [False, True]),
     "最近上传（新→旧）": (["last_upload", "code"], [False, True]),
     "学校标识码": (["code"], [True]),
 }
@@ -60,17 +62,18 @@ def render() -> None:
     if board.schools.empty:
         ui.empty_state(_no_schools_hint(principal, campaign))
         return
+    rulebook = ctx.rulebook_for(campaign)
     shown = _filtered(board.schools)
     _key_figures(shown)
     _progress_report(ctx, principal, campaign, as_of)
     if (board.schools["system_verdict"] == Verdict.NOT_SUBMITTED).all():
         ui.empty_state(_no_submissions_hint(principal))
-    _school_table(shown)
-    _charts(ctx.rulebook_for(campaign), campaign, board, shown, principal, as_of)
+    _school_table(shown, rulebook, campaign)
+    _charts(rulebook, campaign, board, shown, principal, as_of)
 
 
 def _filtered(schools: pd.DataFrame) -> pd.DataFrame:
-    units, types, verdicts, search, sort = st.columns([1.2, 1, 1.2, 1.2, 1])
+    units, types, verdicts, materials, search, sort = st.columns([1.2, 1, 1.2, 1.2, 1.2, 1])
     chosen_units = units.multiselect(
         "主管单位", sorted(schools["unit"].unique()), key="board.units", placeholder="全部"
     )
@@ -79,6 +82,13 @@ def _filtered(schools: pd.DataFrame) -> pd.DataFrame:
     )
     chosen_verdicts = verdicts.multiselect(
         "最终结论", [str(v) for v in Verdict], key="board.verdicts", placeholder="全部"
+    )
+    chosen_materials = materials.multiselect(
+        "报送材料",
+        [data.OVERDUE_MISSING, *(str(s) for s in MaterialState)],
+        key="board.materials",
+        placeholder="全部",
+        help="有任一报送材料处于所选状态的学校",
     )
     text = search.text_input("搜索学校", key="board.search", placeholder="名称或标识码").strip()
     order = sort.selectbox("排序", list(SORTS), key="board.sort")
@@ -89,6 +99,8 @@ def _filtered(schools: pd.DataFrame) -> pd.DataFrame:
         keep &= schools["school_type"].isin(chosen_types)
     if chosen_verdicts:
         keep &= schools["verdict"].isin(chosen_verdicts)
+    if chosen_materials:
+        keep &= schools["material_states"].map(lambda states: bool(set(states) & set(chosen_materials)))
     if text:
         keep &= schools["name"].str.contains(text, regex=False) | schools["code"].str.startswith(text)
     columns, ascending = SORTS[order]
@@ -101,6 +113,7 @@ def _key_figures(shown: pd.DataFrame) -> None:
         ("范围内学校", len(shown), "当前筛选条件下的学校数"),
         ("已提交", int((shown["system_verdict"] != Verdict.NOT_SUBMITTED).sum()), "有被接收的填报文件的学校"),
         ("逾期子项", int(shown["overdue"].sum()), "各校逾期未完成的子项数之和"),
+        ("材料逾期未报送", int(shown["materials_overdue"].sum()), "各校已过报送时限、尚未报送的材料份数之和"),
         (
             f"{data.DUE_SOON_DAYS}天内到期",
             int(shown["due_soon"].sum()),
@@ -138,16 +151,23 @@ def _progress_report(ctx: AppContext, principal: Principal, campaign: Campaign, 
         )
 
 
-def _school_table(shown: pd.DataFrame) -> None:
+def _school_table(shown: pd.DataFrame, rulebook: Rulebook, campaign: Campaign) -> None:
     st.subheader("学校列表")
     if shown.empty:
         ui.empty_state("没有符合筛选条件的学校，请放宽或清除上方的筛选条件。")
         return
     st.caption(f"共 {len(shown)} 所学校；点击某一行查看该校详情。")
+    materials = {
+        data.material_column(m.id): st.column_config.TextColumn(
+            m.name, width=150, help=f"报送时限 {material_due(m, campaign):%Y-%m-%d}"
+        )
+        for m in rulebook.submissions
+    }
+    columns = {**dict(list(COLUMNS.items())[:-1]), **materials, "code": COLUMNS["code"]}
     event = st.dataframe(
         shown,
-        column_config=COLUMNS,
-        column_order=list(COLUMNS),
+        column_config=columns,
+        column_order=list(columns),
         hide_index=True,
         height=min(TABLE_HEIGHT, 38 + 35 * len(shown)),
         on_select="rerun",

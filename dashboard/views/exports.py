@@ -110,7 +110,16 @@ def _single_sheet(page: Page, schools: list[Tenant]) -> None:
 
 def _sheet(page: Page, code: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
-        export = export_sheets(session, page.principal, page.rulebook, page.campaign, page.as_of, [code], zipped=False)
+        export = export_sheets(
+            session,
+            page.principal,
+            page.rulebook,
+            page.campaign,
+            page.as_of,
+            [code],
+            store=page.ctx.settings.files(),
+            zipped=False,
+        )
     if export.data is None:
         names = ui.literal("、".join(s.name for s in export.inputs.not_submitted))
         st.warning(f"{names}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
@@ -140,7 +149,16 @@ def _batch(page: Page, schools: list[Tenant], units: dict[str, str]) -> None:
 
 def _batch_file(page: Page, codes: Collection[str], scope: str) -> Export | None:
     with scoped_transaction(page.ctx.engine, page.principal) as session:
-        export = export_sheets(session, page.principal, page.rulebook, page.campaign, page.as_of, codes, zipped=True)
+        export = export_sheets(
+            session,
+            page.principal,
+            page.rulebook,
+            page.campaign,
+            page.as_of,
+            codes,
+            store=page.ctx.settings.files(),
+            zipped=True,
+        )
     missing = export.inputs.not_submitted
     if missing:
         names = ui.literal("、".join(s.name for s in missing))

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from checks.materials import material_statuses
 from checks.results import SchoolAssessment, Verdict
-from dashboard import ui
+from dashboard import documents, ui
 from reformboard.board import assess_schools
 from reformboard.reminders import DEFAULT_DUE_SOON_DAYS, DueItem, school_due
 from tenants.access import PermissionAction, require_role, require_tenant, scoped_transaction
+from tenants.documents import material_receipts
 from tenants.models import Reminder
 from tenants.principal import UserRole
 from tenants.store import reminders_for
@@ -33,6 +35,7 @@ def render() -> None:
         school = require_tenant(session, principal, principal.tenant_code or "", PermissionAction.VIEW_HOME)
         [assessment] = assess_schools(session, principal, rulebook, campaign, as_of, [school.code])
         received = [r for r in reminders_for(session, school.code, campaign.id) if r.sent_at is not None]
+        receipts = material_receipts(session, principal, campaign.id, [school.code])[school.code]
     st.title(ui.literal(school.name))
     st.caption(f"{ui.literal(campaign.name)} · 统计日期 {as_of:%Y-%m-%d}")
     due = school_due(assessment, rulebook, DEFAULT_DUE_SOON_DAYS)
@@ -47,6 +50,9 @@ def render() -> None:
         "剩余（天）",
         f"{DEFAULT_DUE_SOON_DAYS} 天内没有到期的子项。",
     )
+    st.subheader("报送材料")
+    st.caption("盖章纸质版按通知报送；扫描 PDF 版在“上传填报”页的“报送材料与佐证材料”中上传。")
+    documents.material_table(material_statuses(rulebook.submissions, campaign, receipts, as_of))
     _received(received)
 
 

@@ -30,9 +30,8 @@ from reformboard.reminders import (
     notice_file_name,
     notice_title,
     reminder_notice,
-    school_due,
 )
-from reformboard.services.reminders import delivery_status, record_sent_by_hand
+from reformboard.services.reminders import delivery_status, record_sent_by_hand, school_dues
 from tenants.access import PermissionAction, require_role, scoped_transaction, visible_tenants
 from tenants.models import Delivery, Reminder
 from tenants.models import Escalation as EscalationRow
@@ -59,7 +58,9 @@ def render() -> None:
     st.caption(f"{ui.literal(campaign.name)} · 统计日期 {as_of:%Y-%m-%d}")
     within, unit = _filters(principal, units)
     codes = {code for code, unit_code in schools.items() if unit in (ALL_UNITS, unit_code)}
-    dues = [school_due(a, rulebook, within) for a in _assessments(ctx, principal, campaign, as_of) if a.tenant in codes]
+    assessments = [a for a in _assessments(ctx, principal, campaign, as_of) if a.tenant in codes]
+    with scoped_transaction(ctx.engine, principal) as session:
+        dues = school_dues(session, principal, rulebook, campaign, assessments, within)
     sent = _reminders(ctx, principal, campaign, codes)
     mail = _mail(ctx, principal, campaign, as_of, codes)
     pending = [due for due in dues if due.needs_reminder]

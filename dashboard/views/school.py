@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from checks.campaign import Campaign
 from checks.deadlines import deadline_wording
 from checks.errors import DomainError
+from checks.materials import MaterialStatus, material_statuses
 from checks.results import (
     DeadlineState,
     ItemAssessment,
@@ -32,7 +33,7 @@ from checks.results import (
 )
 from checks.rulebook import Rulebook
 from checks.serialize import load
-from dashboard import data, ui
+from dashboard import data, documents, ui
 from loaders.problems import Problem
 from reformboard.board import Standing, standings
 from reformboard.context import AppContext
@@ -40,7 +41,8 @@ from reformboard.diff import ReportDiff, diff_reports
 from reformboard.services.downloads import submission_file
 from reformboard.services.overrides import override_verdict
 from tenants.access import PermissionAction, can_see_names, require_tenant, scoped_transaction, visible_tenants
-from tenants.models import Submission, Tenant, Unit
+from tenants.documents import document_history, material_receipts
+from tenants.models import Document, Submission, Tenant, Unit
 from tenants.principal import Principal, UserRole
 from tenants.store import history, load_report, overrides_for
 from tenants.submissions import end_of_day
@@ -67,6 +69,8 @@ class Detail:
     override_now: VerdictOverride | None  # in force today: what the administrator's form changes
     submissions: list[Submission]  # received by the end of the board date, latest first
     later: int  # received after the board date, not shown
+    materials: tuple[MaterialStatus, ...]  # on the board date
+    documents: list[Document]  # materials and evidence received by the end of the board date, latest first
 
     @property
     def assessment(self) -> SchoolAssessment:
@@ -96,9 +100,11 @@ def render() -> None:
     _header(detail, principal)
     if principal.role is UserRole.PROVINCE_ADMIN:
         _override_form(ctx, principal, campaign, detail)
-    tasks, submissions, changes = st.tabs(["任务与子项", "提交记录", "前后对比"])
+    tasks, materials, submissions, changes = st.tabs(["任务与子项", "报送材料与佐证", "提交记录", "前后对比"])
     with tasks:
         _tasks(ctx.rulebook_for(campaign), detail.standing)
+    with materials:
+        _materials(ctx, principal, ctx.rulebook_for(campaign), detail)
     with submissions:
         _history(ctx, principal, detail, names)
     with changes:
@@ -138,8 +144,19 @@ def _load(
     everything = history(session, principal, school.code, campaign.id)
     shown = [s for s in everything if s.received_at < end_of_day(as_of)]
     unit = session.get(Unit, school.unit_code)
+    receipts = material_receipts(session, principal, campaign.id, [school.code])
+    files = [
+        d for d in document_history(session, principal, school.code, campaign.id) if d.received_at < end_of_day(as_of)
+    ]
     return Detail(
-        school, unit.name if unit else school.unit_code, standing, override_now, shown, len(everything) - len(shown)
+        school,
+        unit.name if unit else school.unit_code,
+        standing,
+        override_now,
+        shown,
+        len(everything) - len(shown),
+        material_statuses(rulebook.submissions, campaign, receipts[school.code], as_of),
+        files,
     )
 
 
@@ -301,6 +318,20 @@ def _findings(items: list[ItemAssessment]) -> None:
         for item_id, f in findings
     ]
     st.markdown("\n".join(dict.fromkeys(lines)))  # two rules may say the same thing about an item
+
+
+# --- materials and evidence ------------------------------------------------------------------------------
+
+
+def _materials(ctx: AppContext, principal: Principal, rulebook: Rulebook, detail: Detail) -> None:
+    st.markdown("**报送材料**")
+    documents.material_table(detail.materials)
+    replaced = {d.replaces_id for d in detail.documents}
+    st.markdown("**现行文件**（报送材料与各子项的佐证材料）")
+    documents.document_cards(ctx, principal, [d for d in detail.documents if d.id not in replaced], rulebook)
+    if any(d.replaces_id for d in detail.documents):
+        with st.expander("全部版本（含已被替换的文件）"):
+            documents.history_table(detail.documents, rulebook)
 
 
 # --- submissions -----------------------------------------------------------------------------------------

@@ -16,13 +16,14 @@ from checks.campaign import Campaign
 from checks.errors import DomainError
 from checks.results import DeadlineState, SchoolAssessment
 from checks.rulebook import Rulebook
-from dashboard import ui
+from dashboard import documents, ui
 from loaders.annotate import annotate
 from loaders.problems import Problem, Refusal
 from loaders.template import build_template
 from reformboard.context import AppContext
 from reformboard.services.uploads import IngestOutcome, ingest
 from tenants.access import PermissionAction, require_role, require_tenant, scoped_transaction, visible_tenants
+from tenants.documents import in_force
 from tenants.models import Tenant
 from tenants.principal import Principal, UserRole
 from tenants.store import history
@@ -59,8 +60,26 @@ def render() -> None:
     rulebook = ctx.rulebook_for(campaign)
     st.title("上传填报")
     st.caption(f"{ui.literal(school.name)}（{school.code}） · {ui.literal(campaign.name)}")
-    _template_download(rulebook, campaign)
     received_on = _received_on(principal)
+    workbook, materials = st.tabs(["填报文件", "报送材料与佐证材料"])
+    with workbook:
+        _workbook(ctx, principal, school, campaign, rulebook, received_on)
+    with materials:
+        with scoped_transaction(ctx.engine, principal) as session:
+            current = in_force(session, principal, campaign.id, [school.code], PermissionAction.DOCUMENT_UPLOAD)
+        documents.upload_form(ctx, principal, school, campaign, rulebook, current, received_on)
+
+
+def _workbook(
+    ctx: AppContext,
+    principal: Principal,
+    school: Tenant,
+    campaign: Campaign,
+    rulebook: Rulebook,
+    received_on: date | None,
+) -> None:
+    """Download the template, upload the filled workbook, preview, confirm."""
+    _template_download(rulebook, campaign)
     upload = st.file_uploader(
         "上传填写好的填报文件",
         type=ACCEPTED_TYPES,
@@ -95,7 +114,7 @@ def _received_on(principal: Principal) -> date | None:
     if principal.role is not UserRole.PROVINCE_ADMIN:
         return None
     return st.date_input(
-        "补录：实际收到日期（仅用于此前通过邮件或纸质报送的文件，现场上传请留空）",
+        "补录：实际收到日期（仅用于此前通过邮件或纸质报送的文件或材料，现场上传请留空）",
         value=None,
         key=RECEIVED_KEY,
         format="YYYY-MM-DD",

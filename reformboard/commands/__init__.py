@@ -2,10 +2,12 @@
 
 from reformboard.commands import (
     campaign,
+    check_files,
     contact,
     demo,
     init,
     load,
+    material,
     override,
     remind,
     report,
@@ -23,6 +25,7 @@ COMMANDS = (
     demo,
     score,
     load,
+    material,
     template,
     sheets,
     report,
@@ -33,5 +36,6 @@ COMMANDS = (
     user,
     rulebook,
     campaign,
+    check_files,
     serve,
 )

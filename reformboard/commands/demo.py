@@ -20,16 +20,13 @@ from loaders.template import fill_template
 from reformboard.commands.common import operator, today
 from reformboard.context import AppContext
 from reformboard.demo import Demo, DemoSubmission, build_demo
+from reformboard.demo.documents import pdf_document, png_image
+from reformboard.demo.model import DemoDocument
 from reformboard.services.campaigns import make_default
+from reformboard.services.materials import Upload, upload_document
 from tenants import db
-from tenants.store import (
-    add_school,
-    add_unit,
-    ensure_campaign,
-    get_campaign,
-    record_submission,
-    save_assessment,
-)
+from tenants.principal import Principal, UserRole
+from tenants.store import add_school, add_unit, ensure_campaign, get_campaign, record_submission, save_assessment
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,11 +63,31 @@ def run(args: argparse.Namespace) -> int:
             store_upload(session, demo, submission, rulebook, workbooks=not args.no_workbooks)
         if n % 50 == 0 or n == len(demo.submissions):
             print(f"已写入 {n}/{len(demo.submissions)} 份演示填报", flush=True)
+    documents = demo.documents if not args.no_workbooks else ()  # at national scale the files are left out
+    for document in documents:
+        with ctx.transaction(operator(), writes=True) as session:
+            store_document(session, ctx, demo, document, rulebook)
     print(
         f"演示省份已生成：{len(demo.units)} 个主管单位，{len(demo.schools)} 所学校，"
-        f"{len(demo.submissions)} 次上传；验收批次 {demo.campaign.id}"
+        f"{len(demo.submissions)} 次上传，{len(documents)} 份报送材料和佐证文件；验收批次 {demo.campaign.id}"
     )
     return 0
+
+
+def store_document(session: Session, ctx: AppContext, demo: Demo, document: DemoDocument, rulebook: Rulebook) -> None:
+    """Through the same action a school's upload takes, as the school's contact on the day it was sent."""
+    data = pdf_document(document.pages, f"{document.subject} {document.tenant_code}") if document.pages else png_image()
+    upload_document(
+        session,
+        Principal(document.uploader, UserRole.SCHOOL, tenant_code=document.tenant_code),
+        ctx.settings.files(),
+        ctx.settings.file_limits(),
+        demo.campaign,
+        rulebook,
+        document.tenant_code,
+        Upload(document.purpose, document.subject, document.filename, data, document.title, document.document_date),
+        now=document.uploaded_at,
+    )
 
 
 def register_directory(session: Session, demo: Demo, rulebook: Rulebook) -> None:

@@ -53,6 +53,7 @@ def run_export(args: argparse.Namespace) -> int:
             campaign,
             args.as_of or today(),
             codes,
+            store=ctx.settings.files(),
             zipped=not args.tenant,
         )
     if export.data is None:

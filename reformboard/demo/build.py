@@ -11,6 +11,7 @@ from checks.schema import SchoolInfo, StaffMember
 from reformboard.demo.dates import demo_campaign, due_dates
 from reformboard.demo.history import Timeline, submissions, upload_days
 from reformboard.demo.limits import Limits
+from reformboard.demo.materials import plan_documents
 from reformboard.demo.meetings import MeetingPlanner
 from reformboard.demo.model import Demo, DemoError, DemoSubmission
 from reformboard.demo.people import name_pool
@@ -47,8 +48,14 @@ def build_demo(schools: int = 40, seed: int = 7, *, today: date, rulebook: Ruleb
         history = world.history(school, profile, names) if profile.tier is not Tier.SILENT else []
         infos.append(history[-1].report.school if history else replace(school.info, deputy_secretary=""))
         uploads += history
+    # A generator of its own: the documents leave every school and upload the same seed gave before.
+    documents = plan_documents(random.Random(f"{seed}:documents"), rulebook, campaign, uploads, today)
     return Demo(
-        units=tuple(r.unit for r in all_regions), schools=tuple(infos), campaign=campaign, submissions=tuple(uploads)
+        units=tuple(r.unit for r in all_regions),
+        schools=tuple(infos),
+        campaign=campaign,
+        submissions=tuple(uploads),
+        documents=documents,
     )
 
 

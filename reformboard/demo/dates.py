@@ -64,7 +64,8 @@ def _phases(counts: list[int], past_limit: float) -> list[int]:
 
 
 def demo_campaign(rulebook: Rulebook, today: date) -> Campaign:
-    """The rulebook's campaign moved next to today, with every dated item's deadline overridden.
+    """The rulebook's campaign moved next to today, with every dated item's deadline overridden, and every
+    required material's (keyed by its id, see checks.materials.material_due).
 
     Ongoing items (全年持续推进) keep no date, so the board still shows them as ongoing.
     """
@@ -76,7 +77,10 @@ def demo_campaign(rulebook: Rulebook, today: date) -> Campaign:
         name=f"{base.name}（演示）",
         starts_on=shift(base.starts_on),
         acceptance_on=shift(base.acceptance_on),
-        deadline_overrides={item.id: shift(item.due) for item in rulebook.items if item.due is not None},
+        deadline_overrides={
+            **{item.id: shift(item.due) for item in rulebook.items if item.due is not None},
+            **{material.id: shift(material.due) for material in rulebook.submissions},
+        },
     )
 
 

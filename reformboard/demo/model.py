@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from checks.campaign import Campaign
 from checks.errors import DomainError
 from checks.schema import SchoolInfo, SchoolReport
+from tenants.models import DocumentPurpose
 
 
 class DemoError(DomainError, ValueError):
@@ -31,8 +32,27 @@ class DemoSubmission:
 
 
 @dataclass(frozen=True)
+class DemoDocument:
+    """A required material or an evidence file a school uploaded (its bytes are generated when stored)."""
+
+    tenant_code: str
+    purpose: DocumentPurpose
+    subject: str  # material id or sub-item id
+    title: str
+    document_date: date | None
+    uploaded_at: datetime  # UTC
+    uploader: str
+    pages: int  # of a PDF; 0 for a photo (a PNG)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.title}.{'pdf' if self.pages else 'png'}"
+
+
+@dataclass(frozen=True)
 class Demo:
     units: tuple[DemoUnit, ...]
     schools: tuple[SchoolInfo, ...]  # as registered; SchoolInfo.unit holds the unit's name
     campaign: Campaign
     submissions: tuple[DemoSubmission, ...]  # per school in upload order; schools are in `schools` order
+    documents: tuple[DemoDocument, ...] = ()  # in upload order

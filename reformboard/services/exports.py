@@ -7,7 +7,7 @@ owns the transaction; the loaders turn what is gathered here into workbooks.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from checks.rulebook import Rulebook
 from loaders.province_summary import SummaryRow, province_summary
 from loaders.verification_sheet import SheetContext, SheetEntry, verification_batch, verification_sheet
 from reformboard.board import standings
+from reformboard.files.store import FileStore
+from reformboard.services.materials import with_documents
 from tenants.access import PermissionAction, require_role, require_tenants
 from tenants.audit import AuditAction, audit
 from tenants.models import Tenant
@@ -53,13 +55,16 @@ def export_sheets(
     as_of: date,
     tenant_codes: Collection[str] | None = None,
     *,
+    store: FileStore,
     zipped: bool,
 ) -> SheetsExport:
-    """The verification sheets of the schools in scope that have an accepted submission: a .zip with an
-    index when `zipped`, else the one school's .xlsx."""
+    """The verification sheets of the schools in scope that have an accepted submission, each listing the
+    school's materials and evidence: a .zip with an index and the files beside each sheet (the evidence
+    pack) when `zipped`, else the one school's .xlsx."""
     inputs = verification_inputs(session, principal, rulebook, campaign, as_of, tenant_codes)
     if not inputs.entries:
         return SheetsExport(None, inputs)
+    inputs = replace(inputs, entries=with_documents(session, principal, store, rulebook, campaign, inputs.entries))
     if zipped:
         data = verification_batch(rulebook, inputs.entries)
     else:

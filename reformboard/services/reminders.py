@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.errors import DomainError
+from checks.materials import material_statuses
+from checks.results import SchoolAssessment
 from checks.rulebook import ReminderPolicy, Rulebook
 from reformboard import mail
 from reformboard.board import assess_schools
@@ -46,6 +48,7 @@ from reformboard.settings import MailSettings
 from tenants import reminders as store
 from tenants.access import PermissionAction, require_role, require_tenant
 from tenants.audit import AuditAction, audit
+from tenants.documents import material_receipts
 from tenants.models import Escalation as EscalationRow
 from tenants.models import Reminder, Tenant, Unit, utcnow
 from tenants.principal import Principal, UserRole
@@ -107,8 +110,8 @@ def record_sent_by_hand(
 def escalation_recipients(
     unit: Unit, contacts: Mapping[str, list[str]], mail_settings: MailSettings, policy: ReminderPolicy
 ) -> list[str]:
-    """A supervising unit's own addresses; for the unit kinds the policy names (the provincial organs' committee in Guangdong), the
-    province's too."""
+    """A supervising unit's own addresses; for the unit kinds the policy names (reminders.also_to_province:
+    Guangdong's provincial organs), the province's too."""
     province = list(mail_settings.province) if unit.kind in policy.also_to_province else []
     return list(dict.fromkeys([*contacts.get(unit.code, []), *province]))
 
@@ -129,7 +132,6 @@ def delivery_status(row: Reminder | EscalationRow, max_attempts: int) -> str:
 # --- who is due what on a date ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class NoReminderPolicy(DomainError):
     """The campaign's rulebook has no [reminders] table: nothing says when to remind."""
 
@@ -180,11 +182,8 @@ def plan(
     if policy is None:
         raise NoReminderPolicy(f"规则手册“{rulebook.name}”没有 [reminders] 表（提醒时点与督办次数），无法按计划提醒")
     active = {s.code for s in session.scalars(select(Tenant).where(Tenant.active))}
-    dues = [
-        school_due(a, rulebook, policy_window(policy))
-        for a in assess_schools(session, principal, rulebook, campaign, as_of)
-        if a.tenant in active
-    ]
+    assessed = [a for a in assess_schools(session, principal, rulebook, campaign, as_of) if a.tenant in active]
+    dues = school_dues(session, principal, rulebook, campaign, assessed, policy_window(policy))
     contacts = store.reminder_contacts(session, campaign.id, as_of)
     stored = {(r.tenant_code, r.step) for r in _stored_on(session, campaign, as_of)}
     reminders = [
@@ -203,6 +202,24 @@ def plan(
             *store.unsent(session, EscalationRow, campaign.id, mail_settings.max_attempts),
         ),
     )
+
+
+def school_dues(
+    session: Session,
+    principal: Principal,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    assessments: Sequence[SchoolAssessment],
+    within_days: int,
+) -> list[SchoolDue]:
+    """Each assessed school's due things on its assessment's date: sub-items, and required materials."""
+    receipts = material_receipts(session, principal, campaign.id, [a.tenant for a in assessments])
+    return [
+        school_due(
+            a, rulebook, within_days, material_statuses(rulebook.submissions, campaign, receipts[a.tenant], a.as_of)
+        )
+        for a in assessments
+    ]
 
 
 def _stored_on(session: Session, campaign: Campaign, as_of: date) -> list[Reminder]:
@@ -385,13 +402,13 @@ def _deliver(
                 detail=result.detail,
                 by=principal.username,
             )
-        first = rows[0]
+        tenant_code, about = _audited(rows)
         audit(
             session,
             principal.username,
-            AuditAction.REMINDER_EMAILED if isinstance(first, Reminder) else AuditAction.ESCALATION_EMAILED,
-            first.tenant_code if isinstance(first, Reminder) else None,
-            **_sent_for(rows),
+            AuditAction.REMINDER_EMAILED if isinstance(rows[0], Reminder) else AuditAction.ESCALATION_EMAILED,
+            tenant_code,
+            **about,
             to=list(letter.recipients),
             message_id=message_id,
             sent=result.sent,
@@ -411,9 +428,9 @@ def _reloaded(session: Session, row: Reminder | EscalationRow) -> Reminder | Esc
     return session.get_one(EscalationRow, row.id)
 
 
-def _sent_for(rows: Sequence[Reminder | EscalationRow]) -> dict[str, object]:
-    """The audit detail naming what an e-mail was sent for: a reminder, or a unit's escalated schools."""
+def _audited(rows: Sequence[Reminder | EscalationRow]) -> tuple[str | None, dict[str, object]]:
+    """The school and detail naming what an e-mail was sent for."""
     first = rows[0]
     if isinstance(first, Reminder):
-        return {"reminder_id": first.id, "step": first.step}
-    return {"unit": first.unit_code, "schools": [row.tenant_code for row in rows]}
+        return first.tenant_code, {"reminder_id": first.id, "step": first.step}
+    return None, {"unit": first.unit_code, "schools": [row.tenant_code for row in rows]}

@@ -67,7 +67,7 @@ def ingest(
     `loaded`: `data` as already read for `reading_day(now, received_on)` (by a batch's reading children)."""
     now = now or datetime.now(UTC)
     if received_on is not None:
-        _check_backfill(session, principal, campaign, received_on, reading_day(now, None))
+        check_backfill(session, principal, campaign, received_on, reading_day(now, None))
     today = reading_day(now, received_on)
     result = loaded if loaded is not None else read_workbook(data, filename, rulebook, today=today, limits=limits)
     tenant_code = target_tenant or result.school_code
@@ -126,7 +126,7 @@ def reading_day(now: datetime, received_on: date | None) -> date:
     return received_on or now.astimezone(CHINA_TIME).date()
 
 
-def _check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date, today: date) -> None:
+def check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date, today: date) -> None:
     """Only a province administrator backfills, and only to a day within the campaign so far."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.BACKFILL)
     if received_on > today:

@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.errors import DomainError
@@ -34,6 +35,18 @@ PREVIEW_KEY = "upload.preview"
 RESULT_KEY = "upload.result"
 RECEIVED_KEY = "upload.received_on"
 ROUND_KEY = "upload.round"  # a new uploader widget, hence an empty one, after each submission
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A workbook offered for one school in one campaign: what the dry run and the real ingest both read."""
+
+    school: Tenant
+    campaign: Campaign
+    rulebook: Rulebook
+    filename: str
+    data: bytes
+    received_on: date | None  # the day a backfilled file was received; None for a live upload
 
 
 @dataclass(frozen=True)
@@ -89,13 +102,14 @@ def _workbook(
     if upload is None:
         _show_result(school)
         return
-    preview = _preview(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue(), received_on)
+    offered = Offered(school, campaign, rulebook, upload.name, upload.getvalue(), received_on)
+    preview = _preview(ctx, principal, offered)
     _show_preview(preview)
     if not preview.already_received and st.button("确认提交", type="primary", icon=":material/send:"):
-        _submit(ctx, principal, school, campaign, rulebook, upload.name, upload.getvalue(), received_on)
+        _submit(ctx, principal, offered)
 
 
-def _target_school(session, principal: Principal) -> Tenant:
+def _target_school(session: Session, principal: Principal) -> Tenant:
     """A school its own; the province administrator the school chosen here."""
     if principal.role is UserRole.SCHOOL:
         return require_tenant(session, principal, principal.tenant_code or "", PermissionAction.UPLOAD, write=True)
@@ -142,17 +156,24 @@ def _template(_rulebook: Rulebook, campaign: Campaign) -> bytes:
 # --- the dry run --------------------------------------------------------------------------------
 
 
-def _preview(
-    ctx: AppContext,
-    principal: Principal,
-    school: Tenant,
-    campaign: Campaign,
-    rulebook: Rulebook,
-    filename: str,
-    data: bytes,
-    received_on: date | None,
-) -> Preview:
-    sha256 = hashlib.sha256(data).hexdigest()
+def _ingest(session: Session, ctx: AppContext, principal: Principal, offered: Offered, dry_run: bool) -> IngestOutcome:
+    return ingest(
+        session,
+        data=offered.data,
+        filename=offered.filename,
+        principal=principal,
+        campaign=offered.campaign,
+        rulebook=offered.rulebook,
+        limits=ctx.settings.limits(),
+        target_tenant=offered.school.code,
+        dry_run=dry_run,
+        received_on=offered.received_on,
+    )
+
+
+def _preview(ctx: AppContext, principal: Principal, offered: Offered) -> Preview:
+    school, campaign, received_on = offered.school, offered.campaign, offered.received_on
+    sha256 = hashlib.sha256(offered.data).hexdigest()
     kept: Preview | None = st.session_state.get(PREVIEW_KEY)
     if kept is not None and (kept.school, kept.sha256, kept.received_on) == (school.code, sha256, received_on):
         return kept
@@ -160,18 +181,7 @@ def _preview(
     with st.status("正在读取并核验文件…", expanded=False) as status:
         try:
             with scoped_transaction(ctx.engine, principal) as session:
-                outcome = ingest(
-                    session,
-                    data=data,
-                    filename=filename,
-                    principal=principal,
-                    campaign=campaign,
-                    rulebook=rulebook,
-                    limits=ctx.settings.limits(),
-                    target_tenant=school.code,
-                    dry_run=True,
-                    received_on=received_on,
-                )
+                outcome = _ingest(session, ctx, principal, offered, dry_run=True)
                 earlier = next(
                     (s for s in history(session, principal, school.code, campaign.id) if s.sha256 == sha256), None
                 )
@@ -180,10 +190,10 @@ def _preview(
             st.error(ui.literal(refused), icon=":material/error:")
             st.stop()
         status.update(label="正在生成标注问题的文件副本…")
-        annotated = _annotated(data, outcome.problems, ctx)
+        annotated = _annotated(offered.data, outcome.problems, ctx)
         status.update(label="核验完成", state="complete")
     preview = Preview(
-        school.code, sha256, received_on, filename, outcome, annotated, ui.received(earlier) if earlier else ""
+        school.code, sha256, received_on, offered.filename, outcome, annotated, ui.received(earlier) if earlier else ""
     )
     st.session_state[PREVIEW_KEY] = preview
     return preview
@@ -239,31 +249,12 @@ def _problem_count(outcome: IngestOutcome) -> str:
 # --- confirming -----------------------------------------------------------------------------------
 
 
-def _submit(
-    ctx: AppContext,
-    principal: Principal,
-    school: Tenant,
-    campaign: Campaign,
-    rulebook: Rulebook,
-    filename: str,
-    data: bytes,
-    received_on: date | None,
-) -> None:
+def _submit(ctx: AppContext, principal: Principal, offered: Offered) -> None:
     """The real ingest (which authorises and audits it), in a transaction of its own; the page then reruns
     showing its outcome."""
     with st.spinner("正在保存并评估…"), scoped_transaction(ctx.engine, principal, writes=True) as session:
-        outcome = ingest(
-            session,
-            data=data,
-            filename=filename,
-            principal=principal,
-            campaign=campaign,
-            rulebook=rulebook,
-            limits=ctx.settings.limits(),
-            target_tenant=school.code,
-            received_on=received_on,
-        )
-    st.session_state[RESULT_KEY] = (school.code, outcome)
+        outcome = _ingest(session, ctx, principal, offered, dry_run=False)
+    st.session_state[RESULT_KEY] = (offered.school.code, outcome)
     st.session_state.pop(PREVIEW_KEY, None)
     st.session_state.pop(RECEIVED_KEY, None)  # the next file is a live upload unless a day is given again
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1

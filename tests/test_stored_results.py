@@ -81,3 +81,26 @@ def test_roster_rules_read_neither_the_date_the_meetings_nor_the_campaign(module
     source = inspect.getsource(module)
     assert [word for word in ("as_of", "meeting", "campaign", "today") if word in source] == []
     assert {rule.name for rule in vars(module).values() if getattr(rule, "check", None)} <= ROSTER_KINDS
+
+
+def stored_under_current_key() -> set[int]:
+    """Ids of the demo campaign's latest submissions whose findings are stored under its current key."""
+    ctx = AppContext.open()
+    try:
+        with ctx.transaction(PROVINCE_USER) as session:
+            campaign = ctx.campaign(session)
+            latest = latest_accepted(session, campaign.id, date(2100, 1, 1))
+            return set(stored_results(session, [s.id for s in latest.values()], results_key(campaign)))
+    finally:
+        ctx.engine.dispose()
+
+
+def test_changing_a_threshold_stores_the_results_under_the_new_key(demo_db, reformboard) -> None:
+    before = stored_under_current_key()
+    code, out, err = reformboard("campaign", "set-threshold", "demo", "school_staff_size", "max", "50")
+    assert code == 0, err
+    assert "名单核验结果 12/12" in out  # every accepted submission, with progress
+    assert stored_under_current_key() == before != set()
+    code, out, err = reformboard("campaign", "refresh-results", "demo")
+    assert code == 0, err
+    assert "已存储 0 份填报的名单核验结果" in out  # nothing is missing any more

@@ -15,11 +15,11 @@ from checks.results import Verdict
 from checks.rulebook import Rulebook
 from checks.rules import eligibility, leadership, sizes
 from checks.rules.registry import ROSTER_KINDS
-from checks.stored import results_key
+from checks.stored import results_key, roster_findings
 from reformboard.board import assess_schools
 from reformboard.context import AppContext
 from tenants.principal import local_operator
-from tenants.store import latest_accepted, stored_results
+from tenants.store import latest_accepted, load_reports, stored_results
 
 PROVINCE_USER = local_operator("test")
 
@@ -104,3 +104,18 @@ def test_changing_a_threshold_stores_the_results_under_the_new_key(demo_db, refo
     code, out, err = reformboard("campaign", "refresh-results", "demo")
     assert code == 0, err
     assert "已存储 0 份填报的名单核验结果" in out  # nothing is missing any more
+
+
+def test_stored_findings_read_back_equal_to_what_the_rules_found(demo_db) -> None:
+    ctx = AppContext.open()
+    try:
+        with ctx.transaction(PROVINCE_USER) as session:
+            campaign = ctx.campaign(session)
+            rulebook = ctx.rulebook_for(campaign)
+            latest = latest_accepted(session, campaign.id, date(2100, 1, 1))
+            reports = load_reports(session, [s.id for s in latest.values()])
+            stored = stored_results(session, reports, results_key(campaign))
+    finally:
+        ctx.engine.dispose()
+    assert len(stored) == len(latest) > 0
+    assert stored == {sid: roster_findings(report, rulebook, campaign) for sid, report in reports.items()}

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, delete, func, select, text
 
 from checks.engine import assess
@@ -178,8 +179,11 @@ def populate(url: str, province: Province) -> None:
 
 @contextlib.contextmanager
 def sqlite_database(province: Province) -> Iterator[str]:
-    """A temporary copy of the cached populated SQLite province."""
-    cached = CACHE / f"province-{province.demo.campaign.id}-{today()}-{len(province.demo.schools)}-{SEED}.db"
+    """A temporary copy of the cached populated SQLite province. Keyed by the newest migration too: what
+    storing a submission writes changes with the schema (a province stored before migration 0012 has no
+    stored results, and its board would read every roster)."""
+    head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()
+    cached = CACHE / f"province-{province.demo.campaign.id}-{today()}-{len(province.demo.schools)}-{SEED}-{head}.db"
     if not cached.exists():
         building = cached.with_suffix(".building")
         building.unlink(missing_ok=True)

@@ -4,7 +4,7 @@ sub-item, then task scores, the total and the verdict. Pure and deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from checks.campaign import Campaign
@@ -32,12 +32,23 @@ from checks.schema import ItemReport, ItemStatus, SchoolReport
 
 
 def assess(
-    report: SchoolReport | None, rulebook: Rulebook, campaign: Campaign, as_of: date, tenant: str = "", school: str = ""
+    report: SchoolReport | None,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    as_of: date,
+    tenant: str = "",
+    school: str = "",
+    found: Mapping[str, Sequence[Finding]] | None = None,
 ) -> SchoolAssessment:
+    """`found`: rule id -> what that rule found, for rules already run on this report (the stored roster
+    rules' findings, checks.stored); those are not run again, so the report need not hold their rows."""
     require_implemented(rulebook)
     ctx = RuleContext(report, rulebook, campaign, as_of) if report else None
     reported = {i.item_id: i for i in report.items} if report else {}
-    items = tuple(_assess_item(item, reported.get(item.id), ctx, campaign, as_of, rulebook) for item in rulebook.items)
+    items = tuple(
+        _assess_item(item, reported.get(item.id), ctx, campaign, as_of, rulebook, found or {})
+        for item in rulebook.items
+    )
     return conclude(
         rulebook,
         items,
@@ -114,16 +125,28 @@ def item_credit(
     return base * max(0.0, 1.0 - penalty)
 
 
+def run_rule(ctx: RuleContext, rule_id: str) -> list[Finding]:
+    """What one of the rulebook's checks finds in the context's report, before any deadline is applied."""
+    spec = ctx.rulebook.rules[rule_id]
+    scoped = ctx.scoped(spec)
+    return RULES[spec.kind](scoped.report, spec, scoped)
+
+
 def _assess_item(
-    item: Item, report: ItemReport | None, ctx: RuleContext | None, campaign: Campaign, as_of: date, rulebook: Rulebook
+    item: Item,
+    report: ItemReport | None,
+    ctx: RuleContext | None,
+    campaign: Campaign,
+    as_of: date,
+    rulebook: Rulebook,
+    found: Mapping[str, Sequence[Finding]],
 ) -> ItemAssessment:
     due = due_date(item, campaign)
     findings = completion_date_findings(report, due, as_of, rulebook.rules[COMPLETION_DATE_RULE])
     if ctx is not None:
         for rule_id in item.checks:
-            spec = ctx.rulebook.rules[rule_id]
-            scoped = ctx.scoped(spec)
-            findings += [timed(f, due, as_of) for f in RULES[spec.kind](scoped.report, spec, scoped)]
+            raw = found[rule_id] if rule_id in found else run_rule(ctx, rule_id)
+            findings += [timed(f, due, as_of) for f in raw]
     state = deadline_state(report, due, as_of, evidenced_on(findings))
     status = report.status if report else None
     completed_on = report.completed_on if report else None

@@ -19,11 +19,20 @@ from checks.engine import assess
 from checks.final import final_verdict
 from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.rulebook import Rulebook
+from checks.stored import results_key
 from reformboard.bulk import cycle_collection_paused
 from tenants.access import PermissionAction, require_tenants
 from tenants.models import Submission, Tenant
 from tenants.principal import Principal
-from tenants.store import end_of_day, latest_accepted, list_schools, load_reports, onsite_results_for, overrides_for
+from tenants.store import (
+    end_of_day,
+    latest_accepted,
+    list_schools,
+    load_reports,
+    onsite_results_for,
+    overrides_for,
+    stored_results,
+)
 
 Memo = MutableMapping[int, SchoolAssessment]  # submission id -> its assessment on one date, one campaign
 
@@ -102,13 +111,19 @@ def _assess_latest(
     latest: Mapping[str, Submission],
     memo: Memo,
 ) -> dict[str, SchoolAssessment]:
-    """Per school code, the assessment of its latest accepted submission; reads only reports not in `memo`."""
+    """Per school code, the assessment of its latest accepted submission; reads only reports not in `memo`,
+    and their rosters only where the roster rules' findings are not stored under the campaign's key."""
     names = {s.code: s.name for s in schools}
     missing = {sub.id: sub.tenant_code for sub in latest.values() if sub.id not in memo}
+    key = results_key(campaign)
+    found = {} if key is None else stored_results(session, missing, key)
     with cycle_collection_paused():
-        for submission_id, report in load_reports(session, list(missing)).items():
+        reports = load_reports(session, found, roster=False) | load_reports(session, missing.keys() - found.keys())
+        for submission_id, report in reports.items():
             code = missing[submission_id]
-            memo[submission_id] = assess(report, rulebook, campaign, as_of, tenant=code, school=names[code])
+            memo[submission_id] = assess(
+                report, rulebook, campaign, as_of, tenant=code, school=names[code], found=found.get(submission_id)
+            )
     return {code: memo[sub.id] for code, sub in latest.items()}
 
 

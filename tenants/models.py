@@ -285,6 +285,21 @@ class Assessment(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # checks.serialize.dump(SchoolAssessment)
 
 
+class StoredResult(Base):
+    """The roster rules' findings in an accepted submission under one rulebook key (checks.stored): the
+    date-free part of its assessment, so the board of any date need not read the roster again."""
+
+    __tablename__ = "stored_results"
+    __table_args__ = (UniqueConstraint("submission_id", "rulebook_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    rulebook_key: Mapped[str] = mapped_column(String(64))  # checks.stored.results_key
+    computed_at: Mapped[datetime]
+    findings: Mapped[dict[str, Any]] = mapped_column(JSON)  # rule id -> checks.serialize.dump(findings)
+
+
 class OnsiteResultRow(Base):
     """One sub-item's result from an on-site verification sheet (checks.results.OnsiteResult)."""
 

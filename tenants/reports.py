@@ -61,17 +61,19 @@ def insert_report(session: Session, submission_id: int, tenant_code: str, report
             session.execute(insert(model.__table__), rows)
 
 
-def load_reports(session: Session, submission_ids: Iterable[int]) -> dict[int, SchoolReport]:
-    """The reports of the given accepted submissions; ids without stored rows are left out."""
+def load_reports(session: Session, submission_ids: Iterable[int], *, roster: bool = True) -> dict[int, SchoolReport]:
+    """The reports of the given accepted submissions; ids without stored rows are left out. Without
+    `roster` the reports have no staff rows (for assessing with the roster rules' stored findings)."""
     ids = list(dict.fromkeys(submission_ids))
     schools: dict[int, SchoolInfo] = {}
+    tables = {name: pair for name, pair in RECORD_TABLES.items() if roster or name != "staff"}
     records: dict[str, dict[int, list[Any]]] = {name: defaultdict(list) for name in RECORD_TABLES}
     for start in range(0, len(ids), IDS_PER_QUERY):
         chunk = ids[start : start + IDS_PER_QUERY]
         for submission_id, *values in _rows(session, ReportSchool, SchoolInfo, chunk):
             info = SchoolInfo(*values)
             schools[submission_id] = dataclasses.replace(info, colleges=tuple(info.colleges))
-        for attribute, (record_class, model) in RECORD_TABLES.items():
+        for attribute, (record_class, model) in tables.items():
             by_submission = records[attribute]
             for submission_id, *values in _rows(session, model, record_class, chunk):
                 by_submission[submission_id].append(record_class(*values))

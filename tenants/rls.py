@@ -102,6 +102,7 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "report_staff": ("SELECT", "INSERT"),
     "report_meetings": ("SELECT", "INSERT"),
     "assessments": ("SELECT", "INSERT"),
+    "stored_results": ("SELECT", "INSERT"),  # a key's findings never change; a new key adds rows
     "onsite_results": ("SELECT", "INSERT"),
     "verdict_overrides": ("SELECT", "INSERT"),
     "reminders": ("SELECT", "INSERT", "UPDATE"),

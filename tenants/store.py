@@ -37,6 +37,7 @@ from tenants.directory import (
 )
 from tenants.reminders import create_reminder, mark_reminder_sent, reminders_for
 from tenants.reports import load_report, load_reports
+from tenants.stored_results import refresh_results, store_results, stored_results
 from tenants.submissions import end_of_day, history, latest_accepted, record_submission
 
 __all__ = [
@@ -67,10 +68,13 @@ __all__ = [
     "pin_rulebook",
     "record_override",
     "record_submission",
+    "refresh_results",
     "reminders_for",
     "save_assessment",
     "save_onsite_results",
     "set_default_campaign",
     "set_deadline_overrides",
     "set_threshold_overrides",
+    "store_results",
+    "stored_results",
 ]

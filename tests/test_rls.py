@@ -34,6 +34,7 @@ PROTECTED = {
     "report_staff",
     "report_meetings",
     "assessments",
+    "stored_results",
     "onsite_results",
     "reminders",
     "audit_log",

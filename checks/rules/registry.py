@@ -73,3 +73,13 @@ def require_implemented(rulebook: Rulebook) -> None:
                 raise UnimplementedRuleError(
                     f"规则文件 {rulebook.id}: 子项 {item.id} 的核验规则 {rule_id!r} 尚未实现 (no implementation)"
                 )
+
+
+# Kinds whose findings follow from the report's school, organisations and rosters alone: their modules
+# read neither the assessment date, the meetings nor the campaign, so what they find is the same on
+# every date and is stored once per submission (checks.stored).
+ROSTER_KINDS = frozenset(
+    name
+    for name, rule in RULES.items()
+    if rule.check is not None and rule.check.__module__ in {m.__name__ for m in (sizes, eligibility, leadership)}
+)

@@ -1,5 +1,6 @@
-"""`reformboard campaign list | show | default | set-threshold | update-rulebook`: the campaigns, which one
-is the default, a campaign's threshold overrides and the rulebook text pinned to it."""
+"""`reformboard campaign list | show | default | set-threshold | update-rulebook | refresh-results`: the
+campaigns, which one is the default, a campaign's threshold overrides and the rulebook text pinned to it,
+and the stored results kept under them."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from checks.campaign import Campaign, rulebook_sha256
 from checks.rulebook import read_rulebook
 from reformboard.commands.common import iso_date, operator_transaction, today
 from reformboard.context import AppContext
-from reformboard.services.campaigns import RulebookUpdate, apply_update, describe_update, make_default, set_threshold
+from reformboard.services.campaigns import (
+    RulebookUpdate,
+    apply_update,
+    describe_update,
+    make_default,
+    refresh_campaign_results,
+    set_threshold,
+)
 from reformboard.settings import Settings
 from tenants.store import default_campaign, list_campaigns, list_schools
 from textsafety import for_terminal
@@ -42,6 +50,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     update.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="按哪一天比较各校结论（默认今天）")
     update.add_argument("--yes", action="store_true", help="不再询问，直接生效")
     update.set_defaults(run=run_update_rulebook)
+    refresh = actions.add_parser(
+        "refresh-results", help="按本批次现行的规则手册和阈值，计算尚未存储的各份填报的名单核验结果"
+    )
+    refresh.add_argument("campaign", metavar="批次编号")
+    refresh.set_defaults(run=run_refresh_results)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -96,7 +109,7 @@ def run_set_threshold(args: argparse.Namespace) -> int:
     with operator_transaction() as (session, operator):
         campaign = set_threshold(session, operator, args.campaign, args.rule, args.param, value)
     print(f"验收批次 {campaign.id}：{args.rule}.{args.param} 已调整为 {value!r}")
-    return 0
+    return _refresh(campaign.id)
 
 
 def _toml_value(text: str) -> Any:
@@ -122,7 +135,24 @@ def run_update_rulebook(args: argparse.Namespace) -> int:
     with operator_transaction() as (session, operator):
         apply_update(session, operator, update, AppContext.campaign(session, campaign.id))
     print(f"已更新：验收批次 {campaign.id} 改用规则手册 {update.campaign.rulebook}（已记入审计日志）")
+    return _refresh(campaign.id)
+
+
+def run_refresh_results(args: argparse.Namespace) -> int:
+    return _refresh(args.campaign)
+
+
+def _refresh(campaign_id: str) -> int:
+    """Store the results the board reads under the campaign's rulebook and thresholds now in force; until
+    then the board reads the rosters, so it is never stale, only slower."""
+    with operator_transaction() as (session, operator):
+        stored = refresh_campaign_results(session, operator, campaign_id, _progress)
+    print(f"验收批次 {campaign_id}：已存储 {stored} 份填报的名单核验结果")
     return 0
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"  名单核验结果 {done}/{total}", flush=True)
 
 
 def _summary(campaign: Campaign, update: RulebookUpdate) -> str:

@@ -26,7 +26,15 @@ from reformboard.services.campaigns import make_default
 from reformboard.services.materials import Upload, upload_document
 from tenants import db
 from tenants.principal import Principal, UserRole
-from tenants.store import add_school, add_unit, ensure_campaign, get_campaign, record_submission, save_assessment
+from tenants.store import (
+    add_school,
+    add_unit,
+    ensure_campaign,
+    get_campaign,
+    record_submission,
+    save_assessment,
+    store_results,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -107,7 +115,7 @@ def store_upload(session: Session, demo: Demo, upload: DemoSubmission, rulebook:
     else:
         raw = json.dumps(dump(report), ensure_ascii=False).encode()
         filename = upload.filename.rsplit(".", 1)[0] + ".json"
-    submission, _ = record_submission(
+    submission, created = record_submission(
         session,
         tenant_code=upload.tenant_code,
         campaign_id=demo.campaign.id,
@@ -119,6 +127,8 @@ def store_upload(session: Session, demo: Demo, upload: DemoSubmission, rulebook:
         problems=[],
         template_version=TEMPLATE_VERSION,
     )
+    if created:
+        store_results(session, submission.id, upload.tenant_code, report, rulebook, demo.campaign)
     as_of = upload.uploaded_at.date()
     save_assessment(
         session,

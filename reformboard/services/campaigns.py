@@ -5,7 +5,7 @@ confirmed. Schools join a campaign's list where they are added or imported (serv
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -27,6 +27,7 @@ from tenants.directory import (
     set_threshold_overrides,
 )
 from tenants.principal import Principal, UserRole
+from tenants.store import refresh_results
 
 
 def change_deadlines(
@@ -134,3 +135,13 @@ def apply_update(session: Session, principal: Principal, update: RulebookUpdate,
         as_of=update.as_of,
     )
     return campaign
+
+
+def refresh_campaign_results(
+    session: Session, principal: Principal, campaign_id: str, progress: Callable[[int, int], None]
+) -> int:
+    """Store the roster rules' findings of every accepted submission that has none under the campaign's
+    current rulebook and thresholds (after they change); returns how many were stored."""
+    require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.CAMPAIGN_RULEBOOK)
+    campaign = AppContext.campaign(session, campaign_id)
+    return refresh_results(session, AppContext.rulebook_for(campaign), campaign, progress)

@@ -30,7 +30,7 @@ from reformboard.errors import UserFacingError
 from tenants.access import PermissionAction, require_role, require_tenant
 from tenants.audit import AuditAction
 from tenants.principal import Principal, UserRole
-from tenants.store import audit, get_school, is_enrolled, record_submission, save_assessment
+from tenants.store import audit, get_school, is_enrolled, record_submission, save_assessment, store_results
 from tenants.submissions import CHINA_TIME
 
 
@@ -103,8 +103,9 @@ def ingest(
         template_version=result.template_version,
         received_on=received_on,
     )
-    if created and assessment is not None:
+    if created and assessment is not None and report is not None:
         save_assessment(session, submission.id, assessment)
+        store_results(session, submission.id, school.code, report, rulebook, campaign)
     audit(
         session,
         principal.username,

@@ -23,7 +23,7 @@ from checks.stored import results_key
 from reformboard.bulk import cycle_collection_paused
 from tenants.access import PermissionAction, require_tenants
 from tenants.models import Submission, Tenant
-from tenants.principal import Principal
+from tenants.principal import Principal, UserRole
 from tenants.store import (
     end_of_day,
     latest_accepted,
@@ -35,6 +35,8 @@ from tenants.store import (
 )
 
 Memo = MutableMapping[int, SchoolAssessment]  # submission id -> its assessment on one date, one campaign
+
+BOARD_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)  # who sees the board (and its 通报)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Engine, event, select
@@ -25,6 +24,7 @@ from checks.errors import DomainError
 from tenants import rls
 from tenants.audit import AuditAction, audit
 from tenants.db import make_sessionmaker
+from tenants.labels import LabelledAction
 from tenants.models import Tenant
 from tenants.principal import Principal, UserRole
 
@@ -32,17 +32,8 @@ _PENDING = "tenants.access.pending_denials"  # session.info key: refusals waitin
 _SHOWN_CODE_LENGTH = 20  # a code typed into a URL is echoed in the message, but not at any length
 
 
-class PermissionAction(StrEnum):
-    """What a principal asked to do when it is checked (a refusal's audit entry records it as `attempted`);
-    the value is stored, `label` is shown. A new one is one line here."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> PermissionAction:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+class PermissionAction(LabelledAction):
+    """What a principal asked to do when it is checked (a refusal's audit entry records it as `attempted`)."""
 
     # pages
     VIEW_HOME = "view_home", "查看本校首页"

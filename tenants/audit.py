@@ -6,25 +6,17 @@ action is one line here.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from checks.serialize import dump
+from tenants.labels import LabelledAction
 from tenants.models import AuditEntry, utcnow
 
 
-class AuditAction(StrEnum):
-    """What an audit entry records: the value is stored, `label` is shown."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str) -> AuditAction:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
+class AuditAction(LabelledAction):
+    """What an audit entry records."""
 
     # signing in and out
     LOGIN = "login", "登录"

@@ -16,12 +16,12 @@ from checks.materials import MaterialState, material_due
 from checks.results import Verdict
 from checks.rulebook import Rulebook
 from dashboard import charts, data, ui
+from reformboard.board import BOARD_ROLES
 from reformboard.context import AppContext
 from reformboard.services.reports import DOCX_MIME, export_progress_report
 from tenants.access import PermissionAction, require_role, scoped_transaction
 from tenants.principal import Principal, UserRole
 
-BOARD_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)
 REPORT_KEY = "board.report.file"  # session state: (campaign id, board date, file name, bytes) of the last 通报
 TABLE_HEIGHT = 420  # st.dataframe virtualises its rows: 3,000 schools scroll inside this
 SORTS = {

@@ -9,15 +9,14 @@ from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
 from checks.rulebook import Rulebook
-from reformboard.board import Memo
+from reformboard.board import BOARD_ROLES, Memo
 from reformboard.progress_figures import ProgressFigures, progress_figures
 from reformboard.report_docx import progress_report_docx, title
 from tenants.access import PermissionAction, require_role
 from tenants.audit import AuditAction, audit
-from tenants.principal import Principal, UserRole
+from tenants.principal import Principal
 from textsafety import NAME_BYTES_IN_FILE_NAME, file_name_part
 
-REPORT_ROLES = (UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, UserRole.UNIT)  # who sees the board
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -38,7 +37,7 @@ def export_progress_report(
     memo: Memo | None = None,
 ) -> ProgressReport:
     """The report on the schools the principal's board shows (only `unit_code`'s when given) as of `as_of`."""
-    require_role(session, principal, *REPORT_ROLES, action=PermissionAction.EXPORT_PROGRESS_REPORT)
+    require_role(session, principal, *BOARD_ROLES, action=PermissionAction.EXPORT_PROGRESS_REPORT)
     figures = progress_figures(session, principal, rulebook, campaign, as_of, unit_code, memo)
     data = progress_report_docx(figures)
     audit(

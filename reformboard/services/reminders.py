@@ -3,9 +3,10 @@ each school its reminder at the rulebook's policy steps and each unit the school
 reminders, recording every attempt.
 
 Each action authorises, writes and audits once. Sending is an outbox: a reminder (or escalation) is first
-stored (at most once per school, step and day: a unique key in the database), then sent, then its
-attempt recorded, each in a transaction of its own. A failed attempt leaves it unsent, and every run sends
-what is unsent until settings.max_attempts attempts were made.
+stored (at most once per school, step and day: a unique key in the database), then claimed (so that a
+second run at the same time skips it), then sent, then its attempt recorded, each in a transaction of its
+own. A failed attempt leaves it unsent, and every run sends what is unsent until settings.max_attempts
+attempts were made; a claim older than settings.claim_minutes is a run that died mid-send, and lapses.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -261,6 +262,7 @@ class Outcome:
     plan: Plan
     sent: list[str] = field(default_factory=list)  # a line per e-mail taken by the server
     failed: list[str] = field(default_factory=list)  # a line per e-mail not taken, with the reason
+    busy: list[str] = field(default_factory=list)  # a line per e-mail another run was sending
 
 
 def run(ctx: AppContext, principal: Principal, as_of: date, campaign_id: str | None = None) -> Outcome:
@@ -387,7 +389,11 @@ def _deliver(
     whom: str,
     outcome: Outcome,
 ) -> None:
-    """Send one e-mail for `rows` and record the attempt on each, audited once."""
+    """Send one e-mail for `rows` and record the attempt on each, audited once; unless another run is
+    sending it."""
+    if not _claimed(ctx, principal, rows):
+        outcome.busy.append(whom)
+        return
     message = mail.compose(ctx.settings.mail, letter)
     result = mail.send(ctx.settings.mail, message)
     message_id = str(message["Message-ID"])
@@ -419,6 +425,15 @@ def _deliver(
         outcome.sent.append(line + (f"（{result.detail}）" if result.detail else ""))
     else:
         outcome.failed.append(f"{line}：{result.detail}")
+
+
+def _claimed(ctx: AppContext, principal: Principal, rows: Sequence[Reminder | EscalationRow]) -> bool:
+    """Claim `rows` for this run, committed before sending: a run that started at the same time finds them
+    claimed."""
+    settings, now = ctx.settings.mail, utcnow()
+    stale = now - timedelta(minutes=settings.claim_minutes)
+    with ctx.transaction(principal, writes=True) as session:
+        return store.claim(session, rows, max_attempts=settings.max_attempts, now=now, stale=stale)
 
 
 def _reloaded(session: Session, row: Reminder | EscalationRow) -> Reminder | EscalationRow:

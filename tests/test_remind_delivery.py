@@ -409,10 +409,26 @@ def test_a_school_still_overdue_after_three_reminders_is_escalated_to_its_city_c
     assert message["Subject"] == "关于督办广州市团委所属高校学生会（研究生会）深化改革逾期任务的函（2020年7月1日）"
     body = message.get_body(("plain",)).get_content()
     assert "广州示范大学（4144010558）：已提醒3次，仍有5项任务逾期未完成" in body
-    assert "已逾期21天" in body and body.count("已逾期1天") == 4
-    [row] = stored(engine, Escalation)
+    [row, _] = stored(engine, Escalation)  # the other row: the school without an address (below)
     assert (row.tenant_code, row.unit_code, row.reminders, row.items) == (reachable.school, "4401", 3, ESCALATED_ITEMS)
+    assert row.text in body and "已逾期21天" in row.text and row.text.count("已逾期1天") == 4
     assert row.sent_at is not None and row.message_id == message["Message-ID"]
+
+
+def test_a_school_without_an_address_is_escalated_with_the_others_marked_as_unreachable(
+    reformboard, engine, reachable, inbox
+) -> None:
+    for day in (*REMINDER_DAYS, ESCALATION_DAY):
+        remind(reformboard, day)
+
+    [message] = escalations_to(inbox, UNIT_MAIL)
+    body = message.get_body(("plain",)).get_content()
+    assert (
+        f"广州职业技术学院（{reachable.other_school}）：未设置联系邮箱，无法提醒（按提醒时点应提醒3次），"
+        "请督促其报送联系邮箱，仍有5项任务逾期未完成"
+    ) in body
+    [_, row] = stored(engine, Escalation)
+    assert (row.tenant_code, row.reminders, row.items) == (reachable.other_school, 3, ESCALATED_ITEMS)
 
 
 def test_schools_under_the_province_directly_escalate_to_the_province(reformboard, session, directory, inbox):
@@ -435,4 +451,4 @@ def test_a_city_committee_without_an_address_is_listed_as_unreachable(reformboar
 
     _, out, _ = remind(reformboard, ESCALATION_DAY, "--dry-run")
 
-    assert "无联系邮箱、无法督办的单位 1 个：\n  广州市团委（1所学校）" in out
+    assert "无联系邮箱、无法督办的单位 1 个：\n  广州市团委（2所学校）" in out  # neither school has an address

@@ -44,6 +44,7 @@ from reformboard.reminders import (
     reminder_notice,
     reminder_subject,
     school_due,
+    unreachable_escalations,
 )
 from reformboard.settings import MailSettings
 from tenants import reminders as store
@@ -197,7 +198,7 @@ def plan(
         campaign,
         policy,
         tuple(reminders),
-        tuple(_due_escalations(session, policy, campaign, dues, mail_settings)),
+        tuple(_due_escalations(session, policy, campaign, dues, contacts, mail_settings)),
         (
             *store.unsent(session, Reminder, campaign.id, mail_settings.max_attempts),
             *store.unsent(session, EscalationRow, campaign.id, mail_settings.max_attempts),
@@ -229,13 +230,27 @@ def _stored_on(session: Session, campaign: Campaign, as_of: date) -> list[Remind
 
 
 def _due_escalations(
-    session: Session, policy: ReminderPolicy, campaign: Campaign, dues: Sequence[SchoolDue], mail_settings: MailSettings
+    session: Session,
+    policy: ReminderPolicy,
+    campaign: Campaign,
+    dues: Sequence[SchoolDue],
+    school_contacts: Mapping[str, list[str]],
+    mail_settings: MailSettings,
 ) -> list[DueEscalation]:
+    """By unit, the schools still overdue after the policy's number of reminders; a school without an address
+    after as many days on which reminders went out at its steps (its unit is told it could not be reminded)."""
     earlier = store.escalations_of(session, campaign.id)
     since = {row.tenant_code: row.as_of for row in earlier}  # ordered by date: the last one wins
+    sent = store.sent_reminders(session, campaign.id)
+    reminder_days = {r.as_of for r in sent if r.step is not None}  # the days `remind` sent (not by hand)
+    reached = [due for due in dues if school_contacts.get(due.tenant)]
+    unreached = [due for due in dues if not school_contacts.get(due.tenant)]
     found = [
         e
-        for e in escalations(dues, store.sent_reminders(session, campaign.id), since)
+        for e in (
+            *escalations(reached, sent, since),
+            *unreachable_escalations(unreached, policy, reminder_days, since),
+        )
         if e.reminders >= policy.escalate_after
     ]
     unit_of = {s.code: s.unit_code for s in session.scalars(select(Tenant))}

@@ -130,7 +130,7 @@ def _password_login(username: str, password: str) -> None:
         return
     with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         login = authenticate(session, username, password, clock=clock)
-    if login.outcome is not Outcome.SIGNED_IN:
+    if login.user is None:  # refused: the outcome says why
         st.error(login.message(contact_office()))
         return
     _begin(login.user)
@@ -164,7 +164,7 @@ def _sso_user() -> User | None:
         return None
     with db.make_sessionmaker(app_engine(), writes=True).begin() as session:
         login = sso_sign_in(
-            session, st.user.get("sub"), _verified_email(), clock(), audit_refusal=_SSO_REFUSED not in st.session_state
+            session, _claim("sub"), _verified_email(), clock(), audit_refusal=_SSO_REFUSED not in st.session_state
         )
     if login.outcome is not Outcome.SIGNED_IN:
         st.session_state.setdefault(_SSO_REFUSED, login.message(contact_office()))
@@ -174,7 +174,13 @@ def _sso_user() -> User | None:
 def _verified_email() -> str | None:
     if st.user.get("email_verified") is False:
         return None
-    return st.user.get("email")
+    return _claim("email")
+
+
+def _claim(name: str) -> str | None:
+    """A text claim of the SSO identity; st.user also holds booleans (is_logged_in) and the tokens."""
+    value = st.user.get(name)
+    return value if isinstance(value, str) else None
 
 
 # --- the session ------------------------------------------------------------------------------------------

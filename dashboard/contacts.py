@@ -1,4 +1,5 @@
-"""The 管理 page's 联系邮箱 tab: the addresses reminders (schools) and escalations (units) are sent to."""
+"""The 管理 page's 联系邮箱 tab: the addresses reminders (schools) and escalations (units) are sent to; who
+else escalations go to is the reminder policy of the campaign chosen in the sidebar (its pinned rulebook)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from reformboard.context import AppContext, configured_rulebook
+from dashboard import ui
+from reformboard.context import AppContext
 from reformboard.services.reminders import set_school_contacts, set_unit_contacts
 from tenants import store
 from tenants.access import scoped_transaction
@@ -24,7 +26,8 @@ def render(ctx: AppContext, principal: Principal, write: Write) -> None:
         schools = {s.code: s.name for s in store.list_schools(session) if s.active}
         units = {u.code: u.name for u in store.list_units(session)}
         by_school, by_unit = school_contacts(session), unit_contacts(session)
-    policy = configured_rulebook(ctx.settings).reminders
+    campaign = ui.current_campaign()
+    policy = ctx.rulebook_for(campaign).reminders if campaign else None
     also = "、".join(policy.also_to_province) if policy else ""
     st.caption(
         "提醒邮件发往这里为学校设置的联系邮箱；未设置的，发往学校最近一次填报的“学校信息”中的联系邮箱。"

@@ -127,15 +127,18 @@ def upload_form(
     """A required material (a stamped, scanned PDF) or an evidence file for one sub-item."""
     if done := st.session_state.pop(DONE_KEY, None):
         st.success(done, icon=":material/check_circle:")
-    purpose = st.radio("上传内容", list(DocumentPurpose), format_func=str, horizontal=True, key="documents.purpose")
+    purposes = list(DocumentPurpose)  # named: inline, mypy matches st.radio's overload for no options
+    purpose = st.radio("上传内容", purposes, format_func=str, horizontal=True, key="documents.purpose")
     if purpose is DocumentPurpose.MATERIAL:
         materials = {m.id: m.name for m in rulebook.submissions}
-        subject = st.selectbox("报送材料", list(materials), format_func=materials.get, key="documents.material")
+        subject = st.selectbox(
+            "报送材料", list(materials), format_func=lambda m: materials[m], key="documents.material"
+        )
         title, document_date, replaces = "", None, None
         st.caption("请上传加盖公章后扫描的 PDF 版；盖章纸质版按通知另行报送。再次上传将替换此前的文件（历史保留）。")
     else:
         items = {i.id: f"{i.id} {i.content[:30]}" for i in rulebook.items}
-        subject = st.selectbox("子项", list(items), format_func=items.get, key="documents.item")
+        subject = st.selectbox("子项", list(items), format_func=lambda i: items[i], key="documents.item")
         title = st.text_input("简短标题", max_chars=60, key="documents.title", placeholder="如：改革动员会通知")
         document_date = st.date_input(
             "文件日期（文件本身所署的日期）", value=None, format="YYYY-MM-DD", key="documents.date"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -49,13 +49,15 @@ _AUTOLINK_START = re.compile(r"(?<=:)(?=//)|(?<=@)|(?<=www)(?=\.)", re.IGNORECAS
 WORD_JOINER = "\u2060"
 EARLIEST = date(2015, 1, 1)  # the board date selector's lower bound, before any campaign (as the template's dates)
 
-VERDICT_COLORS = {
+# The colours st.badge and the Markdown badge directive take (Streamlit spells its list out only inline).
+BadgeColor = Literal["red", "orange", "violet", "green", "gray"]
+VERDICT_COLORS: dict[Verdict, BadgeColor] = {
     Verdict.PASSED: "green",
     Verdict.RECTIFY: "orange",
     Verdict.FAILED: "red",
     Verdict.NOT_SUBMITTED: "gray",
 }
-SEVERITY_COLORS = {
+SEVERITY_COLORS: dict[Severity, BadgeColor] = {
     Severity.VIOLATION: "red",
     Severity.ATTENTION: "orange",
     Severity.UNVERIFIABLE: "violet",

@@ -10,9 +10,9 @@ soon, required materials past due and not sent); the notice and the e-mail both 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from checks.campaign import Campaign
@@ -196,15 +196,16 @@ def notice_file_name(tenant: str, school: str, as_of: date) -> str:
 def policy_steps(due: SchoolDue, policy: ReminderPolicy) -> tuple[str, ...]:
     """The policy's steps that fall on the as-of date for the school's due items and overdue materials,
     e.g. ("逾期1天",)."""
-    last_after = policy.after_days[-1]
     late = [item.days for item in due.overdue] + [(due.as_of - m.due).days for m in due.overdue_materials]
-    steps = [
-        f"逾期{days}天"
-        for days in late
-        if days in policy.after_days or (days > last_after and (days - last_after) % policy.then_every_days == 0)
-    ]
+    steps = [f"逾期{days}天" for days in late if _late_step(days, policy)]
     steps += [f"到期前{item.days}天" for item in due.due_soon if item.days in policy.before_days]
     return tuple(dict.fromkeys(steps))
+
+
+def _late_step(days: int, policy: ReminderPolicy) -> bool:
+    """Whether a deadline `days` days past is a step: one of after_days, then every then_every_days."""
+    last_after = policy.after_days[-1]
+    return days in policy.after_days or (days > last_after and (days - last_after) % policy.then_every_days == 0)
 
 
 def policy_window(policy: ReminderPolicy) -> int:
@@ -248,14 +249,19 @@ class SentReminder(Protocol):
 
 @dataclass(frozen=True)
 class Escalation:
-    """A school still overdue on items it was reminded of before the as-of date."""
+    """A school still overdue on items it was reminded of before the as-of date; or, a school without an
+    address, on items the policy's steps would have reminded it of."""
 
     tenant: str
     school: str
-    items: tuple[DueItem, ...]  # reminded of and still overdue
-    first_sent_at: datetime
-    last_sent_at: datetime
-    reminders: int  # how many sent reminders named these items
+    items: tuple[DueItem, ...]  # reminded of (or due a reminder of) and still overdue
+    first_sent_at: datetime | None  # None: the school has no address, nothing was sent
+    last_sent_at: datetime | None
+    reminders: int  # how many sent reminders named these items; without an address, how many were due
+
+    @property
+    def unreachable(self) -> bool:
+        return self.first_sent_at is None
 
 
 def escalations(
@@ -291,12 +297,47 @@ def _counts(reminder: SentReminder, as_of: date) -> bool:
     return reminder.sent_at is not None and reminder.as_of < as_of
 
 
+def unreachable_escalations(
+    dues: Iterable[SchoolDue],
+    policy: ReminderPolicy,
+    reminder_days: Collection[date],
+    since: Mapping[str, date] | None = None,
+) -> list[Escalation]:
+    """Schools without an address, which no reminder reaches, escalated as if they had been reminded like the
+    others: on each of `reminder_days` (the days the policy's reminders went out) on which a step fell for
+    a sub-item now overdue, of every such sub-item overdue or due soon then; only days before the as-of
+    date and after `since` count, as in escalations."""
+    found = []
+    window = policy_window(policy)
+    for due in dues:
+        after = (since or {}).get(due.tenant, date.min)
+        days = {
+            day
+            for item in due.overdue
+            for day in _step_days(item, policy)
+            if after < day < due.as_of and day in reminder_days
+        }
+        items = tuple(item for item in due.overdue if any((item.deadline - day).days <= window for day in days))
+        if days:
+            found.append(Escalation(due.tenant, due.school, items, None, None, len(days)))
+    return found
+
+
+def _step_days(item: DueItem, policy: ReminderPolicy) -> list[date]:
+    """The days up to now on which the policy reminds of an item now overdue (the days policy_steps names)."""
+    before = [item.deadline - timedelta(days=days) for days in policy.before_days]
+    late = [item.deadline + timedelta(days=days) for days in range(1, item.days) if _late_step(days, policy)]
+    return before + late
+
+
 def escalation_paragraph(escalation: Escalation) -> str:
     """A school's part of its unit's escalation e-mail."""
-    lines = [
-        f"{escalation.school}（{escalation.tenant}）：已提醒{escalation.reminders}次，"
-        f"仍有{len(escalation.items)}项任务逾期未完成："
-    ]
+    reminded = (
+        f"未设置联系邮箱，无法提醒（按提醒时点应提醒{escalation.reminders}次），请督促其报送联系邮箱"
+        if escalation.unreachable
+        else f"已提醒{escalation.reminders}次"
+    )
+    lines = [f"{escalation.school}（{escalation.tenant}）：{reminded}，仍有{len(escalation.items)}项任务逾期未完成："]
     lines += [f"　　（{k}）{_overdue_line(item)}" for k, item in enumerate(escalation.items, start=1)]
     return "\n".join(lines)
 

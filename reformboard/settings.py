@@ -31,6 +31,7 @@ SMTP_USER = "REFORMBOARD_SMTP_USER"
 SMTP_PASSWORD = "REFORMBOARD_SMTP_PASSWORD"
 MAIL_FROM = "REFORMBOARD_MAIL_FROM"
 MAIL_MAX_ATTEMPTS = "REFORMBOARD_MAIL_MAX_ATTEMPTS"
+MAIL_CLAIM_MINUTES = "REFORMBOARD_MAIL_CLAIM_MINUTES"
 PROVINCE_EMAIL = "REFORMBOARD_PROVINCE_EMAIL"
 FILE_STORE = "REFORMBOARD_FILE_STORE"
 MAX_FILE_MB = "REFORMBOARD_MAX_FILE_MB"
@@ -50,6 +51,7 @@ ENVIRONMENT = (
     SMTP_PASSWORD,
     MAIL_FROM,
     MAIL_MAX_ATTEMPTS,
+    MAIL_CLAIM_MINUTES,
     PROVINCE_EMAIL,
     FILE_STORE,
     MAX_FILE_MB,
@@ -70,6 +72,7 @@ class MailSettings:
     password: str | None = field(repr=False)
     sender: str
     max_attempts: int  # sending attempts per reminder before it is given up
+    claim_minutes: int  # a run that began sending this long ago without recording the attempt has died
     province: tuple[str, ...]  # the province's own contact addresses (escalations of its direct schools)
 
     @classmethod
@@ -85,6 +88,7 @@ class MailSettings:
             password=environ.get(SMTP_PASSWORD) or None,
             sender=environ.get(MAIL_FROM, ""),
             max_attempts=int(environ.get(MAIL_MAX_ATTEMPTS, "5")),
+            claim_minutes=int(environ.get(MAIL_CLAIM_MINUTES, "15")),
             province=tuple(a.strip() for a in environ.get(PROVINCE_EMAIL, "").split(",") if a.strip()),
         )
 

@@ -342,7 +342,8 @@ class VerdictOverrideRow(Base):
 
 class Outgoing:
     """An e-mail the board owes someone, and how its sending went: sent_at is set once it was accepted by
-    the mail server; until then each failed attempt is counted and the last error kept."""
+    the mail server; until then each failed attempt is counted and the last error kept. claimed_at: a run
+    of `remind` is sending it (since then); cleared when the attempt is recorded."""
 
     subject: Mapped[str] = mapped_column(default="", server_default="")
     body: Mapped[str] = mapped_column(default="", server_default="")
@@ -350,6 +351,7 @@ class Outgoing:
     last_error: Mapped[str] = mapped_column(default="", server_default="")
     message_id: Mapped[str | None]
     sent_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
 
 
 class Reminder(Outgoing, Base):

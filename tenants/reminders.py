@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -194,6 +194,34 @@ def escalations_of(session: Session, campaign_id: str, tenant_codes: Collection[
 # --- deliveries -----------------------------------------------------------------------------------
 
 
+def claim(
+    session: Session, rows: Sequence[Reminder | Escalation], *, max_attempts: int, now: datetime, stale: datetime
+) -> bool:
+    """Mark the rows of one e-mail as being sent from `now`, all or none; False when one was sent or given
+    up meanwhile, or another run claimed it after `stale` (an older claim is a run that died mid-send).
+    The database decides: PostgreSQL's UPDATE waits for a concurrent claim of the row to commit and then
+    finds it claimed; SQLite runs one writer at a time."""
+    model = Reminder if isinstance(rows[0], Reminder) else Escalation
+    ids = [row.id for row in rows]
+    claimable = (
+        update(model)
+        .where(
+            model.id.in_(ids),
+            model.sent_at.is_(None),
+            model.attempts < max_attempts,
+            or_(model.claimed_at.is_(None), model.claimed_at < stale),
+        )
+        .values(claimed_at=now)
+        .returning(model.id)
+        .execution_options(synchronize_session=False)
+    )
+    with session.begin_nested() as savepoint:
+        if len(session.scalars(claimable).all()) == len(ids):
+            return True
+        savepoint.rollback()
+    return False
+
+
 def record_delivery(
     session: Session,
     row: Reminder | Escalation,
@@ -205,9 +233,11 @@ def record_delivery(
     by: str,
     at: datetime | None = None,
 ) -> Delivery:
-    """One attempt at sending `row`: counted on the row (sent, or the failure kept) and recorded apart."""
+    """One attempt at sending `row`: counted on the row (sent, or the failure kept; its claim ended) and
+    recorded apart."""
     at = at or utcnow()
     row.attempts += 1
+    row.claimed_at = None
     row.last_error = "" if sent else detail
     if sent:
         row.sent_at, row.message_id = at, message_id

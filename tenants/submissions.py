@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select, true
 from sqlalchemy.exc import IntegrityError
@@ -96,13 +96,20 @@ def china_time(moment: datetime | None) -> str:
     return "" if moment is None else moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")
 
 
-def received_text(submission: Submission) -> str:
-    """When the board counts a submission received, as every page, sheet and notice words it: a live
-    upload's time, or a backfilled one's received day marked 补录 (its upload time is not when the school
-    sent it)."""
-    if submission.backfilled:
-        return f"{submission.received_at.astimezone(CHINA_TIME):%Y-%m-%d}（{BACKFILLED}）"
-    return china_time(submission.received_at)
+class Received(Protocol):
+    """What is dated by its receipt: a submission, and a document (tenants.documents dates it alike)."""
+
+    received_at: datetime
+    backfilled: bool
+
+
+def received_text(received: Received) -> str:
+    """When the board counts a submission or document received, as every page, sheet and notice words it:
+    a live upload's time, or a backfilled one's received day marked 补录 (its upload time is not when the
+    school sent it)."""
+    if received.backfilled:
+        return f"{received.received_at.astimezone(CHINA_TIME):%Y-%m-%d}（{BACKFILLED}）"
+    return china_time(received.received_at)
 
 
 def end_of_day(as_of: date) -> datetime:

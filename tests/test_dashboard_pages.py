@@ -20,7 +20,8 @@ from sqlalchemy import Engine, func, select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from checks.rulebook import load_rulebook
+from checks.campaign import Campaign, RulebookText
+from checks.rulebook import build_rulebook, load_rulebook, read_rulebook
 from dashboard import ui
 from dashboard.views import admin as admin_page
 from loaders import verification
@@ -48,6 +49,16 @@ WUST = "4142010488"  # the school code in the 武汉科技大学 fixture workboo
 NEIGHBOUR = "4144010559"  # also under 4401
 FAR_AWAY = "4144010600"  # under 4402
 TIMEOUT = 60  # seconds: the reader and the annotator run in child processes
+CITIES_COPY_THE_PROVINCE = """
+base = "guangdong-2020"
+id = "cities-2020"
+name = "地市团委所属高校另报省级的规则手册"
+[campaign]
+id = "cities-2020"
+name = "地市团委所属高校另报省级的验收批次"
+[reminders]
+also_to_province = ["地市团委"]
+"""
 
 
 @dataclass(frozen=True)
@@ -105,9 +116,10 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     return stored
 
 
-def open_page(name: str, principal: Principal, as_of: date = AS_OF) -> AppTest:
+def open_page(name: str, principal: Principal, as_of: date = AS_OF, campaign: Campaign = CAMPAIGN) -> AppTest:
     """The page as `principal` sees it, with the sidebar's campaign and date chosen."""
-    return _signed_in(AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT), principal, as_of)
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
+    return _signed_in(at, principal, as_of, campaign)
 
 
 def open_app(principal: Principal, as_of: date = AS_OF) -> AppTest:
@@ -115,11 +127,11 @@ def open_app(principal: Principal, as_of: date = AS_OF) -> AppTest:
     return _signed_in(AppTest.from_file(str(APP), default_timeout=TIMEOUT), principal, as_of)
 
 
-def _signed_in(at: AppTest, principal: Principal, as_of: date) -> AppTest:
+def _signed_in(at: AppTest, principal: Principal, as_of: date, campaign: Campaign = CAMPAIGN) -> AppTest:
     at.session_state["auth.principal"] = principal
     at.session_state["auth.last_seen"] = datetime.now(UTC)
-    at.session_state["ui.campaigns"] = {CAMPAIGN.id: CAMPAIGN}
-    at.session_state[ui.CAMPAIGN_KEY] = CAMPAIGN.id
+    at.session_state["ui.campaigns"] = {campaign.id: campaign}
+    at.session_state[ui.CAMPAIGN_KEY] = campaign.id
     at.session_state[ui.AS_OF_KEY] = as_of
     return at.run()
 
@@ -489,6 +501,17 @@ class TestAdmin:
         assert ui.literal("已保存联系邮箱：tuanwei@wust.edu.cn、fsj@wust.edu.cn") in texts(at)
         with make_sessionmaker(board.engine)() as session:
             assert school_contacts(session, [WUST]) == {WUST: ["tuanwei@wust.edu.cn", "fsj@wust.edu.cn"]}
+
+    def test_the_contacts_tab_says_who_else_gets_escalations_by_the_campaigns_own_rulebook(self, board):
+        """The campaign pinned a rulebook whose policy copies the province on cities' schools; the configured
+        one (REFORMBOARD_RULEBOOK, Guangdong's) copies it on the provincial organs' schools."""
+        variant = RulebookText("cities-2020", CITIES_COPY_THE_PROVINCE)
+        campaign = build_rulebook((*read_rulebook("guangdong-2020"), variant)).campaign
+        with make_sessionmaker(board.engine).begin() as session:
+            store.ensure_campaign(session, campaign)
+        at = open_page("admin", board.principal("admin"), campaign=campaign)
+        assert "（地市团委主管的学校另发省级联系邮箱）" in texts(at)
+        assert "省直机关团工委" not in texts(at)
 
     def test_a_malformed_address_is_refused_in_chinese(self, board):
         at = open_page("admin", board.principal("admin"))

@@ -8,29 +8,33 @@ Nothing is submitted, so 1.1 (due 2020-06-10) is overdue from 2020-06-11.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from checks.rulebook import load_rulebook
 from loaders.template import fill_template
+from reformboard.commands.common import operator
+from reformboard.context import AppContext
 from reformboard.reminders import TEXT_ENCODING
+from reformboard.services import reminders
 from reformboard.services.reminders import NoReminderPolicy, plan
 from reformboard.settings import MailSettings
 from tenants import store
-from tenants.models import AuditEntry, Delivery, Escalation, Reminder
-from tenants.reminders import reminder_contacts, school_contacts
+from tenants.models import AuditEntry, Delivery, Escalation, Reminder, utcnow
+from tenants.reminders import claim, reminder_contacts, school_contacts
 from tests.conftest import PROVINCE, Directory
 from tests.fixtures.reports import UNIT_KINDS
 from tests.fixtures.wust import wust_report
@@ -46,13 +50,18 @@ Row = TypeVar("Row", Reminder, Escalation, Delivery)
 
 @dataclass
 class Inbox:
-    """What the test's SMTP server received; `refuse` makes it answer 550 to every message."""
+    """What the test's SMTP server received; `refuse` makes it answer 550 to every message; `while_taking`
+    runs (in a thread, the server serving on) before the next message is taken."""
 
     port: int
     messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
     refuse: bool = False
+    while_taking: Callable[[], object] | None = None
 
     async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's handler hook
+        if self.while_taking is not None:
+            run, self.while_taking = self.while_taking, None
+            await asyncio.get_running_loop().run_in_executor(None, run)
         if self.refuse:
             return "550 5.7.1 Message refused by policy"
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -232,6 +241,82 @@ def test_the_database_refuses_a_second_reminder_for_the_same_school_step_and_day
         add()
 
 
+def remind_now(day: date) -> reminders.Outcome:
+    """A second `remind` run, as the command runs it, returning what it did."""
+    ctx = AppContext.open()
+    try:
+        return reminders.run(ctx, operator(), day)
+    finally:
+        ctx.engine.dispose()
+
+
+def test_a_run_started_while_another_is_sending_a_reminder_skips_it(reformboard, engine, reachable, inbox) -> None:
+    second: list[reminders.Outcome] = []
+    inbox.while_taking = lambda: second.append(remind_now(DAY_AFTER_PLAN))
+
+    code, _, _ = remind(reformboard, DAY_AFTER_PLAN)
+
+    [skipped] = second
+    assert code == 0 and len(inbox.messages) == 1
+    assert (skipped.sent, skipped.busy) == ([], [f"广州示范大学（{reachable.school}）"])
+    [reminder] = stored(engine, Reminder)
+    assert (reminder.attempts, reminder.claimed_at, reminder.sent_at is not None) == (1, None, True)
+    assert len(stored(engine, Delivery)) == 1
+
+
+def test_an_e_mail_for_several_rows_is_claimed_whole_or_not_at_all(session, reachable) -> None:
+    def reminder(step: str) -> Reminder:
+        return store.create_reminder(
+            session,
+            tenant_code=reachable.school,
+            campaign_id=reachable.campaign.id,
+            as_of=DAY_AFTER_PLAN,
+            items=["1.1"],
+            text="",
+            created_by="test",
+            step=step,
+        )
+
+    first, second = reminder("逾期1天"), reminder("到期前7天")
+    session.flush()
+    now = utcnow()
+    claimed = {"max_attempts": 3, "now": now, "stale": now - timedelta(minutes=15)}
+
+    assert claim(session, [second], **claimed)
+    assert not claim(session, [first, second], **claimed)  # `second` is being sent
+    assert claim(session, [first], **claimed)  # the refused claim took nothing
+
+
+class Killed(BaseException):
+    """The run dies while the server takes the message (kill -9, a power cut)."""
+
+
+def test_a_reminder_whose_run_died_mid_send_is_sent_once_its_claim_is_stale(
+    reformboard, engine, reachable, inbox, monkeypatch
+) -> None:
+    def die(settings, message):
+        raise Killed
+
+    with monkeypatch.context() as dying:
+        dying.setattr(reminders.mail, "send", die)
+        with pytest.raises(Killed):
+            remind(reformboard, DAY_AFTER_PLAN)
+    [claimed] = stored(engine, Reminder)
+    assert claimed.claimed_at is not None and claimed.attempts == 0
+
+    _, out, _ = remind(reformboard, DAY_AFTER_PLAN)  # within REFORMBOARD_MAIL_CLAIM_MINUTES: maybe still sending
+    assert inbox.messages == [] and "另一次运行正在发送、本次跳过 1 封" in out
+
+    with engine.begin() as connection:  # the claim's minutes pass
+        lapsed = utcnow() - timedelta(minutes=MailSettings.from_env({}).claim_minutes + 1)
+        connection.execute(update(Reminder).values(claimed_at=lapsed))
+    remind(reformboard, DAY_AFTER_PLAN)
+
+    [(recipients, _)] = inbox.messages
+    [reminder] = stored(engine, Reminder)
+    assert recipients == SCHOOL_MAIL and (reminder.attempts, reminder.claimed_at) == (1, None)
+
+
 def test_no_step_falls_between_the_policys_days(reformboard, reachable, inbox) -> None:
     for day in (date(2020, 6, 12), date(2020, 6, 13)):  # 逾期2天, 逾期3天: neither is a step
         remind(reformboard, day)
@@ -324,10 +409,26 @@ def test_a_school_still_overdue_after_three_reminders_is_escalated_to_its_city_c
     assert message["Subject"] == "关于督办广州市团委所属高校学生会（研究生会）深化改革逾期任务的函（2020年7月1日）"
     body = message.get_body(("plain",)).get_content()
     assert "广州示范大学（4144010558）：已提醒3次，仍有5项任务逾期未完成" in body
-    assert "已逾期21天" in body and body.count("已逾期1天") == 4
-    [row] = stored(engine, Escalation)
+    [row, _] = stored(engine, Escalation)  # the other row: the school without an address (below)
     assert (row.tenant_code, row.unit_code, row.reminders, row.items) == (reachable.school, "4401", 3, ESCALATED_ITEMS)
+    assert row.text in body and "已逾期21天" in row.text and row.text.count("已逾期1天") == 4
     assert row.sent_at is not None and row.message_id == message["Message-ID"]
+
+
+def test_a_school_without_an_address_is_escalated_with_the_others_marked_as_unreachable(
+    reformboard, engine, reachable, inbox
+) -> None:
+    for day in (*REMINDER_DAYS, ESCALATION_DAY):
+        remind(reformboard, day)
+
+    [message] = escalations_to(inbox, UNIT_MAIL)
+    body = message.get_body(("plain",)).get_content()
+    assert (
+        f"广州职业技术学院（{reachable.other_school}）：未设置联系邮箱，无法提醒（按提醒时点应提醒3次），"
+        "请督促其报送联系邮箱，仍有5项任务逾期未完成"
+    ) in body
+    [_, row] = stored(engine, Escalation)
+    assert (row.tenant_code, row.reminders, row.items) == (reachable.other_school, 3, ESCALATED_ITEMS)
 
 
 def test_schools_under_the_province_directly_escalate_to_the_province(reformboard, session, directory, inbox):
@@ -350,4 +451,4 @@ def test_a_city_committee_without_an_address_is_listed_as_unreachable(reformboar
 
     _, out, _ = remind(reformboard, ESCALATION_DAY, "--dry-run")
 
-    assert "无联系邮箱、无法督办的单位 1 个：\n  广州市团委（1所学校）" in out
+    assert "无联系邮箱、无法督办的单位 1 个：\n  广州市团委（2所学校）" in out  # neither school has an address

@@ -21,6 +21,7 @@ from reformboard.reminders import (
     reminder_email,
     reminder_notice,
     school_due,
+    unreachable_escalations,
 )
 from tenants.models import Reminder
 
@@ -174,6 +175,31 @@ class TestEscalation:
         [escalation] = escalations(self.dues(), reminders)
         assert (escalation.reminders, escalation.first_sent_at, escalation.last_sent_at) == (2, first, second)
         assert ids(escalation.items) == ["1.1", "1.2"]
+
+
+class TestUnreachableEscalation:
+    """A school without an address counts the days reminders went out at its steps (1.1 due 2020-06-10:
+    06-03, 06-09, 06-11, then weekly; the month-end items 06-23, 06-29, 07-01, then weekly)."""
+
+    POLICY = RULEBOOK.reminders
+    AS_OF = date(2020, 7, 2)
+
+    def dues(self, as_of: date = AS_OF):
+        return [school_due(nothing_submitted(as_of), RULEBOOK, policy_window(self.POLICY))]
+
+    def test_counts_the_days_reminders_went_out_at_its_steps_with_what_was_due_then(self):
+        days = [date(2020, 6, 11), date(2020, 6, 12), date(2020, 6, 18), date(2020, 6, 29)]
+        [escalation] = unreachable_escalations(self.dues(), self.POLICY, days)
+        assert (escalation.reminders, escalation.unreachable) == (3, True)  # 06-12 is no step
+        assert ids(escalation.items) == JUNE_ITEMS  # 06-29: the month-end items were due the next day
+
+    def test_days_after_its_last_escalation_and_before_the_as_of_day_count(self):
+        days = [date(2020, 6, 11), date(2020, 6, 18), date(2020, 6, 25), date(2020, 7, 2)]
+        [escalation] = unreachable_escalations(self.dues(), self.POLICY, days, since={SCHOOL: date(2020, 6, 11)})
+        assert (escalation.reminders, ids(escalation.items)) == (2, JUNE_ITEMS)
+
+    def test_no_escalation_when_no_reminders_went_out(self):
+        assert unreachable_escalations(self.dues(), self.POLICY, []) == []
 
 
 class TestPolicy:

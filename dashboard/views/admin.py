@@ -5,11 +5,12 @@ contact e-mail addresses (dashboard.contacts), user accounts, and the audit log.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
+from pandas.api.typing import NaTType
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
@@ -144,14 +145,15 @@ def _deadline_editor(ctx: AppContext, principal: Principal, campaign: Campaign) 
         st.caption("当前已调整：" + "；".join(moved))
 
 
-def _overrides(edited: pd.DataFrame, annex: dict[str, date]) -> dict[str, date]:
+def _overrides(edited: pd.DataFrame, annex: Mapping[str, date | None]) -> dict[str, date]:
     """The edited dates that differ from the task list's (an override equal to it is no override)."""
     chosen = {row["子项"]: _as_date(row["本批次时限"]) for _, row in edited.iterrows()}
     return {item_id: due for item_id, due in chosen.items() if due is not None and due != annex[item_id]}
 
 
-def _as_date(value: object) -> date | None:
-    if value is None or pd.isna(value):
+def _as_date(value: date | NaTType | None) -> date | None:
+    """A date column's cell: a date, a pandas Timestamp (a datetime) once edited, or empty (None, NaT)."""
+    if pd.isna(value):
         return None
     return value.date() if isinstance(value, datetime) else value
 
@@ -281,7 +283,8 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
         st.markdown("**添加用户**")
         username = st.text_input("用户名（字母、数字和 . _ @ -）")
         display_name = st.text_input("姓名或单位名称")
-        role = st.selectbox("角色", list(UserRole), format_func=lambda r: r.label)
+        roles = list(UserRole)  # named: inline, mypy matches st.selectbox's overload for no options
+        role = st.selectbox("角色", roles, format_func=lambda r: r.label)
         school = st.selectbox(
             "所属学校（学校团委账号）", [NOT_SET, *schools], format_func=lambda c: f"{schools[c]}（{c}）" if c else "—"
         )
@@ -302,7 +305,7 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
             principal,
             username,
             role,
-            display_name=display_name.strip(),
+            display_name.strip(),
             tenant_code=school or None,
             unit_code=unit or None,
             password=password or None,
@@ -311,8 +314,10 @@ def _add_user_form(ctx: AppContext, principal: Principal, schools: dict[str, str
     )
 
 
-def _add_user(session: Session, principal: Principal, username: str, role: UserRole, **fields: str | None) -> str:
-    user = add_user(session, username, role, by=principal, **fields)
+def _add_user(
+    session: Session, principal: Principal, username: str, role: UserRole, display_name: str, **fields: str | None
+) -> str:
+    user = add_user(session, username, role, by=principal, display_name=display_name, **fields)
     return f"已添加用户 {user.username}（{role.label}）。"
 
 

@@ -45,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"已发送 {len(outcome.sent)} 封")
     for line in outcome.sent:
         print(f"  {for_terminal(line)}")
+    if outcome.busy:
+        print(f"另一次运行正在发送、本次跳过 {len(outcome.busy)} 封：")
+        for line in outcome.busy:
+            print(f"  {for_terminal(line)}")
     if outcome.failed:
         print(f"发送失败 {len(outcome.failed)} 封（下次运行时重发）：", file=sys.stderr)
         for line in outcome.failed:

@@ -3,9 +3,10 @@ each school its reminder at the rulebook's policy steps and each unit the school
 reminders, recording every attempt.
 
 Each action authorises, writes and audits once. Sending is an outbox: a reminder (or escalation) is first
-stored (at most once per school, step and day: a unique key in the database), then sent, then its
-attempt recorded, each in a transaction of its own. A failed attempt leaves it unsent, and every run sends
-what is unsent until settings.max_attempts attempts were made.
+stored (at most once per school, step and day: a unique key in the database), then claimed (so that a
+second run at the same time skips it), then sent, then its attempt recorded, each in a transaction of its
+own. A failed attempt leaves it unsent, and every run sends what is unsent until settings.max_attempts
+attempts were made; a claim older than settings.claim_minutes is a run that died mid-send, and lapses.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,6 +44,7 @@ from reformboard.reminders import (
     reminder_notice,
     reminder_subject,
     school_due,
+    unreachable_escalations,
 )
 from reformboard.settings import MailSettings
 from tenants import reminders as store
@@ -196,7 +198,7 @@ def plan(
         campaign,
         policy,
         tuple(reminders),
-        tuple(_due_escalations(session, policy, campaign, dues, mail_settings)),
+        tuple(_due_escalations(session, policy, campaign, dues, contacts, mail_settings)),
         (
             *store.unsent(session, Reminder, campaign.id, mail_settings.max_attempts),
             *store.unsent(session, EscalationRow, campaign.id, mail_settings.max_attempts),
@@ -228,13 +230,27 @@ def _stored_on(session: Session, campaign: Campaign, as_of: date) -> list[Remind
 
 
 def _due_escalations(
-    session: Session, policy: ReminderPolicy, campaign: Campaign, dues: Sequence[SchoolDue], mail_settings: MailSettings
+    session: Session,
+    policy: ReminderPolicy,
+    campaign: Campaign,
+    dues: Sequence[SchoolDue],
+    school_contacts: Mapping[str, list[str]],
+    mail_settings: MailSettings,
 ) -> list[DueEscalation]:
+    """By unit, the schools still overdue after the policy's number of reminders; a school without an address
+    after as many days on which reminders went out at its steps (its unit is told it could not be reminded)."""
     earlier = store.escalations_of(session, campaign.id)
     since = {row.tenant_code: row.as_of for row in earlier}  # ordered by date: the last one wins
+    sent = store.sent_reminders(session, campaign.id)
+    reminder_days = {r.as_of for r in sent if r.step is not None}  # the days `remind` sent (not by hand)
+    reached = [due for due in dues if school_contacts.get(due.tenant)]
+    unreached = [due for due in dues if not school_contacts.get(due.tenant)]
     found = [
         e
-        for e in escalations(dues, store.sent_reminders(session, campaign.id), since)
+        for e in (
+            *escalations(reached, sent, since),
+            *unreachable_escalations(unreached, policy, reminder_days, since),
+        )
         if e.reminders >= policy.escalate_after
     ]
     unit_of = {s.code: s.unit_code for s in session.scalars(select(Tenant))}
@@ -261,6 +277,7 @@ class Outcome:
     plan: Plan
     sent: list[str] = field(default_factory=list)  # a line per e-mail taken by the server
     failed: list[str] = field(default_factory=list)  # a line per e-mail not taken, with the reason
+    busy: list[str] = field(default_factory=list)  # a line per e-mail another run was sending
 
 
 def run(ctx: AppContext, principal: Principal, as_of: date, campaign_id: str | None = None) -> Outcome:
@@ -387,7 +404,11 @@ def _deliver(
     whom: str,
     outcome: Outcome,
 ) -> None:
-    """Send one e-mail for `rows` and record the attempt on each, audited once."""
+    """Send one e-mail for `rows` and record the attempt on each, audited once; unless another run is
+    sending it."""
+    if not _claimed(ctx, principal, rows):
+        outcome.busy.append(whom)
+        return
     message = mail.compose(ctx.settings.mail, letter)
     result = mail.send(ctx.settings.mail, message)
     message_id = str(message["Message-ID"])
@@ -419,6 +440,15 @@ def _deliver(
         outcome.sent.append(line + (f"（{result.detail}）" if result.detail else ""))
     else:
         outcome.failed.append(f"{line}：{result.detail}")
+
+
+def _claimed(ctx: AppContext, principal: Principal, rows: Sequence[Reminder | EscalationRow]) -> bool:
+    """Claim `rows` for this run, committed before sending: a run that started at the same time finds them
+    claimed."""
+    settings, now = ctx.settings.mail, utcnow()
+    stale = now - timedelta(minutes=settings.claim_minutes)
+    with ctx.transaction(principal, writes=True) as session:
+        return store.claim(session, rows, max_attempts=settings.max_attempts, now=now, stale=stale)
 
 
 def _reloaded(session: Session, row: Reminder | EscalationRow) -> Reminder | EscalationRow:

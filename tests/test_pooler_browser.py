@@ -88,8 +88,9 @@ def search_board(page: Page, words: str) -> None:
 
 
 def schools_seen(page: Page, school: Seeded) -> set[str]:
-    """The other schools whose name or code is on the page."""
-    shown = page.locator("body").inner_text()
+    """The other schools whose name or code is on the page, tables included (their canvas holds the
+    visible cells as text for screen readers)."""
+    shown = page.locator("body").text_content() or ""
     return {code for code, name in school.other_schools.items() if code in shown or name in shown}
 
 

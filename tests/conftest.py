@@ -41,7 +41,7 @@ from tenants.principal import Principal, UserRole
 from tests.fixtures.reports import UNIT_KINDS
 
 # Fixtures shared by several test modules, registered here rather than imported into each.
-pytest_plugins = ["tests.fixtures.cli", "tests.fixtures.browser", "tests.fixtures.app_role"]
+pytest_plugins = ["tests.fixtures.cli", "tests.fixtures.browser", "tests.fixtures.app_role", "tests.fixtures.pooler"]
 
 PG_ADMIN_ENV = "REFORMBOARD_TEST_PG"
 DEFAULT_PG_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"

@@ -8,31 +8,27 @@ table; a school user uploads a filled workbook and sees the school's new verdict
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from checks.engine import assess
-from checks.results import Verdict
-from checks.schema import SchoolReport
-from loaders.template import fill_template
-from reformboard.board import assess_schools
-from reformboard.context import AppContext
 from reformboard.demo.documents import pdf_document
-from reformboard.settings import Settings
-from tenants.accounts import add_user
-from tenants.principal import UserRole, local_operator
-from tenants.store import list_schools
-from tenants.submissions import CHINA_TIME
-from tests.conftest import PROVINCE
-from tests.fixtures.browser import PASSWORD, REPO, VIEWPORT, WAIT_MS, log_in, serve
-from tests.fixtures.reports import minimal_compliant_report
+from tests.fixtures.browser import (
+    REPO,
+    VIEWPORT,
+    WAIT_MS,
+    Seeded,
+    choose_workbook,
+    cli,
+    log_in,
+    metric,
+    seed_accounts,
+    serve,
+    submit_workbook,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -46,43 +42,8 @@ CHART_TABS = ("任务完成热力图", "得分分布", "推进趋势", "完成�
 class Server:
     url: str
     database_url: str
-    school_code: str  # the school user's school
-    school_name: str
-    workbook: Path  # a filled template for that school
-    new_verdict: Verdict  # what the board says once the workbook is in
+    school: Seeded  # the school user's school, and its workbook
     plan: Path  # the school's stamped plan, scanned: a PDF
-
-
-def _cli(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "reformboard", *args], env=env, cwd=REPO, check=True, capture_output=True, timeout=300
-    )
-
-
-def _seed(env: dict[str, str], folder: Path) -> tuple[str, str, Path, Verdict]:
-    """Accounts, and the school whose verdict the upload will change, with its filled workbook."""
-    ctx = AppContext.open(replace(Settings.from_env(), database_url=env["REFORMBOARD_DATABASE_URL"]))
-    today = datetime.now(CHINA_TIME).date()
-    operator = local_operator("e2e")
-    with ctx.transaction(operator) as session:
-        campaign = ctx.campaign(session)
-        rulebook = ctx.rulebook_for(campaign)
-        names = {s.code: s.name for s in list_schools(session)}
-        before = {a.tenant: a.verdict for a in assess_schools(session, PROVINCE, rulebook, campaign, today)}
-        reports = {code: _report_for(code, names[code]) for code in names}
-        after = {code: assess(reports[code], rulebook, campaign, today).verdict for code in names}
-        code = next(c for c in sorted(names) if before[c] is not after[c])
-        add_user(session, "province.admin", UserRole.PROVINCE_ADMIN, by=operator, password=PASSWORD)
-        add_user(session, "school", UserRole.SCHOOL, by=operator, tenant_code=code, password=PASSWORD)
-    workbook = folder / "本校填报.xlsx"
-    workbook.write_bytes(fill_template(reports[code], rulebook, campaign))
-    ctx.engine.dispose()
-    return code, names[code], workbook, after[code]
-
-
-def _report_for(code: str, name: str) -> SchoolReport:
-    report = minimal_compliant_report()
-    return replace(report, school=replace(report.school, code=code, name=name))
 
 
 @pytest.fixture(scope="module")
@@ -91,17 +52,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     database_url = f"sqlite:///{folder / 'board.db'}"
     env = {**os.environ, "REFORMBOARD_DATABASE_URL": database_url, "REFORMBOARD_FILE_STORE": str(folder / "files")}
     env.pop("REFORMBOARD_APP_DATABASE_URL", None)
-    _cli(env, "init")
-    _cli(env, "demo", "--schools", "12")
-    code, name, workbook, verdict = _seed(env, folder)
+    cli(env, "init")
+    cli(env, "demo", "--schools", "12")
+    seeded = seed_accounts(database_url, folder)
     plan = folder / "推进计划（盖章扫描）.pdf"
     plan.write_bytes(pdf_document(4, "Stamped plan"))
     with serve(env, folder) as url:
-        yield Server(url, database_url, code, name, workbook, verdict, plan)
-
-
-def metric(page: Page, label: str):
-    return page.get_by_test_id("stMetric").filter(has_text=label)
+        yield Server(url, database_url, seeded, plan)
 
 
 def screenshot(page: Page, name: str) -> None:
@@ -139,19 +96,14 @@ def test_a_province_admin_sees_the_demo_province_and_opens_a_school(server: Serv
 
 def test_a_school_user_uploads_a_workbook_and_sees_the_new_verdict(server: Server, page: Page) -> None:
     log_in(page, server.url, "school")
-    expect(page.get_by_role("heading", name=server.school_name)).to_be_visible(timeout=WAIT_MS)
-    page.get_by_role("link", name="上传填报").first.click()
-    expect(page.get_by_role("heading", name="上传填报")).to_be_visible(timeout=WAIT_MS)
-    workbook = page.get_by_role("tabpanel", name="填报文件")
-    workbook.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(server.workbook)
-    expect(page.get_by_text("文件通过核验")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_role("heading", name=server.school.name)).to_be_visible(timeout=WAIT_MS)
+    choose_workbook(page, server.school.workbook)
     screenshot(page, "upload-preview")
-    page.get_by_role("button", name="确认提交").click()
-    expect(page.get_by_text("已提交：")).to_be_visible(timeout=WAIT_MS)
+    submit_workbook(page)
     page.get_by_role("link", name="学校详情").click()
-    expect(page.get_by_role("heading", name=server.school_name)).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text(str(server.new_verdict), exact=True).first).to_be_visible(timeout=WAIT_MS)
-    expect(page.get_by_text(f"文件 {server.workbook.name}")).to_be_visible()
+    expect(page.get_by_role("heading", name=server.school.name)).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text(str(server.school.new_verdict), exact=True).first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_text(f"文件 {server.school.workbook.name}")).to_be_visible()
     screenshot(page, "school-after-upload")
 
 
@@ -168,13 +120,13 @@ def test_a_school_uploads_its_stamped_plan_and_the_province_sees_it(
     province = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
     admin = province.new_page()
     log_in(admin, server.url, "province.admin")
-    admin.get_by_label("搜索学校").fill(server.school_code)
+    admin.get_by_label("搜索学校").fill(server.school.code)
     admin.get_by_label("搜索学校").press("Enter")
     expect(metric(admin, "范围内学校")).to_contain_text("1", timeout=WAIT_MS)
     table = admin.get_by_test_id("stDataFrame").first
     box = table.bounding_box()
     admin.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the only row's selection box
-    expect(admin.get_by_role("heading", name=server.school_name)).to_be_visible(timeout=WAIT_MS)
+    expect(admin.get_by_role("heading", name=server.school.name)).to_be_visible(timeout=WAIT_MS)
     admin.get_by_role("tab", name="报送材料与佐证").click()
     materials = admin.get_by_role("tabpanel", name="报送材料与佐证")
     expect(materials.get_by_text("PDF，4 页").first).to_be_visible(timeout=WAIT_MS)

@@ -6,19 +6,13 @@ with a pool of one, both replicas' transactions run on the same server connectio
 Row-level security still holds because tenants.rls.set_scope writes the scope with set_config(…, true),
 local to the transaction, which is exactly what transaction pooling keeps together.
 
-Needs Debian's pgbouncer binary (`make system-deps` installs it); nothing is installed at test time.
+The pgbouncer is tests/fixtures/pooler.py's; tests/test_pooler_browser.py runs two `reformboard serve`
+processes on it.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -38,14 +32,12 @@ from tenants.models import Submission
 from tenants.principal import Principal, UserRole
 from tests.conftest import Directory
 from tests.fixtures import wust
+from tests.fixtures.pooler import NEEDS_PGBOUNCER, Pooler
 from tests.fixtures.workbooks import filled
 
 ON_POSTGRESQL = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
-PGBOUNCER = shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
 PROVINCE_VIEWER = Principal("province-b", UserRole.PROVINCE_VIEWER)
-pytestmark = pytest.mark.skipif(
-    PGBOUNCER is None, reason="needs Debian's pgbouncer: apt-get install -y pgbouncer (or make system-deps)"
-)
+pytestmark = NEEDS_PGBOUNCER
 
 
 def school_user(code: str) -> Principal:
@@ -53,55 +45,8 @@ def school_user(code: str) -> Principal:
 
 
 @pytest.fixture
-def pooled_url(app_url: URL) -> Iterator[URL]:
-    """The app role's URL, through a pgbouncer in transaction pooling mode with one server connection."""
-    folder = Path(tempfile.mkdtemp(prefix="rb-pgbouncer-"))
-    folder.chmod(0o755)  # run as root, pgbouncer drops to the postgres user, who must read its files
-    port = _free_port()
-    (folder / "users.txt").write_text(f'"{app_url.username}" "{app_url.password}"\n')
-    (folder / "pgbouncer.ini").write_text(
-        "[databases]\n"
-        f"* = host={app_url.host} port={app_url.port or 5432}\n"
-        "[pgbouncer]\n"
-        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
-        f"auth_type = trust\nauth_file = {folder / 'users.txt'}\n"
-        "pool_mode = transaction\ndefault_pool_size = 1\nmax_client_conn = 50\n"
-    )
-    for path in folder.iterdir():
-        path.chmod(0o644)
-    as_user = ["-u", "postgres"] if os.geteuid() == 0 else []  # pgbouncer refuses to run as root
-    with (folder / "pgbouncer.log").open("wb") as log:  # it logs every connection: a pipe would fill up
-        bouncer = subprocess.Popen([PGBOUNCER, *as_user, str(folder / "pgbouncer.ini")], stderr=log)
-    try:
-        _wait_until_listening(port, bouncer)
-        yield app_url.set(host="127.0.0.1", port=port)
-    finally:
-        bouncer.terminate()
-        bouncer.wait()
-        shutil.rmtree(folder)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_listening(port: int, bouncer: subprocess.Popen, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if bouncer.poll() is not None:
-            raise RuntimeError(f"pgbouncer exited with {bouncer.returncode}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.02)
-    raise RuntimeError(f"pgbouncer is not listening on port {port} after {seconds} s")
-
-
-@pytest.fixture
-def replicas(pooled_url: URL) -> Iterator[tuple[Engine, Engine]]:
-    a, b = make_engine(pooled_url), make_engine(pooled_url)
+def replicas(pooler: Pooler, app_url: URL) -> Iterator[tuple[Engine, Engine]]:
+    a, b = make_engine(pooler.route(app_url)), make_engine(pooler.route(app_url))
     yield a, b
     a.dispose()
     b.dispose()

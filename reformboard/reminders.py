@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from checks.campaign import Campaign
-from checks.materials import MaterialStatus
+from checks.materials import MaterialState, MaterialStatus
 from checks.results import DeadlineState, ItemAssessment, SchoolAssessment
 from checks.rulebook import ReminderPolicy, Rulebook
 from checks.rules.common import cn_date
@@ -53,10 +53,11 @@ class SchoolDue:
     overdue: tuple[DueItem, ...]
     due_soon: tuple[DueItem, ...]
     overdue_materials: tuple[MaterialStatus, ...] = ()  # required materials past due and not sent
+    materials_due_soon: tuple[MaterialStatus, ...] = ()  # not sent, falling due within the window
 
     @property
     def needs_reminder(self) -> bool:
-        return bool(self.overdue or self.due_soon or self.overdue_materials)
+        return bool(self.overdue or self.due_soon or self.overdue_materials or self.materials_due_soon)
 
     @property
     def item_ids(self) -> list[str]:
@@ -71,7 +72,7 @@ def school_due(
 ) -> SchoolDue:
     """The school's overdue items and those falling due within `within_days` days of the as-of date
     (a deadline exactly `within_days` days away counts; today's deadline is due soon, not overdue), and
-    its required materials past due and not sent (statuses on the same date)."""
+    likewise its required materials not sent (statuses on the same date)."""
     as_of = assessment.as_of
     overdue = [
         _due_item(item, rulebook, (as_of - item.deadline).days)
@@ -83,8 +84,12 @@ def school_due(
         for item in assessment.items
         if item.state is DeadlineState.NOT_DUE and item.deadline and (item.deadline - as_of).days <= within_days
     ]
-    late_materials = tuple(m for m in materials if m.overdue)
-    return SchoolDue(assessment.tenant, assessment.school, as_of, tuple(overdue), tuple(due_soon), late_materials)
+    missing = [m for m in materials if m.state is MaterialState.MISSING]
+    late_materials = tuple(m for m in missing if m.overdue)
+    soon_materials = tuple(m for m in missing if not m.overdue and (m.due - as_of).days <= within_days)
+    return SchoolDue(
+        assessment.tenant, assessment.school, as_of, tuple(overdue), tuple(due_soon), late_materials, soon_materials
+    )
 
 
 def _due_item(item: ItemAssessment, rulebook: Rulebook, days: int) -> DueItem:
@@ -145,6 +150,7 @@ def due_sections(due: SchoolDue) -> list[Section]:
         Section("已超过完成时限、尚未完成的任务", tuple(_overdue_line(item) for item in due.overdue)),
         Section("已超过报送时限、尚未报送的材料", tuple(_material_line(due.as_of, m) for m in due.overdue_materials)),
         Section("即将到期、尚未完成的任务", tuple(_due_soon_line(item) for item in due.due_soon)),
+        Section("即将到期、尚未报送的材料", tuple(_material_line(due.as_of, m) for m in due.materials_due_soon)),
     ]
     return [section for section in sections if section.lines]
 
@@ -162,6 +168,7 @@ def _summary(due: SchoolDue) -> str:
         f"{len(due.overdue)}项任务已逾期未完成" if due.overdue else "",
         f"{len(due.overdue_materials)}份材料已逾期未报送" if due.overdue_materials else "",
         f"{len(due.due_soon)}项任务即将到期" if due.due_soon else "",
+        f"{len(due.materials_due_soon)}份材料即将到期" if due.materials_due_soon else "",
     ]
     if not due.needs_reminder:
         return "你校暂无逾期或即将到期的任务。"
@@ -174,15 +181,19 @@ def _overdue_line(item: DueItem) -> str:
 
 def _material_line(as_of: date, material: MaterialStatus) -> str:
     days = (as_of - material.due).days
+    when = f"已逾期{days}天" if days > 0 else _left(-days)
     return (
-        f"{material.material.name}（报送时限：{cn_date(material.due)}，已逾期{days}天；"
+        f"{material.material.name}（报送时限：{cn_date(material.due)}，{when}；"
         "请报送盖章纸质版，并在验收看板上传扫描PDF版）"
     )
 
 
 def _due_soon_line(item: DueItem) -> str:
-    left = "今日到期" if item.days == 0 else f"还剩{item.days}天"
-    return f"{item.item_id} {item.content}（完成时限：{item.deadline_text}，{left}；目前{item.reported}）"
+    return f"{item.item_id} {item.content}（完成时限：{item.deadline_text}，{_left(item.days)}；目前{item.reported}）"
+
+
+def _left(days: int) -> str:
+    return "今日到期" if days == 0 else f"还剩{days}天"
 
 
 def notice_file_name(tenant: str, school: str, as_of: date) -> str:
@@ -194,11 +205,12 @@ def notice_file_name(tenant: str, school: str, as_of: date) -> str:
 
 
 def policy_steps(due: SchoolDue, policy: ReminderPolicy) -> tuple[str, ...]:
-    """The policy's steps that fall on the as-of date for the school's due items and overdue materials,
-    e.g. ("逾期1天",)."""
+    """The policy's steps that fall on the as-of date for the school's due items and materials, e.g.
+    ("逾期1天",)."""
     late = [item.days for item in due.overdue] + [(due.as_of - m.due).days for m in due.overdue_materials]
     steps = [f"逾期{days}天" for days in late if _late_step(days, policy)]
-    steps += [f"到期前{item.days}天" for item in due.due_soon if item.days in policy.before_days]
+    left = [item.days for item in due.due_soon] + [(m.due - due.as_of).days for m in due.materials_due_soon]
+    steps += [f"到期前{days}天" for days in left if days in policy.before_days]
     return tuple(dict.fromkeys(steps))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import datetime
 
@@ -153,4 +154,37 @@ def test_the_batch_export_carries_each_schools_evidence_pack_and_audits_it(demo_
     engine = make_engine(demo_db)
     with make_sessionmaker(engine)() as session:
         assert session.scalar(select(func.count()).where(AuditEntry.action == "document_export")) > 0
+    engine.dispose()
+
+
+def evidence_cells(sheet_file) -> list[str]:
+    sheet = openpyxl.load_workbook(sheet_file)[verification.SHEET]
+    column = 1 + [c.header for c in verification.COLUMNS].index("佐证材料")
+    return [sheet.cell(r, column).value or "" for r in range(verification.FIRST_ITEM_ROW, sheet.max_row + 1)]
+
+
+def test_one_schools_sheet_alone_lists_its_files_without_naming_any_it_does_not_carry(demo_db, tmp_path):
+    assert main(["export-sheets", "--all", "-o", str(tmp_path / "all.zip")]) == 0
+    batch = zipfile.ZipFile(tmp_path / "all.zip")
+    folder = next(n for n in batch.namelist() if "/佐证材料/" in n).split("/")[0]
+    code = folder.split("_", 1)[0]
+    packed = evidence_cells(io.BytesIO(batch.read(f"{folder}/验收核查表.xlsx")))
+    engine = make_engine(demo_db)
+    exported = select(func.count()).where(AuditEntry.action == "document_export", AuditEntry.tenant_code == code)
+    with make_sessionmaker(engine)() as session:
+        before = session.scalar(exported)
+
+    alone = tmp_path / "one.xlsx"
+    assert main(["export-sheets", "--tenant", code, "-o", str(alone)]) == 0
+    # the same files listed, none named as lying beside the sheet
+    assert evidence_cells(alone) == [re.sub(r"→ 佐证材料/[^\n]*", "", cell) for cell in packed] != packed
+    with make_sessionmaker(engine)() as session:
+        assert session.scalar(exported) == before  # nothing was exported, so no export is recorded
+
+    pack = tmp_path / "one.zip"
+    assert main(["export-sheets", "--tenant", code, "-o", str(pack)]) == 0
+    names = zipfile.ZipFile(pack).namelist()
+    assert f"{folder}/验收核查表.xlsx" in names and any(n.startswith(f"{folder}/佐证材料/") for n in names)
+    with make_sessionmaker(engine)() as session:
+        assert session.scalar(exported) == before + 1
     engine.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -291,3 +291,29 @@ def test_a_material_sent_late_is_not_reminded():
     as_of = date(2020, 7, 17)
     materials = material_statuses(RULEBOOK.submissions, CAMPAIGN, {"plan": [date(2020, 7, 1)]}, as_of)
     assert school_due(nothing_submitted(as_of), RULEBOOK, materials=materials).overdue_materials == ()
+
+
+def test_a_material_not_yet_sent_is_reminded_on_the_policys_days_before_its_due_date():
+    due_on = date(2020, 6, 10)  # the plan's due date
+    nothing = nothing_submitted(due_on)
+    all_done = replace(nothing, items=tuple(replace(i, state=DeadlineState.DONE) for i in nothing.items))
+    window = policy_window(RULEBOOK.reminders)
+
+    def due(days_before: int, received: dict[str, list[date]] | None = None):
+        as_of = due_on - timedelta(days=days_before)
+        materials = material_statuses(RULEBOOK.submissions, CAMPAIGN, received or {}, as_of)
+        return school_due(replace(all_done, as_of=as_of), RULEBOOK, window, materials=materials)
+
+    assert [policy_steps(due(days), RULEBOOK.reminders) for days in (8, 7, 3, 1, 0)] == [
+        (),
+        ("到期前7天",),
+        (),
+        ("到期前1天",),
+        (),
+    ]
+    email = reminder_email(due(7), CAMPAIGN)
+    assert "1份材料即将到期" in email and "即将到期、尚未报送的材料（1项）" in email
+    assert "深化改革推进计划（校团委制定）（报送时限：2020年6月10日，还剩7天" in email
+    assert "今日到期" in reminder_email(due(0), CAMPAIGN)
+    assert not due(7, {"plan": [date(2020, 6, 1)]}).needs_reminder  # already sent
+    assert not due(8).needs_reminder  # not yet within the window

@@ -97,7 +97,7 @@ def _offer(key: str, button: str, build: Callable[[], Export | None]) -> None:
 
 
 def _single_sheet(page: Page, schools: list[Tenant]) -> None:
-    st.subheader("单校验收核查表（.xlsx）")
+    st.subheader("单校验收核查表")
     by_code = {s.code: s for s in schools}
     if len(by_code) == 1:
         code = next(iter(by_code))
@@ -105,10 +105,13 @@ def _single_sheet(page: Page, schools: list[Tenant]) -> None:
         code = st.selectbox(
             "学校", list(by_code), key="exports.school", format_func=lambda c: f"{by_code[c].name}（{c}）"
         )
-    _offer(f"sheet.{page.campaign.id}.{page.as_of}.{code}", "生成核查表", lambda: _sheet(page, code))
+    key = f"{page.campaign.id}.{page.as_of}.{code}"
+    _offer(f"sheet.{key}", "生成核查表（.xlsx）", lambda: _sheet(page, code, pack=False))
+    _offer(f"pack.{key}", "生成核查表连同佐证材料（.zip）", lambda: _sheet(page, code, pack=True))
 
 
-def _sheet(page: Page, code: str) -> Export | None:
+def _sheet(page: Page, code: str, *, pack: bool) -> Export | None:
+    """The school's sheet alone (listing its files), or packed with the files it lists."""
     with scoped_transaction(page.ctx.engine, page.principal) as session:
         export = export_sheets(
             session,
@@ -118,13 +121,16 @@ def _sheet(page: Page, code: str) -> Export | None:
             page.as_of,
             [code],
             store=page.ctx.settings.files(),
-            zipped=False,
+            zipped=pack,
         )
     if export.data is None:
         names = ui.literal("、".join(s.name for s in export.inputs.not_submitted))
         st.warning(f"{names}截至 {page.as_of:%Y-%m-%d} 还没有有效的填报提交，无法生成核查表。")
         return None
-    return Export(export.data, sheet_file_name(export.inputs.entries[0].context), ui.XLSX_MIME)
+    name = sheet_file_name(export.inputs.entries[0].context)
+    if pack:
+        return Export(export.data, name.removesuffix(".xlsx") + ".zip", "application/zip")
+    return Export(export.data, name, ui.XLSX_MIME)
 
 
 # --- every school in scope --------------------------------------------------------------------------

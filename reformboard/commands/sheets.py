@@ -18,7 +18,7 @@ from tenants.store import get_school, list_schools
 def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser("export-sheets", help="导出验收核查表 (export verification sheets)")
     scope = export.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--tenant", metavar="学校标识码", help="一所学校：输出 .xlsx")
+    scope.add_argument("--tenant", metavar="学校标识码", help="一所学校：输出 .xlsx；-o 以 .zip 结尾时连同佐证材料打包")
     scope.add_argument("--unit", metavar="单位代码", help="一个主管单位的全部学校：输出 .zip")
     scope.add_argument("--all", action="store_true", help="全省学校：输出 .zip")
     _common(export)
@@ -54,7 +54,7 @@ def run_export(args: argparse.Namespace) -> int:
             args.as_of or today(),
             codes,
             store=ctx.settings.files(),
-            zipped=not args.tenant,
+            zipped=not args.tenant or args.output.suffix.lower() == ".zip",
         )
     if export.data is None:
         raise UserFacingError("所选范围内没有已接收的填报，无法生成核查表")

@@ -64,7 +64,9 @@ def export_sheets(
     inputs = verification_inputs(session, principal, rulebook, campaign, as_of, tenant_codes)
     if not inputs.entries:
         return SheetsExport(None, inputs)
-    inputs = replace(inputs, entries=with_documents(session, principal, store, rulebook, campaign, inputs.entries))
+    inputs = replace(
+        inputs, entries=with_documents(session, principal, store, rulebook, campaign, inputs.entries, pack=zipped)
+    )
     if zipped:
         data = verification_batch(rulebook, inputs.entries)
     else:

@@ -136,16 +136,19 @@ def with_documents(
     rulebook: Rulebook,
     campaign: Campaign,
     entries: Sequence[SheetEntry],
+    *,
+    pack: bool,
 ) -> list[SheetEntry]:
     """The verification sheets' entries with each school's materials and evidence: their statuses and
-    files listed on the sheet, and the files themselves beside it (the evidence pack)."""
+    files listed on the sheet, and when `pack` the files themselves beside it (the evidence pack), each
+    named on the sheet. A sheet exported alone lists the files without naming any it does not carry."""
     codes = [entry.context.school_code for entry in entries]
     receipts = material_receipts(session, principal, campaign.id, codes)
     enriched = []
     for entry in entries:
         as_of, code = entry.context.as_of, entry.context.school_code
         statuses = material_statuses(rulebook.submissions, campaign, receipts[code], as_of)
-        exported = _exported(session, principal, store, campaign, code, as_of)
+        exported = _exported(session, principal, store, campaign, code, as_of, pack)
         names = _pack_names([document for document, _ in exported], rulebook)
         context = replace(
             entry.context,
@@ -183,16 +186,22 @@ def _pack_names(documents: Sequence[Document], rulebook: Rulebook) -> dict[int, 
 
 
 def _exported(
-    session: Session, principal: Principal, store: FileStore, campaign: Campaign, tenant_code: str, as_of: date
+    session: Session,
+    principal: Principal,
+    store: FileStore,
+    campaign: Campaign,
+    tenant_code: str,
+    as_of: date,
+    pack: bool,
 ) -> list[tuple[Document, bytes | None]]:
-    """A school's documents in force received by the end of `as_of`, with their bytes when the principal may
-    open them (else None: listed, not packed); the files exported are audited once."""
+    """A school's documents in force received by the end of `as_of`, with their bytes when they are packed
+    and the principal may open them (else None: listed, not packed); the files exported are audited once."""
     documents = [
         d
         for d in in_force(session, principal, campaign.id, [tenant_code], PermissionAction.DOCUMENT_EXPORT)
         if d.received_at < end_of_day(as_of)
     ]
-    exported = [(d, store.get(d.sha256) if may_open(principal, d) else None) for d in documents]
+    exported = [(d, store.get(d.sha256) if pack and may_open(principal, d) else None) for d in documents]
     packed = [d.id for d, data in exported if data is not None]
     if packed:
         audit(

@@ -8,7 +8,10 @@ The rules of the merge (README 规则手册 says the same to rulebook authors):
 - `tasks` and each task's `items` are merged by `id`: an entry whose id the base has merges into it as a
   table does (an item given its own `due` no longer shares another's by `due_with`), an entry with a new
   id is added after the base's;
-- `[remove]` drops what the base has: `tasks = ["10"]`, `items = ["1.3"]`, `rules = ["rotating_chair"]`;
+- `[remove]` drops what the base has: `tasks = ["10"]`, `items = ["1.3"]`, `rules = ["rotating_chair"]` (and
+  their citations in items' and clauses' checks; a clause checked by those alone goes with them),
+  and any key of a table by its dotted path, `keys = ["vocabulary.registrations.volunteer_system"]` (a
+  registration system, a level, a title the variant's province does not have);
 - the variant names its own `id` and `[campaign] id`, so the two never register as one campaign.
 """
 
@@ -22,6 +25,7 @@ from checks.errors import DomainError
 BASE_KEY = "base"
 REMOVE_KEY = "remove"
 _REMOVABLE = ("tasks", "items", "rules")
+KEYS = "keys"  # [remove] keys: dotted paths of table keys
 
 
 class MergeConflict(DomainError, ValueError):
@@ -54,10 +58,10 @@ def _own_ids(base: Mapping[str, Any], variant: Mapping[str, Any]) -> None:
 
 
 def _removals(raw: Any) -> dict[str, set[str]]:
-    if not isinstance(raw, dict) or set(raw) - set(_REMOVABLE):
-        raise MergeConflict("[remove] 只能含 tasks、items、rules 三个列表", key=REMOVE_KEY)
+    if not isinstance(raw, dict) or set(raw) - {*_REMOVABLE, KEYS}:
+        raise MergeConflict("[remove] 只能含 tasks、items、rules、keys 四个列表", key=REMOVE_KEY)
     removals = {}
-    for key in _REMOVABLE:
+    for key in (*_REMOVABLE, KEYS):
         ids = raw.get(key, [])
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise MergeConflict("应为编号（文字）的列表", key=f"{REMOVE_KEY}.{key}")
@@ -116,9 +120,49 @@ def _remove(merged: dict[str, Any], removals: Mapping[str, set[str]]) -> dict[st
         if unknown:
             raise MergeConflict(f"底本中没有要删除的 {'、'.join(unknown)}", key=f"{REMOVE_KEY}.{key}")
     merged["tasks"] = [
-        {**task, "items": [item for item in task.get("items", []) if item["id"] not in removals["items"]]}
+        {
+            **task,
+            "items": [
+                _without_checks(item, removals["rules"])
+                for item in task.get("items", [])
+                if item["id"] not in removals["items"]
+            ],
+        }
         for task in merged["tasks"]
         if task["id"] not in removals["tasks"]
     ]
     merged["rules"] = {rid: rule for rid, rule in merged.get("rules", {}).items() if rid not in removals["rules"]}
+    for path in sorted(removals[KEYS]):
+        merged = _without(merged, path.split("."), path)
     return merged
+
+
+def _without_checks(item: dict[str, Any], rules: set[str]) -> dict[str, Any]:
+    """The item citing none of the removed checks, in its own checks or its clauses'."""
+    if not rules:
+        return item
+    item = {**item, "checks": [c for c in item.get("checks", []) if c not in rules]}
+    if "clauses" in item:
+        clauses = [_cited(clause, rules) for clause in item["clauses"]]
+        item["clauses"] = [clause for clause in clauses if clause is not None]
+    return item
+
+
+def _cited(clause: Any, rules: set[str]) -> Any:
+    """The clause without the removed checks; None when it was checked by those alone (nothing is left to
+    verify it by, automatically or on site)."""
+    if not isinstance(clause, dict) or "checks" not in clause:
+        return clause
+    checks = [c for c in clause["checks"] if c not in rules]
+    return None if not checks and not clause.get("onsite") else {**clause, "checks": checks}
+
+
+def _without(table: Any, parts: list[str], path: str) -> dict[str, Any]:
+    """The table without the key at `parts` (every part but the last naming a table), copied along the
+    path: the rest is shared with the base, which must stay as read."""
+    first, rest = parts[0], parts[1:]
+    if not isinstance(table, dict) or first not in table:
+        raise MergeConflict(f"底本中没有要删除的 {path}", key=f"{REMOVE_KEY}.{KEYS}")
+    if not rest:
+        return {key: value for key, value in table.items() if key != first}
+    return {**table, first: _without(table[first], rest, path)}

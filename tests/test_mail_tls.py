@@ -14,7 +14,7 @@ import trustme
 from aiosmtpd.controller import Controller
 
 from reformboard.mail import Letter, compose, send
-from reformboard.settings import MailSettings
+from reformboard.settings import MAIL_FROM, SMTP_HOST, SMTP_PORT, SMTP_SECURITY, MailSettings
 
 HOST = "127.0.0.1"
 SENDER = "xuexiaobu@gdyouth.example.cn"
@@ -72,7 +72,8 @@ def serve() -> Iterator:
 
 
 def settings(port: int, security: str) -> MailSettings:
-    return MailSettings(HOST, port, security, None, None, SENDER, 3, ())
+    """As the board reads them from its environment."""
+    return MailSettings.from_env({SMTP_HOST: HOST, SMTP_PORT: str(port), SMTP_SECURITY: security, MAIL_FROM: SENDER})
 
 
 def letter() -> Letter:

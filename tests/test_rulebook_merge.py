@@ -157,3 +157,38 @@ def test_a_variant_keeps_its_bases_vocabulary_and_demo_table_and_may_change_one_
     assert book.vocabulary == replace(base.vocabulary, contact_office="学院团委")
     assert book.demo == base.demo != {}
     assert book.campaign.contact_office == "学院团委"
+
+
+NO_VOLUNTEER_SYSTEM = """
+base = "guangdong-2020"
+id = "no-volunteer-system"
+[campaign]
+id = "no-volunteer-2021"
+[remove]
+rules = ["ivolunteer_registered"]
+keys = ["vocabulary.registrations.volunteer_system"]
+"""
+
+
+def test_a_variant_drops_a_key_of_a_base_table_and_the_base_stays_as_read(tmp_path):
+    path = tmp_path / "no-volunteer-system.toml"
+    path.write_text(NO_VOLUNTEER_SYSTEM, encoding="utf-8")
+    book = load_rulebook(path)
+    assert [r.field for r in book.vocabulary.registrations] == ["zhtj_registered"]
+    assert "ivolunteer_registered" not in book.rules
+    [item] = [i for i in book.items if "zhtj_registered" in i.checks]
+    assert "ivolunteer_registered" not in item.checks  # no longer cited, and the clause it alone checked is gone
+    assert [c.text for c in item.clauses if "i志愿" in c.text] == []
+    base = load_rulebook()
+    [base_item] = [i for i in base.items if "zhtj_registered" in i.checks]
+    assert len(base_item.clauses) == len(item.clauses) + 1
+    assert [r.field for r in base.vocabulary.registrations] == ["zhtj_registered", "ivolunteer_registered"]
+
+
+@pytest.mark.parametrize("path", ["vocabulary.registrations.nope", "nope.registrations", "vocabulary.contact_office.x"])
+def test_dropping_a_key_the_base_lacks_names_it(tmp_path, path):
+    text = NO_VOLUNTEER_SYSTEM.replace('keys = ["vocabulary.registrations.volunteer_system"]', f'keys = ["{path}"]')
+    variant = tmp_path / "v.toml"
+    variant.write_text(text, encoding="utf-8")
+    with pytest.raises(RulebookError, match=f"remove.keys.*底本中没有要删除的 {path}"):
+        load_rulebook(variant)

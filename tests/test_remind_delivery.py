@@ -222,23 +222,26 @@ def test_running_twice_on_a_day_sends_once(reformboard, engine, reachable, inbox
     assert len(inbox.messages) == 1 and len(stored(engine, Reminder)) == 1
 
 
-def test_the_database_refuses_a_second_reminder_for_the_same_school_step_and_day(session, reachable) -> None:
-    def add() -> None:
-        store.create_reminder(
-            session,
-            tenant_code=reachable.school,
-            campaign_id=reachable.campaign.id,
-            as_of=DAY_AFTER_PLAN,
-            items=["1.1"],
-            text="",
-            created_by="test",
-            step="逾期1天",
-        )
-        session.flush()
+def stored_reminder(session, directory: Directory, step: str) -> Reminder:
+    """A reminder of 1.1 stored for the school the day after the plan was due, as `remind` stores one."""
+    reminder = store.create_reminder(
+        session,
+        tenant_code=directory.school,
+        campaign_id=directory.campaign.id,
+        as_of=DAY_AFTER_PLAN,
+        items=["1.1"],
+        text="",
+        created_by="test",
+        step=step,
+    )
+    session.flush()
+    return reminder
 
-    add()
+
+def test_the_database_refuses_a_second_reminder_for_the_same_school_step_and_day(session, reachable) -> None:
+    stored_reminder(session, reachable, "逾期1天")
     with pytest.raises(Exception, match="(?i)unique"):
-        add()
+        stored_reminder(session, reachable, "逾期1天")
 
 
 def remind_now(day: date) -> reminders.Outcome:
@@ -265,20 +268,7 @@ def test_a_run_started_while_another_is_sending_a_reminder_skips_it(reformboard,
 
 
 def test_an_e_mail_for_several_rows_is_claimed_whole_or_not_at_all(session, reachable) -> None:
-    def reminder(step: str) -> Reminder:
-        return store.create_reminder(
-            session,
-            tenant_code=reachable.school,
-            campaign_id=reachable.campaign.id,
-            as_of=DAY_AFTER_PLAN,
-            items=["1.1"],
-            text="",
-            created_by="test",
-            step=step,
-        )
-
-    first, second = reminder("逾期1天"), reminder("到期前7天")
-    session.flush()
+    first, second = stored_reminder(session, reachable, "逾期1天"), stored_reminder(session, reachable, "到期前7天")
     now = utcnow()
     claimed = {"max_attempts": 3, "now": now, "stale": now - timedelta(minutes=15)}
 

@@ -32,8 +32,9 @@ from reformboard.reminders import (
     reminder_notice,
 )
 from reformboard.services.reminders import delivery_status, record_sent_by_hand, school_dues
+from reformboard.settings import MailSettings
 from tenants.access import PermissionAction, require_role, scoped_transaction, visible_tenants
-from tenants.models import Delivery, Reminder
+from tenants.models import Delivery, Reminder, utcnow
 from tenants.models import Escalation as EscalationRow
 from tenants.principal import Principal, UserRole
 from tenants.reminders import deliveries_for, escalations_of, reminder_contacts
@@ -125,15 +126,17 @@ def _reminders(ctx: AppContext, principal: Principal, campaign: Campaign, codes:
 
 @dataclass(frozen=True)
 class Mail:
-    """What the page shows of the e-mails: schools' addresses, escalations sent, the retry bound."""
+    """What the page shows of the e-mails: schools' addresses, escalations sent, the mail settings (retry
+    bound, claim lapse) and the moment the page was drawn, which the statuses are as of."""
 
     contacts: dict[str, list[str]]
     escalated: dict[str, list[EscalationRow]]
     deliveries: dict[str, list[Delivery]]  # newest first
-    max_attempts: int
+    settings: MailSettings
+    now: datetime
 
     def status(self, row: Reminder | EscalationRow) -> str:
-        return delivery_status(row, self.max_attempts)
+        return delivery_status(row, self.settings, self.now)
 
 
 def _mail(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: date, codes: set[str]) -> Mail:
@@ -145,7 +148,7 @@ def _mail(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: date
         deliveries: dict[str, list[Delivery]] = {}
         for delivery in deliveries_for(session, codes):
             deliveries.setdefault(delivery.tenant_code, []).append(delivery)
-    return Mail(contacts, escalated, deliveries, ctx.settings.mail.max_attempts)
+    return Mail(contacts, escalated, deliveries, ctx.settings.mail, utcnow())
 
 
 # --- what to remind of --------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,6 +54,7 @@ from tenants.documents import material_receipts
 from tenants.models import Escalation as EscalationRow
 from tenants.models import Reminder, Tenant, Unit, utcnow
 from tenants.principal import Principal, UserRole
+from tenants.submissions import china_time
 
 # --- contacts -------------------------------------------------------------------------------------
 
@@ -118,17 +119,24 @@ def escalation_recipients(
     return list(dict.fromkeys([*contacts.get(unit.code, []), *province]))
 
 
-def delivery_status(row: Reminder | EscalationRow, max_attempts: int) -> str:
-    """How the e-mail for a reminder or escalation stands, in words for the page."""
+def delivery_status(row: Reminder | EscalationRow, mail_settings: MailSettings, now: datetime) -> str:
+    """How the e-mail for a reminder or escalation stands at `now`, in words for the page."""
     if row.sent_at is not None:
         return "已发送邮件" if row.message_id else "已登记发送"
     if isinstance(row, Reminder) and row.step is None:
         return "未发送"
-    if row.attempts >= max_attempts:
+    if row.attempts >= mail_settings.max_attempts:
         return f"发送失败，已停止重发（{row.attempts} 次：{row.last_error}）"
+    if row.claimed_at is not None and row.claimed_at >= claims_lapse_before(mail_settings, now):
+        return f"发送中（{china_time(row.claimed_at)} 起）"
     if row.attempts:
         return f"待重发（已尝试 {row.attempts} 次：{row.last_error}）"
     return "待发送"
+
+
+def claims_lapse_before(mail_settings: MailSettings, now: datetime) -> datetime:
+    """A claim made before this moment has lapsed at `now`: its run died mid-send, the next one retries."""
+    return now - timedelta(minutes=mail_settings.claim_minutes)
 
 
 # --- who is due what on a date ----------------------------------------------------------------------
@@ -446,7 +454,7 @@ def _claimed(ctx: AppContext, principal: Principal, rows: Sequence[Reminder | Es
     """Claim `rows` for this run, committed before sending: a run that started at the same time finds them
     claimed."""
     settings, now = ctx.settings.mail, utcnow()
-    stale = now - timedelta(minutes=settings.claim_minutes)
+    stale = claims_lapse_before(settings, now)
     with ctx.transaction(principal, writes=True) as session:
         return store.claim(session, rows, max_attempts=settings.max_attempts, now=now, stale=stale)
 

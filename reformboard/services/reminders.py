@@ -188,9 +188,7 @@ def plan(
 ) -> Plan:
     """What the rulebook's policy sends on `as_of`: nothing that was already stored for that day."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.REMIND)
-    policy = rulebook.reminders
-    if policy is None:
-        raise NoReminderPolicy(f"规则手册“{rulebook.name}”没有 [reminders] 表（提醒时点与督办次数），无法按计划提醒")
+    policy = reminder_policy(rulebook)
     active = {s.code for s in session.scalars(select(Tenant).where(Tenant.active))}
     assessed = [a for a in assess_schools(session, principal, rulebook, campaign, as_of) if a.tenant in active]
     dues = school_dues(session, principal, rulebook, campaign, assessed, policy_window(policy))
@@ -212,6 +210,35 @@ def plan(
             *store.unsent(session, EscalationRow, campaign.id, mail_settings.max_attempts),
         ),
     )
+
+
+def reminder_policy(rulebook: Rulebook) -> ReminderPolicy:
+    """The rulebook's [reminders] table; NoReminderPolicy without one."""
+    if rulebook.reminders is None:
+        raise NoReminderPolicy(f"规则手册“{rulebook.name}”没有 [reminders] 表（提醒时点与督办次数），无法按计划提醒")
+    return rulebook.reminders
+
+
+def planned_escalations(
+    session: Session,
+    principal: Principal,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    assessments: Sequence[SchoolAssessment],
+    mail_settings: MailSettings,
+) -> list[DueEscalation]:
+    """The escalations of these schools that `remind` stores on their assessments' date (the plan's), for the
+    page. Province roles only: a school without an address counts the days reminders went to any school,
+    which a unit's scope does not show."""
+    require_role(
+        session, principal, UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, action=PermissionAction.VIEW_REMINDERS
+    )
+    if not assessments:
+        return []
+    policy = reminder_policy(rulebook)
+    dues = school_dues(session, principal, rulebook, campaign, assessments, policy_window(policy))
+    contacts = store.reminder_contacts(session, campaign.id, assessments[0].as_of)
+    return _due_escalations(session, policy, campaign, dues, contacts, mail_settings)
 
 
 def school_dues(

@@ -32,7 +32,7 @@ from tenants import store
 from tenants.accounts import add_user, get_user, principal_for
 from tenants.audit import AuditAction
 from tenants.db import make_engine, make_sessionmaker, migrate
-from tenants.models import AuditEntry, Reminder, Submission
+from tenants.models import AuditEntry, Escalation, Reminder, Submission
 from tenants.principal import Principal, UserRole, local_operator
 from tenants.reminders import record_delivery, replace_school_contacts, school_contacts
 from tests.conftest import PROVINCE
@@ -299,25 +299,24 @@ class TestReminders:
         assert reminder.sent_at is not None and "1.1" in reminder.items
         assert "由 admin 登记发送" in texts(at)
 
-    def test_a_school_still_overdue_after_a_sent_reminder_is_escalated(self, board):
+    def test_a_unit_sees_the_escalations_of_its_schools_but_not_those_planned(self, board):
         with make_sessionmaker(board.engine).begin() as session:
-            reminder = store.create_reminder(
-                session,
-                tenant_code=WUST,
-                campaign_id=CAMPAIGN.id,
-                as_of=date(2020, 7, 17),
-                items=["1.1", "4.1"],
-                text="提醒函",
-                created_by="admin",
-            )
-            session.flush()
-            store.mark_reminder_sent(
-                session, reminder.id, sent_by="admin", sent_at=datetime(2020, 7, 17, 2, tzinfo=UTC)
-            )
-        at = open_page("reminders", board.principal("viewer"))
-        escalated = frame_with(at, "提醒后仍逾期的子项")
-        assert list(escalated["标识码"]) == [WUST]
-        assert "1.1" in escalated.iloc[0]["提醒后仍逾期的子项"]
+            for tenant, unit in ((WUST, "4401"), (FAR_AWAY, "4402")):
+                session.add(
+                    Escalation(
+                        tenant_code=tenant,
+                        campaign_id=CAMPAIGN.id,
+                        unit_code=unit,
+                        as_of=date(2020, 10, 1),
+                        items=["1.1"],
+                        reminders=3,
+                        text=f"（{tenant}）：已提醒3次，仍有1项任务逾期未完成：",
+                        created_at=datetime(2020, 10, 1, 1, tzinfo=UTC),
+                    )
+                )
+        at = open_page("reminders", board.principal("gz"))
+        assert list(frame_with(at, "督办内容")["标识码"]) == [WUST]
+        assert not [f for f in at.dataframe if "提醒情况" in f.value.columns]  # the plan needs every school's reminders
 
     def test_schools_without_a_contact_address_are_listed_as_unreachable(self, board):
         with make_sessionmaker(board.engine).begin() as session:

@@ -23,6 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
+from streamlit.testing.v1 import AppTest
 
 from checks.rulebook import load_rulebook
 from loaders.template import fill_template
@@ -33,11 +34,15 @@ from reformboard.services import reminders
 from reformboard.services.reminders import NoReminderPolicy, plan
 from reformboard.settings import MailSettings
 from tenants import store
+from tenants.accounts import add_user, get_user, principal_for
 from tenants.models import AuditEntry, Delivery, Escalation, Reminder, utcnow
+from tenants.principal import Principal, UserRole, local_operator
 from tenants.reminders import claim, reminder_contacts, school_contacts
+from tenants.submissions import china_time
 from tests.conftest import PROVINCE, Directory
 from tests.fixtures.reports import UNIT_KINDS
 from tests.fixtures.wust import wust_report
+from tests.test_dashboard_pages import frame_with, open_page, texts
 
 RULEBOOK = load_rulebook()
 SENDER = "reformboard@league.example.gov.cn"
@@ -442,3 +447,99 @@ def test_a_city_committee_without_an_address_is_listed_as_unreachable(reformboar
     _, out, _ = remind(reformboard, ESCALATION_DAY, "--dry-run")
 
     assert "无联系邮箱、无法督办的单位 1 个：\n  广州市团委（2所学校）" in out  # neither school has an address
+
+
+# --- the 提醒督办 page --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def viewer(session: Session, directory: Directory) -> Principal:
+    add_user(session, "viewer", UserRole.PROVINCE_VIEWER, by=local_operator("test"), email="viewer@example.cn")
+    session.commit()
+    return principal_for(get_user(session, "viewer"))
+
+
+def test_the_page_lists_the_escalations_remind_is_due_to_send_marking_schools_without_an_address(
+    reformboard, reachable, inbox, viewer
+) -> None:
+    for day in REMINDER_DAYS:
+        remind(reformboard, day)
+
+    at = open_page("reminders", viewer, as_of=ESCALATION_DAY)
+    _, out, _ = remind(reformboard, ESCALATION_DAY, "--dry-run")
+
+    planned = frame_with(at, "提醒情况")
+    assert dict(zip(planned["标识码"], planned["提醒情况"], strict=True)) == {
+        reachable.school: "已提醒 3 次",
+        reachable.other_school: "无联系邮箱，无法提醒（按提醒时点应提醒 3 次）",
+    }
+    assert set(planned["督办邮件（主管单位）"]) == {"待发送（运行提醒时发往主管单位）"}
+    assert (
+        f"广州示范大学（{reachable.school}）、广州职业技术学院（{reachable.other_school}）" in out
+    )  # as remind decides
+
+
+def test_the_page_lists_the_escalations_remind_stored_with_what_the_unit_was_told(
+    reformboard, reachable, inbox, viewer
+) -> None:
+    for day in (*REMINDER_DAYS, ESCALATION_DAY):
+        remind(reformboard, day)
+
+    at = open_page("reminders", viewer, as_of=ESCALATION_DAY)
+
+    assert "本统计日期没有待督办的学校" in texts(at)
+    recorded = frame_with(at, "督办内容").set_index("标识码")
+    assert recorded.loc[reachable.school, "督办内容"].startswith(f"广州示范大学（{reachable.school}）：已提醒3次")
+    assert recorded.loc[reachable.other_school, "督办内容"].startswith(
+        f"广州职业技术学院（{reachable.other_school}）：未设置联系邮箱，无法提醒"
+    )
+    assert set(recorded["督办邮件状态"]) == {"已发送邮件"}
+
+
+def dying_on(monkeypatch: pytest.MonkeyPatch, subject: str) -> None:
+    """The run dies while sending the e-mail whose subject begins with `subject`, leaving its claim."""
+    send = reminders.mail.send
+
+    def sending(settings, message):
+        if str(message["Subject"]).startswith(subject):
+            raise Killed
+        return send(settings, message)
+
+    monkeypatch.setattr(reminders.mail, "send", sending)
+
+
+def mail_states(at: AppTest, state: str) -> dict[str, str]:
+    """School code -> what the page's column `state` says of its e-mail."""
+    frame = frame_with(at, state)
+    return dict(zip(frame["标识码"], frame[state], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("model", "subject", "days", "state", "prefix"),
+    [
+        (Reminder, "关于督促", (DAY_AFTER_PLAN,), "提醒邮件", "2020-06-11（逾期1天）："),
+        (Escalation, "关于督办", (*REMINDER_DAYS, ESCALATION_DAY), "督办邮件状态", ""),
+    ],
+    ids=["reminder", "escalation"],
+)
+def test_an_e_mail_being_sent_shows_as_sending_until_its_claim_lapses(
+    reformboard, engine, reachable, inbox, viewer, monkeypatch, model, subject, days, state, prefix
+) -> None:
+    *before, day = days
+    with monkeypatch.context() as dying:
+        dying_on(dying, subject)
+        for earlier in before:
+            remind(reformboard, earlier)
+        with pytest.raises(Killed):
+            remind(reformboard, day)
+    claimed = next(row for row in stored(engine, model) if row.tenant_code == reachable.school)
+    assert claimed.claimed_at is not None and claimed.sent_at is None
+
+    sending = mail_states(open_page("reminders", viewer, as_of=day), state)
+    with engine.begin() as connection:  # the claim's minutes pass: its run died
+        lapsed = utcnow() - timedelta(minutes=MailSettings.from_env({}).claim_minutes + 1)
+        connection.execute(update(model).values(claimed_at=lapsed))
+    pending = mail_states(open_page("reminders", viewer, as_of=day), state)
+
+    assert sending[reachable.school] == f"{prefix}发送中（{china_time(claimed.claimed_at)} 起）"
+    assert pending[reachable.school] == f"{prefix}待发送"

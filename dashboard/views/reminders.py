@@ -1,7 +1,8 @@
 """提醒督办: per school in scope, what is overdue and what falls due soon on the board date; a formal
 reminder notice per school (one by one or as a .zip); sending recorded by the province administrator;
 how the e-mails of `reformboard remind` went (and which schools have no address to send to); and the
-schools still overdue after a reminder went out, with the escalations sent to their units.
+escalations to schools' units: those `remind` stores on the board date (decided by its own service
+function, schools without an address included) and those it stored before, with how their e-mails went.
 """
 
 from __future__ import annotations
@@ -26,14 +27,20 @@ from reformboard.reminders import (
     TEXT_MIME,
     Escalation,
     SchoolDue,
-    escalations,
     notice_file_name,
     notice_title,
     reminder_notice,
 )
-from reformboard.services.reminders import delivery_status, record_sent_by_hand, school_dues
+from reformboard.services.reminders import (
+    NoReminderPolicy,
+    delivery_status,
+    planned_escalations,
+    record_sent_by_hand,
+    school_dues,
+)
+from reformboard.settings import MailSettings
 from tenants.access import PermissionAction, require_role, scoped_transaction, visible_tenants
-from tenants.models import Delivery, Reminder
+from tenants.models import Delivery, Reminder, utcnow
 from tenants.models import Escalation as EscalationRow
 from tenants.principal import Principal, UserRole
 from tenants.reminders import deliveries_for, escalations_of, reminder_contacts
@@ -49,7 +56,9 @@ def render() -> None:
     ctx = ui.app_context()
     with scoped_transaction(ctx.engine, principal) as session:
         require_role(session, principal, *READ_ROLES, action=PermissionAction.VIEW_REMINDERS)
-        schools = {s.code: s.unit_code for s in visible_tenants(session, principal)}
+        tenants = visible_tenants(session, principal)
+        schools = {s.code: s.unit_code for s in tenants}
+        names = {s.code: s.name for s in tenants}
         units = {u.code: u.name for u in list_units(session) if u.code in set(schools.values())}
     campaign = ui.require_campaign()
     as_of = ui.current_as_of()
@@ -73,7 +82,10 @@ def render() -> None:
         _batch(ctx, principal, campaign, pending, notices, sent)
         for due in pending:
             _school_section(ctx, principal, campaign, due, notices[due.tenant], sent.get(due.tenant, []), mail)
-    _escalations(escalations(dues, [r for rs in sent.values() for r in rs]), mail)
+    st.subheader("督办升级：提醒后仍逾期的学校")
+    if principal.is_province:
+        _planned_escalations(ctx, principal, campaign, assessments)
+    _recorded_escalations(mail, names, units)
 
 
 def _filters(principal: Principal, units: dict[str, str]) -> tuple[int, str]:
@@ -125,27 +137,27 @@ def _reminders(ctx: AppContext, principal: Principal, campaign: Campaign, codes:
 
 @dataclass(frozen=True)
 class Mail:
-    """What the page shows of the e-mails: schools' addresses, escalations sent, the retry bound."""
+    """What the page shows of the e-mails: schools' addresses, escalations stored, the mail settings (retry
+    bound, claim lapse) and the moment the page was drawn, which the statuses are as of."""
 
     contacts: dict[str, list[str]]
-    escalated: dict[str, list[EscalationRow]]
+    escalated: list[EscalationRow]  # by date
     deliveries: dict[str, list[Delivery]]  # newest first
-    max_attempts: int
+    settings: MailSettings
+    now: datetime
 
     def status(self, row: Reminder | EscalationRow) -> str:
-        return delivery_status(row, self.max_attempts)
+        return delivery_status(row, self.settings, self.now)
 
 
 def _mail(ctx: AppContext, principal: Principal, campaign: Campaign, as_of: date, codes: set[str]) -> Mail:
     with scoped_transaction(ctx.engine, principal) as session:
         contacts = reminder_contacts(session, campaign.id, as_of, codes)
-        escalated: dict[str, list[EscalationRow]] = {}
-        for row in escalations_of(session, campaign.id, codes):
-            escalated.setdefault(row.tenant_code, []).append(row)
+        escalated = escalations_of(session, campaign.id, codes)
         deliveries: dict[str, list[Delivery]] = {}
         for delivery in deliveries_for(session, codes):
             deliveries.setdefault(delivery.tenant_code, []).append(delivery)
-    return Mail(contacts, escalated, deliveries, ctx.settings.mail.max_attempts)
+    return Mail(contacts, escalated, deliveries, ctx.settings.mail, utcnow())
 
 
 # --- what to remind of --------------------------------------------------------------------------
@@ -348,42 +360,80 @@ def _mark_sent(
 # --- escalation ---------------------------------------------------------------------------------
 
 
-def _escalations(found: Sequence[Escalation], mail: Mail) -> None:
-    st.subheader("督办升级：提醒后仍逾期的学校")
+def _planned_escalations(
+    ctx: AppContext,
+    principal: Principal,
+    campaign: Campaign,
+    assessments: Sequence[SchoolAssessment],
+) -> None:
+    """What `remind` escalates on the board date and has not stored yet, as its own service decides."""
+    try:
+        with scoped_transaction(ctx.engine, principal) as session:
+            planned = planned_escalations(
+                session, principal, ctx.rulebook_for(campaign), campaign, assessments, ctx.settings.mail
+            )
+    except NoReminderPolicy as refusal:
+        st.caption(f"{ui.literal(refusal)}，因此不自动督办。")
+        return
+    found = [(group, e) for group in planned for e in group.escalations]
     if not found:
-        st.caption("没有在提醒发出后仍逾期未完成的学校。")
+        st.caption("本统计日期没有待督办的学校（已达督办次数仍逾期、且尚未督办）。")
         return
     rows = [
         [
             e.school,
             e.tenant,
+            group.unit.name,
+            _reminded(e),
             "、".join(i.item_id for i in e.items),
             max(i.days for i in e.items),
-            e.reminders,
             ui.china_time(e.first_sent_at),
             ui.china_time(e.last_sent_at),
-            _escalation_state(mail.escalated.get(e.tenant, []), mail),
+            "待发送（运行提醒时发往主管单位）" if group.recipients else "主管单位无联系邮箱，无法督办",
         ]
-        for e in found
+        for group, e in found
     ]
     columns = [
         "学校",
         "标识码",
-        "提醒后仍逾期的子项",
+        "主管单位",
+        "提醒情况",
+        "仍逾期的子项",
         "最长逾期天数",
-        "已发提醒次数",
         "首次提醒",
         "最近提醒",
         "督办邮件（主管单位）",
     ]
+    st.markdown(f"**本统计日期应督办的学校（{len(rows)} 所）**")
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
 
 
-def _escalation_state(rows: Sequence[EscalationRow], mail: Mail) -> str:
+def _reminded(escalation: Escalation) -> str:
+    if escalation.unreachable:
+        return f"无联系邮箱，无法提醒（按提醒时点应提醒 {escalation.reminders} 次）"
+    return f"已提醒 {escalation.reminders} 次"
+
+
+def _recorded_escalations(mail: Mail, names: dict[str, str], units: dict[str, str]) -> None:
+    """Every escalation `remind` stored, with the paragraph its unit's e-mail gave the school."""
+    rows = [
+        [
+            row.as_of,
+            names.get(row.tenant_code, ""),
+            row.tenant_code,
+            units.get(row.unit_code, row.unit_code),
+            row.text.splitlines()[0] if row.text else "",
+            "、".join(row.items),
+            mail.status(row),
+        ]
+        for row in reversed(mail.escalated)  # newest first
+    ]
     if not rows:
-        return "尚未督办"
-    last = rows[-1]  # by date
-    return f"{last.as_of:%Y-%m-%d} 督办 {len(rows)} 次：{mail.status(last)}"
+        st.caption("尚未向主管单位发送过督办。")
+        return
+    columns = ["统计日期", "学校", "标识码", "主管单位", "督办内容", "涉及子项", "督办邮件状态"]
+    st.markdown(f"**督办记录（{len(rows)} 条）**")
+    st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True, width="stretch")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,6 +54,7 @@ from tenants.documents import material_receipts
 from tenants.models import Escalation as EscalationRow
 from tenants.models import Reminder, Tenant, Unit, utcnow
 from tenants.principal import Principal, UserRole
+from tenants.submissions import china_time
 
 # --- contacts -------------------------------------------------------------------------------------
 
@@ -118,17 +119,24 @@ def escalation_recipients(
     return list(dict.fromkeys([*contacts.get(unit.code, []), *province]))
 
 
-def delivery_status(row: Reminder | EscalationRow, max_attempts: int) -> str:
-    """How the e-mail for a reminder or escalation stands, in words for the page."""
+def delivery_status(row: Reminder | EscalationRow, mail_settings: MailSettings, now: datetime) -> str:
+    """How the e-mail for a reminder or escalation stands at `now`, in words for the page."""
     if row.sent_at is not None:
         return "已发送邮件" if row.message_id else "已登记发送"
     if isinstance(row, Reminder) and row.step is None:
         return "未发送"
-    if row.attempts >= max_attempts:
+    if row.attempts >= mail_settings.max_attempts:
         return f"发送失败，已停止重发（{row.attempts} 次：{row.last_error}）"
+    if row.claimed_at is not None and row.claimed_at >= claims_lapse_before(mail_settings, now):
+        return f"发送中（{china_time(row.claimed_at)} 起）"
     if row.attempts:
         return f"待重发（已尝试 {row.attempts} 次：{row.last_error}）"
     return "待发送"
+
+
+def claims_lapse_before(mail_settings: MailSettings, now: datetime) -> datetime:
+    """A claim made before this moment has lapsed at `now`: its run died mid-send, the next one retries."""
+    return now - timedelta(minutes=mail_settings.claim_minutes)
 
 
 # --- who is due what on a date ----------------------------------------------------------------------
@@ -180,9 +188,7 @@ def plan(
 ) -> Plan:
     """What the rulebook's policy sends on `as_of`: nothing that was already stored for that day."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.REMIND)
-    policy = rulebook.reminders
-    if policy is None:
-        raise NoReminderPolicy(f"规则手册“{rulebook.name}”没有 [reminders] 表（提醒时点与督办次数），无法按计划提醒")
+    policy = reminder_policy(rulebook)
     active = {s.code for s in session.scalars(select(Tenant).where(Tenant.active))}
     assessed = [a for a in assess_schools(session, principal, rulebook, campaign, as_of) if a.tenant in active]
     dues = school_dues(session, principal, rulebook, campaign, assessed, policy_window(policy))
@@ -204,6 +210,35 @@ def plan(
             *store.unsent(session, EscalationRow, campaign.id, mail_settings.max_attempts),
         ),
     )
+
+
+def reminder_policy(rulebook: Rulebook) -> ReminderPolicy:
+    """The rulebook's [reminders] table; NoReminderPolicy without one."""
+    if rulebook.reminders is None:
+        raise NoReminderPolicy(f"规则手册“{rulebook.name}”没有 [reminders] 表（提醒时点与督办次数），无法按计划提醒")
+    return rulebook.reminders
+
+
+def planned_escalations(
+    session: Session,
+    principal: Principal,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    assessments: Sequence[SchoolAssessment],
+    mail_settings: MailSettings,
+) -> list[DueEscalation]:
+    """The escalations of these schools that `remind` stores on their assessments' date (the plan's), for the
+    page. Province roles only: a school without an address counts the days reminders went to any school,
+    which a unit's scope does not show."""
+    require_role(
+        session, principal, UserRole.PROVINCE_ADMIN, UserRole.PROVINCE_VIEWER, action=PermissionAction.VIEW_REMINDERS
+    )
+    if not assessments:
+        return []
+    policy = reminder_policy(rulebook)
+    dues = school_dues(session, principal, rulebook, campaign, assessments, policy_window(policy))
+    contacts = store.reminder_contacts(session, campaign.id, assessments[0].as_of)
+    return _due_escalations(session, policy, campaign, dues, contacts, mail_settings)
 
 
 def school_dues(
@@ -446,7 +481,7 @@ def _claimed(ctx: AppContext, principal: Principal, rows: Sequence[Reminder | Es
     """Claim `rows` for this run, committed before sending: a run that started at the same time finds them
     claimed."""
     settings, now = ctx.settings.mail, utcnow()
-    stale = now - timedelta(minutes=settings.claim_minutes)
+    stale = claims_lapse_before(settings, now)
     with ctx.transaction(principal, writes=True) as session:
         return store.claim(session, rows, max_attempts=settings.max_attempts, now=now, stale=stale)
 

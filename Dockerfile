@@ -8,7 +8,7 @@ COPY loaders loaders
 COPY tenants tenants
 COPY dashboard dashboard
 COPY reformboard reformboard
-COPY .streamlit .streamlit
+COPY textsafety textsafety
 RUN pip install --no-cache-dir .
 ENV REFORMBOARD_DATABASE_URL=sqlite:////data/reformboard.db
 VOLUME /data

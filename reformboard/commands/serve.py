@@ -7,12 +7,14 @@ import signal
 import subprocess
 import sys
 import threading
+import tomllib
 from pathlib import Path
 
 import dashboard
 from reformboard.settings import Settings
 
 APP = Path(dashboard.__file__).parent / "app.py"
+OPTIONS = APP.parent / "streamlit.toml"  # Streamlit's options for the board, whatever the working directory
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 # Streamlit closes its sessions and the port within a second or two; one that hangs is killed then.
 STOP_GRACE_SECONDS = 10
@@ -26,33 +28,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env()
     print(f"验收看板地址 (board URL): http://{args.host}:{args.port}/", flush=True)
-    # The upload limit follows the loader's limit so the two can never disagree.
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.port",
-        str(args.port),
-        "--server.address",
-        args.host,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.maxUploadSize",
-        str(settings.max_upload_mb),
-        # Users see a Chinese message for expected failures; never a traceback for the rest.
-        "--client.showErrorDetails",
-        "none",
-    ]
-    board = subprocess.Popen(command)
+    board = subprocess.Popen(streamlit_command(Settings.from_env(), args.host, args.port))
     stopping = _pass_stop_signals_to(board)
     returncode = board.wait()
     return 0 if stopping.is_set() else returncode
+
+
+def streamlit_command(settings: Settings, host: str, port: int) -> list[str]:
+    """`streamlit run` of the board with every option of dashboard/streamlit.toml, the address, and the
+    upload limit that follows the loader's (so the two can never disagree)."""
+    with OPTIONS.open("rb") as fh:
+        options = {
+            f"{section}.{key}": value for section, table in tomllib.load(fh).items() for key, value in table.items()
+        }
+    options |= {"server.port": port, "server.address": host, "server.maxUploadSize": settings.max_upload_mb}
+    flags = [f"--{name}={str(value).lower() if isinstance(value, bool) else value}" for name, value in options.items()]
+    return [sys.executable, "-m", "streamlit", "run", str(APP), *flags]
 
 
 def _pass_stop_signals_to(board: subprocess.Popen) -> threading.Event:

@@ -41,6 +41,7 @@ def main() -> None:
     st.set_page_config(
         page_title="高校学生会（研究生会）深化改革验收看板", page_icon=":material/fact_check:", layout="wide"
     )
+    ui.chinese_uploader()
     principal = current_principal()
     if principal is None:
         st.navigation([st.Page(login_page, title="登录", icon=":material/login:")]).run()

@@ -89,6 +89,25 @@ def app_context() -> AppContext:
     return _context_for(app_url())
 
 
+# Streamlit writes its file uploader's button and limits in English only; the board's users read Chinese.
+# The English stays in the page (zero-sized) and the Chinese is drawn over it.
+_UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {
+  content: "选择文件"; font-size: 1rem;
+}
+[data-testid="stFileUploaderDropzoneInstructions"] span { font-size: 0; }
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "或将文件拖放到此处，单个文件不超过 %dMB"; font-size: 0.875rem;
+}
+</style>"""
+
+
+def chinese_uploader() -> None:
+    """The file uploaders' English words shown in Chinese, with the upload limit in force."""
+    st.html(_UPLOADER_CSS % Settings.from_env().max_upload_mb)
+
+
 def today() -> date:
     return datetime.now(CHINA_TIME).date()
 

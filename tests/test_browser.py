@@ -107,6 +107,21 @@ def test_a_school_user_uploads_a_workbook_and_sees_the_new_verdict(server: Serve
     screenshot(page, "school-after-upload")
 
 
+def test_the_file_uploader_speaks_chinese(server: Server, page: Page) -> None:
+    """Streamlit writes "Upload" and "20MB per file • XLSX"; users read 选择文件 and the limit in Chinese."""
+    log_in(page, server.url, "school")
+    page.get_by_role("link", name="上传填报").first.click()
+    dropzone = page.get_by_role("tabpanel", name="填报文件").get_by_test_id("stFileUploaderDropzone")
+    expect(dropzone).to_be_visible(timeout=WAIT_MS)
+    drawn = dropzone.evaluate(
+        """zone => [zone.querySelector('[data-testid="stBaseButton-secondary"] p'),
+                    zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"] span')]
+            .map(e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content])"""
+    )
+    assert drawn == [["0px", '"选择文件"'], ["0px", '"或将文件拖放到此处，单个文件不超过 20MB"']]
+    screenshot(page, "upload-chinese")
+
+
 def test_a_school_uploads_its_stamped_plan_and_the_province_sees_it(
     server: Server, page: Page, browser: Browser
 ) -> None:

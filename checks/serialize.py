@@ -19,8 +19,10 @@ T = TypeVar("T")
 
 def dump(obj: Any) -> Any:
     """A dataclass tree as JSON-ready dicts, lists, strings and numbers."""
+    if type(obj) in _PLAIN:  # most of a tree's leaves; exactly these types, not an enum that is a str
+        return obj
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: dump(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {name: dump(getattr(obj, name)) for name in _field_names(type(obj))}
     if isinstance(obj, Enum):
         return obj.value
     if isinstance(obj, date):
@@ -30,6 +32,14 @@ def dump(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(dump(k)): dump(v) for k, v in obj.items()}
     return obj
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def load(cls: type[T], data: Any) -> T:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from loaders.cells import BadValue, Noted, clean, is_empty, parser_for, shown
@@ -59,22 +61,26 @@ class TableCells(Mapping[str, str]):
 class _Mapped:
     """A template column found in the sheet, with what reading its cells needs, worked out once.
 
-    A roster repeats its values (政治面貌, 是/否, the organisation's name…), so each distinct raw value
-    is read once per column and remembered, keyed with its type: 1, 1.0 and True are equal in Python
-    but not to a reader."""
+    A roster repeats its values (政治面貌, 是/否, the organisation's name…), so the column's cells are
+    read together and each distinct raw value once, keyed with its type: 1, 1.0 and True are equal in
+    Python but not to a reader."""
 
-    __slots__ = ("column", "col", "parse", "seen")
+    __slots__ = ("column", "col", "parse")
 
     def __init__(self, column: Column, col: int) -> None:
         self.column, self.col, self.parse = column, col, parser_for(column)
-        self.seen: dict[tuple[type, Any], Reading] = {}
 
-    def read(self, raw: Any) -> Reading:
-        key = (raw.__class__, raw)
-        outcome = self.seen.get(key)
-        if outcome is None:
-            outcome = self.seen[key] = read_cell(self.column, raw, self.parse)
-        return outcome
+    def read(self, raws: list[Any]) -> tuple[list[Any], list[tuple[int, Reading]]]:
+        """The cells' values, and the cells with something to tell (an 错误 or 提示) by position. A
+        roster's cells are many: the work per cell is done by dict and map, not by a Python loop."""
+        keys = list(zip(map(type, raws), raws, strict=True))
+        readings = {key: read_cell(self.column, key[1], self.parse) for key in dict.fromkeys(keys)}
+        value_of = {key: reading.value for key, reading in readings.items()}
+        values = list(map(value_of.__getitem__, keys))
+        telling = {key for key, reading in readings.items() if reading.wrong is not None or reading.hint is not None}
+        if not telling:
+            return values, []
+        return values, [(n, readings[keys[n]]) for n in compress(range(len(keys)), map(telling.__contains__, keys))]
 
 
 class Reading(NamedTuple):
@@ -100,6 +106,12 @@ def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> Reading:
         noted = f"“{column.header}”{value.hint}。"
         return Reading(value.value, hint=f"{stripped}{noted}" if stripped else noted)
     return Reading(value, hint=stripped)
+
+
+# Something to tell about a table's cell or row: (grid row, column's place among the read ones or -1 for the
+# whole row, the row's note or the column and the cell's reading).
+Told = tuple[int, int, "Problem | tuple[_Mapped, Reading]"]
+_ROW_AND_COLUMN = itemgetter(0, 1)
 
 
 class SheetReader:
@@ -177,9 +189,35 @@ class SheetReader:
         return not missing
 
     def _data_rows(self, header: HeaderRow) -> list[Row]:
-        rows: list[Row] = []
+        """The records under the header, read column by column; problems in the order of the cells."""
         mapped = [_Mapped(self.sheet.column(f), col) for f, col in header.columns.items()]
         letters = {f: column_letters(self.grid.origins[col]) for f, col in header.columns.items()}
+        numbers, told, trailing = self._record_rows(header, mapped)
+        grid_rows = self.grid.rows
+        by_column = []
+        for k, m in enumerate(mapped):
+            values, telling = m.read([grid_rows[r][m.col] for r in numbers])
+            by_column.append(values)
+            told += [(numbers[n], k, (m, reading)) for n, reading in telling]
+        for r, _, what in sorted(told, key=_ROW_AND_COLUMN):  # in the order of reading row by row, cell by cell
+            if isinstance(what, Problem):
+                self.problems.append(what)
+            else:
+                m, reading = what
+                self._tell(m.column, grid_rows[r][m.col], TableCells(letters, r + 1), reading)
+        if trailing is not None:
+            self._note_trailing(trailing)
+        name, fields = self.grid.name, list(header.columns)
+        return [
+            Row(name, f"{name}!A{r + 1}", dict(zip(fields, values, strict=True)), TableCells(letters, r + 1))
+            for r, values in zip(numbers, zip(*by_column, strict=True), strict=True)
+        ]
+
+    def _record_rows(self, header: HeaderRow, mapped: list[_Mapped]) -> tuple[list[int], list[Told], int | None]:
+        """The grid rows holding records; notes on the rows skipped (合计, only outside the template's
+        columns) by row; and the row of the note under the table that ends it, if any."""
+        numbers: list[int] = []
+        told: list[Told] = []
         for r in range(header.row + 1, len(self.grid.rows)):
             cells = self.grid.rows[r]
             first = next((v for v in cells if not is_empty(v)), None)
@@ -187,20 +225,21 @@ class SheetReader:
                 continue
             text = clean(shown(first))
             if text.startswith(_NOTE_STARTS) and all(v == first for v in cells if not is_empty(v)):
-                self._note_trailing(r)
-                break
+                return numbers, told, r
             if text.startswith(_SUMMARY_STARTS):
-                self.problems.append(
-                    note("合计/小计行不作为数据读取。", sheet=self.grid.name, cell=self.grid.address(r, 0), value=text)
+                summary = note(
+                    "合计/小计行不作为数据读取。", sheet=self.grid.name, cell=self.grid.address(r, 0), value=text
                 )
+                told.append((r, -1, summary))
                 continue
             if all(is_empty(cells[m.col]) for m in mapped):
-                self.problems.append(
-                    note("此行只在模板以外的列中有内容，已忽略。", sheet=self.grid.name, cell=self.grid.address(r, 0))
+                outside = note(
+                    "此行只在模板以外的列中有内容，已忽略。", sheet=self.grid.name, cell=self.grid.address(r, 0)
                 )
+                told.append((r, -1, outside))
                 continue
-            rows.append(self._row(r, mapped, letters))
-        return rows
+            numbers.append(r)
+        return numbers, told, None
 
     def _note_trailing(self, note_row: int) -> None:
         later = [r for r in range(note_row + 1, len(self.grid.rows)) if any(not is_empty(v) for v in self.grid.rows[r])]
@@ -213,17 +252,6 @@ class SheetReader:
                     cell=self.grid.address(note_row, 0),
                 )
             )
-
-    def _row(self, r: int, mapped: list[_Mapped], letters: dict[str, str]) -> Row:
-        cells = TableCells(letters, r + 1)
-        raw = self.grid.rows[r]
-        values = {}
-        for m in mapped:
-            reading = m.read(raw[m.col])
-            if reading.wrong is not None or reading.hint is not None:
-                self._tell(m.column, raw[m.col], cells, reading)
-            values[m.column.field] = reading.value
-        return Row(self.grid.name, f"{self.grid.name}!A{r + 1}", values, cells)
 
     def _tell(self, column: Column, raw: Any, cells: Mapping[str, str], reading: Reading) -> None:
         """The cell's 错误, else its 提示, once per cell."""

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from checks.campaign import Campaign
 from checks.results import Finding, Severity
 from checks.rulebook import Rulebook
-from checks.schema import SchoolReport
 from checks.serialize import dump
 from checks.stored import RosterFindings, results_key, roster_findings
 from tenants.models import StoredResult, Submission, utcnow
@@ -26,14 +25,14 @@ REPORTS_PER_BATCH = 50  # reports (rosters) held in memory at once while refresh
 
 
 def store_results(
-    session: Session, submission_id: int, tenant_code: str, report: SchoolReport, rulebook: Rulebook, campaign: Campaign
+    session: Session, submission_id: int, tenant_code: str, found: RosterFindings, campaign: Campaign
 ) -> None:
-    """Store what the roster rules find in an accepted submission's report, under the campaign's key
-    (nothing for a campaign without a pinned rulebook, whose board always reads the rosters)."""
+    """Store what the roster rules found in an accepted submission's report (checks.stored.roster_findings,
+    which the caller has also assessed it with), under the campaign's key (nothing for a campaign without a
+    pinned rulebook, whose board always reads the rosters)."""
     key = results_key(campaign)
     if key is None:
         return
-    found = roster_findings(report, rulebook, campaign)
     session.add(
         StoredResult(
             submission_id=submission_id,
@@ -97,7 +96,8 @@ def refresh_results(
     ids = list(tenants)
     for start in range(0, len(ids), REPORTS_PER_BATCH):
         for submission_id, report in load_reports(session, ids[start : start + REPORTS_PER_BATCH]).items():
-            store_results(session, submission_id, tenants[submission_id], report, rulebook, campaign)
+            found = roster_findings(report, rulebook, campaign)
+            store_results(session, submission_id, tenants[submission_id], found, campaign)
         session.flush()
         progress(min(start + REPORTS_PER_BATCH, len(ids)), len(ids))
     return len(ids)

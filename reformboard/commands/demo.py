@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from checks.engine import assess
 from checks.rulebook import Rulebook
 from checks.serialize import dump
+from checks.stored import roster_findings
 from loaders.layout import TEMPLATE_VERSION
 from loaders.template import fill_template
 from reformboard.commands.common import operator, today
@@ -127,11 +128,11 @@ def store_upload(session: Session, demo: Demo, upload: DemoSubmission, rulebook:
         problems=[],
         template_version=TEMPLATE_VERSION,
     )
+    found = roster_findings(report, rulebook, demo.campaign)  # run once: assessed with and stored
     if created:
-        store_results(session, submission.id, upload.tenant_code, report, rulebook, demo.campaign)
+        store_results(session, submission.id, upload.tenant_code, found, demo.campaign)
     as_of = upload.uploaded_at.date()
-    save_assessment(
-        session,
-        submission.id,
-        assess(report, rulebook, demo.campaign, as_of, tenant=upload.tenant_code, school=report.school.name),
+    assessment = assess(
+        report, rulebook, demo.campaign, as_of, tenant=upload.tenant_code, school=report.school.name, found=found
     )
+    save_assessment(session, submission.id, assessment)

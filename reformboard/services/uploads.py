@@ -21,6 +21,7 @@ from checks.engine import assess
 from checks.results import SchoolAssessment
 from checks.rulebook import Rulebook
 from checks.serialize import dump
+from checks.stored import roster_findings
 from loaders.layout import SCHOOL
 from loaders.limits import Limits
 from loaders.problems import Problem, error
@@ -76,9 +77,14 @@ def ingest(
     school = get_school(session, tenant_code) if tenant_code else None
     if school is not None:
         require_tenant(session, principal, school.code, PermissionAction.UPLOAD, write=True)
-    assessment = None
+    assessment, found = None, {}
     if report is not None and school is not None:
-        assessment = assess(report, rulebook, campaign, today, tenant=school.code, school=school.name)
+        # The roster rules run once: their findings are assessed with and stored. As on the board, they
+        # stand in for the roster, which no other rule reads (tests/test_stored_results.py).
+        found = roster_findings(report, rulebook, campaign)
+        assessment = assess(
+            replace(report, staff=()), rulebook, campaign, today, tenant=school.code, school=school.name, found=found
+        )
     outcome = IngestOutcome(
         filename=filename,
         tenant_code=tenant_code,
@@ -105,7 +111,7 @@ def ingest(
     )
     if created and assessment is not None and report is not None:
         save_assessment(session, submission.id, assessment)
-        store_results(session, submission.id, school.code, report, rulebook, campaign)
+        store_results(session, submission.id, school.code, found, campaign)
     audit(
         session,
         principal.username,

@@ -4,7 +4,6 @@ and never to a server whose certificate it cannot verify."""
 
 from __future__ import annotations
 
-import socket
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from aiosmtpd.controller import Controller
 
 from reformboard.mail import Letter, compose, send
 from reformboard.settings import MAIL_FROM, SMTP_HOST, SMTP_PORT, SMTP_SECURITY, MailSettings
+from tests.fixtures.ports import free_port
 
 HOST = "127.0.0.1"
 SENDER = "xuexiaobu@gdyouth.example.cn"
@@ -47,12 +47,6 @@ def server_context(ca: trustme.CA) -> ssl.SSLContext:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert(HOST).configure_cert(context)
     return context
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

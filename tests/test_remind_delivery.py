@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -40,6 +39,7 @@ from tenants.principal import Principal, UserRole, local_operator
 from tenants.reminders import claim, reminder_contacts, school_contacts
 from tenants.submissions import china_time
 from tests.conftest import PROVINCE, Directory
+from tests.fixtures.ports import free_port
 from tests.fixtures.reports import UNIT_KINDS
 from tests.fixtures.wust import wust_report
 from tests.test_dashboard_pages import frame_with, open_page, texts
@@ -72,12 +72,6 @@ class Inbox:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

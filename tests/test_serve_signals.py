@@ -15,15 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.ports import free_port
+
 REPO = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 120  # a cold Streamlit on a busy 2-core machine
 STOP_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def listening(port: int) -> bool:

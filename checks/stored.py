@@ -1,4 +1,5 @@
-"""The date-free part of an assessment, computed once when a submission is stored.
+"""What is computed once when a submission is stored: the date-free part of its assessment, and the
+board's facts for every day (checks.timeline).
 
 The roster rules (registry.ROSTER_KINDS) read the rosters, thousands of rows a school, but never the
 date, so their findings are stored per submission and rulebook key; the board for any date then
@@ -12,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from checks.campaign import Campaign, rulebook_sha256
 from checks.engine import run_rule
@@ -20,8 +23,26 @@ from checks.rulebook import Rulebook
 from checks.rules.context import RuleContext
 from checks.rules.registry import ROSTER_KINDS
 from checks.schema import SchoolReport
+from checks.timeline import Segment, timeline
 
 RosterFindings = Mapping[str, tuple[Finding, ...]]  # rule id -> its findings, before deadlines apply
+# How long after its upload (or the acceptance, when later) a submission's board facts are stored for; the
+# board of a later day, if the submission is still a school's latest then, assesses it instead.
+FACTS_HORIZON = timedelta(days=3 * 366)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What is stored of an accepted submission under its campaign's rulebook key."""
+
+    found: RosterFindings
+    segments: list[Segment]  # the board's facts from the day it was received
+
+
+def derive(report: SchoolReport, rulebook: Rulebook, campaign: Campaign, received_on: date) -> Derived:
+    found = roster_findings(report, rulebook, campaign)
+    last = max(received_on, campaign.acceptance_on) + FACTS_HORIZON
+    return Derived(found, timeline(report, rulebook, campaign, received_on, last, found))
 
 
 def results_key(campaign: Campaign) -> str | None:

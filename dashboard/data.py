@@ -6,9 +6,10 @@ sheet and verdict override), so two users with different scopes never share an e
 at once. The loaders still read through the caller's scoped transaction, so PostgreSQL's row-level
 security applies as well.
 
-Reading every school's report is what costs (about 15 s for 3,000 schools with full rosters), so the
-assessment of each accepted submission on a board date is also kept, by submission id: after an upload
-the board re-reads one report, not all of them.
+A board date never asked before costs one row per school: each submission's facts are stored for every
+day (reformboard.board.board_lines). The few schools assessed instead (inspected on site, or without
+stored facts for that day) keep their assessment on a board date, by submission id, so after an upload
+the board assesses one report again, not all of them.
 
 The tables themselves are built in reformboard.board_tables (the progress report prints the same);
 the pages read them, and their vocabulary, through this module.
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 from checks.campaign import Campaign
 from checks.results import SchoolAssessment
 from reformboard import board_tables
-from reformboard.board import standings
+from reformboard.board import board_lines
 from reformboard.board_tables import DUE_SOON_DAYS as DUE_SOON_DAYS
 from reformboard.board_tables import OVERDUE_MISSING as OVERDUE_MISSING
 from reformboard.board_tables import OVERRIDDEN as OVERRIDDEN
@@ -71,7 +72,7 @@ def _board(_ctx: AppContext, _principal: Principal, key: Scope, campaign: Campai
     rulebook = _ctx.rulebook_for(campaign)
     with scoped_transaction(_ctx.engine, _principal) as session:
         units = {u.code: u.name for u in list_units(session)}
-        found = standings(
+        found = board_lines(
             session,
             _principal,
             rulebook,

@@ -1,4 +1,4 @@
-"""The acceptance board's tables, built from the standings of a date: one row per school (with its required
+"""The acceptance board's tables, built from the board lines of a date (reformboard.board): one row per school (with its required
 materials' statuses), per school and task, per school and sub-item, the weekly verdicts and the sub-items'
 deadlines.
 
@@ -21,7 +21,7 @@ from checks.deadlines import deadline_wording, due_date
 from checks.materials import MaterialStatus, material_statuses
 from checks.results import DeadlineState, Verdict
 from checks.rulebook import Rulebook
-from reformboard.board import Standing
+from reformboard.board import BoardLine
 from tenants.assessments import verdicts_at_upload
 from tenants.submissions import CHINA_TIME
 
@@ -63,69 +63,75 @@ class Board:
 
 
 def tables(
-    found: Sequence[Standing], units: Mapping[str, str], rulebook: Rulebook, campaign: Campaign, receipts: Receipts
+    found: Sequence[BoardLine], units: Mapping[str, str], rulebook: Rulebook, campaign: Campaign, receipts: Receipts
 ) -> Board:
-    """The board's tables of the given standings; `units` names each unit code, `receipts` gives the
-    schools' required materials."""
-    assessments = [standing.assessment for standing in found]
+    """The board's tables of the given lines; `units` names each unit code, `receipts` gives the schools'
+    required materials."""
+    dues = [due_date(item, campaign) for item in rulebook.items]
     rows = [
         school_row(
-            standing,
-            units.get(standing.school.unit_code, standing.school.unit_code),
-            material_statuses(
-                rulebook.submissions, campaign, receipts.get(standing.school.code, {}), standing.assessment.as_of
-            ),
+            line,
+            units.get(line.school.unit_code, line.school.unit_code),
+            dues,
+            material_statuses(rulebook.submissions, campaign, receipts.get(line.school.code, {}), line.as_of),
         )
-        for standing in found
+        for line in found
     ]
     frame = pd.DataFrame(rows, columns=SCHOOL_COLUMNS + [material_column(m.id) for m in rulebook.submissions])
     # Real datetime columns show a missing upload or deadline as blank, not "None".
     frame["last_upload"] = pd.to_datetime(frame["last_upload"])
     frame["next_deadline"] = pd.to_datetime(frame["next_deadline"])
-    names = dict(zip(frame["code"], frame["name"], strict=False))
+    tasks = [task for task in rulebook.tasks if task.items]  # those scored (checks.engine.conclude)
     return Board(
         schools=frame,
+        # Built column by column: a row per school and task or sub-item is 100,000 rows for a province.
         tasks=pd.DataFrame(
-            [
-                {
-                    "code": a.tenant,
-                    "name": names[a.tenant],
-                    "task": f"{t.task_id} {t.name}",
-                    "share": t.score / t.weight if t.weight else 0.0,
-                }
-                for a in assessments
-                for t in a.tasks
-            ],
+            {
+                "code": [line.school.code for line in found for _ in tasks],
+                "name": [line.school.name for line in found for _ in tasks],
+                "task": [f"{task.id} {task.name}" for _ in found for task in tasks],
+                "share": [
+                    score / task.weight if task.weight else 0.0
+                    for line in found
+                    for task, score in zip(tasks, line.facts.task_scores, strict=True)
+                ],
+            },
             columns=["code", "name", "task", "share"],
         ),
         items=pd.DataFrame(
-            [{"code": a.tenant, "item_id": i.item_id, "state": str(i.state)} for a in assessments for i in a.items],
+            {
+                "code": [line.school.code for line in found for _ in rulebook.items],
+                "item_id": [item.id for _ in found for item in rulebook.items],
+                "state": [str(state) for line in found for state in line.facts.states],
+            },
             columns=["code", "item_id", "state"],
         ),
     )
 
 
-def school_row(standing: Standing, unit: str, materials: Sequence[MaterialStatus]) -> dict[str, object]:
-    """One line of the school table; each required material's status in a column of its own."""
-    assessment, school, submission = standing.assessment, standing.school, standing.submission
-    as_of = assessment.as_of
-    pending = [i.deadline for i in assessment.items if i.state is DeadlineState.NOT_DUE and i.deadline]
-    submitted = assessment.verdict is not Verdict.NOT_SUBMITTED
+def school_row(
+    line: BoardLine, unit: str, dues: Sequence[date | None], materials: Sequence[MaterialStatus]
+) -> dict[str, object]:
+    """One line of the school table (`dues`: each sub-item's due date, in the rulebook's order); each
+    required material's status in a column of its own."""
+    facts, school, submission = line.facts, line.school, line.submission
+    pending = [due for due, state in zip(dues, facts.states, strict=True) if state is DeadlineState.NOT_DUE and due]
+    submitted = facts.verdict is not Verdict.NOT_SUBMITTED
     return {
-        "code": assessment.tenant,
+        "code": school.code,
         "name": school.name,
         "unit": unit,
         "school_type": school.school_type,
         # When the board counts it received: a backfilled workbook's day, not the day it was typed in.
         "last_upload": submission.received_at.astimezone(CHINA_TIME).replace(tzinfo=None) if submission else None,
         "uploader": submission.uploader if submission else "",
-        "score": assessment.score if submitted else None,
-        "system_verdict": str(assessment.verdict),
-        "onsite": f"已核查 {len(standing.onsite)} 项" if standing.onsite else "未核查",
-        "verdict": str(standing.final_verdict),
-        "final": str(standing.final_verdict) + (OVERRIDDEN if standing.override else ""),
-        "overdue": assessment.count(DeadlineState.OVERDUE),
-        "due_soon": sum(1 for due in pending if due <= as_of + timedelta(days=DUE_SOON_DAYS)),
+        "score": facts.score if submitted else None,
+        "system_verdict": str(facts.verdict),
+        "onsite": f"已核查 {line.inspected} 项" if line.inspected else "未核查",
+        "verdict": str(line.final_verdict),
+        "final": str(line.final_verdict) + (OVERRIDDEN if line.overridden else ""),
+        "overdue": facts.states.count(DeadlineState.OVERDUE),
+        "due_soon": sum(1 for due in pending if due <= line.as_of + timedelta(days=DUE_SOON_DAYS)),
         "next_deadline": min(pending, default=None),
         "materials_overdue": sum(m.overdue for m in materials),
         "material_states": sorted({OVERDUE_MISSING if m.overdue else str(m.state) for m in materials}),

@@ -23,7 +23,7 @@ from checks.results import DeadlineState, Severity, Verdict
 from checks.rulebook import Rulebook
 from dashboard import charts
 from reformboard import board_tables
-from reformboard.board import Memo, Standing, standings
+from reformboard.board import BoardLine, Memo, Standing, standings
 from reformboard.errors import UserFacingError
 from tenants.access import visible_tenants
 from tenants.documents import material_receipts
@@ -137,7 +137,7 @@ def progress_figures(
     codes = [s.code for s in schools]
     found = standings(session, principal, rulebook, campaign, as_of, codes, memo)
     receipts = material_receipts(session, principal, campaign.id, codes)
-    tables = board_tables.tables(found, units, rulebook, campaign, receipts)
+    tables = board_tables.tables(list(map(BoardLine.of, found)), units, rulebook, campaign, receipts)
     frame = tables.schools
     deadlines = board_tables.deadlines(rulebook, campaign, tables.items)
     weekly = board_tables.progress(session, campaign, codes, as_of)

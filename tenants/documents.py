@@ -18,7 +18,7 @@ from checks.errors import DomainError
 from tenants.access import PermissionAction, require_tenant, require_tenants
 from tenants.models import Document, DocumentPurpose
 from tenants.principal import Principal
-from tenants.submissions import CHINA_TIME, start_of_day
+from tenants.submissions import china_day, start_of_day
 
 
 class AlreadySuperseded(DomainError):
@@ -95,7 +95,7 @@ def material_receipts(
         query = query.where(Document.tenant_code.in_(list(codes)))
     receipts: dict[str, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
     for tenant_code, subject, received_at in session.execute(query):
-        receipts[tenant_code][subject].append(received_at.astimezone(CHINA_TIME).date())
+        receipts[tenant_code][subject].append(china_day(received_at))
     return receipts
 
 

@@ -300,6 +300,28 @@ class StoredResult(Base):
     findings: Mapped[dict[str, Any]] = mapped_column(JSON)  # rule id -> checks.serialize.dump(findings)
 
 
+class BoardFact(Base):
+    """What the board shows of an accepted submission from `first_day` to `last_day` under one rulebook key
+    (checks.timeline.Segment): the board of any day in that span reads this row instead of assessing."""
+
+    __tablename__ = "board_facts"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "rulebook_key", "first_day"),
+        Index(None, "rulebook_key", "submission_id", "first_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
+    rulebook_key: Mapped[str] = mapped_column(String(64))  # checks.stored.results_key
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    score: Mapped[float]
+    verdict: Mapped[Verdict] = mapped_column(chinese_enum(Verdict))
+    states: Mapped[list[str]] = mapped_column(JSON)  # per sub-item in rulebook order, DeadlineState values
+    task_scores: Mapped[list[float]] = mapped_column(JSON)  # per task with sub-items, in rulebook order
+
+
 class OnsiteResultRow(Base):
     """One sub-item's result from an on-site verification sheet (checks.results.OnsiteResult)."""
 

@@ -103,6 +103,7 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "report_meetings": ("SELECT", "INSERT"),
     "assessments": ("SELECT", "INSERT"),
     "stored_results": ("SELECT", "INSERT"),  # a key's findings never change; a new key adds rows
+    "board_facts": ("SELECT", "INSERT"),  # likewise
     "onsite_results": ("SELECT", "INSERT"),
     "verdict_overrides": ("SELECT", "INSERT"),
     "reminders": ("SELECT", "INSERT", "UPDATE"),

@@ -37,7 +37,7 @@ from tenants.directory import (
 )
 from tenants.reminders import create_reminder, mark_reminder_sent, reminders_for
 from tenants.reports import load_report, load_reports
-from tenants.stored_results import refresh_results, store_results, stored_results
+from tenants.stored_results import board_facts, refresh_results, store_results, stored_results
 from tenants.submissions import end_of_day, history, latest_accepted, record_submission
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "assessment_result",
     "audit",
     "audit_entries",
+    "board_facts",
     "create_reminder",
     "default_campaign",
     "end_of_day",

@@ -1,7 +1,8 @@
-"""The roster rules' findings stored per accepted submission and rulebook key (checks.stored).
+"""What is stored per accepted submission and rulebook key (checks.stored): the roster rules' findings
+and the board's facts for each span of days.
 
 Written when a submission is stored and by `campaign refresh-results`; read by the board, which takes
-only rows of the campaign's current key, so a changed rulebook or threshold never reuses old findings.
+only rows of the campaign's current key, so a changed rulebook or threshold never reuses old results.
 """
 
 from __future__ import annotations
@@ -10,26 +11,26 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from checks.campaign import Campaign
-from checks.results import Finding, Severity
+from checks.results import DeadlineState, Finding, Severity
 from checks.rulebook import Rulebook
 from checks.serialize import dump
-from checks.stored import RosterFindings, results_key, roster_findings
-from tenants.models import StoredResult, Submission, utcnow
+from checks.stored import Derived, RosterFindings, derive, results_key
+from checks.timeline import Facts, Segment
+from tenants.models import BoardFact, StoredResult, Submission, utcnow
 from tenants.reports import IDS_PER_QUERY, load_reports
+from tenants.submissions import china_day
 
 REPORTS_PER_BATCH = 50  # reports (rosters) held in memory at once while refreshing
 
 
-def store_results(
-    session: Session, submission_id: int, tenant_code: str, found: RosterFindings, campaign: Campaign
-) -> None:
-    """Store what the roster rules found in an accepted submission's report (checks.stored.roster_findings,
-    which the caller has also assessed it with), under the campaign's key (nothing for a campaign without a
-    pinned rulebook, whose board always reads the rosters)."""
+def store_results(session: Session, submission_id: int, tenant_code: str, derived: Derived, campaign: Campaign) -> None:
+    """Store what was derived from an accepted submission's report (checks.stored.derive: the roster rules'
+    findings, which the caller has also assessed it with, and the board's facts) under the campaign's
+    key (nothing for a campaign without a pinned rulebook, whose board always assesses every school)."""
     key = results_key(campaign)
     if key is None:
         return
@@ -39,8 +40,26 @@ def store_results(
             tenant_code=tenant_code,
             rulebook_key=key,
             computed_at=utcnow(),
-            findings={rule_id: dump(findings) for rule_id, findings in found.items()},
+            findings={rule_id: dump(findings) for rule_id, findings in derived.found.items()},
         )
+    )
+    _store_facts(session, submission_id, tenant_code, key, derived.segments)
+
+
+def _store_facts(session: Session, submission_id: int, tenant_code: str, key: str, segments: list[Segment]) -> None:
+    session.add_all(
+        BoardFact(
+            submission_id=submission_id,
+            tenant_code=tenant_code,
+            rulebook_key=key,
+            first_day=segment.first,
+            last_day=segment.last,
+            score=segment.facts.score,
+            verdict=segment.facts.verdict,
+            states=[str(state) for state in segment.facts.states],
+            task_scores=list(segment.facts.task_scores),
+        )
+        for segment in segments
     )
 
 
@@ -77,27 +96,54 @@ def _finding(data: dict[str, Any]) -> Finding:
     )
 
 
+def board_facts(session: Session, submission_ids: Iterable[int], key: str, day: date) -> dict[int, Facts]:
+    """Per submission whose stored facts under `key` cover `day`, its facts on that day."""
+    ids = list(dict.fromkeys(submission_ids))
+    result: dict[int, Facts] = {}
+    row = BoardFact
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        query = select(row.submission_id, row.score, row.verdict, row.states, row.task_scores).where(
+            row.rulebook_key == key,
+            row.submission_id.in_(ids[start : start + IDS_PER_QUERY]),
+            and_(row.first_day <= day, row.last_day >= day),
+        )
+        result.update(
+            {
+                submission_id: Facts(score, verdict, tuple(map(DeadlineState, states)), tuple(task_scores))
+                for submission_id, score, verdict, states, task_scores in session.execute(query)
+            }
+        )
+    return result
+
+
 def refresh_results(
     session: Session, rulebook: Rulebook, campaign: Campaign, progress: Callable[[int, int], None]
 ) -> int:
-    """Store the findings of every accepted submission of the campaign that has none under its current
-    key, reading REPORTS_PER_BATCH reports at a time; `progress(done, total)` after each batch. Returns
-    how many were stored."""
+    """Store the findings and board facts of every accepted submission of the campaign that lacks them
+    under its current key, reading REPORTS_PER_BATCH reports at a time; `progress(done, total)` after each
+    batch. Returns how many submissions were completed."""
     key = results_key(campaign)
     if key is None:
         return 0
-    stored = select(StoredResult.submission_id).where(StoredResult.rulebook_key == key)
+    with_findings = set(session.scalars(select(StoredResult.submission_id).where(StoredResult.rulebook_key == key)))
+    with_facts = select(BoardFact.submission_id).where(BoardFact.rulebook_key == key)
     missing = session.execute(
-        select(Submission.id, Submission.tenant_code)
-        .where(Submission.campaign_id == campaign.id, Submission.accepted, Submission.id.not_in(stored))
+        select(Submission.id, Submission.tenant_code, Submission.received_at)
+        .where(Submission.campaign_id == campaign.id, Submission.accepted, Submission.id.not_in(with_facts))
         .order_by(Submission.id)
     ).all()
-    tenants = dict(missing)
-    ids = list(tenants)
-    for start in range(0, len(ids), REPORTS_PER_BATCH):
-        for submission_id, report in load_reports(session, ids[start : start + REPORTS_PER_BATCH]).items():
-            found = roster_findings(report, rulebook, campaign)
-            store_results(session, submission_id, tenants[submission_id], found, campaign)
+    for start in range(0, len(missing), REPORTS_PER_BATCH):
+        batch = {
+            submission_id: (tenant, received)
+            for submission_id, tenant, received in missing[start : start + REPORTS_PER_BATCH]
+        }
+        for submission_id, report in load_reports(session, batch).items():
+            tenant, received = batch[submission_id]
+            derived = derive(report, rulebook, campaign, china_day(received))
+            if submission_id in with_findings:  # stored before board facts were (migration 0014)
+                _store_facts(session, submission_id, tenant, key, derived.segments)
+            else:
+                store_results(session, submission_id, tenant, derived, campaign)
         session.flush()
-        progress(min(start + REPORTS_PER_BATCH, len(ids)), len(ids))
-    return len(ids)
+        progress(min(start + REPORTS_PER_BATCH, len(missing)), len(missing))
+    return len(missing)

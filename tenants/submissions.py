@@ -91,6 +91,11 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time(), CHINA_TIME)
 
 
+def china_day(moment: datetime) -> date:
+    """The day of `moment` on China's calendar (where schools and deadlines live)."""
+    return moment.astimezone(CHINA_TIME).date()
+
+
 def china_time(moment: datetime | None) -> str:
     """A moment as the board shows it, to the minute in China time ("" for none)."""
     return "" if moment is None else moment.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M")

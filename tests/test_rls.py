@@ -35,6 +35,7 @@ PROTECTED = {
     "report_meetings",
     "assessments",
     "stored_results",
+    "board_facts",
     "onsite_results",
     "reminders",
     "audit_log",

@@ -23,7 +23,7 @@ from checks.rules.common import (
     with_passes,
 )
 from checks.rules.context import CONGRESS_OF, RuleContext
-from checks.rules.kinds import INTEGER, ORG_SCOPES, RATIO, Param, rule_kind
+from checks.rules.kinds import INTEGER, MONTH_SPAN, ORG_SCOPES, RATIO, Param, rule_kind
 from checks.schema import Meeting, MeetingRole, Organisation, SchoolReport
 
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"
@@ -31,7 +31,7 @@ NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核�
 
 @rule_kind(
     "校级学生（研究生）代表大会在规定间隔内召开",
-    Param("max_interval_months", INTEGER, "两次大会最长间隔", "个月"),
+    Param("max_interval_months", INTEGER, "两次大会最长间隔", MONTH_SPAN),
     scopes=ORG_SCOPES,
 )
 def congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
@@ -119,7 +119,7 @@ def election_filed(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> li
 
 @rule_kind(
     "学院（系）学生代表大会在规定间隔内召开；可设全体学生大会代替代表大会的人数门槛",
-    Param("max_interval_months", INTEGER, "两次大会最长间隔", "个月"),
+    Param("max_interval_months", INTEGER, "两次大会最长间隔", MONTH_SPAN),
     Param(
         "assembly_threshold",
         INTEGER,

@@ -45,6 +45,10 @@ MEETING_KINDS = ParamType(
     lambda v: isinstance(v, list) and bool(v) and all(isinstance(x, str) for x in v),
     words=lambda vocabulary: vocabulary.meeting_names,
 )
+# The unit of a parameter that is a span of months back from the assessment date: the day a meeting leaves
+# such a window is a day the assessment can change (checks.timeline).
+MONTH_SPAN = "个月"
+# Months of the year (semester starts): their first days are days the assessment can change.
 MONTHS = ParamType(
     "月份列表（1 至 12）", lambda v: isinstance(v, list) and bool(v) and all(_is_int(x) and 1 <= x <= 12 for x in v)
 )

@@ -32,7 +32,7 @@ from checks.rules.common import (
     within_months,
 )
 from checks.rules.context import RuleContext
-from checks.rules.kinds import INTEGER, MEETING_KINDS, MONTHS, ORG_SCOPES, Param, rule_kind
+from checks.rules.kinds import INTEGER, MEETING_KINDS, MONTH_SPAN, MONTHS, ORG_SCOPES, Param, rule_kind
 from checks.schema import MeetingRole, SchoolReport
 
 
@@ -53,7 +53,7 @@ def joint_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
 
 @rule_kind(
     "学校党委在规定间隔内听取过学生会（研究生会）工作汇报",
-    Param("max_interval_months", INTEGER, "两次听取之间最长间隔", "个月"),
+    Param("max_interval_months", INTEGER, "两次听取之间最长间隔", MONTH_SPAN),
 )
 def party_hearing(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     return [
@@ -69,7 +69,7 @@ def party_hearing(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> lis
 
 @rule_kind(
     "校级组织在规定间隔内听取过全部学院（系）组织的工作报告",
-    Param("max_interval_months", INTEGER, "两次听取之间最长间隔", "个月"),
+    Param("max_interval_months", INTEGER, "两次听取之间最长间隔", MONTH_SPAN),
 )
 def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:
     months = spec.param("max_interval_months")
@@ -99,7 +99,7 @@ def college_reports_heard(report: SchoolReport, spec: RuleSpec, ctx: RuleContext
 @rule_kind(
     "每个校级组织在规定间隔内开过所列类型之一的会议（会议记录中未写组织的会议计入每个组织）",
     Param("meetings", MEETING_KINDS, "计入的会议类型，开过其中任一即可"),
-    Param("max_interval_months", INTEGER, "最近一次距评估日的最长间隔", "个月"),
+    Param("max_interval_months", INTEGER, "最近一次距评估日的最长间隔", MONTH_SPAN),
     scopes=ORG_SCOPES,
 )
 def periodic_meeting(report: SchoolReport, spec: RuleSpec, ctx: RuleContext) -> list[Finding]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from checks.engine import assess
 from checks.rulebook import Rulebook
 from checks.serialize import dump
-from checks.stored import roster_findings
+from checks.stored import derive
 from loaders.layout import TEMPLATE_VERSION
 from loaders.template import fill_template
 from reformboard.commands.common import operator, today
@@ -36,6 +36,7 @@ from tenants.store import (
     save_assessment,
     store_results,
 )
+from tenants.submissions import china_day
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -128,11 +129,17 @@ def store_upload(session: Session, demo: Demo, upload: DemoSubmission, rulebook:
         problems=[],
         template_version=TEMPLATE_VERSION,
     )
-    found = roster_findings(report, rulebook, demo.campaign)  # run once: assessed with and stored
+    derived = derive(report, rulebook, demo.campaign, china_day(submission.received_at))  # assessed with and stored
     if created:
-        store_results(session, submission.id, upload.tenant_code, found, demo.campaign)
+        store_results(session, submission.id, upload.tenant_code, derived, demo.campaign)
     as_of = upload.uploaded_at.date()
     assessment = assess(
-        report, rulebook, demo.campaign, as_of, tenant=upload.tenant_code, school=report.school.name, found=found
+        report,
+        rulebook,
+        demo.campaign,
+        as_of,
+        tenant=upload.tenant_code,
+        school=report.school.name,
+        found=derived.found,
     )
     save_assessment(session, submission.id, assessment)

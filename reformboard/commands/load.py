@@ -50,8 +50,8 @@ def run(args: argparse.Namespace) -> int:
     rulebook, limits = ctx.rulebook_for(campaign), ctx.settings.limits()
     day = reading_day(datetime.now(UTC), args.received_on)
     refused = 0
-    with contextlib.closing(read_files(args.files, rulebook, day, limits, args.jobs)) as reads:
-        for path, (data, loaded) in zip(args.files, reads, strict=True):
+    with contextlib.closing(read_files(args.files, rulebook, campaign, day, limits, args.jobs)) as reads:
+        for path, (data, loaded, derived) in zip(args.files, reads, strict=True):
             with ctx.transaction(operator(), writes=not args.dry_run) as session:
                 outcome = ingest(
                     session,
@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
                     dry_run=args.dry_run,
                     received_on=args.received_on,
                     loaded=loaded,
+                    derived=derived,
                 )
             print_outcome(path, outcome, args.dry_run)
             refused += not outcome.accepted

@@ -28,7 +28,7 @@ from tenants.audit import AuditAction, audit
 from tenants.documents import get_document, in_force, material_receipts, record_document, stored_bytes
 from tenants.models import Document, DocumentPurpose
 from tenants.principal import Principal
-from tenants.submissions import CHINA_TIME, end_of_day
+from tenants.submissions import china_day, end_of_day
 from textsafety import file_name_part, strip_unsafe
 
 MAX_TITLE_CHARS = 60  # "a short title"
@@ -65,7 +65,7 @@ def upload_document(
     now = now or datetime.now(UTC)
     require_tenant(session, principal, tenant_code, PermissionAction.DOCUMENT_UPLOAD, write=True)
     if received_on is not None:
-        check_backfill(session, principal, campaign, received_on, now.astimezone(CHINA_TIME).date())
+        check_backfill(session, principal, campaign, received_on, china_day(now))
     title = _title(upload, rulebook)
     inspected = inspect_file(upload.data, limits)
     if upload.purpose is DocumentPurpose.MATERIAL and inspected.kind is not FileKind.PDF:

@@ -21,7 +21,7 @@ from checks.engine import assess
 from checks.results import SchoolAssessment
 from checks.rulebook import Rulebook
 from checks.serialize import dump
-from checks.stored import roster_findings
+from checks.stored import Derived, derive
 from loaders.layout import SCHOOL
 from loaders.limits import Limits
 from loaders.problems import Problem, error
@@ -32,7 +32,7 @@ from tenants.access import PermissionAction, require_role, require_tenant
 from tenants.audit import AuditAction
 from tenants.principal import Principal, UserRole
 from tenants.store import audit, get_school, is_enrolled, record_submission, save_assessment, store_results
-from tenants.submissions import CHINA_TIME
+from tenants.submissions import china_day
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,11 @@ def ingest(
     now: datetime | None = None,
     received_on: date | None = None,
     loaded: LoadResult | None = None,
+    derived: Derived | None = None,
 ) -> IngestOutcome:
     """`received_on`: backfill the workbook as received that day (province administrators only).
-    `loaded`: `data` as already read for `reading_day(now, received_on)` (by a batch's reading children)."""
+    `loaded`: `data` as already read for `reading_day(now, received_on)` (by a batch's reading children),
+    `derived`: what was derived from its report for that day (checks.stored.derive, by the same)."""
     now = now or datetime.now(UTC)
     if received_on is not None:
         check_backfill(session, principal, campaign, received_on, reading_day(now, None))
@@ -77,13 +79,19 @@ def ingest(
     school = get_school(session, tenant_code) if tenant_code else None
     if school is not None:
         require_tenant(session, principal, school.code, PermissionAction.UPLOAD, write=True)
-    assessment, found = None, {}
+    assessment = None
     if report is not None and school is not None:
         # The roster rules run once: their findings are assessed with and stored. As on the board, they
         # stand in for the roster, which no other rule reads (tests/test_stored_results.py).
-        found = roster_findings(report, rulebook, campaign)
+        derived = derived or derive(report, rulebook, campaign, today)
         assessment = assess(
-            replace(report, staff=()), rulebook, campaign, today, tenant=school.code, school=school.name, found=found
+            replace(report, staff=()),
+            rulebook,
+            campaign,
+            today,
+            tenant=school.code,
+            school=school.name,
+            found=derived.found,
         )
     outcome = IngestOutcome(
         filename=filename,
@@ -109,9 +117,9 @@ def ingest(
         template_version=result.template_version,
         received_on=received_on,
     )
-    if created and assessment is not None and report is not None:
+    if created and assessment is not None and derived is not None:
         save_assessment(session, submission.id, assessment)
-        store_results(session, submission.id, school.code, found, campaign)
+        store_results(session, submission.id, school.code, derived, campaign)
     audit(
         session,
         principal.username,
@@ -130,7 +138,7 @@ def ingest(
 def reading_day(now: datetime, received_on: date | None) -> date:
     """The day a workbook is read and assessed as of: the day it came in, on China's calendar (where
     schools and deadlines live); a backfilled workbook as it stood the day it was received."""
-    return received_on or now.astimezone(CHINA_TIME).date()
+    return received_on or china_day(now)
 
 
 def check_backfill(session: Session, principal: Principal, campaign: Campaign, received_on: date, today: date) -> None:

@@ -127,7 +127,7 @@ def _date_params(rulebook: Rulebook) -> tuple[set[int], set[int]]:
 
 def _window_left(held_on: date, months: int) -> date:
     """The first day whose window of `months` back no longer reaches `held_on`."""
-    day = held_on + timedelta(days=months * 28)  # no later than the answer: months_before is monotonic
+    day = months_before(held_on, -months)  # the same day `months` later, whose window still reaches it
     while months_before(day, months) <= held_on:
         day += ONE_DAY
     return day

@@ -99,7 +99,7 @@ def test_changing_a_threshold_stores_the_results_under_the_new_key(demo_db, refo
     before = stored_under_current_key()
     code, out, err = reformboard("campaign", "set-threshold", "demo", "school_staff_size", "max", "50")
     assert code == 0, err
-    assert "名单核验结果 12/12" in out  # every accepted submission, with progress
+    assert "已计算 12/12 份填报" in out  # every accepted submission, with progress
     assert stored_under_current_key() == before != set()
     code, out, err = reformboard("campaign", "refresh-results", "demo")
     assert code == 0, err

@@ -26,6 +26,7 @@ from checks.rules.context import CONGRESS_OF, RuleContext
 from checks.rules.kinds import INTEGER, MONTH_SPAN, ORG_SCOPES, RATIO, Param, rule_kind
 from checks.schema import Meeting, MeetingRole, Organisation, SchoolReport
 
+ASSEMBLY = MeetingRole.ALL_STUDENT_ASSEMBLY
 NO_SCHOOL_ORGS = "未填写校级学生会（研究生会）组织，无法核验"
 
 
@@ -137,20 +138,17 @@ def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
     months, threshold = spec.param("max_interval_months"), spec.params.get("assembly_threshold")
     since = months_before(ctx.as_of, months)
     recent = {(m.organisation, m.kind) for m in report.meetings if since <= m.held_on <= ctx.as_of}
-    words = ctx.rulebook.vocabulary.meeting_words
+    words = {role: ctx.rulebook.vocabulary.meeting_words(role) for role in (*CONGRESS_OF.values(), ASSEMBLY)}
 
     def held(org: Organisation, role: MeetingRole) -> bool:
         # one naming no organisation counts for all
-        return any((name, kind) in recent for name in (org.name, "") for kind in words(role))
+        return any((name, kind) in recent for name in (org.name, "") for kind in words[role])
 
     def small(org: Organisation) -> bool:
         return threshold is not None and org.students_linked is not None and org.students_linked < threshold
 
-    late = [
-        org
-        for org in ctx.college_orgs
-        if not held(org, CONGRESS_OF[org.kind]) and not (small(org) and held(org, MeetingRole.ALL_STUDENT_ASSEMBLY))
-    ]
+    no_congress = [org for org in ctx.college_orgs if not held(org, CONGRESS_OF[org.kind])]
+    late = [org for org in no_congress if not (small(org) and held(org, ASSEMBLY))]
     problems = []
     if late:
         problems.append(
@@ -162,7 +160,7 @@ def college_congress_annual(report: SchoolReport, spec: RuleSpec, ctx: RuleConte
             )
         )
     on_time = len(ctx.college_orgs) - len(late)
-    assemblies = sum(not held(org, CONGRESS_OF[org.kind]) for org in ctx.college_orgs if org not in late)
+    assemblies = len(no_congress) - len(late)
     instead = f"（其中 {assemblies} 个所联系学生少于 {threshold} 人，召开了全体学生大会）" if assemblies else ""
     passes = [f"{on_time} 个院级组织在 {months} 个月内召开了代表大会{instead}"] if on_time else []
     return with_passes(spec, problems, passes)

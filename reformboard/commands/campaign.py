@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     update.add_argument("--yes", action="store_true", help="不再询问，直接生效")
     update.set_defaults(run=run_update_rulebook)
     refresh = actions.add_parser(
-        "refresh-results", help="按本批次现行的规则手册和阈值，计算尚未存储的各份填报的名单核验结果"
+        "refresh-results", help="按本批次现行的规则手册和阈值，计算尚未存储的各份填报的名单核验结果和逐日看板结果"
     )
     refresh.add_argument("campaign", metavar="批次编号")
     refresh.set_defaults(run=run_refresh_results)
@@ -144,15 +144,15 @@ def run_refresh_results(args: argparse.Namespace) -> int:
 
 def _refresh(campaign_id: str) -> int:
     """Store the results the board reads under the campaign's rulebook and thresholds now in force; until
-    then the board reads the rosters, so it is never stale, only slower."""
+    then the board assesses those schools, so it is never stale, only slower."""
     with operator_transaction() as (session, operator):
         stored = refresh_campaign_results(session, operator, campaign_id, _progress)
-    print(f"验收批次 {campaign_id}：已存储 {stored} 份填报的名单核验结果")
+    print(f"验收批次 {campaign_id}：已存储 {stored} 份填报的名单核验结果和逐日看板结果")
     return 0
 
 
 def _progress(done: int, total: int) -> None:
-    print(f"  名单核验结果 {done}/{total}", flush=True)
+    print(f"  已计算 {done}/{total} 份填报", flush=True)
 
 
 def _summary(campaign: Campaign, update: RulebookUpdate) -> str:

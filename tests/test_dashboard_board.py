@@ -412,6 +412,9 @@ def test_charts_encode_the_frames_they_are_given() -> None:
 
 def test_on_the_acceptance_date_the_board_splits_the_months_deadlines_at_the_day(world: World) -> None:
     at = signed_in("admin", board_date=CAMPAIGN.acceptance_on)
+    assert not [frame for frame in at.dataframe if "时限来源" in frame.value.columns]  # only the open tab is drawn
+    at.session_state["board.charts"] = "完成时限"  # what choosing the tab does
+    at.run()
     due_by, later = [frame.value for frame in at.dataframe if "时限来源" in frame.value.columns]
     assert "1.4" in list(due_by["子项"]) and "1.3" not in list(due_by["子项"])
     assert list(later["子项"]) == [i.id for i in RULEBOOK.items if i.due == date(2020, 10, 31)]

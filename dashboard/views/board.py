@@ -182,33 +182,51 @@ def _school_table(shown: pd.DataFrame, rulebook: Rulebook, campaign: Campaign) -
 def _charts(
     rulebook: Rulebook, campaign: Campaign, board: data.Board, shown: pd.DataFrame, principal: Principal, as_of: date
 ) -> None:
-    heatmap, histogram, trend, timeline = st.tabs(["任务完成热力图", "得分分布", "推进趋势", "完成时限"])
+    # Only the open tab is drawn (choosing another reruns the page, whose data is cached): drawing all four
+    # charts of 3,000 schools kept the browser from showing the school table for a good part of a second.
+    heatmap, histogram, trend, timeline = st.tabs(
+        ["任务完成热力图", "得分分布", "推进趋势", "完成时限"], key="board.charts", on_change="rerun"
+    )
     codes = set(shown["code"])
-    with heatmap:
-        _heatmap(board.tasks, shown)
-    with histogram:
-        if shown["score"].notna().any():
-            st.altair_chart(
-                charts.score_histogram(shown, rulebook.verdict.pass_min_score, rulebook.verdict.fail_below_score),
-                width="stretch",
-            )
-        else:
-            ui.empty_state("筛选范围内还没有学校提交，暂无得分分布。")
-    with trend:
-        progress = data.progress(ui.app_context(), principal, campaign, as_of)
-        st.caption(
-            "按各校每次上传当天的系统结论统计（不含现场核查和改判，每周一点）；未通过和限期整改的学校应逐周减少。"
-        )
-        st.altair_chart(charts.progress_chart(progress), width="stretch")
-    with timeline:
-        st.caption(
-            "各子项的完成时限（已按本批次调整）；圆点越大，筛选范围内逾期未完成的学校越多。"
-            "“全年持续推进”的子项没有固定时限，未列出。"
-        )
-        items = board.items[board.items["code"].isin(codes)]
-        deadlines = data.deadlines(rulebook, campaign, items)
-        st.altair_chart(charts.deadline_timeline(deadlines, as_of), width="stretch")
-        _due_this_month(deadlines, as_of)
+    if heatmap.open:
+        with heatmap:
+            _heatmap(board.tasks, shown)
+    if histogram.open:
+        with histogram:
+            _histogram(rulebook, shown)
+    if trend.open:
+        with trend:
+            _trend(principal, campaign, as_of)
+    if timeline.open:
+        with timeline:
+            _timeline(rulebook, campaign, board, codes, as_of)
+
+
+def _histogram(rulebook: Rulebook, shown: pd.DataFrame) -> None:
+    if not shown["score"].notna().any():
+        ui.empty_state("筛选范围内还没有学校提交，暂无得分分布。")
+        return
+    st.altair_chart(
+        charts.score_histogram(shown, rulebook.verdict.pass_min_score, rulebook.verdict.fail_below_score),
+        width="stretch",
+    )
+
+
+def _trend(principal: Principal, campaign: Campaign, as_of: date) -> None:
+    progress = data.progress(ui.app_context(), principal, campaign, as_of)
+    st.caption("按各校每次上传当天的系统结论统计（不含现场核查和改判，每周一点）；未通过和限期整改的学校应逐周减少。")
+    st.altair_chart(charts.progress_chart(progress), width="stretch")
+
+
+def _timeline(rulebook: Rulebook, campaign: Campaign, board: data.Board, codes: set[str], as_of: date) -> None:
+    st.caption(
+        "各子项的完成时限（已按本批次调整）；圆点越大，筛选范围内逾期未完成的学校越多。"
+        "“全年持续推进”的子项没有固定时限，未列出。"
+    )
+    items = board.items[board.items["code"].isin(codes)]
+    deadlines = data.deadlines(rulebook, campaign, items)
+    st.altair_chart(charts.deadline_timeline(deadlines, as_of), width="stretch")
+    _due_this_month(deadlines, as_of)
 
 
 DEADLINE_COLUMNS = {

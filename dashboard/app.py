@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.auth import current_principal, login_page
+from reformboard.bulk import freeze_imports
 from tenants.principal import UserRole
 
 BOARD = ("board.py", "验收总览", ":material/dashboard:")
@@ -52,3 +53,4 @@ def main() -> None:
 
 
 main()
+freeze_imports()

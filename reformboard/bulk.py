@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import sys
 from collections.abc import Iterator
+
+_modules_when_frozen = 0  # how many modules were loaded when freeze_imports last froze the heap
 
 
 @contextlib.contextmanager
@@ -25,3 +28,19 @@ def cycle_collection_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def freeze_imports() -> None:
+    """Put everything alive now out of the collector's reach, if modules were imported since the last call.
+
+    The imported modules, their classes and functions (about 200,000 objects for the board) live as long
+    as the process, yet every full collection scans them all: ≈110 ms on the bench machine, paid by
+    whichever board request a collection fell on. The app calls this after each script run; it acts
+    only after the few runs that imported something (each page's first), collecting first so that no
+    garbage is frozen."""
+    global _modules_when_frozen
+    if len(sys.modules) == _modules_when_frozen:
+        return
+    gc.collect()
+    gc.freeze()
+    _modules_when_frozen = len(sys.modules)

@@ -3,12 +3,13 @@ assessing every school again.
 
 What the board shows of an assessment (its facts: score, verdict, each sub-item's deadline state, each
 task's score) depends on the assessment date in a few ways only, all named by the report and the
-rulebook: a meeting or a completion counts from its day on; a deadline passes the day after it; a
-meeting leaves a window of N months back from the date (a rule parameter in MONTH_SPAN) on a day
-computed from its own; a semester (a MONTHS parameter) starts on the 1st of its month. Between two such
-days the facts cannot change, so assessing the report on each of them gives its whole timeline. The
-findings' wording does change daily ("截至…") and is not part of the facts: pages showing findings
-assess the school itself. tests/test_timeline.py compares timelines with assessing every single day.
+rulebook: a meeting, an approval, a filing or a completion counts from its day on; a deadline passes
+the day after it; a meeting leaves a window of N months back from the date (a rule parameter in the
+unit MONTH_SPAN) on a day computed from the day it was held; a semester (a MONTHS parameter) starts on
+the 1st of its month. Between two such days the facts cannot change, so assessing the report on each
+of them gives its whole timeline. The findings' wording does change daily ("截至…") and is not part of
+the facts: pages showing findings assess the school itself. tests/test_timeline.py compares timelines
+with assessing every single day.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ def change_days(report: SchoolReport, rulebook: Rulebook, campaign: Campaign, fi
     days = {first, campaign.starts_on, *events}
     days.update(due + ONE_DAY for item in rulebook.items if (due := due_date(item, campaign)) is not None)
     spans, months = _date_params(rulebook)
-    days.update(_window_left(event, span) for event in events for span in spans)
+    days.update(_window_left(meeting.held_on, span) for meeting in report.meetings for span in spans)
     days.update(date(year, month, 1) for year in range(first.year, last.year + 1) for month in months)
     return sorted(day for day in days if first <= day <= last)
 

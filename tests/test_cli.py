@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,8 @@ from reformboard.cli import main
 from reformboard.demo import build_demo
 from tests.fixtures.cli import score_json
 from tests.fixtures.workbooks import zip_bomb
+
+REPO = Path(__file__).parents[1]
 
 RULEBOOK = load_rulebook()
 
@@ -176,3 +181,11 @@ def test_load_jobs_must_be_a_positive_number(demo_db, tmp_path):
     with pytest.raises(SystemExit) as exit_:
         main(["load", str(path), "--jobs", "0"])
     assert exit_.value.code == 2
+
+
+def test_the_command_line_starts_without_the_report_s_heavy_libraries() -> None:
+    """`reformboard load` of a 100,000-row roster must not also carry the 通报's pandas, Altair, vl-convert and
+    python-docx (120 MB): only `report` imports them, when it runs."""
+    code = "import sys, reformboard.cli; print(sorted({'pandas', 'altair', 'vl_convert', 'docx'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert done.stdout.strip() == "[]"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from reformboard.commands.common import iso_date, operator, today, write_output
 from reformboard.context import AppContext
-from reformboard.services.reports import export_progress_report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not above: the report's pandas, Altair, vl-convert and python-docx are 120 MB of
+    # memory and half a second of start-up that every other command (a 100,000-row `load`) would pay.
+    from reformboard.services.reports import export_progress_report
+
     ctx = AppContext.open()
     principal = operator()
     try:

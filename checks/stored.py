@@ -54,6 +54,18 @@ def results_key(campaign: Campaign) -> str | None:
     return hashlib.sha256(f"{rulebook_sha256(campaign.rulebook_texts)}:{thresholds}".encode()).hexdigest()
 
 
+def facts_key(campaign: Campaign) -> str | None:
+    """What stored board facts are valid for: the roster findings' key (results_key) and the campaign's
+    own dates and deadline overrides, which move the days the facts change on (None without a pinned
+    rulebook)."""
+    key = results_key(campaign)
+    if key is None:
+        return None
+    deadlines = {item_id: due.isoformat() for item_id, due in campaign.deadline_overrides.items()}
+    dates = json.dumps([campaign.starts_on.isoformat(), campaign.acceptance_on.isoformat(), deadlines], sort_keys=True)
+    return hashlib.sha256(f"{key}:{dates}".encode()).hexdigest()
+
+
 def roster_findings(report: SchoolReport, rulebook: Rulebook, campaign: Campaign) -> dict[str, tuple[Finding, ...]]:
     """What every roster rule the rulebook's items name finds in the report."""
     ctx = RuleContext(report, rulebook, campaign, campaign.starts_on)  # the date is read by none of them

@@ -23,7 +23,7 @@ from checks.engine import assess
 from checks.final import final_verdict
 from checks.results import OnsiteResult, SchoolAssessment, Verdict, VerdictOverride
 from checks.rulebook import Rulebook
-from checks.stored import results_key
+from checks.stored import facts_key, results_key
 from checks.timeline import Facts, facts_of
 from reformboard.bulk import cycle_collection_paused
 from tenants.access import PermissionAction, require_tenants
@@ -137,7 +137,7 @@ def board_lines(
     where they cover `as_of`, else (no stored facts yet, a day past their horizon, a school inspected on
     site, whose final verdict weighs the items' findings) from assessing the school."""
     scope = _scope(session, principal, campaign, as_of, tenant_codes)
-    key = results_key(campaign)
+    key = facts_key(campaign)
     ids = [sub.id for code, sub in scope.latest.items() if code not in scope.onsite]
     stored = {} if key is None else board_facts(session, ids, key, as_of)
     assessed = [s for s in scope.schools if (sub := scope.latest.get(s.code)) is None or sub.id not in stored]

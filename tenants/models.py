@@ -301,19 +301,19 @@ class StoredResult(Base):
 
 
 class BoardFact(Base):
-    """What the board shows of an accepted submission from `first_day` to `last_day` under one rulebook key
+    """What the board shows of an accepted submission from `first_day` to `last_day` under one facts key
     (checks.timeline.Segment): the board of any day in that span reads this row instead of assessing."""
 
     __tablename__ = "board_facts"
     __table_args__ = (
-        UniqueConstraint("submission_id", "rulebook_key", "first_day"),
-        Index(None, "rulebook_key", "submission_id", "first_day"),
+        UniqueConstraint("submission_id", "facts_key", "first_day"),
+        Index(None, "facts_key", "submission_id", "first_day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
     tenant_code: Mapped[str] = mapped_column(ForeignKey("tenants.code"))
-    rulebook_key: Mapped[str] = mapped_column(String(64))  # checks.stored.results_key
+    facts_key: Mapped[str] = mapped_column(String(64))  # checks.stored.facts_key
     first_day: Mapped[date]
     last_day: Mapped[date]
     score: Mapped[float]

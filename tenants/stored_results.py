@@ -18,7 +18,7 @@ from checks.campaign import Campaign
 from checks.results import DeadlineState, Finding, Severity
 from checks.rulebook import Rulebook
 from checks.serialize import dump
-from checks.stored import Derived, RosterFindings, derive, results_key
+from checks.stored import Derived, RosterFindings, derive, facts_key, results_key
 from checks.timeline import Facts, Segment
 from tenants.models import BoardFact, StoredResult, Submission, utcnow
 from tenants.reports import IDS_PER_QUERY, load_reports
@@ -28,22 +28,27 @@ REPORTS_PER_BATCH = 50  # reports (rosters) held in memory at once while refresh
 
 
 def store_results(session: Session, submission_id: int, tenant_code: str, derived: Derived, campaign: Campaign) -> None:
-    """Store what was derived from an accepted submission's report (checks.stored.derive: the roster rules'
-    findings, which the caller has also assessed it with, and the board's facts) under the campaign's
-    key (nothing for a campaign without a pinned rulebook, whose board always assesses every school)."""
-    key = results_key(campaign)
-    if key is None:
+    """Store what was derived from an accepted submission's report (checks.stored.derive): the roster rules'
+    findings, which the caller has also assessed it with, under the campaign's results key, and the board's
+    facts under its facts key (nothing for a campaign without a pinned rulebook, whose board always
+    assesses every school)."""
+    key, facts = results_key(campaign), facts_key(campaign)
+    if key is None or facts is None:
         return
+    _store_findings(session, submission_id, tenant_code, key, derived.found)
+    _store_facts(session, submission_id, tenant_code, facts, derived.segments)
+
+
+def _store_findings(session: Session, submission_id: int, tenant_code: str, key: str, found: RosterFindings) -> None:
     session.add(
         StoredResult(
             submission_id=submission_id,
             tenant_code=tenant_code,
             rulebook_key=key,
             computed_at=utcnow(),
-            findings={rule_id: dump(findings) for rule_id, findings in derived.found.items()},
+            findings={rule_id: dump(findings) for rule_id, findings in found.items()},
         )
     )
-    _store_facts(session, submission_id, tenant_code, key, derived.segments)
 
 
 def _store_facts(session: Session, submission_id: int, tenant_code: str, key: str, segments: list[Segment]) -> None:
@@ -51,7 +56,7 @@ def _store_facts(session: Session, submission_id: int, tenant_code: str, key: st
         BoardFact(
             submission_id=submission_id,
             tenant_code=tenant_code,
-            rulebook_key=key,
+            facts_key=key,
             first_day=segment.first,
             last_day=segment.last,
             score=segment.facts.score,
@@ -97,13 +102,14 @@ def _finding(data: dict[str, Any]) -> Finding:
 
 
 def board_facts(session: Session, submission_ids: Iterable[int], key: str, day: date) -> dict[int, Facts]:
-    """Per submission whose stored facts under `key` cover `day`, its facts on that day."""
+    """Per submission whose stored facts under `key` (checks.stored.facts_key) cover `day`, its facts on that
+    day."""
     ids = list(dict.fromkeys(submission_ids))
     result: dict[int, Facts] = {}
     row = BoardFact
     for start in range(0, len(ids), IDS_PER_QUERY):
         query = select(row.submission_id, row.score, row.verdict, row.states, row.task_scores).where(
-            row.rulebook_key == key,
+            row.facts_key == key,
             row.submission_id.in_(ids[start : start + IDS_PER_QUERY]),
             and_(row.first_day <= day, row.last_day >= day),
         )
@@ -122,11 +128,11 @@ def refresh_results(
     """Store the findings and board facts of every accepted submission of the campaign that lacks them
     under its current key, reading REPORTS_PER_BATCH reports at a time; `progress(done, total)` after each
     batch. Returns how many submissions were completed."""
-    key = results_key(campaign)
-    if key is None:
+    key, facts = results_key(campaign), facts_key(campaign)
+    if key is None or facts is None:
         return 0
     with_findings = set(session.scalars(select(StoredResult.submission_id).where(StoredResult.rulebook_key == key)))
-    with_facts = select(BoardFact.submission_id).where(BoardFact.rulebook_key == key)
+    with_facts = select(BoardFact.submission_id).where(BoardFact.facts_key == facts)
     missing = session.execute(
         select(Submission.id, Submission.tenant_code, Submission.received_at)
         .where(Submission.campaign_id == campaign.id, Submission.accepted, Submission.id.not_in(with_facts))
@@ -140,10 +146,9 @@ def refresh_results(
         for submission_id, report in load_reports(session, batch).items():
             tenant, received = batch[submission_id]
             derived = derive(report, rulebook, campaign, china_day(received))
-            if submission_id in with_findings:  # stored before board facts were (migration 0014)
-                _store_facts(session, submission_id, tenant, key, derived.segments)
-            else:
-                store_results(session, submission_id, tenant, derived, campaign)
+            if submission_id not in with_findings:  # the findings' key is unchanged when only deadlines moved
+                _store_findings(session, submission_id, tenant, key, derived.found)
+            _store_facts(session, submission_id, tenant, facts, derived.segments)
         session.flush()
         progress(min(start + REPORTS_PER_BATCH, len(missing)), len(missing))
     return len(missing)

@@ -553,7 +553,7 @@ class TestAdmin:
     def test_saving_deadlines_is_audited(self, board):
         at = open_page("admin", board.principal("admin"))
         button(at, "保存完成时限").click().run()
-        assert "已保存" in texts(at)
+        assert "已保存" in texts(at) and "看板结果已按新时限重新计算" in texts(at)
         with make_sessionmaker(board.engine)() as session:
             assert store.audit_entries(session, PROVINCE, action=AuditAction.CAMPAIGN_DEADLINES_CHANGED)
 

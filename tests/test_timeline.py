@@ -12,14 +12,15 @@ from sqlalchemy import delete, func, select
 
 from checks.engine import assess
 from checks.rulebook import build_rulebook, load_rulebook
-from checks.stored import derive, results_key
+from checks.stored import derive, facts_key
 from checks.timeline import facts_of, facts_on, timeline
 from reformboard.board import BoardLine, board_lines, standings
 from reformboard.context import AppContext
 from reformboard.demo import build_demo
+from reformboard.services.campaigns import change_deadlines, refresh_campaign_results
 from tenants.models import BoardFact
 from tenants.principal import local_operator
-from tenants.store import latest_accepted
+from tenants.store import board_facts, latest_accepted
 
 PROVINCE_USER = local_operator("test")
 TODAY = date(2026, 12, 1)
@@ -93,7 +94,7 @@ def test_the_board_from_stored_facts_is_the_board_of_assessing_every_school(ctx)
             covered = session.scalar(
                 select(func.count()).where(
                     BoardFact.submission_id.in_([s.id for s in latest.values()]),
-                    BoardFact.rulebook_key == results_key(campaign),
+                    BoardFact.facts_key == facts_key(campaign),
                     BoardFact.first_day <= day,
                     BoardFact.last_day >= day,
                 )
@@ -112,3 +113,26 @@ def test_refresh_results_stores_the_facts_of_submissions_stored_before_them(ctx,
     with ctx.transaction(PROVINCE_USER) as session:
         after = session.execute(select(BoardFact.submission_id, BoardFact.first_day, BoardFact.states)).all()
     assert sorted(after) == sorted(before) and before
+
+
+def test_facts_made_under_other_deadlines_are_never_used(ctx) -> None:
+    with ctx.transaction(PROVINCE_USER, writes=True) as session:
+        campaign = ctx.campaign(session)
+        first_item = ctx.rulebook_for(campaign).items[0]
+        moved = change_deadlines(session, PROVINCE_USER, campaign.id, {first_item.id: campaign.starts_on})
+    assert facts_key(moved) != facts_key(campaign)
+    with ctx.transaction(PROVINCE_USER) as session:
+        rulebook = ctx.rulebook_for(moved)
+        day = moved.acceptance_on
+        ids = [s.id for s in latest_accepted(session, moved.id, day).values()]
+        assert board_facts(session, ids, facts_key(moved), day) == {}
+        assessed = [BoardLine.of(s) for s in standings(session, PROVINCE_USER, rulebook, moved, day)]
+        assert board_lines(session, PROVINCE_USER, rulebook, moved, day) == assessed  # every school assessed
+        stale = board_facts(session, ids, facts_key(campaign), day)  # made under the old deadlines
+        assert any(stale[line.submission.id] != line.facts for line in assessed if line.submission)
+    with ctx.transaction(PROVINCE_USER, writes=True) as session:
+        assert refresh_campaign_results(session, PROVINCE_USER, moved.id, lambda done, total: None) > 0
+    with ctx.transaction(PROVINCE_USER) as session:
+        assert set(board_facts(session, ids, facts_key(moved), day)) == set(ids) != set()
+        assessed = [BoardLine.of(s) for s in standings(session, PROVINCE_USER, rulebook, moved, day)]
+        assert board_lines(session, PROVINCE_USER, rulebook, moved, day) == assessed  # from the new facts

@@ -20,7 +20,7 @@ from dashboard import contacts, data, ui
 from reformboard.context import AppContext, configured_rulebook
 from reformboard.services import directory
 from reformboard.services.accounts import add_user, disable_user, list_users
-from reformboard.services.campaigns import change_deadlines
+from reformboard.services.campaigns import change_deadlines, refresh_campaign_results
 from tenants import store
 from tenants.access import PermissionAction, require_role, scoped_transaction
 from tenants.accounts import ACCOUNT_WRITES_REFUSED, may_write_accounts
@@ -160,7 +160,16 @@ def _as_date(value: date | NaTType | None) -> date | None:
 
 def _save_overrides(session: Session, principal: Principal, campaign: Campaign, overrides: dict[str, date]) -> str:
     change_deadlines(session, principal, campaign.id, overrides)
-    return f"已保存“{campaign.name}”的完成时限（调整了 {len(overrides)} 个子项）。"
+    # The board's stored facts are keyed by the deadlines (checks.stored.facts_key): made again at once,
+    # as `campaign set-threshold` does, so the board never assesses every school for a while.
+    bar = st.progress(0.0, text="正在按新的完成时限重新计算各份填报的看板结果…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total)
+
+    refresh_campaign_results(session, principal, campaign.id, progress)
+    bar.empty()
+    return f"已保存“{campaign.name}”的完成时限（调整了 {len(overrides)} 个子项），看板结果已按新时限重新计算。"
 
 
 # --- schools and units ------------------------------------------------------------------------------

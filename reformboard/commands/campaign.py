@@ -51,7 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     update.add_argument("--yes", action="store_true", help="不再询问，直接生效")
     update.set_defaults(run=run_update_rulebook)
     refresh = actions.add_parser(
-        "refresh-results", help="按本批次现行的规则手册和阈值，计算尚未存储的各份填报的名单核验结果和逐日看板结果"
+        "refresh-results",
+        help="按本批次现行的规则手册、阈值和完成时限，计算尚未存储的各份填报的名单核验结果和逐日看板结果",
     )
     refresh.add_argument("campaign", metavar="批次编号")
     refresh.set_defaults(run=run_refresh_results)

@@ -140,8 +140,9 @@ def apply_update(session: Session, principal: Principal, update: RulebookUpdate,
 def refresh_campaign_results(
     session: Session, principal: Principal, campaign_id: str, progress: Callable[[int, int], None]
 ) -> int:
-    """Store the roster rules' findings of every accepted submission that has none under the campaign's
-    current rulebook and thresholds (after they change); returns how many were stored."""
+    """Store the roster rules' findings and the board's facts of every accepted submission that lacks them
+    under the campaign's current rulebook, thresholds and deadlines (after they change); returns how many
+    submissions were completed."""
     require_role(session, principal, UserRole.PROVINCE_ADMIN, action=PermissionAction.CAMPAIGN_RULEBOOK)
     campaign = AppContext.campaign(session, campaign_id)
     return refresh_results(session, AppContext.rulebook_for(campaign), campaign, progress)

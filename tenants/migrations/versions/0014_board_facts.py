@@ -1,4 +1,4 @@
-"""Board facts: what the board shows of each accepted submission, per span of days and rulebook key
+"""Board facts: what the board shows of each accepted submission, per span of days and facts key (checks.stored.facts_key)
 (#16 item 2), so the board of a date never asked before reads one row per school instead of assessing.
 
 Row-level security like every table holding a school's rows (migration 0006's signed scope).
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("submission_id", sa.Integer(), nullable=False),
         sa.Column("tenant_code", sa.String(length=10), nullable=False),
-        sa.Column("rulebook_key", sa.String(length=64), nullable=False),
+        sa.Column("facts_key", sa.String(length=64), nullable=False),
         sa.Column("first_day", sa.Date(), nullable=False),
         sa.Column("last_day", sa.Date(), nullable=False),
         sa.Column("score", sa.Double(), nullable=False),
@@ -42,15 +42,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_board_facts")),
         sa.UniqueConstraint(
             "submission_id",
-            "rulebook_key",
+            "facts_key",
             "first_day",
-            name=op.f("uq_board_facts_submission_id_rulebook_key_first_day"),
+            name=op.f("uq_board_facts_submission_id_facts_key_first_day"),
         ),
     )
     op.create_index(
-        op.f("ix_board_facts_rulebook_key_submission_id_first_day"),
+        op.f("ix_board_facts_facts_key_submission_id_first_day"),
         "board_facts",
-        ["rulebook_key", "submission_id", "first_day"],
+        ["facts_key", "submission_id", "first_day"],
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute("ALTER TABLE board_facts ENABLE ROW LEVEL SECURITY")

@@ -32,7 +32,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, delete, func, select, text
 
 from checks.engine import assess
@@ -178,13 +177,23 @@ def populate(url: str, province: Province) -> None:
     engine.dispose()
 
 
+def stored_by() -> str:
+    """12 hex digits of the sha256 of what a stored province depends on: the schema (the migrations) and
+    the code computing what is stored (checks/, tenants/). A province cached by older code may lack
+    tables or columns (a migration rewritten before it landed), or hold results computed differently."""
+    root = Path(__file__).parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("checks/**/*.py"), *root.glob("checks/**/*.toml"), *root.glob("tenants/**/*.py")]):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @contextlib.contextmanager
 def sqlite_database(province: Province) -> Iterator[str]:
-    """A temporary copy of the cached populated SQLite province. Keyed by the newest migration too: what
-    storing a submission writes changes with the schema (a province stored before migration 0012 has no
-    stored results, and its board would read every roster)."""
-    head = ScriptDirectory.from_config(db.alembic_config()).get_current_head()
-    cached = CACHE / f"province-{province.demo.campaign.id}-{today()}-{len(province.demo.schools)}-{SEED}-{head}.db"
+    """A temporary copy of the cached populated SQLite province, keyed by what storing a submission writes
+    (stored_by)."""
+    name = f"province-{province.demo.campaign.id}-{today()}-{len(province.demo.schools)}-{SEED}-{stored_by()}.db"
+    cached = CACHE / name
     if not cached.exists():
         building = cached.with_suffix(".building")
         building.unlink(missing_ok=True)
@@ -194,7 +203,6 @@ def sqlite_database(province: Province) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="rbbench-") as folder:
         copy = Path(folder) / "bench.db"
         shutil.copyfile(cached, copy)
-        db.migrate(f"sqlite:///{copy}")  # the cache may predate the newest migration
         yield f"sqlite:///{copy}"
 
 

@@ -39,8 +39,16 @@ class Derived:
     segments: list[Segment]  # the board's facts from the day it was received
 
 
-def derive(report: SchoolReport, rulebook: Rulebook, campaign: Campaign, received_on: date) -> Derived:
-    found = roster_findings(report, rulebook, campaign)
+def derive(
+    report: SchoolReport,
+    rulebook: Rulebook,
+    campaign: Campaign,
+    received_on: date,
+    found: RosterFindings | None = None,
+) -> Derived:
+    """`found`: the roster rules' findings when they are already stored (the report need not then hold its
+    roster); run on the report otherwise."""
+    found = roster_findings(report, rulebook, campaign) if found is None else found
     last = max(received_on, campaign.acceptance_on) + FACTS_HORIZON
     return Derived(found, timeline(report, rulebook, campaign, received_on, last, found))
 

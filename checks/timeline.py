@@ -14,7 +14,6 @@ with assessing every single day.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -80,14 +79,6 @@ def timeline(
             segments[-1] = replace(segments[-1], last=day - ONE_DAY)
         segments.append(Segment(day, last, facts))
     return segments
-
-
-def facts_on(segments: Sequence[Segment], day: date) -> Facts | None:
-    """The facts of `day`, None when the segments do not cover it."""
-    index = bisect.bisect_right([s.first for s in segments], day) - 1
-    if index < 0 or segments[index].last < day:
-        return None
-    return segments[index].facts
 
 
 def change_days(report: SchoolReport, rulebook: Rulebook, campaign: Campaign, first: date, last: date) -> list[date]:

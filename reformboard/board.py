@@ -34,10 +34,9 @@ from tenants.store import (
     end_of_day,
     latest_accepted,
     list_schools,
-    load_reports,
     onsite_results_for,
     overrides_for,
-    stored_results,
+    reports_with_findings,
 )
 
 Memo = MutableMapping[int, SchoolAssessment]  # submission id -> its assessment on one date, one campaign
@@ -211,10 +210,8 @@ def _assess_latest(
     and their rosters only where the roster rules' findings are not stored under the campaign's key."""
     names = {s.code: s.name for s in schools}
     missing = {sub.id: sub.tenant_code for sub in latest.values() if sub.id not in memo}
-    key = results_key(campaign)
-    found = {} if key is None else stored_results(session, missing, key)
     with cycle_collection_paused():
-        reports = load_reports(session, found, roster=False) | load_reports(session, missing.keys() - found.keys())
+        reports, found = reports_with_findings(session, missing, results_key(campaign))
         for submission_id, report in reports.items():
             code = missing[submission_id]
             memo[submission_id] = assess(

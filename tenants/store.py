@@ -37,7 +37,7 @@ from tenants.directory import (
 )
 from tenants.reminders import create_reminder, mark_reminder_sent, reminders_for
 from tenants.reports import load_report, load_reports
-from tenants.stored_results import board_facts, refresh_results, store_results, stored_results
+from tenants.stored_results import board_facts, refresh_results, reports_with_findings, store_results, stored_results
 from tenants.submissions import end_of_day, history, latest_accepted, record_submission
 
 __all__ = [
@@ -70,6 +70,7 @@ __all__ = [
     "record_override",
     "record_submission",
     "refresh_results",
+    "reports_with_findings",
     "reminders_for",
     "save_assessment",
     "save_onsite_results",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from checks.campaign import Campaign
 from checks.results import DeadlineState, Finding, Severity
 from checks.rulebook import Rulebook
+from checks.schema import SchoolReport
 from checks.serialize import dump
 from checks.stored import Derived, RosterFindings, derive, facts_key, results_key
 from checks.timeline import Facts, Segment
@@ -122,6 +123,17 @@ def board_facts(session: Session, submission_ids: Iterable[int], key: str, day: 
     return result
 
 
+def reports_with_findings(
+    session: Session, submission_ids: Iterable[int], key: str | None
+) -> tuple[dict[int, SchoolReport], dict[int, RosterFindings]]:
+    """The reports of these accepted submissions, and the roster rules' findings stored for them under `key`:
+    a report whose findings are stored is read without its roster, which no other rule reads."""
+    ids = list(dict.fromkeys(submission_ids))
+    found = {} if key is None else stored_results(session, ids, key)
+    reports = load_reports(session, found, roster=False) | load_reports(session, [i for i in ids if i not in found])
+    return reports, found
+
+
 def refresh_results(
     session: Session, rulebook: Rulebook, campaign: Campaign, progress: Callable[[int, int], None]
 ) -> int:
@@ -131,7 +143,6 @@ def refresh_results(
     key, facts = results_key(campaign), facts_key(campaign)
     if key is None or facts is None:
         return 0
-    with_findings = set(session.scalars(select(StoredResult.submission_id).where(StoredResult.rulebook_key == key)))
     with_facts = select(BoardFact.submission_id).where(BoardFact.facts_key == facts)
     missing = session.execute(
         select(Submission.id, Submission.tenant_code, Submission.received_at)
@@ -143,10 +154,12 @@ def refresh_results(
             submission_id: (tenant, received)
             for submission_id, tenant, received in missing[start : start + REPORTS_PER_BATCH]
         }
-        for submission_id, report in load_reports(session, batch).items():
+        # After a deadline moves the findings' key is unchanged: their rosters are not read again.
+        reports, found = reports_with_findings(session, batch, key)
+        for submission_id, report in reports.items():
             tenant, received = batch[submission_id]
-            derived = derive(report, rulebook, campaign, china_day(received))
-            if submission_id not in with_findings:  # the findings' key is unchanged when only deadlines moved
+            derived = derive(report, rulebook, campaign, china_day(received), found.get(submission_id))
+            if submission_id not in found:
                 _store_findings(session, submission_id, tenant, key, derived.found)
             _store_facts(session, submission_id, tenant, facts, derived.segments)
         session.flush()

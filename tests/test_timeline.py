@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 from checks.engine import assess
 from checks.rulebook import build_rulebook, load_rulebook
 from checks.stored import derive, facts_key
-from checks.timeline import facts_of, facts_on, timeline
+from checks.timeline import Facts, Segment, facts_of, timeline
 from reformboard.board import BoardLine, board_lines, standings
 from reformboard.context import AppContext
 from reformboard.demo import build_demo
@@ -37,6 +37,13 @@ ODD_MONTHS = {
 
 def days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def facts_on(segments: list[Segment], day: date) -> Facts | None:
+    """What the stored rows give for `day` (tenants.stored_results.board_facts asks the database the same)."""
+    covering = [s.facts for s in segments if s.first <= day <= s.last]
+    assert len(covering) <= 1, day  # the segments never overlap
+    return covering[0] if covering else None
 
 
 def demo_cases(rulebook_id: str, every: int):

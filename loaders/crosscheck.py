@@ -16,28 +16,31 @@ from checks.schema import ItemStatus, Role
 from loaders.cells import squeeze
 from loaders.layout import ITEMS, SCHOOL, Layout, Sheet, layout
 from loaders.problems import Problem, error, note
-from loaders.sheets import Row
+from loaders.sheets import Row, Table
 
-Tables = dict[str, list[Row]]  # sheet name -> rows; a sheet that could not be read is absent
+Tables = dict[str, Table]  # sheet name -> its records; a sheet that could not be read is absent
 
 
 def crosscheck(tables: Tables, rulebook: Rulebook, today: date) -> list[Problem]:
     problems: list[Problem] = []
     sheets = layout(rulebook.vocabulary)
     organisations, staff, meetings = sheets.organisations, sheets.staff, sheets.meetings
-    _school_code(tables.get(sheets.school.name, []), problems)
+    _school_code(tables.get(sheets.school.name, _NONE), problems)
     _task_items(tables.get(ITEMS.name), rulebook, problems)
-    _unique(tables.get(organisations.name, []), organisations, "name", problems)
-    _unique(tables.get(staff.name, []), staff, "student_no", problems)
+    _unique(tables.get(organisations.name, _NONE), organisations, "name", problems)
+    _unique(tables.get(staff.name, _NONE), staff, "student_no", problems)
     if organisations.name in tables:
-        names = {squeeze(r.get("name")): r.get("name") for r in tables[organisations.name] if r.get("name")}
-        _known_organisations(tables.get(staff.name, []), staff, names, organisations, problems)
-        _known_organisations(tables.get(meetings.name, []), meetings, names, organisations, problems)
-        _presidium_sizes(tables[organisations.name], tables.get(staff.name, []), rulebook, sheets, problems)
-    _completion_dates(tables.get(ITEMS.name, []), today, problems)
+        names = {squeeze(name): name for name in tables[organisations.name].column("name") if name}
+        _known_organisations(tables.get(staff.name, _NONE), staff, names, organisations, problems)
+        _known_organisations(tables.get(meetings.name, _NONE), meetings, names, organisations, problems)
+        _presidium_sizes(tables[organisations.name], tables.get(staff.name, _NONE), rulebook, sheets, problems)
+    _completion_dates(tables.get(ITEMS.name, _NONE), today, problems)
     for field in ("held_on", "approved_on", "filed_on"):
-        _not_future(tables.get(meetings.name, []), meetings, field, today, problems)
+        _not_future(tables.get(meetings.name, _NONE), meetings, field, today, problems)
     return problems
+
+
+_NONE = Table("", {}, [], {})  # a sheet that could not be read: no records to check
 
 
 def _problem_at(row: Row, sheet: Sheet, field: str, value: object, message: str, *, fatal: bool = True) -> Problem:
@@ -55,7 +58,7 @@ def is_school_code(code: str | None) -> bool:
     return code is not None and re.fullmatch(r"\d{10}", code) is not None
 
 
-def _school_code(rows: list[Row], problems: list[Problem]) -> None:
+def _school_code(rows: Table, problems: list[Problem]) -> None:
     for row in rows:
         code = row.get("code")
         if code is not None and not is_school_code(code):
@@ -66,7 +69,7 @@ def _school_code(rows: list[Row], problems: list[Problem]) -> None:
             )
 
 
-def _task_items(rows: list[Row] | None, rulebook: Rulebook, problems: list[Problem]) -> None:
+def _task_items(rows: Table | None, rulebook: Rulebook, problems: list[Problem]) -> None:
     if rows is None:
         return
     expected = [item.id for item in rulebook.items]
@@ -110,59 +113,54 @@ def _task_items(rows: list[Row] | None, rulebook: Rulebook, problems: list[Probl
         )
 
 
-def _unique(rows: list[Row], sheet: Sheet, field: str, problems: list[Problem]) -> None:
-    first: dict[str, Row] = {}
+def _unique(table: Table, sheet: Sheet, field: str, problems: list[Problem]) -> None:
+    first: dict[str, int] = {}  # value -> the record it first appeared in
     header = sheet.column(field).header
-    for row in rows:
-        value = row.get(field)
-        if value is None:
-            continue
-        if value in first:
-            problems.append(
-                _problem_at(
-                    row,
-                    sheet,
-                    field,
-                    value,
-                    f"{header}“{value}”重复（第一次出现在 {first[value].cells[field]}），"
-                    "每个只能填一行，请删除或更正重复行。",
-                )
-            )
-        else:
-            first[value] = row
-
-
-def _known_organisations(
-    rows: list[Row], sheet: Sheet, names: dict[str, str], organisations: Sheet, problems: list[Problem]
-) -> None:
-    canonical = {
-        written: names.get(squeeze(written))  # a roster names few organisations, many times
-        for written in {row.get("organisation") for row in rows} - {None}
-    }
-    for row in rows:
-        written = row.get("organisation")
-        if written is None:
-            continue
-        if canonical[written] is not None:
-            row.values["organisation"] = canonical[written]
+    for n, value in enumerate(table.column(field)):
+        if value is None or first.setdefault(value, n) == n:
             continue
         problems.append(
             _problem_at(
-                row,
+                table.row(n),
                 sheet,
-                "organisation",
-                written,
-                f"组织“{written}”不在“{organisations.name}”表中。请填写与“{organisations.name}”"
-                "中组织名称完全一致的名称，或先在该表中添加这个组织。",
+                field,
+                value,
+                f"{header}“{value}”重复（第一次出现在 {table.cells(first[value])[field]}），"
+                "每个只能填一行，请删除或更正重复行。",
             )
         )
 
 
-def _presidium_sizes(
-    orgs: list[Row], staff: list[Row], rulebook: Rulebook, sheets: Layout, problems: list[Problem]
+def _known_organisations(
+    table: Table, sheet: Sheet, names: dict[str, str], organisations: Sheet, problems: list[Problem]
 ) -> None:
+    """Each organisation written is one of 组织架构's; written with stray spaces, it becomes that name."""
+    if "organisation" not in table.columns:
+        return
+    written = table.columns["organisation"]
+    canonical = {  # a roster names few organisations, many times
+        name: names.get(squeeze(name)) for name in set(written) - {None}
+    }
+    table.columns["organisation"] = [None if name is None else canonical[name] or name for name in written]
+    for n, name in enumerate(written):
+        if name is not None and canonical[name] is None:
+            problems.append(
+                _problem_at(
+                    table.row(n),
+                    sheet,
+                    "organisation",
+                    name,
+                    f"组织“{name}”不在“{organisations.name}”表中。请填写与“{organisations.name}”"
+                    "中组织名称完全一致的名称，或先在该表中添加这个组织。",
+                )
+            )
+
+
+def _presidium_sizes(orgs: Table, staff: Table, rulebook: Rulebook, sheets: Layout, problems: list[Problem]) -> None:
+    titles = staff.column("title")
+    presidium = {title for title in set(titles) - {None} if rulebook.role_of(title) is Role.PRESIDIUM}
     on_roster = Counter(
-        r.get("organisation") for r in staff if r.get("title") and rulebook.role_of(r.get("title")) is Role.PRESIDIUM
+        org for org, title in zip(staff.column("organisation"), titles, strict=True) if title in presidium
     )
     for org in orgs:
         declared = org.get("presidium_size")
@@ -181,7 +179,7 @@ def _presidium_sizes(
         )
 
 
-def _completion_dates(rows: list[Row], today: date, problems: list[Problem]) -> None:
+def _completion_dates(rows: Table, today: date, problems: list[Problem]) -> None:
     _not_future(rows, ITEMS, "completed_on", today, problems)
     for row in rows:
         if row.get("status") == ItemStatus.DONE and row.get("completed_on") is None:
@@ -197,7 +195,7 @@ def _completion_dates(rows: list[Row], today: date, problems: list[Problem]) -> 
             )
 
 
-def _not_future(rows: list[Row], sheet: Sheet, field: str, today: date, problems: list[Problem]) -> None:
+def _not_future(rows: Table, sheet: Sheet, field: str, today: date, problems: list[Problem]) -> None:
     header = sheet.column(field).header
     for row in rows:
         day = row.get(field)

@@ -8,7 +8,6 @@ table (注/说明/备注 …) ends it, summary rows (合计 …) and columns we 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from itertools import compress
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -26,17 +25,68 @@ FORM_SEARCH_ROWS = 40
 STRIPPED = "“{header}”中含有不可见的控制字符（常见于从其他系统复制的内容），已删除后读取，请核对此单元格的内容。"
 
 
-@dataclass
-class Row:
-    """One record as read: its values by field and the Excel cell each came from."""
+class Table:
+    """A sheet's records column by column: field -> each record's value (None when empty or unreadable).
 
-    sheet: str
-    source: str  # "工作人员名单!A17"
-    values: dict[str, Any] = field(default_factory=dict)  # field -> normalised value, None if empty
-    cells: Mapping[str, str] = field(default_factory=dict)  # field -> "F17"
+    A roster can have 100,000 records; they become objects once, as the schema's records
+    (loaders.workbook), and a Row only where a check looks at one record."""
+
+    __slots__ = ("sheet", "columns", "numbers", "letters", "form_cells")
+
+    def __init__(
+        self,
+        sheet: str,
+        columns: dict[str, list[Any]],
+        numbers: list[int],
+        letters: Mapping[str, str],
+        form_cells: Mapping[str, str] | None = None,
+    ) -> None:
+        self.sheet = sheet
+        self.columns = columns
+        self.numbers = numbers  # each record's Excel row number
+        self.letters = letters  # field -> its column's letters ("F")
+        self.form_cells = form_cells  # a form's one record: field -> the cell it was read from
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __iter__(self) -> Iterator[Row]:
+        return map(self.row, range(len(self.numbers)))
+
+    def row(self, n: int) -> Row:
+        return Row(self, n)
+
+    def column(self, name: str) -> list[Any]:
+        """Each record's value of the field; all None when the sheet has no such column."""
+        return self.columns.get(name) or [None] * len(self.numbers)
+
+    def cells(self, n: int) -> Mapping[str, str]:
+        return self.form_cells if self.form_cells is not None else TableCells(self.letters, self.numbers[n])
+
+    def sources(self) -> list[str]:
+        """Each record's first cell, as "工作人员名单!A17": where the schema's record came from."""
+        return [f"{self.sheet}!A{number}" for number in self.numbers]
+
+
+class Row:
+    """One record of a Table, as read: its values by field and the Excel cell each came from."""
+
+    __slots__ = ("table", "n")
+
+    def __init__(self, table: Table, n: int) -> None:
+        self.table, self.n = table, n
+
+    @property
+    def sheet(self) -> str:
+        return self.table.sheet
+
+    @property
+    def cells(self) -> Mapping[str, str]:
+        return self.table.cells(self.n)
 
     def get(self, name: str) -> Any:
-        return self.values.get(name)
+        column = self.table.columns.get(name)
+        return None if column is None else column[self.n]
 
 
 class TableCells(Mapping[str, str]):
@@ -45,7 +95,7 @@ class TableCells(Mapping[str, str]):
 
     __slots__ = ("letters", "number")
 
-    def __init__(self, letters: dict[str, str], number: int) -> None:
+    def __init__(self, letters: Mapping[str, str], number: int) -> None:
         self.letters, self.number = letters, number  # letters: field -> "F", shared by the table's rows
 
     def __getitem__(self, name: str) -> str:
@@ -122,13 +172,13 @@ class SheetReader:
         self.max_rows = max_rows
         self.reported: set[str] = set()  # cells already named: an adapter's copied column reports once
 
-    def read(self) -> list[Row] | None:
+    def read(self) -> Table | None:
         """The sheet's records; None when the sheet cannot be read at all (the problem is recorded)."""
         return self.read_form() if self.sheet.form else self.read_table()
 
     # --- tables ---
 
-    def read_table(self) -> list[Row] | None:
+    def read_table(self) -> Table | None:
         header = find_header_row(self.grid, self.sheet)
         if header is None:
             self.problems.append(
@@ -188,16 +238,16 @@ class SheetReader:
             )
         return not missing
 
-    def _data_rows(self, header: HeaderRow) -> list[Row]:
+    def _data_rows(self, header: HeaderRow) -> Table:
         """The records under the header, read column by column; problems in the order of the cells."""
         mapped = [_Mapped(self.sheet.column(f), col) for f, col in header.columns.items()]
         letters = {f: column_letters(self.grid.origins[col]) for f, col in header.columns.items()}
         numbers, told, trailing = self._record_rows(header, mapped)
         grid_rows = self.grid.rows
-        by_column = []
+        records = [grid_rows[r] for r in numbers]
+        columns = {}
         for k, m in enumerate(mapped):
-            values, telling = m.read([grid_rows[r][m.col] for r in numbers])
-            by_column.append(values)
+            columns[m.column.field], telling = m.read(list(map(itemgetter(m.col), records)))
             told += [(numbers[n], k, (m, reading)) for n, reading in telling]
         for r, _, what in sorted(told, key=_ROW_AND_COLUMN):  # in the order of reading row by row, cell by cell
             if isinstance(what, Problem):
@@ -207,22 +257,20 @@ class SheetReader:
                 self._tell(m.column, grid_rows[r][m.col], TableCells(letters, r + 1), reading)
         if trailing is not None:
             self._note_trailing(trailing)
-        name, fields = self.grid.name, list(header.columns)
-        return [
-            Row(name, f"{name}!A{r + 1}", dict(zip(fields, values, strict=True)), TableCells(letters, r + 1))
-            for r, values in zip(numbers, zip(*by_column, strict=True), strict=True)
-        ]
+        return Table(self.grid.name, columns, [r + 1 for r in numbers], letters)
 
     def _record_rows(self, header: HeaderRow, mapped: list[_Mapped]) -> tuple[list[int], list[Told], int | None]:
         """The grid rows holding records; notes on the rows skipped (合计, only outside the template's
         columns) by row; and the row of the note under the table that ends it, if any."""
         numbers: list[int] = []
         told: list[Told] = []
+        mapped_columns = {m.col for m in mapped}
         for r in range(header.row + 1, len(self.grid.rows)):
             cells = self.grid.rows[r]
-            first = next((v for v in cells if not is_empty(v)), None)
-            if first is None:
+            col = _first_filled(cells)
+            if col is None:
                 continue
+            first = cells[col]
             text = clean(shown(first))
             if text.startswith(_NOTE_STARTS) and all(v == first for v in cells if not is_empty(v)):
                 return numbers, told, r
@@ -232,7 +280,7 @@ class SheetReader:
                 )
                 told.append((r, -1, summary))
                 continue
-            if all(is_empty(cells[m.col]) for m in mapped):
+            if col not in mapped_columns and all(is_empty(cells[m.col]) for m in mapped):
                 outside = note(
                     "此行只在模板以外的列中有内容，已忽略。", sheet=self.grid.name, cell=self.grid.address(r, 0)
                 )
@@ -271,10 +319,10 @@ class SheetReader:
 
     # --- forms ---
 
-    def read_form(self) -> list[Row] | None:
+    def read_form(self) -> Table:
         labels = self._form_labels()
         cells: dict[str, str] = {}
-        row = Row(self.grid.name, f"{self.grid.name}!A1", cells=cells)
+        columns: dict[str, list[Any]] = {}
         for column in self.sheet.columns:
             if column.field not in labels:
                 if column.required:
@@ -290,10 +338,10 @@ class SheetReader:
             cells[column.field] = self.grid.address(r, col)
             raw = self.grid.value(r, col)
             reading = read_cell(column, raw, parser_for(column))
-            row.values[column.field] = reading.value
+            columns[column.field] = [reading.value]
             if reading.wrong is not None or reading.hint is not None:
                 self._tell(column, raw, cells, reading)
-        return [row]
+        return Table(self.grid.name, columns, [1], {}, form_cells=cells)
 
     def _form_labels(self) -> dict[str, tuple[int, int]]:
         """field -> (row, col) of the cell holding its value: the first cell right of the label."""
@@ -313,3 +361,11 @@ class SheetReader:
                 found[column.field] = (r, value_col)
                 col = value_col + 1
         return found
+
+
+def _first_filled(cells: list[Any]) -> int | None:
+    """The column of the row's first cell that is not empty (loaders.cells.is_empty), or None."""
+    for col, value in enumerate(cells):
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return col
+    return None

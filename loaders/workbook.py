@@ -6,9 +6,8 @@ columns, each cell, then agreement across sheets. Any 错误 withholds the repor
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import MISSING, Field, dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -32,7 +31,7 @@ from loaders.layout import Layout, Sheet, layout
 from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error
 from loaders.sandbox import RawSheet, read_sheets
-from loaders.sheets import SheetReader
+from loaders.sheets import SheetReader, Table
 from loaders.sniff import Format, sniff
 
 __all__ = ["Limits", "LoadResult", "read_workbook", "read_grids"]
@@ -120,7 +119,7 @@ def _grids(raws: list[RawSheet], problems: list[Problem]) -> dict[str, Grid]:
 
 
 def _school_code(tables: Tables, sheets: Layout) -> tuple[str | None, str]:
-    for row in tables.get(sheets.school.name, []):
+    for row in tables.get(sheets.school.name, ()):
         if is_school_code(row.get("code")):
             return row.get("code"), row.cells["code"]
     return None, ""
@@ -163,29 +162,16 @@ def _conversions(sheets: Layout) -> dict[str, dict[str, Convert]]:
     }
 
 
-@functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls) if f.name != "source")
-
-
 def _report(tables: Tables, sheets: Layout) -> SchoolReport:
     conversions = _conversions(sheets)
 
     def records(cls: type, sheet: Sheet) -> tuple[Any, ...]:
-        """The sheet's rows as schema records; an empty cell leaves the record's default."""
+        table = tables[sheet.name]
         convert = conversions.get(sheet.name, {})
-        names = _field_names(cls)
-        return tuple(
-            cls(
-                **{
-                    name: convert[name](value) if name in convert else value
-                    for name in names
-                    if (value := row.values.get(name)) is not None
-                },
-                source=row.source,
-            )
-            for row in tables[sheet.name]
-        )
+        columns = [
+            table.sources() if f.name == "source" else _field_values(table, f, convert.get(f.name)) for f in fields(cls)
+        ]
+        return tuple(map(cls, *columns))
 
     return SchoolReport(
         school=records(SchoolInfo, sheets.school)[0],
@@ -194,3 +180,15 @@ def _report(tables: Tables, sheets: Layout) -> SchoolReport:
         staff=records(StaffMember, sheets.staff),
         meetings=records(Meeting, sheets.meetings),
     )
+
+
+def _field_values(table: Table, field: Field[Any], convert: Convert | None) -> list[Any]:
+    """Each record's value of a schema field: the cell's value converted, the field's default where the
+    cell was empty. Built column by column: a roster's 100,000 records are made in one map."""
+    values = table.column(field.name)
+    if convert is not None:
+        converted = {value: convert(value) for value in dict.fromkeys(values) if value is not None}
+        values = [None if value is None else converted[value] for value in values]
+    if field.default is MISSING or field.default is None:
+        return values  # a required field's cells were all filled, or the report was withheld
+    return [field.default if value is None else value for value in values]

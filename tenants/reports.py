@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -53,41 +53,50 @@ def insert_report(session: Session, submission_id: int, tenant_code: str, report
     session.execute(insert(ReportSchool.__table__), [keys | vars(report.school)])
     for attribute, (record_class, model) in RECORD_TABLES.items():
         fields = [field.name for field in dataclasses.fields(record_class)]
-        values = attrgetter(*fields)  # a record's fields as a tuple, in the columns' order below
         records = getattr(report, attribute)
         for start in range(0, len(records), ROWS_PER_INSERT):
-            rows = [
-                (submission_id, n, tenant_code, *values(record))
-                for n, record in enumerate(records[start : start + ROWS_PER_INSERT], start)
-            ]
-            insert_rows(session, model.__table__, ["submission_id", "position", "tenant_code", *fields], rows)
+            chunk = records[start : start + ROWS_PER_INSERT]
+            columns = {
+                "submission_id": [submission_id] * len(chunk),
+                "position": range(start, start + len(chunk)),
+                "tenant_code": [tenant_code] * len(chunk),
+            } | {name: list(map(attrgetter(name), chunk)) for name in fields}
+            insert_rows(session, model.__table__, columns)
 
 
-def insert_rows(session: Session, table: Table, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows (tuples in the order of `columns`) through the driver's own bulk path: one multi-row
-    INSERT with psycopg2's execute_values on PostgreSQL, the driver's executemany on SQLite.
+def insert_rows(session: Session, table: Table, columns: dict[str, Sequence[Any]]) -> None:
+    """Insert rows, given column by column (name -> each row's value), through the driver's own bulk path:
+    one multi-row INSERT with psycopg2's execute_values on PostgreSQL, the driver's executemany on SQLite.
 
-    Each column's values are converted once by its SQLAlchemy type (enums to their words, SQLite's dates
-    and booleans), column by column. SQLAlchemy's own executemany builds and converts a parameter dict
+    Each column's values are converted by its SQLAlchemy type (enums to their words, SQLite's dates and
+    booleans) once per distinct value. SQLAlchemy's own executemany builds and converts a parameter dict
     per row, which was half of storing a 10,000-row roster. (COPY would be faster still on PostgreSQL, but
     it refuses COPY FROM into a table with row-level security, which every report table has.)"""
-    if not rows:
-        return
     connection = session.connection()
     dialect = connection.dialect
-    by_column = list(zip(*rows, strict=True))
-    for n, name in enumerate(columns):
-        convert = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if convert is not None:
-            by_column[n] = tuple(map(convert, by_column[n]))
-    converted = list(zip(*by_column, strict=True))
+    converted = [
+        _bound(values, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        for name, values in columns.items()
+    ]
+    rows = list(zip(*converted, strict=True))
+    if not rows:
+        return
     quote = dialect.identifier_preparer
     into = f"INSERT INTO {quote.format_table(table)} ({', '.join(map(quote.quote, columns))}) VALUES "
     if dialect.name == "postgresql":
         with contextlib.closing(connection.connection.cursor()) as cursor:
-            execute_values(cursor, into + "%s", converted, page_size=len(converted))
+            execute_values(cursor, into + "%s", rows, page_size=len(rows))
     else:
-        connection.exec_driver_sql(into + f"({', '.join('?' * len(columns))})", converted)
+        connection.exec_driver_sql(into + f"({', '.join('?' * len(columns))})", rows)
+
+
+def _bound(values: Sequence[Any], convert: Callable[[Any], Any] | None) -> Sequence[Any]:
+    """The values as the driver takes them: a roster repeats its words, dates and yes/no answers, so each
+    distinct value is converted once (every value a record holds is hashable: the records are frozen)."""
+    if convert is None:
+        return values
+    bound = {value: convert(value) for value in set(values)}
+    return list(map(bound.__getitem__, values))
 
 
 def load_reports(session: Session, submission_ids: Iterable[int], *, roster: bool = True) -> dict[int, SchoolReport]:

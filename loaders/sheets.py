@@ -124,8 +124,10 @@ class _Mapped:
         """The cells' values, and the cells with something to tell (an 错误 or 提示) by position. A
         roster's cells are many: the work per cell is done by dict and map, not by a Python loop."""
         keys = list(zip(map(type, raws), raws, strict=True))
-        readings = {key: read_cell(self.column, key[1], self.parse) for key in dict.fromkeys(keys)}
-        value_of = {key: reading.value for key, reading in readings.items()}
+        distinct = dict.fromkeys(keys)
+        safe = not has_unsafe("\n".join(raw for kind, raw in distinct if kind is str))  # one search for the column
+        readings = {key: read_cell(self.column, key[1], self.parse, safe=safe) for key in distinct}
+        value_of = dict(zip(readings, map(_VALUE, readings.values()), strict=True))
         values = list(map(value_of.__getitem__, keys))
         telling = {key for key, reading in readings.items() if reading.wrong is not None or reading.hint is not None}
         if not telling:
@@ -142,9 +144,10 @@ class Reading(NamedTuple):
     hint: str | None = None
 
 
-def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> Reading:
+def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any], *, safe: bool = False) -> Reading:
+    """`safe`: the caller has found no unsafe character in the cell's text (textsafety.UNSAFE)."""
     stripped = None
-    if isinstance(raw, str) and has_unsafe(raw):  # a raw byte, an _x0001_ escape or a &#1; reference
+    if not safe and isinstance(raw, str) and has_unsafe(raw):  # a raw byte, an _x0001_ escape or a &#1; reference
         raw, stripped = strip_unsafe(raw), STRIPPED.format(header=column.header)
     if is_empty(raw):
         return Reading(None, f"“{column.header}”为必填项，不能为空。" if column.required else None, stripped)
@@ -155,12 +158,13 @@ def read_cell(column: Column, raw: Any, parse: Callable[[Any], Any]) -> Reading:
     if isinstance(value, Noted):
         noted = f"“{column.header}”{value.hint}。"
         return Reading(value.value, hint=f"{stripped}{noted}" if stripped else noted)
-    return Reading(value, hint=stripped)
+    return Reading(value, None, stripped)
 
 
 # Something to tell about a table's cell or row: (grid row, column's place among the read ones or -1 for the
 # whole row, the row's note or the column and the cell's reading).
 Told = tuple[int, int, "Problem | tuple[_Mapped, Reading]"]
+_VALUE = itemgetter(0)  # a Reading's value
 _ROW_AND_COLUMN = itemgetter(0, 1)
 
 

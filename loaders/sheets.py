@@ -7,6 +7,7 @@ table (注/说明/备注 …) ends it, summary rows (合计 …) and columns we 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from itertools import compress
 from operator import itemgetter
@@ -21,6 +22,7 @@ from textsafety import has_unsafe, strip_unsafe
 
 _NOTE_STARTS = ("注", "说明", "备注", "填表说明", "填报说明")
 _SUMMARY_STARTS = ("合计", "小计", "总计")
+_OPENING_CHARACTERS = frozenset(start[0] for start in _NOTE_STARTS + _SUMMARY_STARTS)
 FORM_SEARCH_ROWS = 40
 STRIPPED = "“{header}”中含有不可见的控制字符（常见于从其他系统复制的内容），已删除后读取，请核对此单元格的内容。"
 
@@ -275,7 +277,7 @@ class SheetReader:
             if col is None:
                 continue
             first = cells[col]
-            text = clean(shown(first))
+            text = clean(first) if _may_open_note(first) else ""
             if text.startswith(_NOTE_STARTS) and all(v == first for v in cells if not is_empty(v)):
                 return numbers, told, r
             if text.startswith(_SUMMARY_STARTS):
@@ -373,3 +375,13 @@ def _first_filled(cells: list[Any]) -> int | None:
         if value is not None and (not isinstance(value, str) or value.strip()):
             return col
     return None
+
+
+def _may_open_note(value: Any) -> bool:
+    """Whether the cell's text (loaders.cells.clean) may start with a note's or a summary's word: its first
+    character after blanks is one of theirs, or one NFKC may turn into one of theirs (⼩ is 小). Cleaning
+    every row's first cell took a roster's reading 4% longer."""
+    if not isinstance(value, str):
+        return False  # what a number, date or time shows starts with no Chinese character
+    head = value.lstrip()[:1]
+    return head in _OPENING_CHARACTERS or not unicodedata.is_normalized("NFKC", head)

@@ -163,6 +163,14 @@ def test_a_summary_row_is_ignored_with_a_note():
     assert "合计" in at(result, "工作人员名单!A63").message
 
 
+@pytest.mark.parametrize("written", ["  合计", "\u3000小计：", "\u2f29计", "总计（人）"])
+def test_a_summary_row_written_with_blanks_or_compatibility_characters_is_still_one(written):
+    """⼩ (U+2F29, the Kangxi radical) is 小 once normalised, as a pasted summary row may have it."""
+    result = read(edit_staff(lambda sheet: sheet.append([written, None, None, "61人"])))
+    assert len(result.report.staff) == 61
+    assert "合计/小计行" in at(result, "工作人员名单!A63").message
+
+
 def test_an_extra_column_is_ignored_with_a_note_naming_it():
     def extra(sheet):
         sheet["M1"] = "宿舍号"

@@ -25,22 +25,20 @@ def crosscheck(tables: Tables, rulebook: Rulebook, today: date) -> list[Problem]
     problems: list[Problem] = []
     sheets = layout(rulebook.vocabulary)
     organisations, staff, meetings = sheets.organisations, sheets.staff, sheets.meetings
-    _school_code(tables.get(sheets.school.name, _NONE), problems)
+    unread = Table("", {}, [], {})  # a sheet that could not be read: no records to check
+    _school_code(tables.get(sheets.school.name, unread), problems)
     _task_items(tables.get(ITEMS.name), rulebook, problems)
-    _unique(tables.get(organisations.name, _NONE), organisations, "name", problems)
-    _unique(tables.get(staff.name, _NONE), staff, "student_no", problems)
+    _unique(tables.get(organisations.name, unread), organisations, "name", problems)
+    _unique(tables.get(staff.name, unread), staff, "student_no", problems)
     if organisations.name in tables:
         names = {squeeze(name): name for name in tables[organisations.name].column("name") if name}
-        _known_organisations(tables.get(staff.name, _NONE), staff, names, organisations, problems)
-        _known_organisations(tables.get(meetings.name, _NONE), meetings, names, organisations, problems)
-        _presidium_sizes(tables[organisations.name], tables.get(staff.name, _NONE), rulebook, sheets, problems)
-    _completion_dates(tables.get(ITEMS.name, _NONE), today, problems)
+        _known_organisations(tables.get(staff.name, unread), staff, names, organisations, problems)
+        _known_organisations(tables.get(meetings.name, unread), meetings, names, organisations, problems)
+        _presidium_sizes(tables[organisations.name], tables.get(staff.name, unread), rulebook, sheets, problems)
+    _completion_dates(tables.get(ITEMS.name, unread), today, problems)
     for field in ("held_on", "approved_on", "filed_on"):
-        _not_future(tables.get(meetings.name, _NONE), meetings, field, today, problems)
+        _not_future(tables.get(meetings.name, unread), meetings, field, today, problems)
     return problems
-
-
-_NONE = Table("", {}, [], {})  # a sheet that could not be read: no records to check
 
 
 def _problem_at(row: Row, sheet: Sheet, field: str, value: object, message: str, *, fatal: bool = True) -> Problem:

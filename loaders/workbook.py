@@ -141,9 +141,9 @@ def _tables(found: dict[str, Grid | None], sheets: Layout, limits: Limits, probl
             )
             continue
         grid.name = sheet.name  # problems name the sheet as the template does
-        rows = SheetReader(grid, sheet, problems, limits.max_roster_rows).read()
-        if rows is not None:
-            tables[sheet.name] = rows
+        table = SheetReader(grid, sheet, problems, limits.max_roster_rows).read()
+        if table is not None:
+            tables[sheet.name] = table
     return tables
 
 

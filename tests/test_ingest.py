@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from checks.rulebook import load_rulebook
 from loaders.limits import Limits
 from loaders.template import fill_template
+from reformboard.services import uploads
 from reformboard.services.uploads import ingest
 from tenants.access import AccessDenied
 from tenants.models import Submission
@@ -24,7 +25,7 @@ def workbook_for(code: str) -> bytes:
     return fill_template(replace(report, school=replace(report.school, code=code)), RULEBOOK, RULEBOOK.campaign)
 
 
-def upload(session, principal: Principal, data: bytes, target: str | None = None):
+def upload(session, principal: Principal, data: bytes, target: str | None = None, dry_run: bool = False):
     return ingest(
         session,
         data=data,
@@ -34,6 +35,7 @@ def upload(session, principal: Principal, data: bytes, target: str | None = None
         rulebook=RULEBOOK,
         limits=Limits(),
         target_tenant=target,
+        dry_run=dry_run,
     )
 
 
@@ -41,6 +43,22 @@ def test_a_school_uploads_its_own_workbook(session, directory):
     own = Principal("own", UserRole.SCHOOL, tenant_code=directory.school)
     outcome = upload(session, own, workbook_for(directory.school))
     assert outcome.accepted and outcome.created and outcome.tenant_code == directory.school
+
+
+def test_the_board_facts_are_derived_only_for_a_submission_stored_anew(session, directory, monkeypatch):
+    """The upload page's preview (a dry run) and a byte-identical re-upload would throw them away."""
+    derived = []
+    derive = uploads.derive
+    monkeypatch.setattr(uploads, "derive", lambda *args, **kwargs: derived.append(args[0]) or derive(*args, **kwargs))
+    own = Principal("own", UserRole.SCHOOL, tenant_code=directory.school)
+    data = workbook_for(directory.school)
+    preview = upload(session, own, data, dry_run=True)
+    assert preview.accepted and preview.assessment is not None and not preview.created and derived == []
+    stored = upload(session, own, data)
+    assert stored.created and len(derived) == 1
+    again = upload(session, own, data)
+    assert not again.created and len(derived) == 1
+    assert again.assessment == stored.assessment == preview.assessment
 
 
 @pytest.mark.parametrize("role", [UserRole.SCHOOL, UserRole.UNIT, UserRole.PROVINCE_VIEWER])

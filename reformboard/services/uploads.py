@@ -21,7 +21,7 @@ from checks.engine import assess
 from checks.results import SchoolAssessment
 from checks.rulebook import Rulebook
 from checks.serialize import dump
-from checks.stored import Derived, derive
+from checks.stored import Derived, RosterFindings, derive, roster_findings
 from loaders.layout import SCHOOL
 from loaders.limits import Limits
 from loaders.problems import Problem, error
@@ -80,10 +80,11 @@ def ingest(
     if school is not None:
         require_tenant(session, principal, school.code, PermissionAction.UPLOAD, write=True)
     assessment = None
+    found: RosterFindings = {}
     if report is not None and school is not None:
         # The roster rules run once: their findings are assessed with and stored. As on the board, they
         # stand in for the roster, which no other rule reads (tests/test_stored_results.py).
-        derived = derived or derive(report, rulebook, campaign, today)
+        found = derived.found if derived is not None else roster_findings(report, rulebook, campaign)
         assessment = assess(
             replace(report, staff=()),
             rulebook,
@@ -91,7 +92,7 @@ def ingest(
             today,
             tenant=school.code,
             school=school.name,
-            found=derived.found,
+            found=found,
         )
     outcome = IngestOutcome(
         filename=filename,
@@ -117,8 +118,11 @@ def ingest(
         template_version=result.template_version,
         received_on=received_on,
     )
-    if created and assessment is not None and derived is not None:
+    if created and report is not None and assessment is not None:
         save_assessment(session, submission.id, assessment)
+        # The board facts only for a submission stored anew: a dry run or a byte-identical re-upload
+        # would throw them away.
+        derived = derived or derive(report, rulebook, campaign, today, found=found)
         store_results(session, submission.id, school.code, derived, campaign)
     audit(
         session,

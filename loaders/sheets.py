@@ -370,9 +370,9 @@ class SheetReader:
 
 
 def _first_filled(cells: list[Any]) -> int | None:
-    """The column of the row's first cell that is not empty (loaders.cells.is_empty), or None."""
+    """The column of the row's first cell that is not empty, or None."""
     for col, value in enumerate(cells):
-        if value is not None and (not isinstance(value, str) or value.strip()):
+        if not is_empty(value):
             return col
     return None
 

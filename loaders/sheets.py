@@ -8,7 +8,7 @@ table (注/说明/备注 …) ends it, summary rows (合计 …) and columns we 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import compress
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -122,7 +122,7 @@ class _Mapped:
     def __init__(self, column: Column, col: int) -> None:
         self.column, self.col, self.parse = column, col, parser_for(column)
 
-    def read(self, raws: list[Any]) -> tuple[list[Any], list[tuple[int, Reading]]]:
+    def read(self, raws: Sequence[Any]) -> tuple[list[Any], list[tuple[int, Reading]]]:
         """The cells' values, and the cells with something to tell (an 错误 or 提示) by position. A
         roster's cells are many: the work per cell is done by dict and map, not by a Python loop."""
         keys = raws if _one_kind_of_number(raws) else list(zip(map(type, raws), raws, strict=True))
@@ -142,7 +142,7 @@ class _Mapped:
         return values, [(n, telling[keys[n]]) for n in compress(range(len(keys)), map(telling.__contains__, keys))]
 
 
-def _one_kind_of_number(raws: list[Any]) -> bool:
+def _one_kind_of_number(raws: Sequence[Any]) -> bool:
     """Whether the cells hold at most one of bool, int and float: 1, 1.0 and True are equal keys to a dict
     but not to a reader, so where two of them meet, cells are keyed by their type and value. Keying every
     cell so (tuples made and hashed twice per cell) read a 10,000-row roster's staff sheet in 195–238 ms
@@ -267,10 +267,12 @@ class SheetReader:
         letters = {f: column_letters(self.grid.origins[col]) for f, col in header.columns.items()}
         numbers, told, trailing = self._record_rows(header, mapped)
         grid_rows = self.grid.rows
-        records = [grid_rows[r] for r in numbers]
+        # One row-major pass: gathering each column from every row in turn was four times slower on a
+        # 10,000-row roster, its cells scattered in memory.
+        by_column = list(zip(*(grid_rows[r] for r in numbers), strict=True)) or [()] * self.grid.width
         columns = {}
         for k, m in enumerate(mapped):
-            columns[m.column.field], telling = m.read(list(map(itemgetter(m.col), records)))
+            columns[m.column.field], telling = m.read(by_column[m.col])
             told += [(numbers[n], k, (m, reading)) for n, reading in telling]
         for r, _, what in sorted(told, key=_ROW_AND_COLUMN):  # in the order of reading row by row, cell by cell
             if isinstance(what, Problem):

@@ -43,7 +43,7 @@ def annotate(data: bytes, problems: Iterable[Problem], limits: Limits = Limits()
         return run_isolated("loaders.annotate", data, limits, [], extra=json.dumps(marks).encode())
     workbook = Workbook()
     workbook.remove(workbook.worksheets[0])  # the empty sheet every new workbook has
-    for raw in read_sheets(data, limits):
+    for raw in read_sheets(data, limits)[1]:
         sheet = workbook.create_sheet(strip_unsafe(raw.name)[:31])
         for row in raw.rows:
             append_row(sheet, [v if v != "" else None for v in row])

@@ -32,7 +32,7 @@ from loaders.limits import Limits
 from loaders.problems import Problem, Refusal, error
 from loaders.sandbox import RawSheet, read_sheets
 from loaders.sheets import SheetReader, Table
-from loaders.sniff import Format, sniff
+from loaders.sniff import Format
 
 __all__ = ["Limits", "LoadResult", "read_workbook", "read_grids"]
 
@@ -52,8 +52,7 @@ def read_workbook(
 ) -> LoadResult:
     """Read an uploaded workbook. `filename` is only for logs: the format comes from the bytes."""
     try:
-        fmt = sniff(data, limits)
-        raws = read_sheets(data, limits)
+        fmt, raws = read_sheets(data, limits)
     except Refusal as refusal:
         return LoadResult(None, [refusal.problem], "", 0)
     problems: list[Problem] = []
@@ -81,8 +80,7 @@ def read_workbook(
 
 def read_grids(data: bytes, limits: Limits) -> list[RawSheet]:
     """The workbook's sheets as plain grids, read safely; a Refusal when the file cannot be read."""
-    sniff(data, limits)  # a Refusal for what is no workbook, or a zip bomb, before the child reads it
-    return read_sheets(data, limits)
+    return read_sheets(data, limits)[1]
 
 
 UNCALCULATED = (

@@ -113,6 +113,20 @@ def test_after_a_reader_aborts_the_next_workbook_is_read_as_usual():
     assert read_grids(filled(), Limits())  # the reading server outlives its crashed child
 
 
+@pytest.mark.parametrize(
+    ("hostile", "said"),
+    [(b"%PDF-1.7\n1 0 obj", "PDF"), (zip_bomb(inflated_mb=30), "压缩炸弹")],
+    ids=["pdf", "zip bomb"],
+)
+def test_after_a_file_refused_by_its_bytes_the_next_workbook_is_read_as_usual(hostile, said):
+    # A child starts reading while the bytes are sniffed; the sniff's refusal stops it, so its late answer
+    # can never be taken for the next workbook's (read by each idle server in turn).
+    limits = Limits(max_ratio=10**6, max_decompressed=10 * 1024**2)
+    assert said in refusal(hostile, limits)
+    for _ in range(3):
+        assert [sheet.name for sheet in read_grids(filled(), Limits())][:2] == ["填报说明", "学校信息"]
+
+
 def test_a_reader_over_its_memory_cap_is_a_clean_refusal():
     capped = Limits(child_memory=48 * 1024**2)
     assert read_grids(filled(), capped)  # the cap leaves room for a normal workbook …

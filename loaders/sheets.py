@@ -13,7 +13,7 @@ from itertools import compress
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from loaders.cells import BadValue, Noted, clean, is_empty, parser_for, shown
+from loaders.cells import BadValue, Noted, clean, is_empty, parser_for, read_as_written, shown
 from loaders.grid import Grid, column_letters
 from loaders.headers import ColumnMatcher, HeaderRow, find_header_row
 from loaders.layout import Column, Sheet
@@ -129,17 +129,25 @@ class _Mapped:
         distinct = list(dict.fromkeys(keys))
         firsts = distinct if keys is raws else list(map(_RAW, distinct))
         safe = not has_unsafe("\n".join(raw for raw in firsts if type(raw) is str))  # one search for the column
-        readings = [read_cell(self.column, raw, self.parse, safe=safe) for raw in firsts]
-        value_of = dict(zip(distinct, map(_VALUE, readings), strict=True))
-        values = list(map(value_of.__getitem__, keys))
-        telling = {
-            key: reading
-            for key, reading in zip(distinct, readings, strict=True)
-            if reading.wrong is not None or reading.hint is not None
+        value_of = self._read_as_written(distinct, firsts) if safe else {}
+        readings = {
+            key: read_cell(self.column, raw, self.parse, safe=safe)
+            for key, raw in zip(distinct, firsts, strict=True)
+            if key not in value_of
         }
+        value_of.update(zip(readings, map(_VALUE, readings.values()), strict=True))
+        values = list(map(value_of.__getitem__, keys))
+        telling = {key for key, reading in readings.items() if reading.wrong is not None or reading.hint is not None}
         if not telling:
             return values, []
-        return values, [(n, telling[keys[n]]) for n in compress(range(len(keys)), map(telling.__contains__, keys))]
+        return values, [(n, readings[keys[n]]) for n in compress(range(len(keys)), map(telling.__contains__, keys))]
+
+    def _read_as_written(self, keys: list[Any], raws: list[Any]) -> dict[Any, Any]:
+        """key -> value of the cells read as written (loaders.cells.read_as_written), when all are text."""
+        if not {str}.issuperset(map(type, raws)):
+            return {}
+        plain = read_as_written(self.column.kind, raws)
+        return {} if plain is None else dict(compress(zip(keys, raws, strict=True), plain))
 
 
 def _one_kind_of_number(raws: Sequence[Any]) -> bool:

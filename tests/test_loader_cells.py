@@ -15,8 +15,11 @@ from loaders.cells import (
     parse_list,
     parse_percent,
     parse_text,
+    parser_for,
+    read_as_written,
 )
-from loaders.layout import layout
+from loaders.layout import Column, Kind, layout
+from loaders.sheets import Reading, read_cell
 
 GUANGDONG = layout(load_rulebook().vocabulary)
 ORGANISATIONS = GUANGDONG.organisations
@@ -166,3 +169,32 @@ def test_lists_split_on_any_common_separator():
         "机械学院",
         "艺术学院",
     )
+
+
+TEXTS = [
+    "张三",
+    " 张三",
+    "张三\u3000",
+    "",
+    "  ",
+    "2019001",
+    "２０１９００１",
+    "2019 001",
+    "2.019E+09",
+    "2019001.0",
+    "A12",
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "as_written"),
+    [
+        (Kind.TEXT, {"张三", "2019001", "２０１９００１", "2019 001", "2.019E+09", "2019001.0", "A12"}),
+        (Kind.CODE, {"2019001"}),
+    ],
+)
+def test_the_column_wide_test_passes_only_texts_their_parser_returns_unchanged(kind, as_written):
+    column = Column("field", "列", kind, required=True)
+    passed = {text for text, plain in zip(TEXTS, read_as_written(kind, TEXTS), strict=True) if plain}
+    assert passed == as_written
+    assert all(read_cell(column, text, parser_for(column), safe=True) == Reading(text) for text in passed)

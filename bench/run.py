@@ -525,7 +525,7 @@ def figures(plan: Plan, log: Callable[[str], None]) -> dict[str, object]:
             if name == "sqlite":
                 if not ingest_file(ctx, big, commit=False):
                     raise RuntimeError("the 10,000-row workbook was not accepted")
-                out |= ingest_ratio(ctx, big, 2 * plan.runs + 3)
+                out |= ingest_ratio(ctx, big, 5 * plan.runs)
                 if plan.big_file:
                     out |= hundred_thousand(ctx, province, codes[0], url, plan)
             out["ingest_600_s"][name] = median_seconds(

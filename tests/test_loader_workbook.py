@@ -137,6 +137,17 @@ def test_blank_rows_are_skipped():
     assert report.staff[3].source == "工作人员名单!A8"
 
 
+def test_a_sheet_with_its_header_only_has_no_records():
+    # A school that has held no meeting yet keeps the 会议记录 sheet as downloaded.
+    def header_only(wb):
+        sheet = wb[GUANGDONG.meetings.name]
+        sheet.delete_rows(2, sheet.max_row)
+
+    result = read(filled_with(header_only))
+    assert errors(result) == []
+    assert result.report.meetings == ()
+
+
 def test_a_note_under_the_table_ends_it_silently():
     def note(sheet):
         sheet.cell(sheet.max_row + 2, 1, "注：职务请按实际填写。")
